@@ -1,0 +1,22 @@
+-- release: a stopping worker hands back jobs it will not finish.
+-- KEYS[1] active ZSET, KEYS[2] pending LIST
+-- ARGV[1] queue key base, ARGV[2] wake channel, then pairs: job id, delivery number.
+-- Invariant: a released job goes from active to the front of pending in one
+-- step (state=pending). Its 'released' count rises so the hand-back is not
+-- counted as a lost delivery toward the poison limit. Stale deliveries change
+-- nothing. Returns how many were handed back.
+local base = ARGV[1]
+local released = 0
+for i = 3, #ARGV, 2 do
+  local id = ARGV[i]
+  local key = base .. 'job:' .. id
+  if redis.call('HGET', key, 'deliveries') == ARGV[i + 1]
+      and redis.call('ZREM', KEYS[1], id) == 1 then
+    redis.call('HINCRBY', key, 'released', 1)
+    redis.call('HSET', key, 'state', 'pending')
+    redis.call('RPUSH', KEYS[2], id)
+    released = released + 1
+  end
+end
+if released > 0 then redis.call('PUBLISH', ARGV[2], 'p') end
+return released

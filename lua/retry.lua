@@ -1,0 +1,22 @@
+-- retry: a leased job failed and has retries left; schedule its next attempt.
+-- KEYS[1] active ZSET, KEYS[2] retry ZSET (score = due ms), KEYS[3] stats HASH
+-- ARGV[1] queue key base, ARGV[2] job id, ARGV[3] delivery number,
+-- ARGV[4] due ms, ARGV[5] error (one line), ARGV[6] attempt record (JSON),
+-- ARGV[7] wake channel
+-- Invariant: the job moves from active to the retry set in one step (state=
+-- retrying) and its attempt record is appended to <base>failures:<id>; a stale
+-- delivery (fence mismatch) changes nothing. Returns 1 if moved, 0 if stale.
+local base, id = ARGV[1], ARGV[2]
+local key = base .. 'job:' .. id
+if redis.call('HGET', key, 'deliveries') ~= ARGV[3]
+    or redis.call('ZREM', KEYS[1], id) == 0 then
+  return 0
+end
+redis.call('HINCRBY', key, 'attempts', 1)
+redis.call('HSET', key, 'state', 'retrying', 'last_error', ARGV[5])
+redis.call('RPUSH', base .. 'failures:' .. id, ARGV[6])
+redis.call('ZADD', KEYS[2], ARGV[4], id)
+redis.call('HINCRBY', KEYS[3], 'processed', 1)
+redis.call('HINCRBY', KEYS[3], 'failed', 1)
+redis.call('PUBLISH', ARGV[7], 's')
+return 1

@@ -1,0 +1,118 @@
+//! Opening connections to Redis, with errors that name the URL (password hidden).
+
+use crate::error::{is_connection_error, Error, Result};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
+use std::time::Duration;
+
+/// How long one connection attempt may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a command may wait for its reply. Generous: a claim or enqueue of
+/// a large batch can queue behind other clients' large batches.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A Redis server to talk to.
+#[derive(Debug, Clone)]
+pub struct RedisTarget {
+    /// The URL as given (may hold a password).
+    pub url: String,
+    /// True when the URL came from a flag or environment variable rather than the default.
+    pub explicit: bool,
+}
+
+impl RedisTarget {
+    /// The URL with any password replaced by `***`, safe to print.
+    pub fn display(&self) -> String {
+        display_url(&self.url)
+    }
+
+    fn client(&self) -> Result<redis::Client> {
+        redis::Client::open(self.url.as_str())
+            .map_err(|e| Error::InvalidInput(format!("invalid --redis URL {}: {e}", self.display())))
+    }
+
+    fn unreachable(&self, e: &redis::RedisError) -> Error {
+        let hint = if self.explicit {
+            String::new()
+        } else {
+            " (start one with `redis-server --daemonize yes`, or point tq at yours with --redis URL or TQ_REDIS_URL)".to_string()
+        };
+        Error::Unreachable {
+            url: self.display(),
+            reason: e.to_string(),
+            hint,
+        }
+    }
+
+    fn classify(&self, e: redis::RedisError) -> Error {
+        if is_connection_error(&e) {
+            self.unreachable(&e)
+        } else {
+            Error::Redis(e)
+        }
+    }
+}
+
+/// Hides the password (or a lone user-info part) of a Redis URL.
+pub fn display_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_string();
+    };
+    let userinfo = &rest[..at];
+    let shown = match userinfo.find(':') {
+        Some(colon) => format!("{}:***", &userinfo[..colon]),
+        None => "***".to_string(),
+    };
+    format!("{}{}{}", &url[..scheme_end + 3], shown, &rest[at..])
+}
+
+/// The shared, reconnecting connection used for scripts and plain commands.
+pub async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
+    let client = target.client()?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(RESPONSE_TIMEOUT))
+        .set_number_of_retries(1)
+        .set_max_delay(Duration::from_millis(500));
+    let connecting = client.get_connection_manager_with_config(config);
+    match tokio::time::timeout(Duration::from_secs(4), connecting).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(target.classify(e)),
+        Err(_) => Err(Error::Unreachable {
+            url: target.display(),
+            reason: "no answer within 4 s".into(),
+            hint: String::new(),
+        }),
+    }
+}
+
+/// A dedicated pub/sub connection (subscriptions cannot share the multiplexed one).
+pub async fn pubsub(target: &RedisTarget) -> Result<PubSub> {
+    let client = target.client()?;
+    match tokio::time::timeout(CONNECT_TIMEOUT * 2, client.get_async_pubsub()).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(target.classify(e)),
+        Err(_) => Err(Error::Unreachable {
+            url: target.display(),
+            reason: "no answer to the pub/sub connection".into(),
+            hint: String::new(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_url;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(display_url("redis://user:s3cret@h:6379/0"), "redis://user:***@h:6379/0");
+        assert_eq!(display_url("redis://:s3cret@h:6379"), "redis://:***@h:6379");
+        assert_eq!(display_url("rediss://tok@h"), "rediss://***@h");
+        assert_eq!(display_url("redis://127.0.0.1:6379/0"), "redis://127.0.0.1:6379/0");
+    }
+}

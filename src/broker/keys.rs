@@ -1,0 +1,118 @@
+//! The Redis key layout: every key tq writes, in one place.
+//!
+//! All keys of one queue share the hash tag `{queue}` so every script touches
+//! a single Redis Cluster slot.
+
+/// Names of the keys that make up one queue.
+#[derive(Debug, Clone)]
+pub struct QueueKeys {
+    /// The queue's name as the user gave it.
+    pub name: String,
+    /// `<prefix>:{<queue>}:` — scripts append `job:<id>` and `failures:<id>` to it.
+    pub base: String,
+    /// LIST of ids waiting to run; new jobs go in on the left, claims pop from the right.
+    pub pending: String,
+    /// ZSET of leased ids, scored by lease deadline (ms since the epoch).
+    pub active: String,
+    /// ZSET of delayed ids (`--delay`/`--at`), scored by due time.
+    pub scheduled: String,
+    /// ZSET of ids waiting for a retry, scored by due time.
+    pub retry: String,
+    /// ZSET of dead ids, scored by the time they died.
+    pub dead: String,
+    /// HASH of counters: `processed`, `failed`.
+    pub stats: String,
+    /// Pub/sub channel: `p` when pending becomes non-empty, `s` when a schedule changes.
+    pub wake: String,
+}
+
+impl QueueKeys {
+    /// Keys of queue `name` under `prefix`.
+    pub fn new(prefix: &str, name: &str) -> Self {
+        let base = format!("{prefix}:{{{name}}}:");
+        QueueKeys {
+            name: name.to_string(),
+            pending: format!("{base}pending"),
+            active: format!("{base}active"),
+            scheduled: format!("{base}scheduled"),
+            retry: format!("{base}retry"),
+            dead: format!("{base}dead"),
+            stats: format!("{base}stats"),
+            wake: format!("{base}wake"),
+            base,
+        }
+    }
+
+    /// The HASH that holds one job: `msg`, `state`, `deliveries`, `attempts`, `result`, ...
+    pub fn job(&self, id: &str) -> String {
+        format!("{}job:{id}", self.base)
+    }
+
+    /// The LIST of one job's failed attempts (JSON records), oldest first.
+    pub fn failures(&self, id: &str) -> String {
+        format!("{}failures:{id}", self.base)
+    }
+}
+
+/// Keys that are not tied to one queue.
+#[derive(Debug, Clone)]
+pub struct GlobalKeys {
+    /// SET of every queue name that ever received a job.
+    pub queues: String,
+    /// ZSET of worker ids scored by their last heartbeat.
+    pub workers: String,
+    prefix: String,
+}
+
+impl GlobalKeys {
+    /// Global keys under `prefix`.
+    pub fn new(prefix: &str) -> Self {
+        GlobalKeys {
+            queues: format!("{prefix}:queues"),
+            workers: format!("{prefix}:workers"),
+            prefix: prefix.to_string(),
+        }
+    }
+
+    /// The HASH describing one live worker (expires unless heartbeats renew it).
+    pub fn worker(&self, id: &str) -> String {
+        format!("{}:worker:{id}", self.prefix)
+    }
+}
+
+/// Checks that a queue name can be used inside a key and a hash tag.
+pub fn validate_queue_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 100 {
+        return Err(format!("invalid queue name {name:?}: must be 1 to 100 characters"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
+    {
+        return Err(format!(
+            "invalid queue name {name:?}: {c:?} not allowed (use letters, digits, '_', '-', '.', ':')"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_queue_keys_share_one_hash_tag() {
+        let k = QueueKeys::new("tq", "high");
+        for key in [&k.pending, &k.active, &k.scheduled, &k.retry, &k.dead, &k.stats] {
+            assert!(key.starts_with("tq:{high}:"), "{key}");
+        }
+        assert_eq!(k.job("abc"), "tq:{high}:job:abc");
+    }
+
+    #[test]
+    fn queue_names_with_braces_are_refused() {
+        assert!(validate_queue_name("a{b}").is_err());
+        assert!(validate_queue_name("").is_err());
+        assert!(validate_queue_name("emails.high").is_ok());
+    }
+}

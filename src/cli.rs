@@ -1,0 +1,222 @@
+//! The command line, as clap derive types. Validation of values that clap
+//! cannot check happens in the command files.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   success
+  1   the operation ran and failed (e.g. --wait on a job that died)
+  2   usage or bad input (bad JSON, unknown flag, bad duration)
+  3   not found (no such job or DLQ record)
+  69  Redis unreachable";
+
+/// A reliable, fast Redis-backed task queue.
+#[derive(Debug, Parser)]
+#[command(name = "tq", version, about, propagate_version = true, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Redis URL (redis://, rediss://, with user:password@ if needed)
+    #[arg(long, global = true, env = "TQ_REDIS_URL", value_name = "URL")]
+    pub redis: Option<String>,
+
+    /// Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set
+    #[arg(long = "redis-url", hide = true, global = true, env = "REDIS_URL", value_name = "URL")]
+    pub redis_url_fallback: Option<String>,
+
+    /// Prefix of every Redis key tq writes
+    #[arg(long, global = true, env = "TQ_PREFIX", default_value = "tq", value_name = "PREFIX")]
+    pub prefix: String,
+
+    /// Print one JSON document on stdout instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// More log output on stderr (-v debug, -vv trace); RUST_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Put one job on a queue and print its id
+    #[command(after_help = "Examples:
+  tq enqueue send_email --args '{\"to\":\"a@b.c\"}' -q high --wait
+  tq enqueue report.build --args-file job.json --delay 10m
+  echo '{\"ms\":50}' | tq enqueue tq.sleep --args - --json")]
+    Enqueue(EnqueueArgs),
+
+    /// Consume jobs from queues in strict priority order
+    #[command(after_help = "Examples:
+  tq worker -Q high,default,low -c 8
+  tq worker -Q default --handler send_email='python3 send_email.py'
+  tq worker -Q ci --burst          # drain and exit 0 (for CI pipelines)")]
+    Worker(WorkerArgs),
+
+    /// Show queue depths, totals and live workers
+    #[command(after_help = "Examples:
+  tq inspect
+  tq inspect high default --json")]
+    Inspect(InspectArgs),
+
+    /// Show one job's state, attempts, last error and result
+    #[command(after_help = "Examples:
+  tq status 01jd3k5q8m2x7v9c4b6n0t1r2s
+  tq status \"$(tq enqueue tq.echo --args '[1]')\" --json")]
+    Status(StatusArgs),
+}
+
+/// `tq enqueue`.
+#[derive(Debug, Args)]
+pub struct EnqueueArgs {
+    /// Task name (built-ins: tq.noop, tq.echo, tq.sleep, tq.fail, tq.flaky)
+    pub task: String,
+
+    /// Arguments as JSON text, or - to read them from stdin
+    #[arg(long, value_name = "JSON", conflicts_with = "args_file")]
+    pub args: Option<String>,
+
+    /// Read the JSON arguments from a file
+    #[arg(long, value_name = "FILE")]
+    pub args_file: Option<PathBuf>,
+
+    /// Queue to put the job on
+    #[arg(short = 'q', long, default_value = "default", value_name = "QUEUE")]
+    pub queue: String,
+
+    /// Run no earlier than this long from now (e.g. 30s, 5m)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "at")]
+    pub delay: Option<Duration>,
+
+    /// Run no earlier than this time (RFC 3339, e.g. 2026-01-02T03:04:05Z)
+    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    pub at: Option<std::time::SystemTime>,
+
+    /// Retries after the first failed attempt
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub max_retries: u32,
+
+    /// Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter
+    #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DURATION")]
+    pub retry_base: Duration,
+
+    /// Longest wait between two attempts
+    #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
+    pub retry_cap: Duration,
+
+    /// Kill an attempt (and its whole process group) after this long; 0 = no limit
+    #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
+    pub timeout: Duration,
+
+    /// Block until the job succeeded (exit 0) or died (exit 1)
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Give up waiting after this long (exit 1)
+    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DURATION", requires = "wait")]
+    pub wait_timeout: Duration,
+}
+
+/// `tq worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Queues to serve, highest priority first
+    #[arg(short = 'Q', long, value_delimiter = ',', default_value = "default", env = "TQ_QUEUES", value_name = "QUEUES")]
+    pub queues: Vec<String>,
+
+    /// Jobs run at once [default: number of CPUs]
+    #[arg(short = 'c', long, env = "TQ_CONCURRENCY", value_name = "N")]
+    pub concurrency: Option<usize>,
+
+    /// Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin
+    #[arg(long = "handler", value_name = "NAME=COMMAND", value_parser = parse_handler)]
+    pub handlers: Vec<(String, String)>,
+
+    /// Exit 0 once the queues have nothing pending, active or waiting to retry
+    #[arg(long)]
+    pub burst: bool,
+
+    /// How long a claimed job is held before another worker may take it back
+    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DURATION")]
+    pub lease: Duration,
+
+    /// On SIGTERM/SIGINT, how long running jobs may finish before they are handed back
+    #[arg(long, value_parser = parse_duration, default_value = "25s", value_name = "DURATION")]
+    pub grace: Duration,
+
+    /// Deliveries without an outcome (worker died each time) before a job is buried as poison
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_deliveries: u32,
+
+    /// How long results of succeeded jobs stay readable
+    #[arg(long, value_parser = parse_duration, default_value = "24h", value_name = "DURATION")]
+    pub result_ttl: Duration,
+}
+
+/// `tq inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Queues to show [default: every known queue]
+    pub queues: Vec<String>,
+}
+
+/// `tq status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The job id `tq enqueue` printed
+    pub id: String,
+}
+
+/// Parses `30s`, `5m`, `250ms`, `1h 30m` (humantime).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|e| format!("invalid duration {text:?}: {e} (examples: 250ms, 30s, 5m, 1h)"))
+}
+
+fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
+    humantime::parse_rfc3339_weak(text.trim())
+        .map_err(|e| format!("invalid time {text:?}: {e} (example: 2026-01-02T03:04:05Z)"))
+}
+
+fn parse_handler(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, cmd)) if !name.trim().is_empty() && !cmd.trim().is_empty() => {
+            Ok((name.trim().to_string(), cmd.to_string()))
+        }
+        _ => Err(format!("invalid --handler {text:?}: expected NAME=COMMAND, e.g. send_email='python3 send.py'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use proptest::prelude::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    proptest! {
+        #[test]
+        fn durations_in_ms_round_trip(ms in 0u64..10_000_000) {
+            prop_assert_eq!(parse_duration(&format!("{ms}ms")), Ok(Duration::from_millis(ms)));
+        }
+    }
+
+    #[test]
+    fn bad_durations_name_the_value() {
+        let err = parse_duration("5 parsecs").unwrap_err();
+        assert!(err.contains("5 parsecs"), "{err}");
+    }
+}

@@ -1,0 +1,226 @@
+//! The client side of tq: put jobs on queues, read a job's state, wait for it.
+
+use crate::broker::{Broker, NewJob};
+use crate::error::{Error, Result};
+use crate::job::{new_job_id, now_ms, JobMessage, MAX_PAYLOAD_BYTES};
+use redis::AsyncCommands;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Defaults applied when a job does not set its own.
+pub mod defaults {
+    use std::time::Duration;
+    /// Retries after the first failed attempt.
+    pub const MAX_RETRIES: u32 = 3;
+    /// Backoff base.
+    pub const RETRY_BASE: Duration = Duration::from_secs(1);
+    /// Longest wait between two attempts.
+    pub const RETRY_CAP: Duration = Duration::from_secs(600);
+    /// Longest run of one attempt.
+    pub const TIMEOUT: Duration = Duration::from_secs(30 * 60);
+    /// How long a finished job's result stays readable.
+    pub const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
+}
+
+/// Everything needed to enqueue one job.
+#[derive(Debug, Clone)]
+pub struct EnqueueRequest {
+    /// Task name.
+    pub task: String,
+    /// Arguments as JSON text (validated by [`parse_args`]).
+    pub args: Box<RawValue>,
+    /// Queue name.
+    pub queue: String,
+    /// Earliest time to run (ms since the epoch); `None` = now.
+    pub run_at_ms: Option<u64>,
+    /// Retries after the first failure.
+    pub max_retries: u32,
+    /// Backoff base.
+    pub retry_base: Duration,
+    /// Backoff cap.
+    pub retry_cap: Duration,
+    /// Attempt timeout (zero = none).
+    pub timeout: Duration,
+}
+
+impl EnqueueRequest {
+    /// A request with tq's defaults for everything but task, args and queue.
+    pub fn new(task: impl Into<String>, args: Box<RawValue>, queue: impl Into<String>) -> Self {
+        EnqueueRequest {
+            task: task.into(),
+            args,
+            queue: queue.into(),
+            run_at_ms: None,
+            max_retries: defaults::MAX_RETRIES,
+            retry_base: defaults::RETRY_BASE,
+            retry_cap: defaults::RETRY_CAP,
+            timeout: defaults::TIMEOUT,
+        }
+    }
+
+    /// Builds the stored message and the broker entry for this request.
+    pub fn to_new_job(&self) -> Result<(JobMessage, NewJob)> {
+        let msg = JobMessage {
+            id: new_job_id(),
+            task: self.task.clone(),
+            queue: self.queue.clone(),
+            args: self.args.clone(),
+            max_retries: self.max_retries,
+            retry_base_ms: self.retry_base.as_millis() as u64,
+            retry_cap_ms: self.retry_cap.as_millis() as u64,
+            timeout_ms: self.timeout.as_millis() as u64,
+            enqueued_at_ms: now_ms(),
+        };
+        let text = serde_json::to_string(&msg).map_err(|e| Error::InvalidInput(format!("cannot encode job: {e}")))?;
+        let entry = NewJob {
+            id: msg.id.clone(),
+            due_ms: self.run_at_ms.filter(|at| *at > msg.enqueued_at_ms).unwrap_or(0),
+            msg: text,
+        };
+        Ok((msg, entry))
+    }
+}
+
+/// Validates args text: well-formed JSON and within the size limit.
+pub fn parse_args(text: &str) -> Result<Box<RawValue>> {
+    if text.len() > MAX_PAYLOAD_BYTES {
+        return Err(Error::InvalidInput(format!(
+            "invalid --args: payload is {} bytes, the limit is {} bytes (512 KiB)",
+            text.len(),
+            MAX_PAYLOAD_BYTES
+        )));
+    }
+    let raw: Box<RawValue> =
+        serde_json::from_str(text.trim()).map_err(|e| Error::InvalidInput(format!("invalid --args: {e}")))?;
+    Ok(raw)
+}
+
+/// A job's state as `tq status` reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobStatus {
+    /// Job id.
+    pub id: String,
+    /// Queue.
+    pub queue: String,
+    /// Task name (empty for a malformed entry).
+    pub task: String,
+    /// `pending`, `scheduled`, `active`, `retrying`, `succeeded` or `dead`.
+    pub state: String,
+    /// Attempts that finished.
+    pub attempts: u64,
+    /// Times the job was handed to a worker.
+    pub deliveries: u64,
+    /// The result of the successful attempt (JSON), if any.
+    pub result: Option<serde_json::Value>,
+    /// The error of the last failed attempt.
+    pub last_error: Option<String>,
+    /// Why the job died (dead jobs only).
+    pub reason: Option<String>,
+    /// When it was enqueued (ms since the epoch).
+    pub enqueued_at_ms: Option<u64>,
+    /// When it finished (ms since the epoch).
+    pub finished_at_ms: Option<u64>,
+}
+
+impl JobStatus {
+    /// True once the job will not run again on its own.
+    pub fn is_final(&self) -> bool {
+        matches!(self.state.as_str(), "succeeded" | "dead")
+    }
+
+    fn from_hash(id: &str, queue: &str, h: HashMap<String, String>) -> Self {
+        let msg: Option<JobMessage> = h.get("msg").and_then(|m| serde_json::from_str(m).ok());
+        let num = |k: &str| h.get(k).and_then(|v| v.parse::<u64>().ok());
+        JobStatus {
+            id: id.to_string(),
+            queue: queue.to_string(),
+            task: msg.as_ref().map(|m| m.task.clone()).unwrap_or_default(),
+            state: h.get("state").cloned().unwrap_or_else(|| "pending".into()),
+            attempts: num("attempts").unwrap_or(0),
+            deliveries: num("deliveries").unwrap_or(0),
+            result: h
+                .get("result")
+                .filter(|r| !r.is_empty())
+                .map(|r| serde_json::from_str(r).unwrap_or_else(|_| serde_json::Value::String(r.clone()))),
+            last_error: h.get("last_error").cloned(),
+            reason: h.get("reason").cloned(),
+            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_ms),
+            finished_at_ms: num("finished_at").or_else(|| num("failed_at")),
+        }
+    }
+}
+
+/// Enqueues jobs and reads their state.
+#[derive(Clone)]
+pub struct Client {
+    broker: Broker,
+}
+
+impl Client {
+    /// A client over an open broker connection.
+    pub fn new(broker: Broker) -> Self {
+        Client { broker }
+    }
+
+    /// The broker this client talks through.
+    pub fn broker(&self) -> &Broker {
+        &self.broker
+    }
+
+    /// Puts one job on its queue; returns the stored message.
+    pub async fn enqueue(&self, request: &EnqueueRequest) -> Result<JobMessage> {
+        crate::broker::keys::validate_queue_name(&request.queue).map_err(Error::InvalidInput)?;
+        let (msg, entry) = request.to_new_job()?;
+        self.broker.register_queue(&request.queue).await?;
+        let q = self.broker.queue(&request.queue);
+        self.broker.enqueue(&q, std::slice::from_ref(&entry)).await?;
+        Ok(msg)
+    }
+
+    /// Every queue name that has received a job, sorted.
+    pub async fn queues(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = self.broker.conn().smembers(&self.broker.global().queues).await?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// The state of job `id`, looked up in every known queue.
+    pub async fn status(&self, id: &str) -> Result<JobStatus> {
+        let queues = self.queues().await?;
+        if queues.is_empty() {
+            return Err(Error::NotFound(format!("no job with id {id}")));
+        }
+        let mut pipe = redis::pipe();
+        for q in &queues {
+            pipe.hgetall(self.broker.queue(q).job(id));
+        }
+        let hashes: Vec<HashMap<String, String>> = pipe.query_async(&mut self.broker.conn()).await?;
+        queues
+            .iter()
+            .zip(hashes)
+            .find(|(_, h)| !h.is_empty())
+            .map(|(q, h)| JobStatus::from_hash(id, q, h))
+            .ok_or_else(|| Error::NotFound(format!("no job with id {id}")))
+    }
+
+    /// Waits until job `id` succeeded or died, or `timeout` passed.
+    pub async fn wait(&self, id: &str, timeout: Duration) -> Result<JobStatus> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let status = self.status(id).await?;
+            if status.is_final() {
+                return Ok(status);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(Error::Failed(format!(
+                    "job {id} still {} after waiting {}",
+                    status.state,
+                    humantime::format_duration(timeout)
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}

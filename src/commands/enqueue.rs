@@ -1,0 +1,71 @@
+//! `tq enqueue`: put one job on a queue, optionally wait for its outcome.
+
+use super::{print_json, Context};
+use crate::cli::EnqueueArgs;
+use crate::client::{parse_args, Client, EnqueueRequest};
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::time::UNIX_EPOCH;
+
+/// Runs `tq enqueue`.
+pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
+    let text = read_args(&args)?;
+    let mut request = EnqueueRequest::new(&args.task, parse_args(&text)?, &args.queue);
+    request.max_retries = args.max_retries;
+    request.retry_base = args.retry_base;
+    request.retry_cap = args.retry_cap;
+    request.timeout = args.timeout;
+    request.run_at_ms = match (args.delay, args.at) {
+        (Some(delay), _) => Some(crate::job::now_ms() + delay.as_millis() as u64),
+        (None, Some(at)) => Some(at.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),
+        (None, None) => None,
+    };
+    if args.task.trim().is_empty() {
+        return Err(Error::InvalidInput("the task name is empty".into()));
+    }
+    let client = Client::new(ctx.broker().await?);
+    let msg = client.enqueue(&request).await?;
+    if !args.wait {
+        if ctx.json {
+            print_json(&serde_json::json!({
+                "id": msg.id, "queue": msg.queue, "task": msg.task,
+                "run_at_ms": request.run_at_ms, "enqueued_at_ms": msg.enqueued_at_ms,
+            }))?;
+        } else {
+            println!("{}", msg.id);
+        }
+        return Ok(());
+    }
+    let status = client.wait(&msg.id, args.wait_timeout).await?;
+    if ctx.json {
+        print_json(&status)?;
+    } else {
+        println!("{}", msg.id);
+    }
+    if status.state == "dead" {
+        return Err(Error::Failed(format!(
+            "job {} died: {}",
+            msg.id,
+            status.last_error.as_deref().unwrap_or("no error recorded")
+        )));
+    }
+    Ok(())
+}
+
+/// The args text from `--args`, `--args -` (stdin) or `--args-file`; `{}` if none.
+fn read_args(args: &EnqueueArgs) -> Result<String> {
+    match (&args.args, &args.args_file) {
+        (Some(dash), None) if dash == "-" => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::InvalidInput(format!("cannot read --args from stdin: {e}")))?;
+            Ok(text)
+        }
+        (Some(text), None) => Ok(text.clone()),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| Error::InvalidInput(format!("cannot read --args-file {}: {e}", path.display()))),
+        (None, None) => Ok("{}".to_string()),
+        (Some(_), Some(_)) => Err(Error::InvalidInput("give --args or --args-file, not both".into())),
+    }
+}

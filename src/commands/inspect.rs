@@ -1,0 +1,69 @@
+//! `tq inspect`: queue depths, totals and live workers.
+
+use super::{format_age, print_json, Context};
+use crate::cli::InspectArgs;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::stats::{live_workers, queue_stats};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+
+/// Runs `tq inspect`.
+pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
+    let client = Client::new(ctx.broker().await?);
+    let names = if args.queues.is_empty() {
+        client.queues().await?
+    } else {
+        for q in &args.queues {
+            crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
+        }
+        args.queues.clone()
+    };
+    let queues = queue_stats(client.broker(), &names).await?;
+    let workers = live_workers(client.broker()).await?;
+    if ctx.json {
+        return print_json(&serde_json::json!({ "queues": queues, "workers": workers }));
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "queue", "pending", "active", "scheduled", "dead", "processed", "failed", "oldest pending",
+    ]);
+    for q in &queues {
+        table.add_row([
+            q.name.clone(),
+            q.pending.to_string(),
+            q.active.to_string(),
+            q.scheduled.to_string(),
+            q.dead.to_string(),
+            q.processed.to_string(),
+            q.failed.to_string(),
+            q.oldest_pending_age_ms.map(format_age).unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    if queues.is_empty() {
+        println!("no queues yet (enqueue a job to create one)");
+    } else {
+        println!("{table}");
+    }
+    let now = crate::job::now_ms();
+    if workers.is_empty() {
+        println!("no live workers");
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(["worker", "queues", "active", "concurrency", "processed", "up", "last seen"]);
+    for w in &workers {
+        table.add_row([
+            w.id.clone(),
+            w.queues.join(","),
+            w.active.to_string(),
+            w.concurrency.to_string(),
+            w.processed.to_string(),
+            format_age(now.saturating_sub(w.started_at_ms)),
+            format!("{} ago", format_age(now.saturating_sub(w.heartbeat_at_ms))),
+        ]);
+    }
+    println!("{table}");
+    Ok(())
+}

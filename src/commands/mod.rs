@@ -1,0 +1,61 @@
+//! One file per subcommand; each turns validated flags into library calls and
+//! prints the outcome for people or, with `--json`, for scripts.
+
+pub mod enqueue;
+pub mod inspect;
+pub mod status;
+pub mod worker;
+
+use crate::broker::{Broker, RedisTarget};
+use crate::cli::Cli;
+use crate::error::Result;
+use serde::Serialize;
+
+/// What every command needs from the global flags.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Where Redis is.
+    pub target: RedisTarget,
+    /// Key prefix.
+    pub prefix: String,
+    /// Print JSON instead of text.
+    pub json: bool,
+}
+
+impl Context {
+    /// Resolves the global flags: `--redis`, then `TQ_REDIS_URL`, then `REDIS_URL`, then the default.
+    pub fn from_cli(cli: &Cli) -> Self {
+        let given = cli.redis.clone().or_else(|| cli.redis_url_fallback.clone());
+        Context {
+            target: RedisTarget {
+                explicit: given.is_some(),
+                url: given.unwrap_or_else(|| "redis://127.0.0.1:6379/0".to_string()),
+            },
+            prefix: cli.prefix.clone(),
+            json: cli.json,
+        }
+    }
+
+    /// Connects to Redis (exit 69 with the URL, password hidden, if it cannot).
+    pub async fn broker(&self) -> Result<Broker> {
+        Broker::connect(&self.target, &self.prefix).await
+    }
+}
+
+/// Prints `value` as one JSON document on stdout.
+pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string(value).map_err(|e| crate::error::Error::Failed(format!("cannot encode output: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Formats a millisecond age like `3s`, `2m 5s`, `1h 2m`.
+pub fn format_age(ms: u64) -> String {
+    let secs = ms / 1000;
+    match secs {
+        0 => format!("{ms}ms"),
+        1..=59 => format!("{secs}s"),
+        60..=3599 => format!("{}m {}s", secs / 60, secs % 60),
+        _ => format!("{}h {}m", secs / 3600, secs % 3600 / 60),
+    }
+}

@@ -1,0 +1,51 @@
+//! `tq worker`: run a worker until SIGTERM/SIGINT (or, with --burst, until drained).
+
+use super::Context;
+use crate::cli::WorkerArgs;
+use crate::error::Result;
+use crate::worker::{StopHandle, Worker, WorkerConfig};
+use tokio::signal::unix::{signal, SignalKind};
+
+/// Runs `tq worker`.
+pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
+    let config = WorkerConfig {
+        queues: args.queues.iter().map(|q| q.trim().to_string()).filter(|q| !q.is_empty()).collect(),
+        concurrency: args
+            .concurrency
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        commands: args.handlers.into_iter().collect(),
+        burst: args.burst,
+        lease: args.lease,
+        grace: args.grace,
+        max_deliveries: args.max_deliveries.max(1),
+        result_ttl: args.result_ttl,
+    };
+    let worker = Worker::new(ctx.broker().await?, config)?;
+    watch_signals(worker.stop_handle())?;
+    let summary = worker.run().await?;
+    if ctx.json {
+        super::print_json(&serde_json::json!({ "processed": summary.processed }))?;
+    }
+    Ok(())
+}
+
+/// First SIGTERM/SIGINT: graceful stop. Second: hand running jobs back now.
+fn watch_signals(handle: StopHandle) -> Result<()> {
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::spawn(async move {
+        for round in 0.. {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            if round == 0 {
+                tracing::info!("stopping: finishing running jobs (signal again to hand them back now)");
+                handle.stop();
+            } else {
+                handle.abort();
+            }
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! The library's error type, with the exit code each kind maps to.
+
+/// Exit code: the operation ran and failed.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: bad usage or bad input.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: no such job or DLQ record.
+pub const EXIT_NOT_FOUND: u8 = 3;
+/// Exit code: Redis could not be reached (EX_UNAVAILABLE).
+pub const EXIT_UNAVAILABLE: u8 = 69;
+
+/// Everything that can go wrong in tq.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user gave a value tq cannot use.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The named job or record does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The operation ran and did not succeed (e.g. a waited-for job died).
+    #[error("{0}")]
+    Failed(String),
+    /// No connection to Redis could be made or kept.
+    #[error("cannot reach Redis at {url}: {reason}{hint}")]
+    Unreachable {
+        /// The URL with any password hidden.
+        url: String,
+        /// What the connection attempt reported.
+        reason: String,
+        /// A suggestion for the operator (may be empty).
+        hint: String,
+    },
+    /// Redis answered with an error.
+    #[error("Redis error: {0}")]
+    Redis(#[from] redis::RedisError),
+    /// Redis answered with something tq's scripts never return.
+    #[error("unexpected reply from Redis: {0}")]
+    Reply(#[from] redis::ParsingError),
+    /// A local I/O operation failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::InvalidInput(_) => EXIT_USAGE,
+            Error::NotFound(_) => EXIT_NOT_FOUND,
+            Error::Unreachable { .. } => EXIT_UNAVAILABLE,
+            Error::Redis(e) if is_connection_error(e) => EXIT_UNAVAILABLE,
+            Error::Failed(_) | Error::Redis(_) | Error::Reply(_) | Error::Io(_) => EXIT_FAILED,
+        }
+    }
+}
+
+/// True for errors that mean the connection to Redis is gone or never came up.
+pub fn is_connection_error(e: &redis::RedisError) -> bool {
+    e.is_io_error() || e.is_connection_refusal() || e.is_connection_dropped() || e.is_timeout()
+}
+
+/// Result with tq's error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,91 @@
+//! The job model: the immutable message stored with every job, and job ids.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Largest accepted args document, in bytes.
+pub const MAX_PAYLOAD_BYTES: usize = 512 * 1024;
+
+/// What a job is: written once at enqueue, never changed afterwards.
+///
+/// Mutable state (state, deliveries, attempts, result, errors) lives in
+/// separate fields of the job's Redis hash, so no transition re-encodes this.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JobMessage {
+    /// The job id (also the last part of its Redis key).
+    pub id: String,
+    /// Name of the task to run, e.g. `tq.noop` or `send_email`.
+    pub task: String,
+    /// Queue the job was put on.
+    pub queue: String,
+    /// Arguments, kept as the exact JSON text the client sent.
+    pub args: Box<RawValue>,
+    /// Retries allowed after the first attempt fails.
+    pub max_retries: u32,
+    /// Backoff base: retry n waits base·2^(n-1) plus jitter.
+    pub retry_base_ms: u64,
+    /// Longest backoff between two attempts.
+    pub retry_cap_ms: u64,
+    /// How long one attempt may run before it is killed (0 = no limit).
+    pub timeout_ms: u64,
+    /// When the job was enqueued (ms since the epoch).
+    pub enqueued_at_ms: u64,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+/// A new job id: 48 bits of milliseconds and 80 random bits, in 26 lowercase
+/// Crockford base-32 characters (a ULID), so ids sort by creation time.
+pub fn new_job_id() -> String {
+    let value: u128 = ((now_ms() as u128) << 80) | (rand::random::<u128>() >> 48);
+    (0..26)
+        .rev()
+        .map(|i| CROCKFORD[((value >> (i * 5)) & 31) as usize] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ids_are_unique_and_sort_by_time() {
+        let a = new_job_id();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = new_job_id();
+        assert_eq!(a.len(), 26);
+        assert!(a < b, "{a} !< {b}");
+    }
+
+    proptest! {
+        #[test]
+        fn message_round_trips(task in "[a-z._]{1,20}", n in any::<i64>(), retries in 0u32..100) {
+            let msg = JobMessage {
+                id: new_job_id(),
+                task,
+                queue: "default".into(),
+                args: RawValue::from_string(format!("{{\"n\":{n}}}")).unwrap(),
+                max_retries: retries,
+                retry_base_ms: 1000,
+                retry_cap_ms: 600_000,
+                timeout_ms: 0,
+                enqueued_at_ms: now_ms(),
+            };
+            let text = serde_json::to_string(&msg).unwrap();
+            let back: JobMessage = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(back.args.get(), msg.args.get());
+            prop_assert_eq!(back.task, msg.task);
+            prop_assert_eq!(back.max_retries, retries);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! tq: a reliable, fast Redis-backed task queue.
+//!
+//! The library holds everything: [`client::Client`] to enqueue and read jobs,
+//! [`worker::Worker`] to run them, [`broker`] with the Redis scripts behind
+//! every state change. The `tq` binary only parses flags and calls [`run`].
+
+pub mod backoff;
+pub mod broker;
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod error;
+pub mod job;
+pub mod stats;
+pub mod worker;
+
+pub use client::{Client, EnqueueRequest, JobStatus};
+pub use error::{Error, Result};
+pub use worker::{Worker, WorkerConfig};
+
+use cli::{Cli, Command};
+use commands::Context;
+
+/// Runs the command line `cli` to completion.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context::from_cli(&cli);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Enqueue(args) => commands::enqueue::run(&ctx, args).await,
+            Command::Worker(args) => commands::worker::run(&ctx, args).await,
+            Command::Inspect(args) => commands::inspect::run(&ctx, args).await,
+            Command::Status(args) => commands::status::run(&ctx, args).await,
+        }
+    })
+}

@@ -1,0 +1,156 @@
+//! Records outcomes in Redis: successes batched into one `ack` call per queue,
+//! failures into `retry` or `bury`, cancelled jobs handed back with `release`.
+
+use super::handlers::{Failure, Outcome};
+use super::Shared;
+use crate::backoff::retry_delay;
+use crate::broker;
+use crate::error::Result;
+use crate::job::{now_ms, JobMessage};
+use std::future::Future;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, OwnedSemaphorePermit};
+
+/// Most outcomes recorded in one round.
+const MAX_BATCH: usize = 4096;
+
+/// The retry settings a job carries.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RetryPolicy {
+    max_retries: u32,
+    base: Duration,
+    cap: Duration,
+}
+
+impl RetryPolicy {
+    pub(super) fn of(msg: &JobMessage) -> Self {
+        RetryPolicy {
+            max_retries: msg.max_retries,
+            base: Duration::from_millis(msg.retry_base_ms),
+            cap: Duration::from_millis(msg.retry_cap_ms),
+        }
+    }
+}
+
+/// One finished attempt, with the slot it occupied (freed once recorded).
+pub(super) struct Done {
+    pub queue: usize,
+    pub id: String,
+    pub delivery: u64,
+    pub prior_attempts: u64,
+    /// `None` when the message could not be decoded (no retry possible).
+    pub policy: Option<RetryPolicy>,
+    pub started_at_ms: u64,
+    pub outcome: Outcome,
+    pub _permit: OwnedSemaphorePermit,
+}
+
+/// Receives outcomes until every sender is gone, recording them in batches.
+pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Done>) {
+    let mut batch = Vec::new();
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        record(&shared, &batch).await;
+        let mut inflight = shared.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        for done in &batch {
+            inflight.remove(&done.id);
+        }
+        drop(inflight);
+        shared.processed.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        batch.clear();
+    }
+}
+
+async fn record(shared: &Shared, batch: &[Done]) {
+    let now = now_ms();
+    let ttl = shared.config.result_ttl.as_millis() as u64;
+    let mut acks: Vec<Vec<(String, u64, String)>> = vec![Vec::new(); shared.queues.len()];
+    let mut releases: Vec<Vec<(String, u64)>> = vec![Vec::new(); shared.queues.len()];
+    for done in batch {
+        match &done.outcome {
+            Outcome::Success(result) => acks[done.queue].push((done.id.clone(), done.delivery, result.clone())),
+            Outcome::Cancelled => releases[done.queue].push((done.id.clone(), done.delivery)),
+            Outcome::Failure(failure) => fail(shared, done, failure, now).await,
+        }
+    }
+    for (q, items) in shared.queues.iter().zip(&acks) {
+        if !items.is_empty() {
+            persist("ack", || shared.broker.ack(q, now, ttl, items)).await;
+        }
+    }
+    for (q, items) in shared.queues.iter().zip(&releases) {
+        if !items.is_empty() {
+            persist("release", || shared.broker.release(q, items)).await;
+            tracing::info!(queue = %q.name, jobs = items.len(), "handed running jobs back");
+        }
+    }
+}
+
+/// Decides between retry and the DLQ for a failed attempt, and records it.
+async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
+    let attempt = done.prior_attempts + 1;
+    let record = serde_json::json!({
+        "attempt": attempt,
+        "delivery": done.delivery,
+        "worker": shared.id,
+        "started_at_ms": done.started_at_ms,
+        "finished_at_ms": now,
+        "error": failure.error,
+        "stdout_tail": failure.stdout_tail,
+        "stderr_tail": failure.stderr_tail,
+    })
+    .to_string();
+    let entry = broker::Failure {
+        id: &done.id,
+        delivery: done.delivery,
+        error: failure.error.lines().next().unwrap_or(""),
+        record: &record,
+    };
+    let q = &shared.queues[done.queue];
+    let retry_in = match done.policy {
+        Some(p) if !failure.permanent && attempt <= u64::from(p.max_retries) => {
+            Some(retry_delay(attempt as u32, p.base, p.cap))
+        }
+        _ => None,
+    };
+    match retry_in {
+        Some(delay) => {
+            let due = now + delay.as_millis() as u64;
+            tracing::debug!(job = %done.id, attempt, delay_ms = delay.as_millis() as u64, "retrying: {}", failure.error);
+            persist("retry", || shared.broker.retry(q, &entry, due)).await;
+        }
+        None => {
+            let reason = failure.reason.unwrap_or(if failure.permanent {
+                "permanent failure"
+            } else {
+                "retries exhausted"
+            });
+            tracing::warn!(job = %done.id, queue = %q.name, reason, "job is dead: {}", failure.error);
+            persist("bury", || shared.broker.bury(q, &entry, now, reason)).await;
+        }
+    }
+}
+
+/// Runs a recording call, retrying while Redis is unreachable. If it still
+/// fails, the lease expires and the job is delivered again: at-least-once.
+async fn persist<T, F, Fut>(what: &str, call: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut wait = Duration::from_millis(100);
+    for attempt in 1..=6 {
+        match call().await {
+            Ok(_) => return,
+            Err(e) if attempt == 6 => {
+                tracing::error!("{what} failed, the lease will hand the job out again: {e}");
+            }
+            Err(e) => {
+                tracing::warn!("{what} failed (try {attempt}), retrying: {e}");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+        }
+    }
+}

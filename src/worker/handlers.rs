@@ -1,0 +1,300 @@
+//! What a worker runs for a task: the built-in tasks and command handlers.
+
+use crate::job::JobMessage;
+use rand::Rng;
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::sync::watch;
+
+/// Exit code of a command handler that means "do not retry" (EX_DATAERR).
+pub const EXIT_PERMANENT: i32 = 65;
+/// How much of a handler's stdout and stderr is kept with a failed attempt.
+pub const OUTPUT_TAIL_BYTES: usize = 4096;
+/// Largest handler stdout kept as a result.
+const MAX_RESULT_BYTES: usize = 512 * 1024;
+
+/// Names of the tasks every worker runs without a `--handler`.
+pub const BUILTINS: [&str; 5] = ["tq.noop", "tq.echo", "tq.sleep", "tq.fail", "tq.flaky"];
+
+/// How one attempt ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// It succeeded; the result is JSON text (empty for none).
+    Success(String),
+    /// It failed.
+    Failure(Failure),
+    /// The worker stopped it while shutting down; the job goes back to its queue.
+    Cancelled,
+}
+
+/// A failed attempt.
+#[derive(Debug, Clone, Default)]
+pub struct Failure {
+    /// One-line error.
+    pub error: String,
+    /// True when retrying cannot help: straight to the DLQ.
+    pub permanent: bool,
+    /// DLQ reason to use instead of the default, when the job is buried.
+    pub reason: Option<&'static str>,
+    /// Last bytes of the handler's stdout.
+    pub stdout_tail: String,
+    /// Last bytes of the handler's stderr.
+    pub stderr_tail: String,
+}
+
+impl Failure {
+    /// A retryable failure with just an error message.
+    pub fn new(error: impl Into<String>) -> Self {
+        Failure {
+            error: error.into(),
+            ..Failure::default()
+        }
+    }
+
+    /// A failure that goes straight to the DLQ with `reason`.
+    pub fn fatal(reason: &'static str, error: impl Into<String>) -> Self {
+        Failure {
+            error: error.into(),
+            permanent: true,
+            reason: Some(reason),
+            ..Failure::default()
+        }
+    }
+}
+
+/// The handler chosen for one task.
+#[derive(Debug, Clone, Copy)]
+pub enum Handler<'a> {
+    /// One of [`BUILTINS`].
+    Builtin(&'a str),
+    /// A command run through `sh -c`, args on stdin.
+    Command(&'a str),
+}
+
+/// The task → handler table of one worker.
+#[derive(Debug, Clone, Default)]
+pub struct Handlers {
+    commands: HashMap<String, String>,
+}
+
+impl Handlers {
+    /// A table with the built-ins plus `commands` (task name → command line).
+    pub fn new(commands: HashMap<String, String>) -> Self {
+        Handlers { commands }
+    }
+
+    /// The handler for `task`; command handlers take precedence over built-ins.
+    pub fn lookup<'a>(&'a self, task: &'a str) -> Option<Handler<'a>> {
+        if let Some(cmd) = self.commands.get(task) {
+            return Some(Handler::Command(cmd));
+        }
+        BUILTINS.contains(&task).then_some(Handler::Builtin(task))
+    }
+}
+
+/// Runs a built-in that needs no waiting; `None` for one that must be awaited.
+pub fn run_instant(task: &str, msg: &JobMessage) -> Option<Outcome> {
+    let args = msg.args.get();
+    match task {
+        "tq.noop" => Some(Outcome::Success(String::new())),
+        "tq.echo" => Some(Outcome::Success(args.to_string())),
+        "tq.fail" => {
+            let message = arg_str(args, "message").unwrap_or_else(|| "tq.fail always fails".into());
+            Some(Outcome::Failure(Failure::new(message)))
+        }
+        "tq.flaky" => {
+            let p = arg_f64(args, "p").unwrap_or(0.3);
+            if rand::rng().random_bool(p.clamp(0.0, 1.0)) {
+                Some(Outcome::Failure(Failure::new(format!("tq.flaky failed (p={p})"))))
+            } else {
+                Some(Outcome::Success(String::new()))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Context a handler sees about its job.
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    /// The job.
+    pub msg: &'a JobMessage,
+    /// 1-based attempt number.
+    pub attempt: u64,
+}
+
+/// Runs any handler to completion, honouring the job timeout and `abort`.
+pub async fn run(handler: Handler<'_>, job: Attempt<'_>, mut abort: watch::Receiver<bool>) -> Outcome {
+    if let Handler::Builtin(task) = handler
+        && let Some(outcome) = run_instant(task, job.msg)
+    {
+        return outcome;
+    }
+    let timeout = match job.msg.timeout_ms {
+        0 => Duration::MAX,
+        ms => Duration::from_millis(ms),
+    };
+    match handler {
+        Handler::Builtin(_) => {
+            let ms = arg_f64(job.msg.args.get(), "ms").unwrap_or(0.0).max(0.0) as u64;
+            let sleep = Duration::from_millis(ms);
+            tokio::select! {
+                _ = tokio::time::sleep(sleep.min(timeout)) => {
+                    if sleep > timeout { Outcome::Failure(timed_out(timeout)) } else { Outcome::Success(String::new()) }
+                }
+                _ = abort.wait_for(|a| *a) => Outcome::Cancelled,
+            }
+        }
+        Handler::Command(cmd) => run_command(cmd, job, timeout, abort).await,
+    }
+}
+
+fn timed_out(timeout: Duration) -> Failure {
+    Failure::new(format!("timed out after {}", humantime::format_duration(timeout)))
+}
+
+async fn run_command(cmd: &str, job: Attempt<'_>, timeout: Duration, mut abort: watch::Receiver<bool>) -> Outcome {
+    let mut command = tokio::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("TQ_JOB_ID", &job.msg.id)
+        .env("TQ_TASK", &job.msg.task)
+        .env("TQ_QUEUE", &job.msg.queue)
+        .env("TQ_ATTEMPT", job.attempt.to_string())
+        .process_group(0)
+        .kill_on_drop(true);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return Outcome::Failure(Failure::new(format!("cannot start handler `{cmd}`: {e}"))),
+    };
+    let pgid = child.id().map(|id| id as libc::pid_t);
+    let args = job.msg.args.get().as_bytes().to_vec();
+    if let Some(mut stdin) = child.stdin.take() {
+        // A handler that never reads its stdin must not block us.
+        tokio::spawn(async move {
+            let _ = stdin.write_all(&args).await;
+        });
+    }
+    let stdout = child.stdout.take().map(|s| tokio::spawn(read_capped(s, MAX_RESULT_BYTES)));
+    let stderr = child.stderr.take().map(|s| tokio::spawn(read_capped(s, OUTPUT_TAIL_BYTES)));
+    let ended = tokio::select! {
+        status = child.wait() => Ended::Exited(status),
+        _ = tokio::time::sleep(timeout) => Ended::TimedOut,
+        _ = abort.wait_for(|a| *a) => Ended::Aborted,
+    };
+    // Whatever happened, nothing the handler started may outlive its attempt.
+    kill_group(pgid);
+    let _ = child.wait().await;
+    let stdout = collect(stdout).await;
+    let stderr = collect(stderr).await;
+    let fail = |error: String, permanent: bool| {
+        Outcome::Failure(Failure {
+            error,
+            permanent,
+            reason: permanent.then_some("permanent failure"),
+            stdout_tail: tail(&stdout),
+            stderr_tail: tail(&stderr),
+        })
+    };
+    match ended {
+        Ended::Aborted => Outcome::Cancelled,
+        Ended::TimedOut => fail(timed_out(timeout).error, false),
+        Ended::Exited(Err(e)) => fail(format!("lost track of handler: {e}"), false),
+        Ended::Exited(Ok(status)) if status.success() => Outcome::Success(result_json(&stdout)),
+        Ended::Exited(Ok(status)) => {
+            let first_line = String::from_utf8_lossy(&stderr).lines().rev().find(|l| !l.trim().is_empty()).map(str::to_string);
+            let what = match status.code() {
+                Some(code) => format!("handler exited with status {code}"),
+                None => "handler was killed by a signal".to_string(),
+            };
+            let error = match first_line {
+                Some(line) => format!("{what}: {}", line.trim()),
+                None => what,
+            };
+            fail(error, status.code() == Some(EXIT_PERMANENT))
+        }
+    }
+}
+
+enum Ended {
+    Exited(std::io::Result<std::process::ExitStatus>),
+    TimedOut,
+    Aborted,
+}
+
+fn kill_group(pgid: Option<libc::pid_t>) {
+    if let Some(pgid) = pgid.filter(|p| *p > 0) {
+        // SAFETY: killpg only sends a signal; the group is the one we created for this child.
+        unsafe {
+            libc::killpg(pgid, libc::SIGKILL);
+        }
+    }
+}
+
+/// Reads everything, keeping at most the last `cap` bytes.
+async fn read_capped(mut reader: impl AsyncRead + Unpin, cap: usize) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = reader.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        kept.extend_from_slice(&buf[..n]);
+        if kept.len() > cap * 2 {
+            kept.drain(..kept.len() - cap);
+        }
+    }
+    if kept.len() > cap {
+        kept.drain(..kept.len() - cap);
+    }
+    kept
+}
+
+async fn collect(reader: Option<tokio::task::JoinHandle<Vec<u8>>>) -> Vec<u8> {
+    match reader {
+        // Pipes close when the group is killed; the bound only guards against a
+        // descendant that escaped the group and still holds them open.
+        Some(handle) => tokio::time::timeout(Duration::from_secs(2), handle)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+fn tail(bytes: &[u8]) -> String {
+    let start = bytes.len().saturating_sub(OUTPUT_TAIL_BYTES);
+    String::from_utf8_lossy(&bytes[start..]).into_owned()
+}
+
+/// stdout as a JSON result: kept as-is when it parses, else as a JSON string.
+fn result_json(stdout: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stdout);
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(_) => text.to_string(),
+        Err(_) => serde_json::Value::String(text.to_string()).to_string(),
+    }
+}
+
+fn arg_value(args: &str, key: &str) -> Option<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(args).ok()?.get(key).cloned()
+}
+
+fn arg_f64(args: &str, key: &str) -> Option<f64> {
+    arg_value(args, key)?.as_f64()
+}
+
+fn arg_str(args: &str, key: &str) -> Option<String> {
+    arg_value(args, key)?.as_str().map(str::to_string)
+}

@@ -1,0 +1,358 @@
+//! The worker: claims jobs in strict priority order, runs them under a lease,
+//! records every outcome, and stops without losing a job.
+//!
+//! Tasks inside one worker process:
+//! - the claim loop (this file) takes as many jobs as there are free slots,
+//!   from the first non-empty queue in priority order, then waits for a wake-up;
+//! - the acker ([`acker`]) batches outcomes into one script call per queue;
+//! - upkeep ([`upkeep`]) promotes due retries, recovers expired leases,
+//!   renews this worker's leases, heartbeats, and listens for wake-ups.
+
+mod acker;
+pub mod handlers;
+mod upkeep;
+
+use crate::broker::keys::{validate_queue_name, QueueKeys};
+use crate::broker::{Broker, Delivery};
+use crate::error::{Error, Result};
+use crate::job::{now_ms, JobMessage};
+use acker::{Done, RetryPolicy};
+use handlers::{Attempt, Failure, Handler, Handlers, Outcome};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit, Semaphore};
+
+/// How long a worker's registration lives without a heartbeat.
+pub const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
+/// Most jobs one claim call may take.
+const MAX_CLAIM: usize = 1000;
+/// Safety net for a lost wake-up message: an idle worker looks again this often.
+const IDLE_RECHECK: Duration = Duration::from_secs(5);
+/// How often a `--burst` worker re-checks whether other workers' jobs finished.
+const BURST_RECHECK: Duration = Duration::from_millis(100);
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Queues in strict priority order.
+    pub queues: Vec<String>,
+    /// Jobs run at once.
+    pub concurrency: usize,
+    /// Task name → command line.
+    pub commands: HashMap<String, String>,
+    /// Exit once the queues have nothing pending, active or waiting to retry.
+    pub burst: bool,
+    /// How long a claim holds a job before another worker may take it back.
+    pub lease: Duration,
+    /// How long a stopping worker lets running jobs finish before handing them back.
+    pub grace: Duration,
+    /// Deliveries without an outcome after which a job is buried as poison.
+    pub max_deliveries: u32,
+    /// How long results are kept.
+    pub result_ttl: Duration,
+}
+
+/// Signals a running worker to stop.
+#[derive(Clone)]
+pub struct StopHandle {
+    stop: Arc<watch::Sender<bool>>,
+    abort: Arc<watch::Sender<bool>>,
+}
+
+impl StopHandle {
+    /// Stop claiming; running jobs get the grace period to finish.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Stop now: running jobs are killed and handed back to their queues.
+    pub fn abort(&self) {
+        self.stop.send_replace(true);
+        self.abort.send_replace(true);
+    }
+}
+
+/// What a finished worker run did.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary {
+    /// Jobs whose outcome this worker recorded.
+    pub processed: u64,
+}
+
+/// State shared by the worker's tasks.
+struct Shared {
+    broker: Broker,
+    id: String,
+    config: WorkerConfig,
+    queues: Vec<QueueKeys>,
+    handlers: Handlers,
+    /// Jobs leased and not yet recorded: id → (queue index, delivery).
+    inflight: Mutex<HashMap<String, (usize, u64)>>,
+    processed: AtomicU64,
+    claim_wake: Notify,
+    upkeep_wake: Notify,
+    stop: watch::Receiver<bool>,
+    abort: watch::Receiver<bool>,
+    started_at_ms: u64,
+}
+
+/// A worker ready to run.
+pub struct Worker {
+    shared: Arc<Shared>,
+    handle: StopHandle,
+}
+
+impl Worker {
+    /// Validates `config` and prepares a worker on `broker`.
+    pub fn new(broker: Broker, config: WorkerConfig) -> Result<Self> {
+        if config.queues.is_empty() {
+            return Err(Error::InvalidInput("no queues given: use -Q high,default,low".into()));
+        }
+        for q in &config.queues {
+            validate_queue_name(q).map_err(Error::InvalidInput)?;
+        }
+        if config.concurrency == 0 {
+            return Err(Error::InvalidInput("-c must be at least 1".into()));
+        }
+        if config.lease < Duration::from_millis(300) {
+            return Err(Error::InvalidInput("--lease must be at least 300ms".into()));
+        }
+        let (stop_tx, stop) = watch::channel(false);
+        let (abort_tx, abort) = watch::channel(false);
+        let queues = config.queues.iter().map(|q| broker.queue(q)).collect();
+        let shared = Shared {
+            id: format!("{}-{}-{:04x}", host_name(), std::process::id(), rand::random::<u16>()),
+            handlers: Handlers::new(config.commands.clone()),
+            broker,
+            config,
+            queues,
+            inflight: Mutex::new(HashMap::new()),
+            processed: AtomicU64::new(0),
+            claim_wake: Notify::new(),
+            upkeep_wake: Notify::new(),
+            stop,
+            abort,
+            started_at_ms: now_ms(),
+        };
+        Ok(Worker {
+            shared: Arc::new(shared),
+            handle: StopHandle {
+                stop: Arc::new(stop_tx),
+                abort: Arc::new(abort_tx),
+            },
+        })
+    }
+
+    /// This worker's id (host-pid-random), as `inspect` lists it.
+    pub fn id(&self) -> &str {
+        &self.shared.id
+    }
+
+    /// A handle that stops this worker from another task (e.g. a signal handler).
+    pub fn stop_handle(&self) -> StopHandle {
+        self.handle.clone()
+    }
+
+    /// Runs until stopped (or, with `burst`, until the queues are drained).
+    pub async fn run(self) -> Result<Summary> {
+        let shared = self.shared;
+        for q in &shared.config.queues {
+            shared.broker.register_queue(q).await?;
+        }
+        let pubsub = upkeep::subscribe(&shared).await?;
+        upkeep::heartbeat(&shared).await?;
+        let background = vec![
+            tokio::spawn(upkeep::listen(shared.clone(), pubsub)),
+            tokio::spawn(upkeep::maintain(shared.clone())),
+            tokio::spawn(upkeep::renew_leases(shared.clone())),
+            tokio::spawn(upkeep::heartbeats(shared.clone())),
+        ];
+        let slots = Arc::new(Semaphore::new(shared.config.concurrency));
+        let (done_tx, done_rx) = mpsc::unbounded_channel();
+        let acker = tokio::spawn(acker::run(shared.clone(), done_rx));
+        tracing::info!(worker = %shared.id, queues = ?shared.config.queues, concurrency = shared.config.concurrency, "worker started");
+
+        claim_loop(&shared, &slots, &done_tx).await;
+        drop(done_tx);
+        drain(&shared, &slots, &self.handle).await;
+        let _ = acker.await;
+        self.handle.stop();
+        for task in background {
+            task.abort();
+        }
+        upkeep::deregister(&shared).await;
+        let processed = shared.processed.load(Ordering::Relaxed);
+        tracing::info!(worker = %shared.id, processed, "worker stopped");
+        Ok(Summary { processed })
+    }
+}
+
+/// Claims and starts jobs until told to stop (or the burst is over).
+async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::UnboundedSender<Done>) {
+    let mut stop = shared.stop.clone();
+    let concurrency = shared.config.concurrency;
+    while !*stop.borrow() {
+        let free = slots.available_permits();
+        if free == 0 {
+            tokio::select! {
+                permit = slots.acquire() => drop(permit),
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        let claimed = match claim(shared, free.min(MAX_CLAIM)).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::warn!("claim failed, retrying: {e}");
+                pause(&mut stop, Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        if claimed.is_empty() {
+            let recheck = if shared.config.burst {
+                if slots.available_permits() == concurrency && burst_done(shared).await {
+                    tracing::info!("burst: queues drained");
+                    return;
+                }
+                BURST_RECHECK
+            } else {
+                IDLE_RECHECK
+            };
+            tokio::select! {
+                _ = shared.claim_wake.notified() => {}
+                _ = tokio::time::sleep(recheck) => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        for (queue, delivery) in claimed {
+            match slots.clone().try_acquire_owned() {
+                Ok(permit) => start(shared, queue, delivery, permit, done),
+                Err(_) => tracing::error!("claimed more jobs than free slots; the lease will return {}", delivery.id),
+            }
+        }
+    }
+}
+
+/// Takes up to `want` jobs, walking the queues in priority order.
+async fn claim(shared: &Shared, want: usize) -> Result<Vec<(usize, Delivery)>> {
+    let mut out = Vec::new();
+    for (index, q) in shared.queues.iter().enumerate() {
+        let left = want - out.len();
+        if left == 0 {
+            break;
+        }
+        let now = now_ms();
+        let deadline = now + shared.config.lease.as_millis() as u64;
+        let got = shared.broker.claim(q, now, deadline, left).await?;
+        out.extend(got.into_iter().map(|d| (index, d)));
+    }
+    Ok(out)
+}
+
+/// True when no queue has work that this burst must wait for.
+async fn burst_done(shared: &Shared) -> bool {
+    match crate::stats::queue_stats(&shared.broker, &shared.config.queues).await {
+        Ok(stats) => stats.iter().all(|s| s.pending == 0 && s.active == 0 && s.retrying == 0),
+        Err(e) => {
+            tracing::warn!("cannot read queue depths: {e}");
+            false
+        }
+    }
+}
+
+/// Runs one claimed job: instantly for quick built-ins, else on its own task.
+fn start(shared: &Arc<Shared>, queue: usize, d: Delivery, permit: OwnedSemaphorePermit, done: &mpsc::UnboundedSender<Done>) {
+    shared
+        .inflight
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(d.id.clone(), (queue, d.delivery));
+    let started_at_ms = now_ms();
+    let finish = move |policy: Option<RetryPolicy>, outcome: Outcome| Done {
+        queue,
+        id: d.id,
+        delivery: d.delivery,
+        prior_attempts: d.attempts,
+        policy,
+        started_at_ms,
+        outcome,
+        _permit: permit,
+    };
+    let msg: JobMessage = match serde_json::from_str(&d.msg) {
+        Ok(msg) => msg,
+        Err(e) => {
+            let failure = Failure::fatal("malformed", format!("job message is not a valid tq job: {e}"));
+            let _ = done.send(finish(None, Outcome::Failure(failure)));
+            return;
+        }
+    };
+    let policy = Some(RetryPolicy::of(&msg));
+    let instant = match shared.handlers.lookup(&msg.task) {
+        None => Some(Outcome::Failure(Failure::fatal(
+            "no handler",
+            format!(
+                "no handler for task {:?} on worker {} (built-ins: {}; add --handler {}=COMMAND)",
+                msg.task,
+                shared.id,
+                handlers::BUILTINS.join(", "),
+                msg.task
+            ),
+        ))),
+        Some(Handler::Builtin(task)) => handlers::run_instant(task, &msg),
+        Some(Handler::Command(_)) => None,
+    };
+    if let Some(outcome) = instant {
+        let _ = done.send(finish(policy, outcome));
+        return;
+    }
+    let shared = shared.clone();
+    let done = done.clone();
+    tokio::spawn(async move {
+        let attempt = Attempt {
+            msg: &msg,
+            attempt: d.attempts + 1,
+        };
+        let outcome = match shared.handlers.lookup(&msg.task) {
+            Some(handler) => handlers::run(handler, attempt, shared.abort.clone()).await,
+            None => Outcome::Failure(Failure::fatal("no handler", "handler disappeared")),
+        };
+        let _ = done.send(finish(policy, outcome));
+    });
+}
+
+/// Waits for running jobs to finish; after the grace period (or an abort), kills them.
+async fn drain(shared: &Shared, slots: &Arc<Semaphore>, handle: &StopHandle) {
+    let all = shared.config.concurrency as u32;
+    let mut abort = shared.abort.clone();
+    let running = shared.config.concurrency - slots.available_permits();
+    if running > 0 {
+        tracing::info!(running, grace = %humantime::format_duration(shared.config.grace), "waiting for running jobs");
+    }
+    tokio::select! {
+        _ = slots.acquire_many(all) => return,
+        _ = tokio::time::sleep(shared.config.grace) => {
+            tracing::warn!("grace period over: handing running jobs back to their queues");
+        }
+        _ = abort.wait_for(|a| *a) => {}
+    }
+    handle.abort();
+    let _ = slots.acquire_many(all).await;
+}
+
+async fn pause(stop: &mut watch::Receiver<bool>, how_long: Duration) {
+    tokio::select! {
+        _ = tokio::time::sleep(how_long) => {}
+        _ = stop.changed() => {}
+    }
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
