@@ -22,7 +22,13 @@ pub struct Cli {
     pub redis: Option<String>,
 
     /// Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set
-    #[arg(long = "redis-url", hide = true, global = true, env = "REDIS_URL", value_name = "URL")]
+    #[arg(
+        long = "redis-url",
+        hide = true,
+        global = true,
+        env = "REDIS_URL",
+        value_name = "URL"
+    )]
     pub redis_url_fallback: Option<String>,
 
     /// Prefix of every Redis key tq writes
@@ -130,7 +136,14 @@ pub struct EnqueueArgs {
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
     /// Queues to serve, highest priority first
-    #[arg(short = 'Q', long, value_delimiter = ',', default_value = "default", env = "TQ_QUEUES", value_name = "QUEUES")]
+    #[arg(
+        short = 'Q',
+        long,
+        value_delimiter = ',',
+        default_value = "default",
+        env = "TQ_QUEUES",
+        value_name = "QUEUES"
+    )]
     pub queues: Vec<String>,
 
     /// Jobs run at once [default: number of CPUs]
@@ -192,7 +205,9 @@ fn parse_handler(text: &str) -> Result<(String, String), String> {
         Some((name, cmd)) if !name.trim().is_empty() && !cmd.trim().is_empty() => {
             Ok((name.trim().to_string(), cmd.to_string()))
         }
-        _ => Err(format!("invalid --handler {text:?}: expected NAME=COMMAND, e.g. send_email='python3 send.py'")),
+        _ => Err(format!(
+            "invalid --handler {text:?}: expected NAME=COMMAND, e.g. send_email='python3 send.py'"
+        )),
     }
 }
 

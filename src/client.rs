@@ -2,7 +2,7 @@
 
 use crate::broker::{Broker, NewJob};
 use crate::error::{Error, Result};
-use crate::job::{new_job_id, now_ms, JobMessage, MAX_PAYLOAD_BYTES};
+use crate::job::{JobMessage, MAX_PAYLOAD_BYTES, new_job_id, now_ms};
 use redis::AsyncCommands;
 use serde::Serialize;
 use serde_json::value::RawValue;

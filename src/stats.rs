@@ -2,7 +2,7 @@
 
 use crate::broker::Broker;
 use crate::error::Result;
-use crate::job::{now_ms, JobMessage};
+use crate::job::{JobMessage, now_ms};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -80,22 +80,24 @@ pub async fn queue_stats(broker: &Broker, names: &[String]) -> Result<Vec<QueueS
         .iter()
         .zip(rows)
         .zip(oldest_msgs)
-        .map(|((name, (pending, active, scheduled, retry, dead, (processed, failed), _)), msg)| {
-            let enqueued = msg
-                .and_then(|m| serde_json::from_str::<JobMessage>(&m).ok())
-                .map(|m| m.enqueued_at_ms);
-            QueueStats {
-                name: name.clone(),
-                pending,
-                active,
-                scheduled: scheduled + retry,
-                retrying: retry,
-                dead,
-                processed: processed.unwrap_or(0),
-                failed: failed.unwrap_or(0),
-                oldest_pending_age_ms: enqueued.filter(|_| pending > 0).map(|t| now.saturating_sub(t)),
-            }
-        })
+        .map(
+            |((name, (pending, active, scheduled, retry, dead, (processed, failed), _)), msg)| {
+                let enqueued = msg
+                    .and_then(|m| serde_json::from_str::<JobMessage>(&m).ok())
+                    .map(|m| m.enqueued_at_ms);
+                QueueStats {
+                    name: name.clone(),
+                    pending,
+                    active,
+                    scheduled: scheduled + retry,
+                    retrying: retry,
+                    dead,
+                    processed: processed.unwrap_or(0),
+                    failed: failed.unwrap_or(0),
+                    oldest_pending_age_ms: enqueued.filter(|_| pending > 0).map(|t| now.saturating_sub(t)),
+                }
+            },
+        )
         .collect())
 }
 

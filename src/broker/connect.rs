@@ -1,6 +1,6 @@
 //! Opening connections to Redis, with errors that name the URL (password hidden).
 
-use crate::error::{is_connection_error, Error, Result};
+use crate::error::{Error, Result, is_connection_error};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
 use std::time::Duration;
 
@@ -34,7 +34,8 @@ impl RedisTarget {
         let hint = if self.explicit {
             String::new()
         } else {
-            " (start one with `redis-server --daemonize yes`, or point tq at yours with --redis URL or TQ_REDIS_URL)".to_string()
+            " (start one with `redis-server --daemonize yes`, or point tq at yours with --redis URL or TQ_REDIS_URL)"
+                .to_string()
         };
         Error::Unreachable {
             url: self.display(),

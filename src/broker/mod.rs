@@ -10,7 +10,7 @@ use keys::{GlobalKeys, QueueKeys};
 use redis::aio::ConnectionManager;
 use redis::{Script, Value};
 
-pub use connect::{display_url, RedisTarget};
+pub use connect::{RedisTarget, display_url};
 
 /// The compiled transition scripts (loaded on first use, then run by SHA).
 struct Scripts {
@@ -157,8 +157,15 @@ impl Broker {
         Ok(())
     }
 
-    /// Leases up to `max` pending jobs of `q` until `deadline_ms`.
-    pub async fn claim(&self, q: &QueueKeys, now_ms: u64, deadline_ms: u64, max: usize) -> Result<Vec<Delivery>> {
+    /// Leases up to `max` pending jobs of `q` until `deadline_ms`. Entries that
+    /// are not tq jobs are moved to the DLQ on the way; the second value counts them.
+    pub async fn claim(
+        &self,
+        q: &QueueKeys,
+        now_ms: u64,
+        deadline_ms: u64,
+        max: usize,
+    ) -> Result<(Vec<Delivery>, u64)> {
         let reply: Vec<Value> = self
             .scripts
             .claim
@@ -185,11 +192,17 @@ impl Broker {
                 msg: redis::from_redis_value(msg)?,
             });
         }
-        Ok(out)
+        Ok((out, malformed))
     }
 
     /// Marks jobs of `q` succeeded: `(id, delivery, result JSON or "")`. Returns how many counted.
-    pub async fn ack(&self, q: &QueueKeys, now_ms: u64, result_ttl_ms: u64, done: &[(String, u64, String)]) -> Result<u64> {
+    pub async fn ack(
+        &self,
+        q: &QueueKeys,
+        now_ms: u64,
+        result_ttl_ms: u64,
+        done: &[(String, u64, String)],
+    ) -> Result<u64> {
         let mut inv = self.scripts.ack.key(&q.active);
         inv.key(&q.stats).arg(&q.base).arg(now_ms).arg(result_ttl_ms);
         for (id, delivery, result) in done {

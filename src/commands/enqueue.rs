@@ -1,8 +1,8 @@
 //! `tq enqueue`: put one job on a queue, optionally wait for its outcome.
 
-use super::{print_json, Context};
+use super::{Context, print_json};
 use crate::cli::EnqueueArgs;
-use crate::client::{parse_args, Client, EnqueueRequest};
+use crate::client::{Client, EnqueueRequest, parse_args};
 use crate::error::{Error, Result};
 use std::io::Read;
 use std::time::UNIX_EPOCH;

@@ -1,11 +1,11 @@
 //! `tq inspect`: queue depths, totals and live workers.
 
-use super::{format_age, print_json, Context};
+use super::{Context, format_age, print_json};
 use crate::cli::InspectArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::stats::{live_workers, queue_stats};
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 /// Runs `tq inspect`.
 pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
@@ -25,7 +25,14 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     }
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "queue", "pending", "active", "scheduled", "dead", "processed", "failed", "oldest pending",
+        "queue",
+        "pending",
+        "active",
+        "scheduled",
+        "dead",
+        "processed",
+        "failed",
+        "oldest pending",
     ]);
     for q in &queues {
         table.add_row([
@@ -50,9 +57,15 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         return Ok(());
     }
     let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(["worker", "queues", "active", "concurrency", "processed", "up", "last seen"]);
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "worker",
+        "queues",
+        "active",
+        "concurrency",
+        "processed",
+        "up",
+        "last seen",
+    ]);
     for w in &workers {
         table.add_row([
             w.id.clone(),

@@ -44,7 +44,8 @@ impl Context {
 
 /// Prints `value` as one JSON document on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string(value).map_err(|e| crate::error::Error::Failed(format!("cannot encode output: {e}")))?;
+    let text =
+        serde_json::to_string(value).map_err(|e| crate::error::Error::Failed(format!("cannot encode output: {e}")))?;
     println!("{text}");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `tq status`: one job's state.
 
-use super::{print_json, Context};
+use super::{Context, print_json};
 use crate::cli::StatusArgs;
 use crate::client::Client;
 use crate::error::Result;

@@ -4,12 +4,17 @@ use super::Context;
 use crate::cli::WorkerArgs;
 use crate::error::Result;
 use crate::worker::{StopHandle, Worker, WorkerConfig};
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{SignalKind, signal};
 
 /// Runs `tq worker`.
 pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
     let config = WorkerConfig {
-        queues: args.queues.iter().map(|q| q.trim().to_string()).filter(|q| !q.is_empty()).collect(),
+        queues: args
+            .queues
+            .iter()
+            .map(|q| q.trim().to_string())
+            .filter(|q| !q.is_empty())
+            .collect(),
         concurrency: args
             .concurrency
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),

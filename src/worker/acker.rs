@@ -1,17 +1,17 @@
 //! Records outcomes in Redis: successes batched into one `ack` call per queue,
 //! failures into `retry` or `bury`, cancelled jobs handed back with `release`.
 
-use super::handlers::{Failure, Outcome};
 use super::Shared;
+use super::handlers::{Failure, Outcome};
 use crate::backoff::retry_delay;
 use crate::broker;
 use crate::error::Result;
-use crate::job::{now_ms, JobMessage};
+use crate::job::{JobMessage, now_ms};
 use std::future::Future;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
-use tokio::sync::{mpsc, OwnedSemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 /// Most outcomes recorded in one round.
 const MAX_BATCH: usize = 4096;
@@ -90,6 +90,12 @@ async fn record(shared: &Shared, batch: &[Done]) {
 /// Decides between retry and the DLQ for a failed attempt, and records it.
 async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
     let attempt = done.prior_attempts + 1;
+    let retry_in = match done.policy {
+        Some(p) if !failure.permanent && attempt <= u64::from(p.max_retries) => {
+            Some(retry_delay(attempt as u32, p.base, p.cap))
+        }
+        _ => None,
+    };
     let record = serde_json::json!({
         "attempt": attempt,
         "delivery": done.delivery,
@@ -99,6 +105,7 @@ async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
         "error": failure.error,
         "stdout_tail": failure.stdout_tail,
         "stderr_tail": failure.stderr_tail,
+        "retry_in_ms": retry_in.map(|d| d.as_millis() as u64),
     })
     .to_string();
     let entry = broker::Failure {
@@ -108,12 +115,6 @@ async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
         record: &record,
     };
     let q = &shared.queues[done.queue];
-    let retry_in = match done.policy {
-        Some(p) if !failure.permanent && attempt <= u64::from(p.max_retries) => {
-            Some(retry_delay(attempt as u32, p.base, p.cap))
-        }
-        _ => None,
-    };
     match retry_in {
         Some(delay) => {
             let due = now + delay.as_millis() as u64;

@@ -181,8 +181,14 @@ async fn run_command(cmd: &str, job: Attempt<'_>, timeout: Duration, mut abort: 
             let _ = stdin.write_all(&args).await;
         });
     }
-    let stdout = child.stdout.take().map(|s| tokio::spawn(read_capped(s, MAX_RESULT_BYTES)));
-    let stderr = child.stderr.take().map(|s| tokio::spawn(read_capped(s, OUTPUT_TAIL_BYTES)));
+    let stdout = child
+        .stdout
+        .take()
+        .map(|s| tokio::spawn(read_capped(s, MAX_RESULT_BYTES)));
+    let stderr = child
+        .stderr
+        .take()
+        .map(|s| tokio::spawn(read_capped(s, OUTPUT_TAIL_BYTES)));
     let ended = tokio::select! {
         status = child.wait() => Ended::Exited(status),
         _ = tokio::time::sleep(timeout) => Ended::TimedOut,
@@ -208,7 +214,11 @@ async fn run_command(cmd: &str, job: Attempt<'_>, timeout: Duration, mut abort: 
         Ended::Exited(Err(e)) => fail(format!("lost track of handler: {e}"), false),
         Ended::Exited(Ok(status)) if status.success() => Outcome::Success(result_json(&stdout)),
         Ended::Exited(Ok(status)) => {
-            let first_line = String::from_utf8_lossy(&stderr).lines().rev().find(|l| !l.trim().is_empty()).map(str::to_string);
+            let first_line = String::from_utf8_lossy(&stderr)
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .map(str::to_string);
             let what = match status.code() {
                 Some(code) => format!("handler exited with status {code}"),
                 None => "handler was killed by a signal".to_string(),

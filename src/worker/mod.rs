@@ -12,17 +12,17 @@ mod acker;
 pub mod handlers;
 mod upkeep;
 
-use crate::broker::keys::{validate_queue_name, QueueKeys};
+use crate::broker::keys::{QueueKeys, validate_queue_name};
 use crate::broker::{Broker, Delivery};
 use crate::error::{Error, Result};
-use crate::job::{now_ms, JobMessage};
+use crate::job::{JobMessage, now_ms};
 use acker::{Done, RetryPolicy};
 use handlers::{Attempt, Failure, Handler, Handlers, Outcome};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 /// How long a worker's registration lives without a heartbeat.
 pub const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
@@ -210,7 +210,8 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
                 continue;
             }
         };
-        if claimed.is_empty() {
+        let (claimed, malformed) = claimed;
+        if claimed.is_empty() && malformed == 0 {
             let recheck = if shared.config.burst {
                 if slots.available_permits() == concurrency && burst_done(shared).await {
                     tracing::info!("burst: queues drained");
@@ -230,15 +231,20 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
         for (queue, delivery) in claimed {
             match slots.clone().try_acquire_owned() {
                 Ok(permit) => start(shared, queue, delivery, permit, done),
-                Err(_) => tracing::error!("claimed more jobs than free slots; the lease will return {}", delivery.id),
+                Err(_) => tracing::error!(
+                    "claimed more jobs than free slots; the lease will return {}",
+                    delivery.id
+                ),
             }
         }
     }
 }
 
-/// Takes up to `want` jobs, walking the queues in priority order.
-async fn claim(shared: &Shared, want: usize) -> Result<Vec<(usize, Delivery)>> {
+/// Takes up to `want` jobs, walking the queues in priority order. The second
+/// value counts malformed entries moved to the DLQ instead (they took no slot).
+async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery)>, u64)> {
     let mut out = Vec::new();
+    let mut malformed = 0;
     for (index, q) in shared.queues.iter().enumerate() {
         let left = want - out.len();
         if left == 0 {
@@ -246,10 +252,16 @@ async fn claim(shared: &Shared, want: usize) -> Result<Vec<(usize, Delivery)>> {
         }
         let now = now_ms();
         let deadline = now + shared.config.lease.as_millis() as u64;
-        let got = shared.broker.claim(q, now, deadline, left).await?;
+        let (got, bad) = shared.broker.claim(q, now, deadline, left).await?;
+        malformed += bad;
         out.extend(got.into_iter().map(|d| (index, d)));
+        if bad > 0 {
+            // Malformed entries took the place of jobs this queue may still
+            // hold; look at it again before any lower-priority queue.
+            break;
+        }
     }
-    Ok(out)
+    Ok((out, malformed))
 }
 
 /// True when no queue has work that this burst must wait for.
@@ -264,7 +276,13 @@ async fn burst_done(shared: &Shared) -> bool {
 }
 
 /// Runs one claimed job: instantly for quick built-ins, else on its own task.
-fn start(shared: &Arc<Shared>, queue: usize, d: Delivery, permit: OwnedSemaphorePermit, done: &mpsc::UnboundedSender<Done>) {
+fn start(
+    shared: &Arc<Shared>,
+    queue: usize,
+    d: Delivery,
+    permit: OwnedSemaphorePermit,
+    done: &mpsc::UnboundedSender<Done>,
+) {
     shared
         .inflight
         .lock()

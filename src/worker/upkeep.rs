@@ -1,15 +1,15 @@
 //! A worker's background duties: wake-ups, promotion of due jobs, recovery of
 //! expired leases, renewal of its own leases, and its heartbeat.
 
-use super::{Shared, HEARTBEAT_TTL};
+use super::{HEARTBEAT_TTL, Shared};
 use crate::broker::connect;
 use crate::error::Result;
 use crate::job::now_ms;
 use futures_util::StreamExt;
 use redis::aio::PubSub;
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// Most jobs promoted or recovered per queue in one pass.
@@ -66,7 +66,11 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
                 Ok(None) => {}
                 Err(e) => tracing::warn!(queue = %q.name, "promote failed: {e}"),
             }
-            match shared.broker.recover(q, now, shared.config.max_deliveries, UPKEEP_BATCH).await {
+            match shared
+                .broker
+                .recover(q, now, shared.config.max_deliveries, UPKEEP_BATCH)
+                .await
+            {
                 Ok(r) => {
                     if r.requeued + r.buried > 0 {
                         tracing::warn!(queue = %q.name, requeued = r.requeued, poison = r.buried, "recovered jobs whose lease expired");

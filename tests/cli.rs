@@ -1,0 +1,141 @@
+//! Command-line behaviour scripts depend on: exit codes, errors, JSON.
+
+mod support;
+use std::time::{Duration, Instant};
+use support::{RedisServer, free_port};
+
+#[test]
+fn unreachable_redis_exits_69_naming_the_url_without_password() {
+    let port = free_port();
+    let url = format!("redis://admin:hunter2@127.0.0.1:{port}/0");
+    let started = Instant::now();
+    let out = assert_cmd::Command::new(support::tq_bin())
+        .env_remove("REDIS_URL")
+        .args(["--redis", &url, "enqueue", "tq.noop"])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(69));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("redis://admin:***@127.0.0.1:{port}/0")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn invalid_json_args_exit_2_with_the_position() {
+    let redis = RedisServer::start();
+    let out = redis
+        .tq()
+        .args(["enqueue", "t", "--args", r#"{"a": 1,}"#])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid --args") && stderr.contains("line 1 column 9"),
+        "{stderr}"
+    );
+    assert_eq!(redis.inspect()["queues"], serde_json::json!([]), "nothing was enqueued");
+}
+
+#[test]
+fn oversized_payload_is_refused() {
+    let redis = RedisServer::start();
+    let big = format!("\"{}\"", "x".repeat(600 * 1024));
+    let file = redis.dir().join("big.json");
+    std::fs::write(&file, big).unwrap();
+    let out = redis
+        .tq()
+        .args(["enqueue", "t", "--args-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("512 KiB"));
+}
+
+#[test]
+fn args_can_come_from_stdin() {
+    let redis = RedisServer::start();
+    let out = redis
+        .tq()
+        .args(["enqueue", "tq.echo", "--args", "-", "--json"])
+        .write_stdin(r#"{"from":"stdin"}"#)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let job: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (job["task"].as_str(), job["queue"].as_str()),
+        (Some("tq.echo"), Some("default"))
+    );
+    redis.tq().args(["worker", "--burst"]).assert().success();
+    let status = redis.status(job["id"].as_str().unwrap());
+    assert_eq!(status["result"], serde_json::json!({"from": "stdin"}));
+}
+
+#[test]
+fn bad_duration_is_a_usage_error() {
+    let redis = RedisServer::start();
+    let out = redis.tq().args(["enqueue", "t", "--delay", "soon"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid duration \"soon\""));
+}
+
+#[test]
+fn unknown_job_is_exit_3() {
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop"]);
+    let out = redis.tq().args(["status", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no job with id nope"));
+}
+
+#[test]
+fn wait_exits_1_when_the_job_dies_and_0_when_it_succeeds() {
+    let redis = RedisServer::start();
+    let mut worker = redis.spawn_tq(&["worker", "-c", "2"]);
+    redis
+        .tq()
+        .args(["enqueue", "tq.fail", "--max-retries", "0", "--wait"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("died: tq.fail always fails"));
+    redis
+        .tq()
+        .args(["enqueue", "tq.echo", "--args", "[1]", "--wait", "--json"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(r#""state":"succeeded""#));
+    worker.signal(libc::SIGTERM);
+    assert!(worker.wait_exit(Duration::from_secs(20)).success());
+}
+
+#[test]
+fn inspect_lists_live_workers() {
+    let redis = RedisServer::start();
+    let mut worker = redis.spawn_tq(&["worker", "-Q", "a,b", "-c", "3"]);
+    support::wait_until(Duration::from_secs(20), "worker to register", || {
+        redis.inspect()["workers"].as_array().is_some_and(|w| w.len() == 1)
+    });
+    let w = &redis.inspect()["workers"][0];
+    assert_eq!(w["queues"], serde_json::json!(["a", "b"]));
+    assert_eq!(w["concurrency"], 3);
+    worker.signal(libc::SIGTERM);
+    assert!(worker.wait_exit(Duration::from_secs(20)).success());
+    assert_eq!(
+        redis.inspect()["workers"],
+        serde_json::json!([]),
+        "a stopped worker deregisters"
+    );
+}

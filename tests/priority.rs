@@ -1,0 +1,75 @@
+//! Strict priority and the burst exit, through the real binary.
+
+mod support;
+use support::RedisServer;
+
+#[test]
+fn high_is_drained_before_default_before_low() {
+    let redis = RedisServer::start();
+    let order = redis.dir().join("order.log");
+    for queue in ["low", "default", "high"] {
+        for _ in 0..10 {
+            redis.enqueue(&["record", "-q", queue]);
+        }
+    }
+    let handler = format!("record=echo \"$TQ_QUEUE\" >> {}", order.display());
+    redis
+        .tq()
+        .args([
+            "worker",
+            "-Q",
+            "high,default,low",
+            "-c",
+            "1",
+            "--burst",
+            "--handler",
+            &handler,
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    let ran: Vec<String> = std::fs::read_to_string(&order)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = ["high", "default", "low"]
+        .iter()
+        .flat_map(|q| std::iter::repeat_n(q.to_string(), 10))
+        .collect();
+    assert_eq!(ran, expected);
+    for queue in ["high", "default", "low"] {
+        let stats = redis.queue_stats(queue);
+        assert_eq!(stats["pending"], 0, "{stats}");
+        assert_eq!(stats["processed"], 10, "{stats}");
+    }
+}
+
+#[test]
+fn burst_does_not_wait_for_delayed_jobs() {
+    let redis = RedisServer::start();
+    let now = redis.enqueue(&["tq.noop"]);
+    let later = redis.enqueue(&["tq.noop", "--delay", "1h"]);
+    redis
+        .tq()
+        .args(["worker", "--burst"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .success();
+    assert_eq!(redis.status(&now)["state"], "succeeded");
+    assert_eq!(redis.status(&later)["state"], "scheduled");
+}
+
+#[test]
+fn a_delayed_job_runs_once_it_is_due() {
+    let redis = RedisServer::start();
+    let id = redis.enqueue(&["tq.echo", "--args", "[7]", "--delay", "300ms"]);
+    assert_eq!(redis.status(&id)["state"], "scheduled");
+    let mut worker = redis.spawn_tq(&["worker", "-c", "2"]);
+    support::wait_until(std::time::Duration::from_secs(20), "delayed job to succeed", || {
+        redis.status(&id)["state"] == "succeeded"
+    });
+    assert_eq!(redis.status(&id)["result"], serde_json::json!([7]));
+    worker.signal(libc::SIGTERM);
+    assert!(worker.wait_exit(std::time::Duration::from_secs(20)).success());
+}

@@ -1,0 +1,245 @@
+//! Test harness: a private `redis-server` per test, started on a free port in
+//! a temp dir and killed on drop, plus helpers to run the real `tq` binary.
+//! Tests never touch a Redis they did not start.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A redis-server owned by one test.
+pub struct RedisServer {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl RedisServer {
+    /// Starts a server on a free loopback port and waits until it answers PING.
+    pub fn start() -> Self {
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let port = free_port();
+            let child = Command::new("redis-server")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .arg("--dir")
+                .arg(dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("redis-server must be on PATH (the README's set-up command installs it)");
+            let mut server = RedisServer { child, port, dir };
+            if server.wait_ready(Duration::from_secs(10)) {
+                return server;
+            }
+            let _ = server.child.kill();
+        }
+        panic!("could not start redis-server");
+    }
+
+    fn wait_ready(&mut self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let mut buf = [0u8; 7];
+                if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
+                    return true;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
+    /// The server's URL.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// A synchronous connection for looking at (or tampering with) Redis directly.
+    pub fn conn(&self) -> redis::Connection {
+        redis::Client::open(self.url()).unwrap().get_connection().unwrap()
+    }
+
+    /// A scratch directory that lives as long as the server.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `tq` with a clean environment pointed at this server.
+    pub fn tq(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(tq_bin());
+        hermetic(cmd.env("TQ_REDIS_URL", self.url()));
+        cmd
+    }
+
+    /// `tq` as a plain process (for workers that tests signal or kill); its
+    /// stderr goes to a log file so a chatty worker can never block on a pipe.
+    pub fn spawn_tq(&self, args: &[&str]) -> Spawned {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = self.dir().join(format!("tq-{n}.log"));
+        let mut cmd = Command::new(tq_bin());
+        clear_env(&mut cmd);
+        let child = cmd
+            .env("TQ_REDIS_URL", self.url())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("spawn tq");
+        Spawned { child, log }
+    }
+
+    /// Enqueues one job through the CLI and returns its id.
+    pub fn enqueue(&self, args: &[&str]) -> String {
+        let out = self.tq().arg("enqueue").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "enqueue {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    /// `tq status ID --json`, parsed.
+    pub fn status(&self, id: &str) -> serde_json::Value {
+        self.json(&["status", id])
+    }
+
+    /// `tq inspect --json`, parsed.
+    pub fn inspect(&self) -> serde_json::Value {
+        self.json(&["inspect"])
+    }
+
+    /// Runs `tq ARGS --json`, asserts success and parses stdout.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.tq().args(args).arg("--json").output().unwrap();
+        assert!(
+            out.status.success(),
+            "tq {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("tq {args:?}: not JSON ({e}): {out:?}"))
+    }
+
+    /// The row of `queue` in `tq inspect --json`.
+    pub fn queue_stats(&self, queue: &str) -> serde_json::Value {
+        let all = self.inspect();
+        all["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["name"] == queue)
+            .cloned()
+            .unwrap_or_else(|| panic!("queue {queue} not in {all}"))
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Path of the `tq` binary under test.
+pub fn tq_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tq"))
+}
+
+/// Removes variables that would make a spawned `tq` depend on the caller's environment.
+fn hermetic(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TQ_") || matches!(key.as_str(), "REDIS_URL" | "NO_COLOR" | "RUST_LOG") {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd
+}
+
+fn clear_env(cmd: &mut Command) {
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TQ_") || matches!(key.as_str(), "REDIS_URL" | "NO_COLOR" | "RUST_LOG") {
+            cmd.env_remove(&key);
+        }
+    }
+}
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Polls `check` until it returns true; panics with `what` after `within`.
+pub fn wait_until(within: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !check() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {within:?} waiting for: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A `tq` process started by a test; killed if the test ends first.
+pub struct Spawned {
+    /// The process.
+    pub child: Child,
+    /// Where its stderr goes.
+    pub log: PathBuf,
+}
+
+impl Spawned {
+    /// What it wrote on stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends `sig` (e.g. `libc::SIGTERM`).
+    pub fn signal(&self, sig: i32) {
+        // SAFETY: kill only sends a signal to our own child.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, sig);
+        }
+    }
+
+    /// Waits for it to exit; kills it and panics (showing its log) after `within`.
+    pub fn wait_exit(&mut self, within: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("tq did not exit within {within:?}; its log:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
