@@ -2,7 +2,7 @@
 
 use crate::broker::{Broker, NewJob};
 use crate::error::{Error, Result};
-use crate::job::{JobMessage, MAX_PAYLOAD_BYTES, new_job_id, now_ms};
+use crate::job::{JobMessage, MAX_PAYLOAD_BYTES, new_job_id, now_us};
 use redis::AsyncCommands;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -71,12 +71,12 @@ impl EnqueueRequest {
             retry_base_ms: self.retry_base.as_millis() as u64,
             retry_cap_ms: self.retry_cap.as_millis() as u64,
             timeout_ms: self.timeout.as_millis() as u64,
-            enqueued_at_ms: now_ms(),
+            enqueued_at_us: now_us(),
         };
         let text = serde_json::to_string(&msg).map_err(|e| Error::InvalidInput(format!("cannot encode job: {e}")))?;
         let entry = NewJob {
             id: msg.id.clone(),
-            due_ms: self.run_at_ms.filter(|at| *at > msg.enqueued_at_ms).unwrap_or(0),
+            due_ms: self.run_at_ms.filter(|at| *at > msg.enqueued_at_us / 1000).unwrap_or(0),
             msg: text,
         };
         Ok((msg, entry))
@@ -120,7 +120,9 @@ pub struct JobStatus {
     pub reason: Option<String>,
     /// When it was enqueued (ms since the epoch).
     pub enqueued_at_ms: Option<u64>,
-    /// When it finished (ms since the epoch).
+    /// When its last attempt started (ms since the epoch).
+    pub started_at_ms: Option<u64>,
+    /// When it finished: succeeded or died (ms since the epoch).
     pub finished_at_ms: Option<u64>,
 }
 
@@ -146,8 +148,9 @@ impl JobStatus {
                 .map(|r| serde_json::from_str(r).unwrap_or_else(|_| serde_json::Value::String(r.clone()))),
             last_error: h.get("last_error").cloned(),
             reason: h.get("reason").cloned(),
-            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_ms),
-            finished_at_ms: num("finished_at").or_else(|| num("failed_at")),
+            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
+            started_at_ms: num("started_us").map(|us| us / 1000),
+            finished_at_ms: num("finished_us").map(|us| us / 1000).or_else(|| num("failed_at")),
         }
     }
 }

@@ -29,8 +29,16 @@ pub struct JobMessage {
     pub retry_cap_ms: u64,
     /// How long one attempt may run before it is killed (0 = no limit).
     pub timeout_ms: u64,
-    /// When the job was enqueued (ms since the epoch).
-    pub enqueued_at_ms: u64,
+    /// When the job was enqueued (µs since the epoch; latency is measured from it).
+    pub enqueued_at_us: u64,
+}
+
+/// Microseconds since the Unix epoch.
+pub fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
 }
 
 /// Milliseconds since the Unix epoch.
@@ -79,7 +87,7 @@ mod tests {
                 retry_base_ms: 1000,
                 retry_cap_ms: 600_000,
                 timeout_ms: 0,
-                enqueued_at_ms: now_ms(),
+                enqueued_at_us: now_us(),
             };
             let text = serde_json::to_string(&msg).unwrap();
             let back: JobMessage = serde_json::from_str(&text).unwrap();

@@ -84,7 +84,7 @@ pub async fn queue_stats(broker: &Broker, names: &[String]) -> Result<Vec<QueueS
             |((name, (pending, active, scheduled, retry, dead, (processed, failed), _)), msg)| {
                 let enqueued = msg
                     .and_then(|m| serde_json::from_str::<JobMessage>(&m).ok())
-                    .map(|m| m.enqueued_at_ms);
+                    .map(|m| m.enqueued_at_us / 1000);
                 QueueStats {
                     name: name.clone(),
                     pending,

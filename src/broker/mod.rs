@@ -65,7 +65,20 @@ pub struct Delivery {
     pub msg: String,
 }
 
-/// A finished attempt, as recorded by [`Broker::retry`] and [`Broker::bury`].
+/// A successful attempt, as recorded by [`Broker::ack`].
+#[derive(Debug, Clone)]
+pub struct Ack {
+    /// Job id.
+    pub id: String,
+    /// The delivery that succeeded (the fence).
+    pub delivery: u64,
+    /// When the attempt started (µs since the epoch).
+    pub started_us: u64,
+    /// The result as JSON text, empty for none.
+    pub result: String,
+}
+
+/// A failed attempt, as recorded by [`Broker::retry`] and [`Broker::bury`].
 #[derive(Debug, Clone)]
 pub struct Failure<'a> {
     /// Job id.
@@ -195,18 +208,12 @@ impl Broker {
         Ok((out, malformed))
     }
 
-    /// Marks jobs of `q` succeeded: `(id, delivery, result JSON or "")`. Returns how many counted.
-    pub async fn ack(
-        &self,
-        q: &QueueKeys,
-        now_ms: u64,
-        result_ttl_ms: u64,
-        done: &[(String, u64, String)],
-    ) -> Result<u64> {
+    /// Marks jobs of `q` succeeded, finished at `now_us`. Returns how many were recorded (stale deliveries are not).
+    pub async fn ack(&self, q: &QueueKeys, now_us: u64, result_ttl_ms: u64, done: &[Ack]) -> Result<u64> {
         let mut inv = self.scripts.ack.key(&q.active);
-        inv.key(&q.stats).arg(&q.base).arg(now_ms).arg(result_ttl_ms);
-        for (id, delivery, result) in done {
-            inv.arg(id).arg(*delivery).arg(result);
+        inv.key(&q.stats).arg(&q.base).arg(now_us).arg(result_ttl_ms);
+        for ack in done {
+            inv.arg(&ack.id).arg(ack.delivery).arg(ack.started_us).arg(&ack.result);
         }
         Ok(inv.invoke_async(&mut self.conn.clone()).await?)
     }

@@ -29,7 +29,7 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
         if ctx.json {
             print_json(&serde_json::json!({
                 "id": msg.id, "queue": msg.queue, "task": msg.task,
-                "run_at_ms": request.run_at_ms, "enqueued_at_ms": msg.enqueued_at_ms,
+                "run_at_ms": request.run_at_ms, "enqueued_at_ms": msg.enqueued_at_us / 1000,
             }))?;
         } else {
             println!("{}", msg.id);

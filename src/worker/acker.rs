@@ -6,7 +6,7 @@ use super::handlers::{Failure, Outcome};
 use crate::backoff::retry_delay;
 use crate::broker;
 use crate::error::Result;
-use crate::job::{JobMessage, now_ms};
+use crate::job::{JobMessage, now_ms, now_us};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -42,7 +42,7 @@ pub(super) struct Done {
     pub prior_attempts: u64,
     /// `None` when the message could not be decoded (no retry possible).
     pub policy: Option<RetryPolicy>,
-    pub started_at_ms: u64,
+    pub started_at_us: u64,
     pub outcome: Outcome,
     pub _permit: OwnedSemaphorePermit,
 }
@@ -64,19 +64,25 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Don
 
 async fn record(shared: &Shared, batch: &[Done]) {
     let now = now_ms();
+    let finished_us = now_us();
     let ttl = shared.config.result_ttl.as_millis() as u64;
-    let mut acks: Vec<Vec<(String, u64, String)>> = vec![Vec::new(); shared.queues.len()];
+    let mut acks: Vec<Vec<broker::Ack>> = vec![Vec::new(); shared.queues.len()];
     let mut releases: Vec<Vec<(String, u64)>> = vec![Vec::new(); shared.queues.len()];
     for done in batch {
         match &done.outcome {
-            Outcome::Success(result) => acks[done.queue].push((done.id.clone(), done.delivery, result.clone())),
+            Outcome::Success(result) => acks[done.queue].push(broker::Ack {
+                id: done.id.clone(),
+                delivery: done.delivery,
+                started_us: done.started_at_us,
+                result: result.clone(),
+            }),
             Outcome::Cancelled => releases[done.queue].push((done.id.clone(), done.delivery)),
             Outcome::Failure(failure) => fail(shared, done, failure, now).await,
         }
     }
     for (q, items) in shared.queues.iter().zip(&acks) {
         if !items.is_empty() {
-            persist("ack", || shared.broker.ack(q, now, ttl, items)).await;
+            persist("ack", || shared.broker.ack(q, finished_us, ttl, items)).await;
         }
     }
     for (q, items) in shared.queues.iter().zip(&releases) {
@@ -100,7 +106,7 @@ async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
         "attempt": attempt,
         "delivery": done.delivery,
         "worker": shared.id,
-        "started_at_ms": done.started_at_ms,
+        "started_at_ms": done.started_at_us / 1000,
         "finished_at_ms": now,
         "error": failure.error,
         "stdout_tail": failure.stdout_tail,

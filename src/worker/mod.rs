@@ -15,7 +15,7 @@ mod upkeep;
 use crate::broker::keys::{QueueKeys, validate_queue_name};
 use crate::broker::{Broker, Delivery};
 use crate::error::{Error, Result};
-use crate::job::{JobMessage, now_ms};
+use crate::job::{JobMessage, now_ms, now_us};
 use acker::{Done, RetryPolicy};
 use handlers::{Attempt, Failure, Handler, Handlers, Outcome};
 use std::collections::HashMap;
@@ -288,14 +288,14 @@ fn start(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(d.id.clone(), (queue, d.delivery));
-    let started_at_ms = now_ms();
+    let started_at_us = now_us();
     let finish = move |policy: Option<RetryPolicy>, outcome: Outcome| Done {
         queue,
         id: d.id,
         delivery: d.delivery,
         prior_attempts: d.attempts,
         policy,
-        started_at_ms,
+        started_at_us,
         outcome,
         _permit: permit,
     };
