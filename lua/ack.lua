@@ -1,26 +1,42 @@
 -- ack: record that leased jobs succeeded.
--- KEYS[1] active ZSET, KEYS[2] stats HASH (processed, failed)
--- ARGV[1] queue key base, ARGV[2] now (µs), ARGV[3] result TTL ms,
--- then quads: job id, delivery number, attempt start (µs), result (JSON, '' for none).
--- Invariant: only the delivery that currently holds the lease may finish a
--- job (the delivery number is the fence): a worker whose lease expired and
--- whose job was handed to another worker changes nothing. A finished job
--- leaves the active set and keeps its hash (state=succeeded, result) only
--- for the result TTL.
-local base, now, ttl = ARGV[1], ARGV[2], ARGV[3]
-local done = 0
+-- KEYS[1] active ZSET, KEYS[2] stats HASH (processed, failed), KEYS[3] results
+-- index ZSET (member = bucket key, score = its expiry ms), KEYS[4] the results
+-- bucket HASH this batch writes into (id -> result record JSON)
+-- ARGV[1] queue key base, ARGV[2] now ms, ARGV[3] bucket expiry ms, then
+-- groups of four: job id, delivery number, attempt number, result record (JSON).
+-- Invariant: only the delivery that holds the lease (active member
+-- "<id>:<delivery>") may finish a job: a worker whose lease expired and whose
+-- job went to another worker changes nothing. A finished job leaves the active
+-- set and its hash in one step; what remains is its result record in a bucket
+-- that expires whole after the result TTL (and its failure records, if an
+-- earlier attempt failed, with the same expiry). Returns how many were recorded.
+-- Per job this is only table work: every Redis command runs once per batch.
+local base, now, expire_at = ARGV[1], ARGV[2], ARGV[3]
+local members = {}
 for i = 4, #ARGV, 4 do
-  local id = ARGV[i]
-  local key = base .. 'job:' .. id
-  if redis.call('HGET', key, 'deliveries') == ARGV[i + 1]
-      and redis.call('ZREM', KEYS[1], id) == 1 then
-    local attempts = redis.call('HINCRBY', key, 'attempts', 1)
-    redis.call('HSET', key, 'state', 'succeeded', 'started_us', ARGV[i + 2], 'finished_us', now,
-      'result', ARGV[i + 3])
-    redis.call('PEXPIRE', key, ttl)
-    if attempts > 1 then redis.call('PEXPIRE', base .. 'failures:' .. id, ttl) end
-    done = done + 1
+  members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
+end
+local scores = redis.call('ZMSCORE', KEYS[1], unpack(members))
+local held, jobs, records = {}, {}, {}
+for j = 1, #members do
+  if scores[j] then
+    local i = 4 + (j - 1) * 4
+    local id = ARGV[i]
+    held[#held + 1] = members[j]
+    jobs[#jobs + 1] = base .. 'job:' .. id
+    records[#records + 1] = id
+    records[#records + 1] = ARGV[i + 3]
+    if ARGV[i + 2] ~= '1' then
+      redis.call('PEXPIREAT', base .. 'failures:' .. id, expire_at)
+    end
   end
 end
-if done > 0 then redis.call('HINCRBY', KEYS[2], 'processed', done) end
-return done
+if #held == 0 then return 0 end
+redis.call('ZREM', KEYS[1], unpack(held))
+redis.call('DEL', unpack(jobs))
+redis.call('HSET', KEYS[4], unpack(records))
+redis.call('PEXPIREAT', KEYS[4], expire_at)
+redis.call('ZADD', KEYS[3], expire_at, KEYS[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+redis.call('HINCRBY', KEYS[2], 'processed', #held)
+return #held

@@ -5,15 +5,12 @@
 -- 'no handler', 'malformed'), ARGV[6] error (one line),
 -- ARGV[7] attempt record (JSON)
 -- Invariant: the job leaves active and enters dead in one step (state=dead,
--- reason, failed_at), keeping its hash and every attempt record with no TTL
--- so the DLQ can show and replay it; a stale delivery changes nothing.
--- Returns 1 if buried, 0 if stale.
+-- reason, failed_at, attempts + 1), keeping its hash and every attempt record
+-- with no TTL so the DLQ can show and replay it; a delivery that no longer
+-- holds the lease changes nothing. Returns 1 if buried, 0 if stale.
 local base, id = ARGV[1], ARGV[2]
+if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
 local key = base .. 'job:' .. id
-if redis.call('HGET', key, 'deliveries') ~= ARGV[3]
-    or redis.call('ZREM', KEYS[1], id) == 0 then
-  return 0
-end
 redis.call('HINCRBY', key, 'attempts', 1)
 redis.call('HSET', key, 'state', 'dead', 'reason', ARGV[5], 'failed_at', ARGV[4],
   'last_error', ARGV[6])

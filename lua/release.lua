@@ -2,16 +2,15 @@
 -- KEYS[1] active ZSET, KEYS[2] pending LIST
 -- ARGV[1] queue key base, ARGV[2] wake channel, then pairs: job id, delivery number.
 -- Invariant: a released job goes from active to the front of pending in one
--- step (state=pending). Its 'released' count rises so the hand-back is not
--- counted as a lost delivery toward the poison limit. Stale deliveries change
--- nothing. Returns how many were handed back.
+-- step (state=pending, 'released' + 1, which raises its delivery count but
+-- does not count toward the poison limit). A delivery that no longer holds
+-- the lease changes nothing. Returns how many were handed back.
 local base = ARGV[1]
 local released = 0
 for i = 3, #ARGV, 2 do
   local id = ARGV[i]
-  local key = base .. 'job:' .. id
-  if redis.call('HGET', key, 'deliveries') == ARGV[i + 1]
-      and redis.call('ZREM', KEYS[1], id) == 1 then
+  if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[i + 1]) == 1 then
+    local key = base .. 'job:' .. id
     redis.call('HINCRBY', key, 'released', 1)
     redis.call('HSET', key, 'state', 'pending')
     redis.call('RPUSH', KEYS[2], id)

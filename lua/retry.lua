@@ -4,14 +4,12 @@
 -- ARGV[4] due ms, ARGV[5] error (one line), ARGV[6] attempt record (JSON),
 -- ARGV[7] wake channel
 -- Invariant: the job moves from active to the retry set in one step (state=
--- retrying) and its attempt record is appended to <base>failures:<id>; a stale
--- delivery (fence mismatch) changes nothing. Returns 1 if moved, 0 if stale.
+-- retrying, attempts + 1) and its attempt record is appended to
+-- <base>failures:<id>; a delivery that no longer holds the lease changes
+-- nothing. Returns 1 if moved, 0 if stale.
 local base, id = ARGV[1], ARGV[2]
+if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
 local key = base .. 'job:' .. id
-if redis.call('HGET', key, 'deliveries') ~= ARGV[3]
-    or redis.call('ZREM', KEYS[1], id) == 0 then
-  return 0
-end
 redis.call('HINCRBY', key, 'attempts', 1)
 redis.call('HSET', key, 'state', 'retrying', 'last_error', ARGV[5])
 redis.call('RPUSH', base .. 'failures:' .. id, ARGV[6])

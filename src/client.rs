@@ -2,7 +2,7 @@
 
 use crate::broker::{Broker, NewJob};
 use crate::error::{Error, Result};
-use crate::job::{JobMessage, MAX_PAYLOAD_BYTES, new_job_id, now_us};
+use crate::job::{JobMessage, MAX_PAYLOAD_BYTES, ResultRecord, new_job_id, now_us};
 use redis::AsyncCommands;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -110,7 +110,7 @@ pub struct JobStatus {
     pub state: String,
     /// Attempts that finished.
     pub attempts: u64,
-    /// Times the job was handed to a worker.
+    /// Times the job was handed to a worker (including a delivery running now).
     pub deliveries: u64,
     /// The result of the successful attempt (JSON), if any.
     pub result: Option<serde_json::Value>,
@@ -132,6 +132,23 @@ impl JobStatus {
         matches!(self.state.as_str(), "succeeded" | "dead")
     }
 
+    fn from_result(id: &str, queue: &str, r: ResultRecord) -> Self {
+        JobStatus {
+            id: id.to_string(),
+            queue: queue.to_string(),
+            task: r.task,
+            state: "succeeded".into(),
+            attempts: r.attempts,
+            deliveries: r.deliveries,
+            result: r.result.and_then(|raw| serde_json::from_str(raw.get()).ok()),
+            last_error: None,
+            reason: None,
+            enqueued_at_ms: Some(r.enqueued_us / 1000),
+            started_at_ms: Some(r.started_us / 1000),
+            finished_at_ms: Some(r.finished_us / 1000),
+        }
+    }
+
     fn from_hash(id: &str, queue: &str, h: HashMap<String, String>) -> Self {
         let msg: Option<JobMessage> = h.get("msg").and_then(|m| serde_json::from_str(m).ok());
         let num = |k: &str| h.get(k).and_then(|v| v.parse::<u64>().ok());
@@ -141,7 +158,11 @@ impl JobStatus {
             task: msg.as_ref().map(|m| m.task.clone()).unwrap_or_default(),
             state: h.get("state").cloned().unwrap_or_else(|| "pending".into()),
             attempts: num("attempts").unwrap_or(0),
-            deliveries: num("deliveries").unwrap_or(0),
+            // Each finished delivery ended as an attempt, a recovery or a hand-back.
+            deliveries: ["attempts", "recovered", "released"]
+                .iter()
+                .filter_map(|k| num(k))
+                .sum(),
             result: h
                 .get("result")
                 .filter(|r| !r.is_empty())
@@ -149,8 +170,8 @@ impl JobStatus {
             last_error: h.get("last_error").cloned(),
             reason: h.get("reason").cloned(),
             enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
-            started_at_ms: num("started_us").map(|us| us / 1000),
-            finished_at_ms: num("finished_us").map(|us| us / 1000).or_else(|| num("failed_at")),
+            started_at_ms: None,
+            finished_at_ms: num("failed_at"),
         }
     }
 }
@@ -200,11 +221,47 @@ impl Client {
             pipe.hgetall(self.broker.queue(q).job(id));
         }
         let hashes: Vec<HashMap<String, String>> = pipe.query_async(&mut self.broker.conn()).await?;
-        queues
-            .iter()
-            .zip(hashes)
-            .find(|(_, h)| !h.is_empty())
-            .map(|(q, h)| JobStatus::from_hash(id, q, h))
+        let Some((queue, hash)) = queues.iter().zip(hashes).find(|(_, h)| !h.is_empty()) else {
+            return self.finished_status(id, &queues).await;
+        };
+        let mut status = JobStatus::from_hash(id, queue, hash);
+        // A job is active exactly while its next delivery holds a lease.
+        let next = format!("{id}:{}", status.deliveries + 1);
+        let leased: Option<f64> = self.broker.conn().zscore(self.broker.queue(queue).active, next).await?;
+        if leased.is_some() {
+            status.state = "active".into();
+            status.deliveries += 1;
+        }
+        Ok(status)
+    }
+
+    /// The status of a job that succeeded, from its result record.
+    async fn finished_status(&self, id: &str, queues: &[String]) -> Result<JobStatus> {
+        let now = crate::job::now_ms();
+        let mut pipe = redis::pipe();
+        for q in queues {
+            pipe.zrangebyscore(self.broker.queue(q).results, now, "+inf");
+        }
+        let buckets: Vec<Vec<String>> = pipe.query_async(&mut self.broker.conn()).await?;
+        let mut pipe = redis::pipe();
+        let mut owners = Vec::new();
+        for (q, keys) in queues.iter().zip(&buckets) {
+            for key in keys {
+                pipe.hget(key, id);
+                owners.push(q);
+            }
+        }
+        if owners.is_empty() {
+            return Err(Error::NotFound(format!("no job with id {id}")));
+        }
+        let records: Vec<Option<String>> = pipe.query_async(&mut self.broker.conn()).await?;
+        owners
+            .into_iter()
+            .zip(records)
+            .find_map(|(q, r)| {
+                let record: ResultRecord = serde_json::from_str(r.as_deref()?).ok()?;
+                Some(JobStatus::from_result(id, q, record))
+            })
             .ok_or_else(|| Error::NotFound(format!("no job with id {id}")))
     }
 

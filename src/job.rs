@@ -41,6 +41,26 @@ pub fn now_us() -> u64 {
         .unwrap_or(0)
 }
 
+/// What is kept of a job that succeeded, for `tq status` and load-test checks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResultRecord {
+    /// Task name.
+    pub task: String,
+    /// Attempts made, the successful one included.
+    pub attempts: u64,
+    /// Times the job was handed to a worker.
+    pub deliveries: u64,
+    /// When it was enqueued (µs since the epoch).
+    pub enqueued_us: u64,
+    /// When the successful attempt started (µs).
+    pub started_us: u64,
+    /// When it finished (µs).
+    pub finished_us: u64,
+    /// The result, if the handler gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Box<RawValue>>,
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     SystemTime::now()

@@ -1,6 +1,7 @@
 //! Opening connections to Redis, with errors that name the URL (password hidden).
 
 use crate::error::{Error, Result, is_connection_error};
+use redis::IntoConnectionInfo;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
 use std::time::Duration;
 
@@ -26,8 +27,17 @@ impl RedisTarget {
     }
 
     fn client(&self) -> Result<redis::Client> {
-        redis::Client::open(self.url.as_str())
-            .map_err(|e| Error::InvalidInput(format!("invalid --redis URL {}: {e}", self.display())))
+        let invalid =
+            |e: redis::RedisError| Error::InvalidInput(format!("invalid --redis URL {}: {e}", self.display()));
+        // Small requests and replies are the whole workload: send them at once
+        // instead of letting Nagle's algorithm hold them back.
+        let info = self
+            .url
+            .as_str()
+            .into_connection_info()
+            .map_err(invalid)?
+            .set_tcp_settings(redis::io::tcp::TcpSettings::default().set_nodelay(true));
+        redis::Client::open(info).map_err(invalid)
     }
 
     fn unreachable(&self, e: &redis::RedisError) -> Error {

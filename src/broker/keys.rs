@@ -22,6 +22,8 @@ pub struct QueueKeys {
     pub dead: String,
     /// HASH of counters: `processed`, `failed`.
     pub stats: String,
+    /// ZSET of result bucket keys, scored by when each bucket expires.
+    pub results: String,
     /// Pub/sub channel: `p` when pending becomes non-empty, `s` when a schedule changes.
     pub wake: String,
 }
@@ -38,6 +40,7 @@ impl QueueKeys {
             retry: format!("{base}retry"),
             dead: format!("{base}dead"),
             stats: format!("{base}stats"),
+            results: format!("{base}results"),
             wake: format!("{base}wake"),
             base,
         }
@@ -46,6 +49,12 @@ impl QueueKeys {
     /// The HASH that holds one job: `msg`, `state`, `deliveries`, `attempts`, `result`, ...
     pub fn job(&self, id: &str) -> String {
         format!("{}job:{id}", self.base)
+    }
+
+    /// The HASH of result records (id → JSON) of jobs that succeeded in the
+    /// bucket starting at `start_secs`; it expires as a whole.
+    pub fn results_bucket(&self, start_secs: u64) -> String {
+        format!("{}results:{start_secs}", self.base)
     }
 
     /// The LIST of one job's failed attempts (JSON records), oldest first.

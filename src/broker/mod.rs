@@ -72,10 +72,10 @@ pub struct Ack {
     pub id: String,
     /// The delivery that succeeded (the fence).
     pub delivery: u64,
-    /// When the attempt started (µs since the epoch).
-    pub started_us: u64,
-    /// The result as JSON text, empty for none.
-    pub result: String,
+    /// Which attempt this was (1-based).
+    pub attempt: u64,
+    /// What `tq status` will show of the job: a [`crate::job::ResultRecord`] as JSON.
+    pub record: String,
 }
 
 /// A failed attempt, as recorded by [`Broker::retry`] and [`Broker::bury`].
@@ -208,12 +208,15 @@ impl Broker {
         Ok((out, malformed))
     }
 
-    /// Marks jobs of `q` succeeded, finished at `now_us`. Returns how many were recorded (stale deliveries are not).
-    pub async fn ack(&self, q: &QueueKeys, now_us: u64, result_ttl_ms: u64, done: &[Ack]) -> Result<u64> {
+    /// Marks jobs of `q` succeeded: their hashes go, their result records go into
+    /// `bucket` (a key from [`QueueKeys::results_bucket`]), which expires at `expire_at_ms`.
+    /// Returns how many were recorded (deliveries that lost their lease are not).
+    pub async fn ack(&self, q: &QueueKeys, now_ms: u64, bucket: &str, expire_at_ms: u64, done: &[Ack]) -> Result<u64> {
         let mut inv = self.scripts.ack.key(&q.active);
-        inv.key(&q.stats).arg(&q.base).arg(now_us).arg(result_ttl_ms);
+        inv.key(&q.stats).key(&q.results).key(bucket);
+        inv.arg(&q.base).arg(now_ms).arg(expire_at_ms);
         for ack in done {
-            inv.arg(&ack.id).arg(ack.delivery).arg(ack.started_us).arg(&ack.result);
+            inv.arg(&ack.id).arg(ack.delivery).arg(ack.attempt).arg(&ack.record);
         }
         Ok(inv.invoke_async(&mut self.conn.clone()).await?)
     }
@@ -261,7 +264,7 @@ impl Broker {
     /// Extends the leases of `(id, delivery)` to `deadline_ms`; returns ids whose lease was lost.
     pub async fn renew(&self, q: &QueueKeys, deadline_ms: u64, held: &[(String, u64)]) -> Result<Vec<String>> {
         let mut inv = self.scripts.renew.key(&q.active);
-        inv.arg(&q.base).arg(deadline_ms);
+        inv.arg(deadline_ms);
         for (id, delivery) in held {
             inv.arg(id).arg(*delivery);
         }

@@ -6,7 +6,8 @@ use super::handlers::{Failure, Outcome};
 use crate::backoff::retry_delay;
 use crate::broker;
 use crate::error::Result;
-use crate::job::{JobMessage, now_ms, now_us};
+use crate::job::{JobMessage, ResultRecord, now_ms, now_us};
+use serde_json::value::RawValue;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -14,18 +15,18 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 /// Most outcomes recorded in one round.
-const MAX_BATCH: usize = 4096;
+const MAX_BATCH: usize = 2000;
 
 /// The retry settings a job carries.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct RetryPolicy {
+struct RetryPolicy {
     max_retries: u32,
     base: Duration,
     cap: Duration,
 }
 
 impl RetryPolicy {
-    pub(super) fn of(msg: &JobMessage) -> Self {
+    fn of(msg: &JobMessage) -> Self {
         RetryPolicy {
             max_retries: msg.max_retries,
             base: Duration::from_millis(msg.retry_base_ms),
@@ -40,8 +41,8 @@ pub(super) struct Done {
     pub id: String,
     pub delivery: u64,
     pub prior_attempts: u64,
-    /// `None` when the message could not be decoded (no retry possible).
-    pub policy: Option<RetryPolicy>,
+    /// The decoded message; `None` when it could not be decoded (no retry possible).
+    pub job: Option<JobMessage>,
     pub started_at_us: u64,
     pub outcome: Outcome,
     pub _permit: OwnedSemaphorePermit,
@@ -65,7 +66,7 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Don
 async fn record(shared: &Shared, batch: &[Done]) {
     let now = now_ms();
     let finished_us = now_us();
-    let ttl = shared.config.result_ttl.as_millis() as u64;
+    let (bucket_start, expire_at) = result_bucket(now, shared.config.result_ttl);
     let mut acks: Vec<Vec<broker::Ack>> = vec![Vec::new(); shared.queues.len()];
     let mut releases: Vec<Vec<(String, u64)>> = vec![Vec::new(); shared.queues.len()];
     for done in batch {
@@ -73,8 +74,8 @@ async fn record(shared: &Shared, batch: &[Done]) {
             Outcome::Success(result) => acks[done.queue].push(broker::Ack {
                 id: done.id.clone(),
                 delivery: done.delivery,
-                started_us: done.started_at_us,
-                result: result.clone(),
+                attempt: done.prior_attempts + 1,
+                record: result_record(done, result, finished_us),
             }),
             Outcome::Cancelled => releases[done.queue].push((done.id.clone(), done.delivery)),
             Outcome::Failure(failure) => fail(shared, done, failure, now).await,
@@ -82,7 +83,8 @@ async fn record(shared: &Shared, batch: &[Done]) {
     }
     for (q, items) in shared.queues.iter().zip(&acks) {
         if !items.is_empty() {
-            persist("ack", || shared.broker.ack(q, finished_us, ttl, items)).await;
+            let bucket = q.results_bucket(bucket_start);
+            persist("ack", || shared.broker.ack(q, now, &bucket, expire_at, items)).await;
         }
     }
     for (q, items) in shared.queues.iter().zip(&releases) {
@@ -93,10 +95,35 @@ async fn record(shared: &Shared, batch: &[Done]) {
     }
 }
 
+/// The results bucket a job finishing at `now_ms` goes into: its start (s) and
+/// its expiry (ms), so every result stays readable for at least `ttl`.
+/// Buckets span a 24th of the TTL (1 s to 1 h): about 25 keys per queue.
+fn result_bucket(now_ms: u64, ttl: Duration) -> (u64, u64) {
+    let span = (ttl.as_secs() / 24).clamp(1, 3600);
+    let start = now_ms / 1000 / span * span;
+    (start, (start + span) * 1000 + ttl.as_millis() as u64)
+}
+
+/// The JSON kept for a job that succeeded.
+fn result_record(done: &Done, result: &str, finished_us: u64) -> String {
+    let record = ResultRecord {
+        task: done.job.as_ref().map(|j| j.task.clone()).unwrap_or_default(),
+        attempts: done.prior_attempts + 1,
+        deliveries: done.delivery,
+        enqueued_us: done.job.as_ref().map_or(0, |j| j.enqueued_at_us),
+        started_us: done.started_at_us,
+        finished_us,
+        result: (!result.is_empty())
+            .then(|| RawValue::from_string(result.to_string()).ok())
+            .flatten(),
+    };
+    serde_json::to_string(&record).unwrap_or_default()
+}
+
 /// Decides between retry and the DLQ for a failed attempt, and records it.
 async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
     let attempt = done.prior_attempts + 1;
-    let retry_in = match done.policy {
+    let retry_in = match done.job.as_ref().map(RetryPolicy::of) {
         Some(p) if !failure.permanent && attempt <= u64::from(p.max_retries) => {
             Some(retry_delay(attempt as u32, p.base, p.cap))
         }

@@ -16,7 +16,7 @@ use crate::broker::keys::{QueueKeys, validate_queue_name};
 use crate::broker::{Broker, Delivery};
 use crate::error::{Error, Result};
 use crate::job::{JobMessage, now_ms, now_us};
-use acker::{Done, RetryPolicy};
+use acker::Done;
 use handlers::{Attempt, Failure, Handler, Handlers, Outcome};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -212,11 +212,14 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
         };
         let (claimed, malformed) = claimed;
         if claimed.is_empty() && malformed == 0 {
-            let recheck = if shared.config.burst {
-                if slots.available_permits() == concurrency && burst_done(shared).await {
-                    tracing::info!("burst: queues drained");
-                    return;
-                }
+            let own_running = slots.available_permits() < concurrency;
+            if shared.config.burst && !own_running && burst_done(shared).await {
+                tracing::info!("burst: queues drained");
+                return;
+            }
+            // A burst worker whose own jobs are done may still wait on other
+            // workers' leases or on retries; nothing announces those, so it looks again.
+            let recheck = if shared.config.burst && !own_running {
                 BURST_RECHECK
             } else {
                 IDLE_RECHECK
@@ -224,6 +227,7 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
             tokio::select! {
                 _ = shared.claim_wake.notified() => {}
                 _ = tokio::time::sleep(recheck) => {}
+                all = slots.acquire_many(concurrency as u32), if shared.config.burst && own_running => drop(all),
                 _ = stop.changed() => {}
             }
             continue;
@@ -289,12 +293,12 @@ fn start(
         .unwrap_or_else(|p| p.into_inner())
         .insert(d.id.clone(), (queue, d.delivery));
     let started_at_us = now_us();
-    let finish = move |policy: Option<RetryPolicy>, outcome: Outcome| Done {
+    let finish = move |job: Option<JobMessage>, outcome: Outcome| Done {
         queue,
         id: d.id,
         delivery: d.delivery,
         prior_attempts: d.attempts,
-        policy,
+        job,
         started_at_us,
         outcome,
         _permit: permit,
@@ -307,7 +311,6 @@ fn start(
             return;
         }
     };
-    let policy = Some(RetryPolicy::of(&msg));
     let instant = match shared.handlers.lookup(&msg.task) {
         None => Some(Outcome::Failure(Failure::fatal(
             "no handler",
@@ -323,7 +326,7 @@ fn start(
         Some(Handler::Command(_)) => None,
     };
     if let Some(outcome) = instant {
-        let _ = done.send(finish(policy, outcome));
+        let _ = done.send(finish(Some(msg), outcome));
         return;
     }
     let shared = shared.clone();
@@ -337,7 +340,7 @@ fn start(
             Some(handler) => handlers::run(handler, attempt, shared.abort.clone()).await,
             None => Outcome::Failure(Failure::fatal("no handler", "handler disappeared")),
         };
-        let _ = done.send(finish(policy, outcome));
+        let _ = done.send(finish(Some(msg), outcome));
     });
 }
 
