@@ -139,3 +139,17 @@ fn inspect_lists_live_workers() {
         "a stopped worker deregisters"
     );
 }
+
+#[test]
+fn queue_names_that_break_hash_tags_are_usage_errors() {
+    let redis = RedisServer::start();
+    let out = redis.tq().args(["enqueue", "t", "-q", "a{b}"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid queue name \"a{b}\""));
+    let out = redis
+        .tq()
+        .args(["worker", "-Q", "ok,bad queue", "--burst"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 /// How long one connection attempt may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long getting a connection may take, retries included.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(4);
 /// How long a command may wait for its reply. Generous: a claim or enqueue of
 /// a large batch can queue behind other clients' large batches.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -89,27 +91,27 @@ pub async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
         .set_response_timeout(Some(RESPONSE_TIMEOUT))
         .set_number_of_retries(1)
         .set_max_delay(Duration::from_millis(500));
-    let connecting = client.get_connection_manager_with_config(config);
-    match tokio::time::timeout(Duration::from_secs(4), connecting).await {
-        Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(e)) => Err(target.classify(e)),
-        Err(_) => Err(Error::Unreachable {
-            url: target.display(),
-            reason: "no answer within 4 s".into(),
-            hint: String::new(),
-        }),
-    }
+    within_deadline(target, client.get_connection_manager_with_config(config)).await
 }
 
 /// A dedicated pub/sub connection (subscriptions cannot share the multiplexed one).
 pub async fn pubsub(target: &RedisTarget) -> Result<PubSub> {
     let client = target.client()?;
-    match tokio::time::timeout(CONNECT_TIMEOUT * 2, client.get_async_pubsub()).await {
+    within_deadline(target, client.get_async_pubsub()).await
+}
+
+/// Runs a connection attempt, turning failure or silence into one clear error
+/// well within the 5 s an operator (or a script) should wait.
+async fn within_deadline<T>(
+    target: &RedisTarget,
+    connecting: impl std::future::Future<Output = redis::RedisResult<T>>,
+) -> Result<T> {
+    match tokio::time::timeout(CONNECT_DEADLINE, connecting).await {
         Ok(Ok(conn)) => Ok(conn),
         Ok(Err(e)) => Err(target.classify(e)),
         Err(_) => Err(Error::Unreachable {
             url: target.display(),
-            reason: "no answer to the pub/sub connection".into(),
+            reason: format!("no answer within {}", humantime::format_duration(CONNECT_DEADLINE)),
             hint: String::new(),
         }),
     }
