@@ -30,7 +30,7 @@ for _, id in ipairs(ids) do
   else
     local dead_id = 'malformed-' .. redis.call('INCR', base .. 'malformed_seq')
     redis.call('HSET', base .. 'job:' .. dead_id, 'raw', id, 'state', 'dead',
-      'reason', 'malformed', 'failed_at', now, 'attempts', 0, 'recovered', 1,
+      'reason', 'malformed', 'failed_at', now, 'attempts', 0, 'recovered', 1, 'task', '',
       'last_error', 'not a tq job: the queue entry has no job record')
     redis.call('ZADD', KEYS[3], now, dead_id)
     out[1] = out[1] + 1

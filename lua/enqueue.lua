@@ -1,7 +1,9 @@
 -- enqueue: add a batch of new jobs to one queue.
 -- KEYS[1] pending LIST, KEYS[2] scheduled ZSET (delayed jobs, score = due ms)
 -- ARGV[1] queue key base ("<prefix>:{<queue>}:"), ARGV[2] wake channel,
--- then triples: job id, due ms (0 = run now), job message (JSON).
+-- then groups of four: job id, due ms (0 = run now), job message (JSON), and
+-- the message with its --redact fields replaced by descriptors ('' if none),
+-- which replaces the real one if the job dies.
 -- Invariant: every new job gets its hash <base>job:<id> and exactly one place:
 -- the pending list (no state field means pending) or the scheduled set
 -- (state=scheduled). An id that already exists is left untouched and not
@@ -12,11 +14,12 @@ local base = ARGV[1]
 local now_ids = {}
 local delayed = {}
 local added = 0
-for i = 3, #ARGV, 3 do
+for i = 3, #ARGV, 4 do
   local id, due = ARGV[i], tonumber(ARGV[i + 1])
   local key = base .. 'job:' .. id
   if redis.call('HSETNX', key, 'msg', ARGV[i + 2]) == 1 then
     added = added + 1
+    if ARGV[i + 3] ~= '' then redis.call('HSET', key, 'dead_msg', ARGV[i + 3]) end
     if due > 0 then
       redis.call('HSET', key, 'state', 'scheduled')
       delayed[#delayed + 1] = due

@@ -1,5 +1,6 @@
 -- recover: return jobs whose lease expired (their worker died, hung or lost
--- its connection) to the front of their queue, or bury them as poison.
+-- its connection) to the front of their queue, or bury them as poison
+-- (make_dead from lib.lua).
 -- KEYS[1] active ZSET, KEYS[2] pending LIST, KEYS[3] dead ZSET, KEYS[4] stats HASH
 -- ARGV[1] queue key base, ARGV[2] now ms, ARGV[3] deliveries without an
 -- outcome after which a job is poison, ARGV[4] max jobs this call,
@@ -26,9 +27,10 @@ for _, member in ipairs(members) do
   else
     local lost = redis.call('HINCRBY', key, 'recovered', 1)
     if lost >= max_lost then
-      redis.call('HSET', key, 'state', 'dead', 'reason', 'poison: delivered ' .. delivery .. ' times',
-        'failed_at', now, 'last_error', 'lease expired ' .. lost .. ' times without an outcome')
-      redis.call('ZADD', KEYS[3], now, id)
+      local ok, job = pcall(cjson.decode, redis.call('HGET', key, 'msg'))
+      local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
+      make_dead(base, KEYS[3], id, now, 'poison: delivered ' .. delivery .. ' times',
+        'lease expired ' .. lost .. ' times without an outcome', task)
       redis.call('HINCRBY', KEYS[4], 'failed', 1)
       buried = buried + 1
     else

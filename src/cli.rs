@@ -74,6 +74,15 @@ pub enum Command {
   tq inspect high default --json")]
     Inspect(InspectArgs),
 
+    /// Inspect, replay and purge dead jobs (the dead-letter queue)
+    #[command(after_help = "Examples:
+  tq dlq list --task send_email --since 1h
+  tq dlq show 01jd3k5q8m2x7v9c4b6n0t1r2s
+  tq dlq replay --all --task send_email --dry-run
+  tq dlq purge --all --older-than 7d --yes
+  [ \"$(tq dlq list --count)\" -eq 0 ]   # CI gate: no dead jobs")]
+    Dlq(DlqArgs),
+
     /// Show one job's state, attempts, last error and result
     #[command(after_help = "Examples:
   tq status 01jd3k5q8m2x7v9c4b6n0t1r2s
@@ -122,6 +131,11 @@ pub struct EnqueueArgs {
     /// Kill an attempt (and its whole process group) after this long; 0 = no limit
     #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
     pub timeout: Duration,
+
+    /// JSON pointer of an args field the dead-letter queue must not keep (repeatable);
+    /// it keeps {"omitted":true,"length":N,"sha256":H} instead
+    #[arg(long, value_name = "PATH")]
+    pub redact: Vec<String>,
 
     /// Block until the job succeeded (exit 0) or died (exit 1)
     #[arg(long)]
@@ -173,6 +187,110 @@ pub struct WorkerArgs {
     /// How long results of succeeded jobs stay readable
     #[arg(long, value_parser = parse_duration, default_value = "24h", value_name = "DURATION")]
     pub result_ttl: Duration,
+}
+
+/// `tq dlq`.
+#[derive(Debug, Args)]
+pub struct DlqArgs {
+    #[command(subcommand)]
+    pub command: DlqCommand,
+}
+
+/// The `tq dlq` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// List dead jobs, newest first
+    List(DlqListArgs),
+    /// Show one dead job in full: args (or their redaction), options, every attempt
+    Show(DlqShowArgs),
+    /// Put dead jobs back on their queue as new jobs
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["ids", "all"])))]
+    Replay(DlqReplayArgs),
+    /// Delete dead jobs (refuses without --yes)
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["ids", "all"])))]
+    Purge(DlqPurgeArgs),
+}
+
+/// Filters shared by the `tq dlq` subcommands.
+#[derive(Debug, Args)]
+pub struct DlqFilter {
+    /// Only dead jobs of this queue (repeatable, or comma-separated)
+    #[arg(short = 'q', long = "queue", value_delimiter = ',', value_name = "QUEUE")]
+    pub queues: Vec<String>,
+
+    /// Only dead jobs of this task
+    #[arg(long, value_name = "TASK")]
+    pub task: Option<String>,
+
+    /// Only jobs that died within this long (e.g. 1h, 7d)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub since: Option<Duration>,
+}
+
+/// `tq dlq list`.
+#[derive(Debug, Args)]
+pub struct DlqListArgs {
+    #[command(flatten)]
+    pub filter: DlqFilter,
+
+    /// Show at most this many (newest first)
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+
+    /// Print only how many dead jobs match (ignores --limit)
+    #[arg(long)]
+    pub count: bool,
+}
+
+/// `tq dlq show`.
+#[derive(Debug, Args)]
+pub struct DlqShowArgs {
+    /// The id of the job that died
+    pub id: String,
+}
+
+/// `tq dlq replay`.
+#[derive(Debug, Args)]
+pub struct DlqReplayArgs {
+    /// Ids of dead jobs to replay
+    pub ids: Vec<String>,
+
+    /// Replay every dead job that matches the filters
+    #[arg(long, conflicts_with = "ids")]
+    pub all: bool,
+
+    #[command(flatten)]
+    pub filter: DlqFilter,
+
+    /// List what would be replayed; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// The full args of a job whose fields were redacted (checked against the stored sha256)
+    #[arg(long, value_name = "FILE", conflicts_with = "all")]
+    pub args_file: Option<PathBuf>,
+}
+
+/// `tq dlq purge`.
+#[derive(Debug, Args)]
+pub struct DlqPurgeArgs {
+    /// Ids of dead jobs to delete
+    pub ids: Vec<String>,
+
+    /// Delete every dead job that matches the filters
+    #[arg(long, conflicts_with = "ids")]
+    pub all: bool,
+
+    #[command(flatten)]
+    pub filter: DlqFilter,
+
+    /// Only jobs that died longer ago than this (e.g. 7d)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub older_than: Option<Duration>,
+
+    /// Really delete (without it, nothing is deleted and tq exits 2)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// `tq inspect`.

@@ -43,6 +43,8 @@ pub struct EnqueueRequest {
     pub retry_cap: Duration,
     /// Attempt timeout (zero = none).
     pub timeout: Duration,
+    /// JSON pointers of args fields the dead-letter queue must not keep.
+    pub redact: Vec<String>,
 }
 
 impl EnqueueRequest {
@@ -57,6 +59,7 @@ impl EnqueueRequest {
             retry_base: defaults::RETRY_BASE,
             retry_cap: defaults::RETRY_CAP,
             timeout: defaults::TIMEOUT,
+            redact: Vec::new(),
         }
     }
 
@@ -72,15 +75,33 @@ impl EnqueueRequest {
             retry_cap_ms: self.retry_cap.as_millis() as u64,
             timeout_ms: self.timeout.as_millis() as u64,
             enqueued_at_us: now_us(),
+            redact: self.redact.clone(),
+            replay_of: None,
         };
-        let text = serde_json::to_string(&msg).map_err(|e| Error::InvalidInput(format!("cannot encode job: {e}")))?;
-        let entry = NewJob {
-            id: msg.id.clone(),
-            due_ms: self.run_at_ms.filter(|at| *at > msg.enqueued_at_us / 1000).unwrap_or(0),
-            msg: text,
-        };
+        let due_ms = self.run_at_ms.filter(|at| *at > msg.enqueued_at_us / 1000).unwrap_or(0);
+        let entry = new_job_entry(&msg, due_ms)?;
         Ok((msg, entry))
     }
+}
+
+/// The broker entry for `msg`: the encoded message and, when it asks for
+/// redaction, the form the dead-letter queue keeps instead.
+pub fn new_job_entry(msg: &JobMessage, due_ms: u64) -> Result<NewJob> {
+    let encode =
+        |m: &JobMessage| serde_json::to_string(m).map_err(|e| Error::InvalidInput(format!("cannot encode job: {e}")));
+    let dead_msg = if msg.redact.is_empty() {
+        String::new()
+    } else {
+        let mut dead = msg.clone();
+        dead.args = crate::redact::redact_args(&msg.args, &msg.redact).map_err(Error::InvalidInput)?;
+        encode(&dead)?
+    };
+    Ok(NewJob {
+        id: msg.id.clone(),
+        due_ms,
+        msg: encode(msg)?,
+        dead_msg,
+    })
 }
 
 /// Validates args text: well-formed JSON and within the size limit.
@@ -196,6 +217,7 @@ impl Client {
     /// Puts one job on its queue; returns the stored message.
     pub async fn enqueue(&self, request: &EnqueueRequest) -> Result<JobMessage> {
         crate::broker::keys::validate_queue_name(&request.queue).map_err(Error::InvalidInput)?;
+        crate::redact::validate_paths(&request.args, &request.redact).map_err(Error::InvalidInput)?;
         let (msg, entry) = request.to_new_job()?;
         self.broker.register_queue(&request.queue).await?;
         let q = self.broker.queue(&request.queue);

@@ -31,6 +31,12 @@ pub struct JobMessage {
     pub timeout_ms: u64,
     /// When the job was enqueued (µs since the epoch; latency is measured from it).
     pub enqueued_at_us: u64,
+    /// JSON pointers into `args` that the dead-letter queue must not keep.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redact: Vec<String>,
+    /// The dead record this job replays, if it is a replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_of: Option<String>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -108,6 +114,8 @@ mod tests {
                 retry_cap_ms: 600_000,
                 timeout_ms: 0,
                 enqueued_at_us: now_us(),
+                redact: Vec::new(),
+                replay_of: None,
             };
             let text = serde_json::to_string(&msg).unwrap();
             let back: JobMessage = serde_json::from_str(&text).unwrap();

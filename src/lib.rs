@@ -9,8 +9,10 @@ pub mod broker;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod dlq;
 pub mod error;
 pub mod job;
+pub mod redact;
 pub mod stats;
 pub mod worker;
 
@@ -30,6 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Enqueue(args) => commands::enqueue::run(&ctx, args).await,
             Command::Worker(args) => commands::worker::run(&ctx, args).await,
             Command::Inspect(args) => commands::inspect::run(&ctx, args).await,
+            Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
             Command::Status(args) => commands::status::run(&ctx, args).await,
         }
     })

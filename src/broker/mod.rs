@@ -23,6 +23,13 @@ struct Scripts {
     recover: Script,
     promote: Script,
     release: Script,
+    replay: Script,
+    purge: Script,
+}
+
+/// A script that calls the helpers of `lua/lib.lua`, with them in front.
+fn with_lib(script: &str) -> String {
+    format!("{}\n{script}", include_str!("../../lua/lib.lua"))
 }
 
 impl Scripts {
@@ -32,11 +39,13 @@ impl Scripts {
             claim: Script::new(include_str!("../../lua/claim.lua")),
             ack: Script::new(include_str!("../../lua/ack.lua")),
             retry: Script::new(include_str!("../../lua/retry.lua")),
-            bury: Script::new(include_str!("../../lua/bury.lua")),
+            bury: Script::new(&with_lib(include_str!("../../lua/bury.lua"))),
             renew: Script::new(include_str!("../../lua/renew.lua")),
-            recover: Script::new(include_str!("../../lua/recover.lua")),
+            recover: Script::new(&with_lib(include_str!("../../lua/recover.lua"))),
             promote: Script::new(include_str!("../../lua/promote.lua")),
             release: Script::new(include_str!("../../lua/release.lua")),
+            replay: Script::new(include_str!("../../lua/replay.lua")),
+            purge: Script::new(include_str!("../../lua/purge.lua")),
         }
     }
 }
@@ -50,6 +59,9 @@ pub struct NewJob {
     pub due_ms: u64,
     /// The JSON-encoded message.
     pub msg: String,
+    /// The message with its redacted fields replaced by descriptors; empty if
+    /// nothing is redacted. It replaces `msg` if the job dies.
+    pub dead_msg: String,
 }
 
 /// One job handed to a worker by [`Broker::claim`].
@@ -76,6 +88,8 @@ pub struct Ack {
     pub attempt: u64,
     /// What `tq status` will show of the job: a [`crate::job::ResultRecord`] as JSON.
     pub record: String,
+    /// The dead record this job replays (removed now that it succeeded); empty if none.
+    pub replay_of: String,
 }
 
 /// A failed attempt, as recorded by [`Broker::retry`] and [`Broker::bury`].
@@ -89,6 +103,21 @@ pub struct Failure<'a> {
     pub error: &'a str,
     /// The attempt record (JSON) appended to the job's failure list.
     pub record: &'a str,
+    /// Task name (kept on the dead record for filtering).
+    pub task: &'a str,
+}
+
+/// What [`Broker::replay`] did with one dead record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayOutcome {
+    /// A new job was queued.
+    Queued,
+    /// No dead record with that id (in that queue).
+    Missing,
+    /// A replay of it (this job id) is already queued or running.
+    AlreadyReplaying(String),
+    /// The new job id is taken (never expected: ids are random).
+    IdTaken,
 }
 
 /// What one [`Broker::recover`] call did.
@@ -155,7 +184,7 @@ impl Broker {
         let mut inv = self.scripts.enqueue.key(&q.pending);
         inv.key(&q.scheduled).arg(&q.base).arg(&q.wake);
         for job in jobs {
-            inv.arg(&job.id).arg(job.due_ms).arg(&job.msg);
+            inv.arg(&job.id).arg(job.due_ms).arg(&job.msg).arg(&job.dead_msg);
         }
         Ok(inv.invoke_async(&mut self.conn.clone()).await?)
     }
@@ -213,10 +242,14 @@ impl Broker {
     /// Returns how many were recorded (deliveries that lost their lease are not).
     pub async fn ack(&self, q: &QueueKeys, now_ms: u64, bucket: &str, expire_at_ms: u64, done: &[Ack]) -> Result<u64> {
         let mut inv = self.scripts.ack.key(&q.active);
-        inv.key(&q.stats).key(&q.results).key(bucket);
+        inv.key(&q.stats).key(&q.results).key(bucket).key(&q.dead);
         inv.arg(&q.base).arg(now_ms).arg(expire_at_ms);
         for ack in done {
-            inv.arg(&ack.id).arg(ack.delivery).arg(ack.attempt).arg(&ack.record);
+            inv.arg(&ack.id)
+                .arg(ack.delivery)
+                .arg(ack.attempt)
+                .arg(&ack.record)
+                .arg(&ack.replay_of);
         }
         Ok(inv.invoke_async(&mut self.conn.clone()).await?)
     }
@@ -241,9 +274,17 @@ impl Broker {
         Ok(moved == 1)
     }
 
-    /// Moves a leased job into the dead-letter set with `reason`. False if the lease was lost.
-    pub async fn bury(&self, q: &QueueKeys, failure: &Failure<'_>, now_ms: u64, reason: &str) -> Result<bool> {
-        let buried: i64 = self
+    /// Moves a leased job into the dead-letter set with `reason`.
+    /// Returns the dead record's id (the job's own, or the record it replayed,
+    /// which took its history), or `None` if the lease was lost.
+    pub async fn bury(
+        &self,
+        q: &QueueKeys,
+        failure: &Failure<'_>,
+        now_ms: u64,
+        reason: &str,
+    ) -> Result<Option<String>> {
+        let record: Option<String> = self
             .scripts
             .bury
             .key(&q.active)
@@ -256,9 +297,10 @@ impl Broker {
             .arg(reason)
             .arg(failure.error)
             .arg(failure.record)
+            .arg(failure.task)
             .invoke_async(&mut self.conn.clone())
             .await?;
-        Ok(buried == 1)
+        Ok(record)
     }
 
     /// Extends the leases of `(id, delivery)` to `deadline_ms`; returns ids whose lease was lost.
@@ -309,6 +351,44 @@ impl Broker {
             .invoke_async(&mut self.conn.clone())
             .await?;
         Ok(u64::try_from(next).ok())
+    }
+
+    /// Queues `entry` (a message with `replay_of` set) as the one live replay of dead record `dead_id`.
+    pub async fn replay(&self, q: &QueueKeys, dead_id: &str, entry: &NewJob, now_ms: u64) -> Result<ReplayOutcome> {
+        let outcome: String = self
+            .scripts
+            .replay
+            .key(&q.pending)
+            .key(&q.dead)
+            .arg(&q.base)
+            .arg(dead_id)
+            .arg(&entry.id)
+            .arg(&entry.msg)
+            .arg(&entry.dead_msg)
+            .arg(now_ms)
+            .arg(&q.wake)
+            .invoke_async(&mut self.conn.clone())
+            .await?;
+        Ok(match outcome.as_str() {
+            "ok" => ReplayOutcome::Queued,
+            "missing" => ReplayOutcome::Missing,
+            "exists" => ReplayOutcome::IdTaken,
+            other => ReplayOutcome::AlreadyReplaying(other.trim_start_matches("replayed:").to_string()),
+        })
+    }
+
+    /// Deletes dead records of `q` (ids that are not dead records are left alone); returns how many went.
+    pub async fn purge(&self, q: &QueueKeys, ids: &[String]) -> Result<u64> {
+        let mut removed = 0;
+        for chunk in ids.chunks(1000) {
+            let mut inv = self.scripts.purge.key(&q.dead);
+            inv.arg(&q.base);
+            for id in chunk {
+                inv.arg(id);
+            }
+            removed += inv.invoke_async::<u64>(&mut self.conn.clone()).await?;
+        }
+        Ok(removed)
     }
 
     /// Hands leased jobs back to the front of their queue (graceful stop).

@@ -15,6 +15,7 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     request.retry_base = args.retry_base;
     request.retry_cap = args.retry_cap;
     request.timeout = args.timeout;
+    request.redact = args.redact.clone();
     request.run_at_ms = match (args.delay, args.at) {
         (Some(delay), _) => Some(crate::job::now_ms() + delay.as_millis() as u64),
         (None, Some(at)) => Some(at.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),

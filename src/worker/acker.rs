@@ -7,6 +7,7 @@ use crate::backoff::retry_delay;
 use crate::broker;
 use crate::error::Result;
 use crate::job::{JobMessage, ResultRecord, now_ms, now_us};
+use crate::redact;
 use serde_json::value::RawValue;
 use std::future::Future;
 use std::sync::Arc;
@@ -69,6 +70,7 @@ async fn record(shared: &Shared, batch: &[Done]) {
     let (bucket_start, expire_at) = result_bucket(now, shared.config.result_ttl);
     let mut acks: Vec<Vec<broker::Ack>> = vec![Vec::new(); shared.queues.len()];
     let mut releases: Vec<Vec<(String, u64)>> = vec![Vec::new(); shared.queues.len()];
+    let mut failures = Vec::new();
     for done in batch {
         match &done.outcome {
             Outcome::Success(result) => acks[done.queue].push(broker::Ack {
@@ -76,11 +78,14 @@ async fn record(shared: &Shared, batch: &[Done]) {
                 delivery: done.delivery,
                 attempt: done.prior_attempts + 1,
                 record: result_record(done, result, finished_us),
+                replay_of: done.job.as_ref().and_then(|j| j.replay_of.clone()).unwrap_or_default(),
             }),
             Outcome::Cancelled => releases[done.queue].push((done.id.clone(), done.delivery)),
-            Outcome::Failure(failure) => fail(shared, done, failure, now).await,
+            Outcome::Failure(failure) => failures.push(fail(shared, done, failure, now)),
         }
     }
+    // Each failure is its own script call; sent together they share round trips.
+    futures_util::future::join_all(failures).await;
     for (q, items) in shared.queues.iter().zip(&acks) {
         if !items.is_empty() {
             let bucket = q.results_bucket(bucket_start);
@@ -129,23 +134,33 @@ async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
         }
         _ => None,
     };
+    // Values the job asked to redact must not reach Redis through what the
+    // handler printed or the error it raised.
+    let secrets = done
+        .job
+        .as_ref()
+        .map(|j| redact::secrets(&j.args, &j.redact))
+        .unwrap_or_default();
+    let error = redact::scrub(&failure.error, &secrets);
     let record = serde_json::json!({
+        "job": done.id,
         "attempt": attempt,
         "delivery": done.delivery,
         "worker": shared.id,
         "started_at_ms": done.started_at_us / 1000,
         "finished_at_ms": now,
-        "error": failure.error,
-        "stdout_tail": failure.stdout_tail,
-        "stderr_tail": failure.stderr_tail,
+        "error": error,
+        "stdout_tail": redact::scrub(&failure.stdout_tail, &secrets),
+        "stderr_tail": redact::scrub(&failure.stderr_tail, &secrets),
         "retry_in_ms": retry_in.map(|d| d.as_millis() as u64),
     })
     .to_string();
     let entry = broker::Failure {
         id: &done.id,
         delivery: done.delivery,
-        error: failure.error.lines().next().unwrap_or(""),
+        error: error.lines().next().unwrap_or(""),
         record: &record,
+        task: done.job.as_ref().map_or("", |j| j.task.as_str()),
     };
     let q = &shared.queues[done.queue];
     match retry_in {

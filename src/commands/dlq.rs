@@ -1,0 +1,251 @@
+//! `tq dlq list|show|replay|purge`: the dead-letter queue for operators and scripts.
+
+use super::{Context, format_age, print_json};
+use crate::cli::{DlqArgs, DlqCommand, DlqFilter, DlqListArgs, DlqPurgeArgs, DlqReplayArgs};
+use crate::client::parse_args;
+use crate::dlq::{DeadJob, Dlq, Filter, Replayed};
+use crate::error::{Error, Result};
+use crate::job::now_ms;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+/// Runs `tq dlq ...`.
+pub async fn run(ctx: &Context, args: DlqArgs) -> Result<()> {
+    let dlq = Dlq::new(ctx.broker().await?);
+    match args.command {
+        DlqCommand::List(a) => list(ctx, &dlq, a).await,
+        DlqCommand::Show(a) => show(ctx, dlq.show(&a.id).await?),
+        DlqCommand::Replay(a) => replay(ctx, &dlq, a).await,
+        DlqCommand::Purge(a) => purge(ctx, &dlq, a).await,
+    }
+}
+
+fn filter(f: &DlqFilter) -> Result<Filter> {
+    for q in &f.queues {
+        crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
+    }
+    Ok(Filter {
+        queues: f.queues.clone(),
+        task: f.task.clone(),
+        since_ms: f.since.map(|d| now_ms().saturating_sub(d.as_millis() as u64)),
+        before_ms: None,
+    })
+}
+
+async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs) -> Result<()> {
+    let filter = filter(&args.filter)?;
+    if args.count {
+        let count = dlq.count(&filter).await?;
+        return if ctx.json {
+            print_json(&serde_json::json!({ "count": count }))
+        } else {
+            println!("{count}");
+            Ok(())
+        };
+    }
+    let records = dlq.list(&filter, Some(args.limit)).await?;
+    if ctx.json {
+        return print_json(&records);
+    }
+    if records.is_empty() {
+        println!("no dead jobs");
+        return Ok(());
+    }
+    let now = now_ms();
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(["id", "queue", "task", "reason", "error", "attempts", "died", "replay"]);
+    for r in &records {
+        table.add_row([
+            r.id.clone(),
+            r.queue.clone(),
+            if r.task.is_empty() {
+                "(malformed)".into()
+            } else {
+                r.task.clone()
+            },
+            r.reason.clone(),
+            first_line(&r.error, 60),
+            r.attempts.to_string(),
+            format!("{} ago", format_age(now.saturating_sub(r.failed_at_ms))),
+            r.replay_job.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    println!("{table}");
+    Ok(())
+}
+
+fn first_line(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max - 1).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+fn show(ctx: &Context, dead: DeadJob) -> Result<()> {
+    if ctx.json {
+        return print_json(&dead);
+    }
+    let r = &dead.record;
+    let now = now_ms();
+    println!("id:        {}", r.id);
+    println!("queue:     {}", r.queue);
+    println!(
+        "task:      {}",
+        if r.task.is_empty() {
+            "(malformed entry)"
+        } else {
+            &r.task
+        }
+    );
+    println!("reason:    {}", r.reason);
+    println!("error:     {}", r.error);
+    println!("died:      {} ago", format_age(now.saturating_sub(r.failed_at_ms)));
+    println!("attempts:  {}", r.attempts);
+    if r.replays > 0 || r.replay_job.is_some() {
+        let live = r
+            .replay_job
+            .as_deref()
+            .map(|j| format!(", now running as {j}"))
+            .unwrap_or_default();
+        println!("replays:   {}{live}", r.replays);
+    }
+    if let Some(raw) = &dead.raw {
+        println!("raw entry: {raw}");
+    }
+    if let Some(args) = &dead.args {
+        println!("args:      {}", args.get());
+    }
+    if !dead.redacted.is_empty() {
+        println!(
+            "redacted:  {} (replay needs --args-file with the full args)",
+            dead.redacted.join(", ")
+        );
+    }
+    if let Some(options) = &dead.options {
+        println!("options:   {options}");
+    }
+    println!("history:");
+    if dead.history.is_empty() {
+        println!("  (no attempt finished: {})", r.reason);
+    }
+    for h in &dead.history {
+        let started = h["started_at_ms"].as_u64().unwrap_or(0);
+        let finished = h["finished_at_ms"].as_u64().unwrap_or(started);
+        println!(
+            "  attempt {} of job {} on {} ({} ago, ran {}): {}",
+            h["attempt"],
+            h["job"].as_str().unwrap_or(&r.id),
+            h["worker"].as_str().unwrap_or("?"),
+            format_age(now.saturating_sub(started)),
+            format_age(finished.saturating_sub(started)),
+            h["error"].as_str().unwrap_or(""),
+        );
+        for stream in ["stdout_tail", "stderr_tail"] {
+            let text = h[stream].as_str().unwrap_or("").trim_end();
+            if !text.is_empty() {
+                println!("    {}:", stream.trim_end_matches("_tail"));
+                for line in text.lines() {
+                    println!("      {line}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs) -> Result<()> {
+    let full_args = match &args.args_file {
+        Some(path) => {
+            if args.ids.len() != 1 {
+                return Err(Error::InvalidInput("--args-file goes with exactly one ID".into()));
+            }
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::InvalidInput(format!("cannot read --args-file {}: {e}", path.display())))?;
+            Some(parse_args(&text)?)
+        }
+        None => None,
+    };
+    let ids: Vec<String> = if args.all {
+        dlq.list(&filter(&args.filter)?, None)
+            .await?
+            .into_iter()
+            .filter(|r| r.replay_job.is_none() && !r.task.is_empty())
+            .map(|r| r.id)
+            .collect()
+    } else {
+        args.ids.clone()
+    };
+    let mut done: Vec<Replayed> = Vec::new();
+    let mut failures: Vec<Error> = Vec::new();
+    for id in &ids {
+        let outcome = if args.dry_run {
+            dlq.show(id).await.map(|_| Replayed {
+                dead_id: id.clone(),
+                job_id: None,
+            })
+        } else {
+            dlq.replay(id, full_args.as_deref()).await
+        };
+        match outcome {
+            Ok(replayed) => done.push(replayed),
+            // With --all, another replayer got there first: that is not a failure.
+            Err(Error::Failed(msg)) if args.all && msg.contains("already being replayed") => {}
+            Err(e) => {
+                if ids.len() > 1 {
+                    eprintln!("tq: error: {e}");
+                }
+                failures.push(e);
+            }
+        }
+    }
+    if ctx.json {
+        print_json(&done)?;
+    } else if args.dry_run {
+        for r in &done {
+            println!("would replay {}", r.dead_id);
+        }
+        eprintln!("dry run: {} dead jobs would be replayed", done.len());
+    } else {
+        for r in &done {
+            println!("{}", r.job_id.as_deref().unwrap_or(""));
+        }
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    if ids.len() == 1 {
+        return Err(failures.remove(0));
+    }
+    let summary = format!("{} of {} replays failed", failures.len(), ids.len());
+    if failures.iter().all(|e| matches!(e, Error::NotFound(_))) {
+        Err(Error::NotFound(summary))
+    } else {
+        Err(Error::Failed(summary))
+    }
+}
+
+async fn purge(ctx: &Context, dlq: &Dlq, args: DlqPurgeArgs) -> Result<()> {
+    let mut filter = filter(&args.filter)?;
+    filter.before_ms = args.older_than.map(|d| now_ms().saturating_sub(d.as_millis() as u64));
+    let ids: Vec<String> = if args.all {
+        dlq.list(&filter, None).await?.into_iter().map(|r| r.id).collect()
+    } else {
+        args.ids.clone()
+    };
+    if !args.yes {
+        return Err(Error::InvalidInput(format!(
+            "refusing to delete {} dead jobs without --yes (nothing was deleted)",
+            ids.len()
+        )));
+    }
+    let deleted = dlq.purge(&ids).await?;
+    if ctx.json {
+        print_json(&serde_json::json!({ "deleted": deleted }))
+    } else {
+        println!("deleted {deleted} dead jobs");
+        Ok(())
+    }
+}

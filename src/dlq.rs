@@ -1,0 +1,371 @@
+//! The dead-letter queue: list, show, replay and purge dead records.
+//!
+//! A dead record is the hash of the job that died (addressed by that job's
+//! id), its attempt history, and its place in the queue's `dead` set, scored
+//! by when it died, so the newest come first at O(log n) cost.
+
+use crate::broker::{Broker, ReplayOutcome};
+use crate::client::new_job_entry;
+use crate::error::{Error, Result};
+use crate::job::{JobMessage, new_job_id, now_ms, now_us};
+use crate::redact;
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+/// Dead records read per round trip while filtering.
+const PAGE: usize = 500;
+
+/// Which dead records an operation applies to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only these queues (all known queues when empty).
+    pub queues: Vec<String>,
+    /// Only records of this task.
+    pub task: Option<String>,
+    /// Only records that died at or after this time (ms since the epoch).
+    pub since_ms: Option<u64>,
+    /// Only records that died before this time (ms since the epoch).
+    pub before_ms: Option<u64>,
+}
+
+/// One line of `tq dlq list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadRecord {
+    /// The id of the job that died.
+    pub id: String,
+    /// Its queue.
+    pub queue: String,
+    /// Its task (empty for a malformed entry).
+    pub task: String,
+    /// Why it died.
+    pub reason: String,
+    /// The last error.
+    pub error: String,
+    /// Attempts made, over every run (replays included).
+    pub attempts: u64,
+    /// When it (last) died, ms since the epoch.
+    pub failed_at_ms: u64,
+    /// Times it was replayed.
+    pub replays: u64,
+    /// The replay queued or running now, if any.
+    pub replay_job: Option<String>,
+}
+
+/// Everything `tq dlq show` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadJob {
+    /// The summary.
+    #[serde(flatten)]
+    pub record: DeadRecord,
+    /// Its args, with redacted fields as `{"omitted":true,"length":N,"sha256":H}`.
+    pub args: Option<Box<RawValue>>,
+    /// The fields whose values were not kept.
+    pub redacted: Vec<String>,
+    /// Retry and timeout options it ran with.
+    pub options: Option<Value>,
+    /// When it was first enqueued (ms since the epoch).
+    pub enqueued_at_ms: Option<u64>,
+    /// The queue entry as found, when it was not a tq job at all.
+    pub raw: Option<String>,
+    /// Every failed attempt, oldest first: error, output tails, worker, times.
+    pub history: Vec<Value>,
+    #[serde(skip)]
+    message: Option<JobMessage>,
+}
+
+/// A replay that was (or, with a dry run, would be) queued.
+#[derive(Debug, Clone, Serialize)]
+pub struct Replayed {
+    /// The dead record.
+    pub dead_id: String,
+    /// The new job (None in a dry run).
+    pub job_id: Option<String>,
+}
+
+/// Operations on dead records.
+pub struct Dlq {
+    broker: Broker,
+}
+
+impl Dlq {
+    /// The DLQ behind `broker`.
+    pub fn new(broker: Broker) -> Self {
+        Dlq { broker }
+    }
+
+    async fn queues(&self, filter: &Filter) -> Result<Vec<String>> {
+        if !filter.queues.is_empty() {
+            return Ok(filter.queues.clone());
+        }
+        crate::Client::new(self.broker.clone()).queues().await
+    }
+
+    /// Records matching `filter`, newest first, at most `limit` of them.
+    pub async fn list(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<DeadRecord>> {
+        let mut all = Vec::new();
+        for queue in self.queues(filter).await? {
+            all.extend(self.list_queue(&queue, filter, limit).await?);
+        }
+        all.sort_by(|a, b| b.failed_at_ms.cmp(&a.failed_at_ms).then_with(|| b.id.cmp(&a.id)));
+        if let Some(limit) = limit {
+            all.truncate(limit);
+        }
+        Ok(all)
+    }
+
+    async fn list_queue(&self, queue: &str, filter: &Filter, limit: Option<usize>) -> Result<Vec<DeadRecord>> {
+        let q = self.broker.queue(queue);
+        let max = filter.before_ms.map_or("+inf".to_string(), |b| format!("({b}"));
+        let min = filter.since_ms.map_or("-inf".to_string(), |s| s.to_string());
+        let mut found = Vec::new();
+        let mut offset = 0;
+        loop {
+            let want = match (limit, &filter.task) {
+                (Some(limit), None) => (limit - found.len()).min(PAGE),
+                _ => PAGE,
+            };
+            if want == 0 {
+                break;
+            }
+            let page: Vec<(String, f64)> = redis::cmd("ZREVRANGEBYSCORE")
+                .arg(&q.dead)
+                .arg(&max)
+                .arg(&min)
+                .arg("WITHSCORES")
+                .arg("LIMIT")
+                .arg(offset)
+                .arg(want)
+                .query_async(&mut self.broker.conn())
+                .await?;
+            offset += page.len();
+            let mut pipe = redis::pipe();
+            for (id, _) in &page {
+                pipe.hmget(
+                    q.job(id),
+                    &["task", "reason", "last_error", "attempts", "replays", "replay_job"],
+                );
+            }
+            type Fields = (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<u64>,
+                Option<u64>,
+                Option<String>,
+            );
+            let rows: Vec<Fields> = if page.is_empty() {
+                Vec::new()
+            } else {
+                pipe.query_async(&mut self.broker.conn()).await?
+            };
+            for ((id, failed_at), (task, reason, error, attempts, replays, replay_job)) in page.iter().zip(rows) {
+                let task = task.unwrap_or_default();
+                if filter.task.as_ref().is_some_and(|t| *t != task) {
+                    continue;
+                }
+                found.push(DeadRecord {
+                    id: id.clone(),
+                    queue: queue.to_string(),
+                    task,
+                    reason: reason.unwrap_or_default(),
+                    error: error.unwrap_or_default(),
+                    attempts: attempts.unwrap_or(0),
+                    failed_at_ms: *failed_at as u64,
+                    replays: replays.unwrap_or(0),
+                    replay_job,
+                });
+                if limit.is_some_and(|l| found.len() >= l) {
+                    return Ok(found);
+                }
+            }
+            if page.len() < want {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
+    /// How many records match `filter` (without reading them when no task filter is set).
+    pub async fn count(&self, filter: &Filter) -> Result<u64> {
+        if filter.task.is_some() {
+            return Ok(self.list(filter, None).await?.len() as u64);
+        }
+        let max = filter.before_ms.map_or("+inf".to_string(), |b| format!("({b}"));
+        let min = filter.since_ms.map_or("-inf".to_string(), |s| s.to_string());
+        let mut pipe = redis::pipe();
+        let queues = self.queues(filter).await?;
+        for queue in &queues {
+            pipe.zcount(self.broker.queue(queue).dead, &min, &max);
+        }
+        if queues.is_empty() {
+            return Ok(0);
+        }
+        let counts: Vec<u64> = pipe.query_async(&mut self.broker.conn()).await?;
+        Ok(counts.iter().sum())
+    }
+
+    /// The full record of dead job `id`.
+    pub async fn show(&self, id: &str) -> Result<DeadJob> {
+        let not_found = || Error::NotFound(format!("no dead job with id {id}"));
+        let queues = self.queues(&Filter::default()).await?;
+        if queues.is_empty() {
+            return Err(not_found());
+        }
+        let mut pipe = redis::pipe();
+        for queue in &queues {
+            let q = self.broker.queue(queue);
+            pipe.zscore(&q.dead, id)
+                .hgetall(q.job(id))
+                .lrange(q.failures(id), 0, -1);
+        }
+        // Per queue: the record's place in the dead set, its hash, its history.
+        type Found = (Option<f64>, HashMap<String, String>, Vec<String>);
+        let rows: Vec<Found> = pipe.query_async(&mut self.broker.conn()).await?;
+        let (queue, (failed_at, hash, history)) = queues
+            .iter()
+            .zip(rows)
+            .find(|(_, (score, _, _))| score.is_some())
+            .ok_or_else(not_found)?;
+        let message: Option<JobMessage> = hash.get("msg").and_then(|m| serde_json::from_str(m).ok());
+        let num = |k: &str| hash.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let record = DeadRecord {
+            id: id.to_string(),
+            queue: queue.clone(),
+            task: hash.get("task").cloned().unwrap_or_default(),
+            reason: hash.get("reason").cloned().unwrap_or_default(),
+            error: hash.get("last_error").cloned().unwrap_or_default(),
+            attempts: num("attempts"),
+            failed_at_ms: failed_at.unwrap_or(0.0) as u64,
+            replays: num("replays"),
+            replay_job: hash.get("replay_job").cloned(),
+        };
+        Ok(DeadJob {
+            record,
+            args: message.as_ref().map(|m| m.args.clone()),
+            redacted: message.as_ref().map(omitted_fields).unwrap_or_default(),
+            options: message.as_ref().map(|m| {
+                serde_json::json!({
+                    "max_retries": m.max_retries, "retry_base_ms": m.retry_base_ms,
+                    "retry_cap_ms": m.retry_cap_ms, "timeout_ms": m.timeout_ms,
+                })
+            }),
+            enqueued_at_ms: message.as_ref().map(|m| m.enqueued_at_us / 1000),
+            raw: hash.get("raw").cloned(),
+            history: history.iter().filter_map(|h| serde_json::from_str(h).ok()).collect(),
+            message,
+        })
+    }
+
+    /// Queues a fresh job from dead record `id`. `full_args` must be given
+    /// (and match the stored digests) when the record's args were redacted.
+    pub async fn replay(&self, id: &str, full_args: Option<&RawValue>) -> Result<Replayed> {
+        let dead = self.show(id).await?;
+        let new = replay_message(&dead, full_args)?;
+        let entry = new_job_entry(&new, 0)?;
+        let q = self.broker.queue(&dead.record.queue);
+        match self.broker.replay(&q, id, &entry, now_ms()).await? {
+            ReplayOutcome::Queued => Ok(Replayed {
+                dead_id: id.to_string(),
+                job_id: Some(new.id),
+            }),
+            ReplayOutcome::Missing => Err(Error::NotFound(format!("no dead job with id {id}"))),
+            ReplayOutcome::AlreadyReplaying(job) => Err(Error::Failed(format!(
+                "dead job {id} is already being replayed as {job}; it is replayed again only if that job dies"
+            ))),
+            ReplayOutcome::IdTaken => Err(Error::Failed(format!("new job id {} is taken; try again", new.id))),
+        }
+    }
+
+    /// Deletes the dead records `ids`; returns how many were deleted. Ids that
+    /// are not dead records are reported as not found.
+    pub async fn purge(&self, ids: &[String]) -> Result<u64> {
+        let queues = self.queues(&Filter::default()).await?;
+        let mut by_queue: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut missing = Vec::new();
+        for id in ids {
+            let mut pipe = redis::pipe();
+            for queue in &queues {
+                pipe.zscore(self.broker.queue(queue).dead, id);
+            }
+            let scores: Vec<Option<f64>> = if queues.is_empty() {
+                Vec::new()
+            } else {
+                pipe.query_async(&mut self.broker.conn()).await?
+            };
+            match queues.iter().zip(scores).find(|(_, s)| s.is_some()) {
+                Some((queue, _)) => by_queue.entry(queue.as_str()).or_default().push(id.clone()),
+                None => missing.push(id.as_str()),
+            }
+        }
+        let mut removed = 0;
+        for (queue, ids) in by_queue {
+            removed += self.broker.purge(&self.broker.queue(queue), &ids).await?;
+        }
+        if !missing.is_empty() {
+            return Err(Error::NotFound(format!(
+                "no dead job with id {} ({removed} other records deleted)",
+                missing.join(", ")
+            )));
+        }
+        Ok(removed)
+    }
+}
+
+/// The redacted fields of a stored (dead) message.
+fn omitted_fields(msg: &JobMessage) -> Vec<String> {
+    let Ok(args) = serde_json::from_str::<Value>(msg.args.get()) else {
+        return Vec::new();
+    };
+    msg.redact
+        .iter()
+        .filter(|p| args.pointer(p).is_some_and(redact::is_descriptor))
+        .cloned()
+        .collect()
+}
+
+/// The message of a replay of `dead`: same task, queue and options, fresh id
+/// and attempts, linked back to the record.
+fn replay_message(dead: &DeadJob, full_args: Option<&RawValue>) -> Result<JobMessage> {
+    let id = &dead.record.id;
+    let Some(old) = &dead.message else {
+        return Err(Error::Failed(format!(
+            "dead job {id} is a malformed queue entry, not a tq job: there is nothing to replay (see `tq dlq show {id}`)"
+        )));
+    };
+    let args = match (dead.redacted.is_empty(), full_args) {
+        (true, None) => old.args.clone(),
+        (true, Some(_)) => {
+            return Err(Error::InvalidInput(format!(
+                "dead job {id} has no redacted fields; --args-file is only for replaying redacted jobs"
+            )));
+        }
+        (false, None) => {
+            return Err(Error::Failed(format!(
+                "cannot replay {id}: its args were redacted at enqueue ({}); pass the full args with --args-file",
+                dead.redacted.join(", ")
+            )));
+        }
+        (false, Some(supplied)) => {
+            let stored: Value = serde_json::from_str(old.args.get()).unwrap_or(Value::Null);
+            let given: Value = serde_json::from_str(supplied.get())
+                .map_err(|e| Error::InvalidInput(format!("invalid --args-file: {e}")))?;
+            let wrong = redact::mismatches(&stored, &given, &dead.redacted);
+            if !wrong.is_empty() {
+                return Err(Error::Failed(format!(
+                    "cannot replay {id}: --args-file does not match the stored sha256 of {}",
+                    wrong.join(", ")
+                )));
+            }
+            supplied.to_owned()
+        }
+    };
+    Ok(JobMessage {
+        id: new_job_id(),
+        args,
+        enqueued_at_us: now_us(),
+        replay_of: Some(id.clone()),
+        ..old.clone()
+    })
+}
