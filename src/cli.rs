@@ -83,6 +83,15 @@ pub enum Command {
   [ \"$(tq dlq list --count)\" -eq 0 ]   # CI gate: no dead jobs")]
     Dlq(DlqArgs),
 
+    /// Fire N jobs, drain them with real workers, report throughput, latency and loss
+    #[command(after_help = "Examples:
+  tq load-test --jobs 10000
+  tq load-test --jobs 100000 --workers 2 -c 512 --json
+  tq load-test --rate 5000 --jobs 50000 --hdr-out latency.hlog
+  tq load-test --task tq.sleep --args '{\"ms\":20}' --chaos-kill-every 500ms
+  tq load-test --spawn-redis          # private throwaway redis-server")]
+    LoadTest(LoadTestArgs),
+
     /// Show one job's state, attempts, last error and result
     #[command(after_help = "Examples:
   tq status 01jd3k5q8m2x7v9c4b6n0t1r2s
@@ -291,6 +300,79 @@ pub struct DlqPurgeArgs {
     /// Really delete (without it, nothing is deleted and tq exits 2)
     #[arg(long)]
     pub yes: bool,
+}
+
+/// `tq load-test`.
+#[derive(Debug, Args)]
+pub struct LoadTestArgs {
+    /// Jobs to submit
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub jobs: usize,
+
+    /// Queues and weights, highest priority first
+    #[arg(long, default_value = "high=20,default=60,low=20", value_name = "QUEUE=WEIGHT,...")]
+    pub mix: String,
+
+    /// Task of every job (any built-in; others need --external-workers with a handler)
+    #[arg(long, default_value = "tq.noop", value_name = "TASK")]
+    pub task: String,
+
+    /// Args of every job
+    #[arg(long, default_value = "{}", value_name = "JSON")]
+    pub args: String,
+
+    /// Pad every job's args with this many bytes (field "pad")
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub payload_bytes: usize,
+
+    /// Jobs each worker runs at once
+    #[arg(short = 'c', long, default_value_t = 256, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Worker processes to start [default: number of CPUs]
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+
+    /// Lease of the started workers (how soon a killed worker's jobs come back)
+    #[arg(long, value_parser = parse_duration, default_value = "2s", value_name = "DURATION")]
+    pub lease: Duration,
+
+    /// Jobs per enqueue call (1 = one round trip per job)
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub batch: usize,
+
+    /// Submit at this many jobs per second (open loop) instead of as fast as possible
+    #[arg(long, value_name = "JOBS_PER_SEC")]
+    pub rate: Option<f64>,
+
+    /// Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain
+    #[arg(long, conflicts_with_all = ["external_workers", "chaos_kill_every"])]
+    pub submit_only: bool,
+
+    /// Use workers already running (on --prefix and the --mix queues) instead of starting some
+    #[arg(long)]
+    pub external_workers: bool,
+
+    /// Stop waiting for the drain after this long (what is missing then counts as lost)
+    #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
+    pub timeout: Duration,
+
+    /// SIGKILL a random worker this often and start a replacement
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "external_workers")]
+    pub chaos_kill_every: Option<Duration>,
+
+    /// Write the latency histograms to FILE in HdrHistogram interval log format
+    #[arg(long, value_name = "FILE")]
+    pub hdr_out: Option<PathBuf>,
+
+    /// Start a private throwaway redis-server for the run (also done when no URL
+    /// was given and nothing listens at the default one)
+    #[arg(long)]
+    pub spawn_redis: bool,
+
+    /// No progress bars
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// `tq inspect`.

@@ -12,7 +12,9 @@ pub mod commands;
 pub mod dlq;
 pub mod error;
 pub mod job;
+pub mod loadtest;
 pub mod redact;
+pub mod spawn;
 pub mod stats;
 pub mod worker;
 
@@ -33,6 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Worker(args) => commands::worker::run(&ctx, args).await,
             Command::Inspect(args) => commands::inspect::run(&ctx, args).await,
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
+            Command::LoadTest(args) => commands::load_test::run(&ctx, args).await,
             Command::Status(args) => commands::status::run(&ctx, args).await,
         }
     })

@@ -4,6 +4,7 @@
 pub mod dlq;
 pub mod enqueue;
 pub mod inspect;
+pub mod load_test;
 pub mod status;
 pub mod worker;
 

@@ -1,0 +1,334 @@
+//! `tq load-test`: submit N jobs, let real workers drain them, and prove from
+//! the jobs' own records that none was lost, with latency histograms.
+
+pub mod report;
+pub mod submit;
+pub mod workers;
+
+use crate::broker::{Broker, RedisTarget};
+use crate::error::{Error, Result};
+use crate::job::{ResultRecord, now_ms};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use report::{Collected, RedisInfo, Report, RunFacts};
+use serde_json::value::RawValue;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use workers::{WorkerPool, WorkerSpec};
+
+/// How a load test runs.
+#[derive(Debug, Clone)]
+pub struct LoadTestConfig {
+    /// Jobs to submit.
+    pub jobs: usize,
+    /// Queues and their weights, highest priority first.
+    pub mix: Vec<(String, u32)>,
+    /// Task of every job.
+    pub task: String,
+    /// Args of every job (already padded).
+    pub args: Box<RawValue>,
+    /// Worker processes to start (ignored with external workers or submit-only).
+    pub workers: usize,
+    /// `-c` of each started worker.
+    pub concurrency: usize,
+    /// Lease of each started worker.
+    pub lease: Duration,
+    /// Jobs per enqueue call.
+    pub batch: usize,
+    /// Jobs per second to submit at (open loop); `None` = as fast as possible.
+    pub rate: Option<f64>,
+    /// Only submit; leave the jobs for workers started later.
+    pub submit_only: bool,
+    /// Use workers that are already running instead of starting some.
+    pub external_workers: bool,
+    /// Give up waiting for the drain after this long.
+    pub timeout: Duration,
+    /// SIGKILL a random worker this often (and start a replacement).
+    pub chaos_kill_every: Option<Duration>,
+    /// Where to write the HdrHistogram interval log.
+    pub hdr_out: Option<PathBuf>,
+    /// Show progress bars (only drawn on a terminal).
+    pub progress: bool,
+    /// The `tq` binary to start workers from.
+    pub worker_exe: PathBuf,
+    /// True if tq spawned the Redis it runs against.
+    pub redis_spawned: bool,
+}
+
+/// What a run ended with.
+pub enum Outcome {
+    /// Only submission ran.
+    Submitted {
+        /// Jobs accepted.
+        submitted: u64,
+        /// Seconds it took.
+        seconds: f64,
+        /// The prefix and queues the jobs wait under.
+        prefix: String,
+    },
+    /// The whole run, with its report.
+    Drained(Box<Report>),
+}
+
+/// Runs a load test against `target`. With its own workers it uses a fresh
+/// key prefix under `prefix` and deletes everything under it afterwards.
+pub async fn run(target: &RedisTarget, prefix: &str, config: &LoadTestConfig) -> Result<Outcome> {
+    let own_workers = !config.submit_only && !config.external_workers;
+    let run_prefix = if own_workers {
+        format!("{prefix}-load-{}", &crate::job::new_job_id()[16..])
+    } else {
+        prefix.to_string()
+    };
+    let broker = Broker::connect(target, &run_prefix).await?;
+    let queues: Vec<String> = config.mix.iter().map(|(q, _)| q.clone()).collect();
+    for q in &queues {
+        crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
+        broker.register_queue(q).await?;
+    }
+    let result = run_with(&broker, target, &queues, config, own_workers).await;
+    if own_workers && let Err(e) = delete_prefix(&broker, &run_prefix).await {
+        tracing::warn!("could not delete the run's keys under {run_prefix}: {e}");
+    }
+    result
+}
+
+async fn run_with(
+    broker: &Broker,
+    target: &RedisTarget,
+    queues: &[String],
+    config: &LoadTestConfig,
+    own_workers: bool,
+) -> Result<Outcome> {
+    let pool = if own_workers {
+        let spec = WorkerSpec {
+            exe: config.worker_exe.clone(),
+            url: target.url.clone(),
+            prefix: broker.prefix().to_string(),
+            queues: queues.to_vec(),
+            concurrency: config.concurrency,
+            lease: config.lease,
+        };
+        let pool = WorkerPool::start(spec, config.workers)?;
+        wait_for_workers(broker, config.workers).await?;
+        Some(Arc::new(tokio::sync::Mutex::new(pool)))
+    } else {
+        None
+    };
+    let chaos = match (&pool, config.chaos_kill_every) {
+        (Some(pool), Some(every)) => Some(workers::chaos(pool.clone(), every)),
+        _ => None,
+    };
+
+    let bars = indicatif::MultiProgress::with_draw_target(if config.progress {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let style = ProgressStyle::with_template("{prefix:>8} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+        .map_err(|e| Error::Failed(e.to_string()))?
+        .progress_chars("=> ");
+    let submit_bar = bars.add(
+        ProgressBar::new(config.jobs as u64)
+            .with_style(style.clone())
+            .with_prefix("submit"),
+    );
+    let order = submit::plan(config.jobs, &config.mix.iter().map(|(_, w)| *w).collect::<Vec<_>>());
+    let template = submit::JobTemplate {
+        task: config.task.clone(),
+        args: config.args.clone(),
+    };
+    let submitted = submit::submit(
+        broker,
+        queues,
+        &order,
+        &template,
+        config.batch,
+        config.rate,
+        &submit_bar,
+    )
+    .await?;
+    submit_bar.finish();
+    let total: u64 = submitted.ids.iter().map(|s| s.len() as u64).sum();
+    if config.submit_only {
+        return Ok(Outcome::Submitted {
+            submitted: total,
+            seconds: submitted.elapsed.as_secs_f64(),
+            prefix: broker.prefix().to_string(),
+        });
+    }
+
+    let drain_bar = bars.add(ProgressBar::new(total).with_style(style).with_prefix("drain"));
+    wait_for_drain(broker, queues, total, config.timeout, &drain_bar).await?;
+    drain_bar.finish();
+    if let Some(chaos) = chaos {
+        chaos.abort();
+    }
+    let (workers, kills) = match &pool {
+        Some(pool) => {
+            let mut pool = pool.lock().await;
+            pool.stop(Duration::from_secs(10)).await;
+            (config.workers as u64, pool.kills)
+        }
+        None => (0, 0),
+    };
+    let collected = collect(broker, queues, submitted.ids).await?;
+    let facts = RunFacts {
+        queues: queues.to_vec(),
+        jobs: config.jobs as u64,
+        submit_seconds: submitted.elapsed.as_secs_f64(),
+        workers,
+        concurrency: config.concurrency as u64,
+        chaos_kills: kills,
+        redis: RedisInfo {
+            version: redis_version(broker).await.unwrap_or_default(),
+            spawned: config.redis_spawned,
+        },
+    };
+    let report = Report::build(facts, &collected);
+    if let Some(path) = &config.hdr_out {
+        report
+            .write_hdr_log(path)
+            .map_err(|e| Error::Failed(format!("cannot write --hdr-out {}: {e}", path.display())))?;
+    }
+    Ok(Outcome::Drained(Box::new(report)))
+}
+
+/// Waits until `n` workers have registered (they are ready to claim).
+async fn wait_for_workers(broker: &Broker, n: usize) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if crate::stats::live_workers(broker).await?.len() >= n {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(Error::Failed(format!(
+                "the {n} worker processes did not start within 15 s"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Waits until every submitted job succeeded or died, or nothing is left
+/// that could still run (pending, active, scheduled all empty: the rest is
+/// lost), or `timeout` passes.
+async fn wait_for_drain(
+    broker: &Broker,
+    queues: &[String],
+    total: u64,
+    timeout: Duration,
+    bar: &ProgressBar,
+) -> Result<()> {
+    let deadline = Instant::now() + timeout;
+    let mut idle_checks = 0;
+    loop {
+        let stats = crate::stats::queue_stats(broker, queues).await?;
+        let finished: u64 = stats
+            .iter()
+            .map(|s| s.processed.saturating_sub(s.failed) + s.dead)
+            .sum();
+        bar.set_position(finished.min(total));
+        if finished >= total {
+            return Ok(());
+        }
+        let idle = stats
+            .iter()
+            .all(|s| s.pending == 0 && s.active == 0 && s.scheduled == 0);
+        idle_checks = if idle { idle_checks + 1 } else { 0 };
+        if idle_checks >= 3 {
+            tracing::warn!("queues are empty but {} jobs are unaccounted for", total - finished);
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            tracing::warn!("--timeout reached with {} of {total} jobs finished", finished);
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Reads back every success record and dead id of the run's queues.
+async fn collect(broker: &Broker, queues: &[String], submitted: Vec<HashSet<String>>) -> Result<Collected> {
+    let mut results = Vec::new();
+    let mut dead = Vec::new();
+    let mut conn = broker.conn();
+    for name in queues {
+        let q = broker.queue(name);
+        let buckets: Vec<String> = redis::cmd("ZRANGEBYSCORE")
+            .arg(&q.results)
+            .arg(now_ms())
+            .arg("+inf")
+            .query_async(&mut conn)
+            .await?;
+        let mut records = HashMap::new();
+        for bucket in buckets {
+            let mut cursor = 0u64;
+            loop {
+                let (next, page): (u64, Vec<(String, String)>) = redis::cmd("HSCAN")
+                    .arg(&bucket)
+                    .arg(cursor)
+                    .arg("COUNT")
+                    .arg(5000)
+                    .query_async(&mut conn)
+                    .await?;
+                for (id, text) in page {
+                    if let Ok(record) = serde_json::from_str::<ResultRecord>(&text) {
+                        records.insert(id, record);
+                    }
+                }
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+        }
+        results.push(records);
+        let ids: Vec<String> = redis::cmd("ZRANGE")
+            .arg(&q.dead)
+            .arg(0)
+            .arg(-1)
+            .query_async(&mut conn)
+            .await?;
+        dead.push(ids.into_iter().collect());
+    }
+    Ok(Collected {
+        submitted,
+        results,
+        dead,
+    })
+}
+
+async fn redis_version(broker: &Broker) -> Result<String> {
+    let info: String = redis::cmd("INFO").arg("server").query_async(&mut broker.conn()).await?;
+    Ok(info
+        .lines()
+        .find_map(|l| l.strip_prefix("redis_version:"))
+        .unwrap_or("")
+        .trim()
+        .to_string())
+}
+
+/// Deletes every key under `prefix:` (the run's own keys only).
+async fn delete_prefix(broker: &Broker, prefix: &str) -> Result<()> {
+    let mut conn = broker.conn();
+    let pattern = format!("{prefix}:*");
+    let mut cursor = 0u64;
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(&mut conn)
+            .await?;
+        if !keys.is_empty() {
+            let _: () = redis::cmd("UNLINK").arg(&keys).query_async(&mut conn).await?;
+        }
+        if next == 0 {
+            return Ok(());
+        }
+        cursor = next;
+    }
+}

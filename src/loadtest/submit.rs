@@ -1,0 +1,174 @@
+//! Submitting the load: batched enqueues, as fast as possible or paced at a
+//! fixed rate (open loop: each job is stamped with its intended send time, so
+//! latency includes any lag in sending it — no coordinated omission).
+
+use crate::broker::{Broker, NewJob};
+use crate::client::new_job_entry;
+use crate::error::Result;
+use crate::job::{JobMessage, new_job_id, now_us};
+use rand::seq::SliceRandom;
+use serde_json::value::RawValue;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+use tokio::task::JoinSet;
+
+/// Batches in flight at once while submitting.
+const IN_FLIGHT: usize = 8;
+
+/// What the jobs look like.
+pub struct JobTemplate {
+    /// Task name.
+    pub task: String,
+    /// Args (padding included).
+    pub args: Box<RawValue>,
+}
+
+/// What was submitted.
+pub struct Submitted {
+    /// Ids the broker accepted, per queue index.
+    pub ids: Vec<HashSet<String>>,
+    /// How long submission took.
+    pub elapsed: Duration,
+}
+
+/// The queue index of each job, in a shuffled order that follows the mix.
+pub fn plan(jobs: usize, weights: &[u32]) -> Vec<usize> {
+    let total: u64 = weights.iter().map(|w| u64::from(*w)).sum::<u64>().max(1);
+    let mut counts: Vec<usize> = weights
+        .iter()
+        .map(|w| (jobs as u64 * u64::from(*w) / total) as usize)
+        .collect();
+    let short = jobs - counts.iter().sum::<usize>();
+    if let Some(biggest) = (0..weights.len()).max_by_key(|i| weights[*i]) {
+        counts[biggest] += short;
+    }
+    let mut order: Vec<usize> = counts
+        .iter()
+        .enumerate()
+        .flat_map(|(q, n)| std::iter::repeat_n(q, *n))
+        .collect();
+    order.shuffle(&mut rand::rng());
+    order
+}
+
+/// Enqueues the planned jobs in batches of `batch`, paced at `rate` jobs/s if given.
+pub async fn submit(
+    broker: &Broker,
+    queues: &[String],
+    order: &[usize],
+    template: &JobTemplate,
+    batch: usize,
+    rate: Option<f64>,
+    progress: &indicatif::ProgressBar,
+) -> Result<Submitted> {
+    let keys: Vec<_> = queues.iter().map(|q| broker.queue(q)).collect();
+    let mut ids: Vec<HashSet<String>> = vec![HashSet::new(); queues.len()];
+    let mut in_flight: JoinSet<Result<(usize, Vec<String>, u64)>> = JoinSet::new();
+    let started = Instant::now();
+    let start_us = now_us();
+    let mut sent = 0;
+    while sent < order.len() {
+        let due = match rate {
+            None => order.len(),
+            Some(rate) => ((started.elapsed().as_secs_f64() * rate) as usize + 1).min(order.len()),
+        };
+        if due <= sent {
+            let next = Duration::from_secs_f64((sent as f64) / rate.unwrap_or(f64::MAX));
+            tokio::time::sleep(next.saturating_sub(started.elapsed()).max(Duration::from_micros(100))).await;
+            continue;
+        }
+        let end = due.min(sent + batch);
+        let mut per_queue: Vec<Vec<NewJob>> = vec![Vec::new(); queues.len()];
+        for (i, &q) in order.iter().enumerate().take(end).skip(sent) {
+            // Paced jobs count their latency from when they were meant to be sent.
+            let stamp = match rate {
+                Some(rate) => start_us + (i as f64 / rate * 1e6) as u64,
+                None => now_us(),
+            };
+            per_queue[q].push(new_job_entry(&message(template, &queues[q], stamp), 0)?);
+        }
+        sent = end;
+        for (q, entries) in per_queue.into_iter().enumerate() {
+            if entries.is_empty() {
+                continue;
+            }
+            while in_flight.len() >= IN_FLIGHT {
+                record(in_flight.join_next().await, &mut ids, progress)?;
+            }
+            let broker = broker.clone();
+            let key = keys[q].clone();
+            in_flight.spawn(async move {
+                let added = broker.enqueue(&key, &entries).await?;
+                Ok((q, entries.into_iter().map(|e| e.id).collect(), added))
+            });
+        }
+    }
+    while let Some(done) = in_flight.join_next().await {
+        record(Some(done), &mut ids, progress)?;
+    }
+    Ok(Submitted {
+        ids,
+        elapsed: started.elapsed(),
+    })
+}
+
+type BatchResult = std::result::Result<Result<(usize, Vec<String>, u64)>, tokio::task::JoinError>;
+
+fn record(done: Option<BatchResult>, ids: &mut [HashSet<String>], progress: &indicatif::ProgressBar) -> Result<()> {
+    let Some(done) = done else { return Ok(()) };
+    let (q, batch, added) = done.map_err(|e| crate::Error::Failed(format!("submission task failed: {e}")))??;
+    if added as usize != batch.len() {
+        // Ids are random: a clash means the broker refused a job; it was not submitted.
+        tracing::warn!(
+            queue = q,
+            refused = batch.len() as u64 - added,
+            "some job ids already existed"
+        );
+    }
+    progress.inc(batch.len() as u64);
+    ids[q].extend(batch);
+    Ok(())
+}
+
+fn message(template: &JobTemplate, queue: &str, enqueued_at_us: u64) -> JobMessage {
+    JobMessage {
+        id: new_job_id(),
+        task: template.task.clone(),
+        queue: queue.to_string(),
+        args: template.args.clone(),
+        max_retries: crate::client::defaults::MAX_RETRIES,
+        retry_base_ms: crate::client::defaults::RETRY_BASE.as_millis() as u64,
+        retry_cap_ms: crate::client::defaults::RETRY_CAP.as_millis() as u64,
+        timeout_ms: crate::client::defaults::TIMEOUT.as_millis() as u64,
+        enqueued_at_us,
+        redact: Vec::new(),
+        replay_of: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn plan_follows_the_mix_exactly(jobs in 0usize..20_000, a in 1u32..100, b in 1u32..100, c in 1u32..100) {
+            let order = plan(jobs, &[a, b, c]);
+            prop_assert_eq!(order.len(), jobs);
+            let total = (a + b + c) as usize;
+            for (q, w) in [a, b, c].iter().enumerate() {
+                let n = order.iter().filter(|x| **x == q).count();
+                let exact = jobs * *w as usize / total;
+                prop_assert!(n >= exact && n <= exact + 3, "queue {} got {} of {}, expected ~{}", q, n, jobs, exact);
+            }
+        }
+    }
+
+    #[test]
+    fn default_mix_splits_ten_thousand_two_six_two() {
+        let order = plan(10_000, &[20, 60, 20]);
+        let counts: Vec<usize> = (0..3).map(|q| order.iter().filter(|x| **x == q).count()).collect();
+        assert_eq!(counts, vec![2000, 6000, 2000]);
+    }
+}

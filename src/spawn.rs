@@ -1,0 +1,100 @@
+//! A private, throwaway `redis-server` for `tq load-test --spawn-redis`: on a
+//! free loopback port, in its own temp dir, stopped and removed on drop.
+
+use crate::error::{Error, Result};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running private Redis.
+pub struct SpawnedRedis {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl SpawnedRedis {
+    /// Starts `redis-server` from PATH and waits until it answers PING.
+    pub fn start() -> Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let dir = std::env::temp_dir().join(format!("tq-redis-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .arg("--dir")
+            .arg(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                let _ = std::fs::remove_dir_all(&dir);
+                Error::Failed(format!(
+                    "cannot start redis-server ({e}): install it (scripts/setup does) or pass --redis URL"
+                ))
+            })?;
+        let mut redis = SpawnedRedis { child, port, dir };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !redis.answers_ping() {
+            if Instant::now() > deadline || matches!(redis.child.try_wait(), Ok(Some(_))) {
+                return Err(Error::Failed(format!("redis-server on port {port} did not start")));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(redis)
+    }
+
+    fn answers_ping(&self) -> bool {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let mut buf = [0u8; 7];
+        s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+}
+
+impl Drop for SpawnedRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// True if something accepts connections at the host and port of `url`.
+pub fn something_listens(url: &str) -> bool {
+    let Ok(info) = redis::IntoConnectionInfo::into_connection_info(url) else {
+        return false;
+    };
+    let addr = info.addr().to_string();
+    let host_port = addr
+        .rsplit_once(':')
+        .map(|(h, p)| (h.to_string(), p.parse::<u16>().unwrap_or(6379)));
+    match host_port {
+        Some((host, port)) => {
+            use std::net::ToSocketAddrs;
+            (host.as_str(), port)
+                .to_socket_addrs()
+                .ok()
+                .and_then(|mut addrs| addrs.next())
+                .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_millis(300)).is_ok())
+        }
+        None => false,
+    }
+}
