@@ -1,0 +1,221 @@
+//! `tq load-test` through the real binary: the report, chaos, the loss check itself.
+
+mod support;
+use serde_json::Value;
+use std::time::Duration;
+use support::{RedisServer, wait_until};
+
+fn report(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn assert_ordered(p: &Value) {
+    let v: Vec<f64> = ["p50", "p90", "p99", "p999", "max"]
+        .iter()
+        .map(|k| p[*k].as_f64().unwrap())
+        .collect();
+    assert!(v.windows(2).all(|w| w[0] <= w[1]), "percentiles out of order: {p}");
+    assert!(p["mean"].as_f64().unwrap() > 0.0, "{p}");
+}
+
+#[test]
+fn ten_thousand_noop_jobs_all_complete_with_ordered_percentiles() {
+    let redis = RedisServer::start();
+    let out = redis
+        .tq()
+        .args(["load-test", "--jobs", "10000", "--json"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(&out);
+    assert_eq!(r["submitted"], 10000, "{r}");
+    assert_eq!(r["completed"], 10000, "{r}");
+    assert_eq!(
+        (r["lost"].as_u64(), r["duplicates"].as_u64(), r["dead"].as_u64()),
+        (Some(0), Some(0), Some(0))
+    );
+    let per_queue: Vec<(String, u64, u64)> = r["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["name"].as_str().unwrap().to_string(),
+                q["jobs"].as_u64().unwrap(),
+                q["completed"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        per_queue,
+        vec![
+            ("high".into(), 2000, 2000),
+            ("default".into(), 6000, 6000),
+            ("low".into(), 2000, 2000)
+        ]
+    );
+    for l in std::iter::once(&r["latency_ms"]).chain(r["queues"].as_array().unwrap().iter().map(|q| &q["latency_ms"])) {
+        assert_ordered(&l["enqueue_to_start"]);
+        assert_ordered(&l["enqueue_to_finish"]);
+    }
+    assert!(r["drain_rate"].as_f64().unwrap() > 0.0 && r["submit_rate"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["redis"]["spawned"], false);
+    let mut conn = redis.conn();
+    let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut conn).unwrap();
+    assert!(keys.is_empty(), "the run cleans up after itself: {keys:?}");
+}
+
+#[test]
+fn chaos_kills_cause_redeliveries_but_no_loss() {
+    let redis = RedisServer::start();
+    let hdr = redis.dir().join("latency.hlog");
+    let out = redis
+        .tq()
+        .args([
+            "load-test",
+            "--jobs",
+            "3000",
+            "--task",
+            "tq.sleep",
+            "--args",
+            r#"{"ms":20}"#,
+        ])
+        .args([
+            "--workers",
+            "2",
+            "-c",
+            "16",
+            "--lease",
+            "1s",
+            "--chaos-kill-every",
+            "500ms",
+            "--json",
+            "--hdr-out",
+        ])
+        .arg(&hdr)
+        .timeout(Duration::from_secs(180))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(&out);
+    assert_eq!(
+        (r["lost"].as_u64(), r["completed"].as_u64()),
+        (Some(0), Some(3000)),
+        "{r}"
+    );
+    assert!(r["chaos_kills"].as_u64().unwrap() > 0, "{r}");
+    assert!(r["redeliveries"].as_u64().unwrap() > 0, "{r}");
+    let log = std::fs::read_to_string(&hdr).unwrap();
+    assert!(log.contains("Tag=enqueue_to_finish.all,"), "{log}");
+}
+
+#[test]
+fn jobs_deleted_behind_tqs_back_are_reported_lost() {
+    let redis = RedisServer::start();
+    let mut run = redis.spawn_tq(&[
+        "load-test",
+        "--jobs",
+        "2000",
+        "--task",
+        "tq.sleep",
+        "--args",
+        r#"{"ms":10}"#,
+        "--mix",
+        "default=1",
+        "--workers",
+        "1",
+        "-c",
+        "8",
+        "--json",
+    ]);
+    let mut conn = redis.conn();
+    let mut pending_key = String::new();
+    wait_until(Duration::from_secs(60), "a backlog of pending jobs", || {
+        let keys: Vec<String> = redis::cmd("KEYS").arg("*:pending").query(&mut conn).unwrap();
+        pending_key = keys.into_iter().next().unwrap_or_default();
+        !pending_key.is_empty() && redis::cmd("LLEN").arg(&pending_key).query::<u64>(&mut conn).unwrap() > 200
+    });
+    let cli = std::process::Command::new("redis-cli")
+        .args(["-u", &redis.url(), "RPOP", &pending_key, "50"])
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    assert_eq!(String::from_utf8_lossy(&cli.stdout).lines().count(), 50);
+    let status = run.wait_exit(Duration::from_secs(120));
+    assert_eq!(status.code(), Some(1), "{}", run.log());
+    assert!(run.log().contains("50 submitted jobs were lost"), "{}", run.log());
+}
+
+#[test]
+fn submit_only_leaves_jobs_for_a_burst_worker() {
+    let redis = RedisServer::start();
+    let out = redis
+        .tq()
+        .args([
+            "load-test",
+            "--jobs",
+            "1000",
+            "--mix",
+            "a=1,b=3",
+            "--submit-only",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(report(&out)["submitted"], 1000);
+    assert_eq!(redis.queue_stats("a")["pending"], 250);
+    assert_eq!(redis.queue_stats("b")["pending"], 750);
+    redis
+        .tq()
+        .args(["worker", "-Q", "a,b", "-c", "64", "--burst"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    assert_eq!(redis.queue_stats("a")["processed"], 250);
+    assert_eq!(redis.queue_stats("b")["processed"], 750);
+}
+
+#[test]
+fn spawn_redis_leaves_no_server_or_directory_behind() {
+    let out = assert_cmd::Command::new(support::tq_bin())
+        .env_remove("REDIS_URL")
+        .env_remove("TQ_REDIS_URL")
+        .args(["load-test", "--jobs", "1000", "--spawn-redis", "--json"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(&out);
+    assert_eq!(
+        (r["completed"].as_u64(), r["redis"]["spawned"].as_bool()),
+        (Some(1000), Some(true))
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let url = stderr
+        .split_whitespace()
+        .find(|w| w.starts_with("redis://"))
+        .unwrap_or_else(|| panic!("says where it started Redis: {stderr}"));
+    let port: u16 = url
+        .trim_start_matches("redis://127.0.0.1:")
+        .trim_end_matches("/0")
+        .parse()
+        .unwrap();
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "redis-server on {port} still runs"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(&format!("-{port}")))
+        .collect();
+    assert!(leftovers.is_empty(), "temp dir left behind: {leftovers:?}");
+}
