@@ -11,7 +11,8 @@
 -- Returns the dead record's id, or false if the delivery was stale.
 local base, id = ARGV[1], ARGV[2]
 if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return false end
-redis.call('HINCRBY', base .. 'job:' .. id, 'attempts', 1)
+local a, r, l = get_counts(base, id)
+set_counts(base, id, a + 1, r, l)
 redis.call('RPUSH', base .. 'failures:' .. id, ARGV[7])
 local record = make_dead(base, KEYS[2], id, ARGV[4], ARGV[5], ARGV[6], ARGV[8])
 redis.call('HINCRBY', KEYS[3], 'processed', 1)

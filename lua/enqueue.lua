@@ -1,45 +1,47 @@
 -- enqueue: add a batch of new jobs to one queue.
--- KEYS[1] pending LIST, KEYS[2] scheduled ZSET (delayed jobs, score = due ms)
--- ARGV[1] queue key base ("<prefix>:{<queue>}:"), ARGV[2] wake channel,
--- then groups of four: job id, due ms (0 = run now), job message (JSON), and
--- the message with its --redact fields replaced by descriptors ('' if none),
--- which replaces the real one if the job dies.
--- Invariant: every new job gets its hash <base>job:<id> and exactly one place:
--- the pending list (no state field means pending) or the scheduled set
--- (state=scheduled). An id that already exists is left untouched and not
--- counted, so a job can never be in two places.
+-- KEYS[1] pending LIST, KEYS[2] scheduled ZSET (delayed jobs, score = due ms),
+-- KEYS[3] jobs HASH (id -> message), KEYS[4] redacted HASH (id -> message with
+-- its --redact fields replaced by descriptors, used if the job dies)
+-- ARGV[1] wake channel, then groups of four: job id, due ms (0 = run now),
+-- message (JSON), redacted message ('' if none).
+-- Invariant: every new job gets its message in the jobs hash and exactly one
+-- place: the pending list or the scheduled set. An id that already exists is
+-- left untouched and not counted, so a job is never in two places.
 -- Publishes 'p' when pending goes from empty to non-empty (idle workers wake)
--- and 's' when a delayed job was added (maintenance re-reads the next due time).
-local base = ARGV[1]
-local now_ids = {}
-local delayed = {}
-local added = 0
-for i = 3, #ARGV, 4 do
-  local id, due = ARGV[i], tonumber(ARGV[i + 1])
-  local key = base .. 'job:' .. id
-  if redis.call('HSETNX', key, 'msg', ARGV[i + 2]) == 1 then
-    added = added + 1
-    if ARGV[i + 3] ~= '' then redis.call('HSET', key, 'dead_msg', ARGV[i + 3]) end
-    if due > 0 then
-      redis.call('HSET', key, 'state', 'scheduled')
-      delayed[#delayed + 1] = due
+-- and 's' when a delayed job was added (upkeep re-reads the next due time).
+-- Every Redis command runs once per batch (per 1000 jobs), none per job.
+local ids = {}
+for i = 2, #ARGV, 4 do ids[#ids + 1] = ARGV[i] end
+local existing = redis.call('HMGET', KEYS[3], unpack(ids))
+local fields, redacted, now_ids, delayed = {}, {}, {}, {}
+for j = 1, #ids do
+  if not existing[j] then
+    local i = 2 + (j - 1) * 4
+    local id = ids[j]
+    fields[#fields + 1] = id
+    fields[#fields + 1] = ARGV[i + 2]
+    if ARGV[i + 3] ~= '' then
+      redacted[#redacted + 1] = id
+      redacted[#redacted + 1] = ARGV[i + 3]
+    end
+    if tonumber(ARGV[i + 1]) > 0 then
+      delayed[#delayed + 1] = ARGV[i + 1]
       delayed[#delayed + 1] = id
     else
       now_ids[#now_ids + 1] = id
     end
   end
 end
+if #fields == 0 then return 0 end
+redis.call('HSET', KEYS[3], unpack(fields))
+if #redacted > 0 then redis.call('HSET', KEYS[4], unpack(redacted)) end
 if #now_ids > 0 then
-  local len = 0
-  for i = 1, #now_ids, 1000 do
-    len = redis.call('LPUSH', KEYS[1], unpack(now_ids, i, math.min(i + 999, #now_ids)))
+  if redis.call('LPUSH', KEYS[1], unpack(now_ids)) == #now_ids then
+    redis.call('PUBLISH', ARGV[1], 'p')
   end
-  if len == #now_ids then redis.call('PUBLISH', ARGV[2], 'p') end
 end
 if #delayed > 0 then
-  for i = 1, #delayed, 1000 do
-    redis.call('ZADD', KEYS[2], unpack(delayed, i, math.min(i + 999, #delayed)))
-  end
-  redis.call('PUBLISH', ARGV[2], 's')
+  redis.call('ZADD', KEYS[2], unpack(delayed))
+  redis.call('PUBLISH', ARGV[1], 's')
 end
-return added
+return #fields / 2

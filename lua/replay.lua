@@ -1,5 +1,5 @@
 -- replay: turn one dead record into a fresh job on its queue.
--- KEYS[1] pending LIST, KEYS[2] dead ZSET
+-- KEYS[1] pending LIST, KEYS[2] dead ZSET, KEYS[3] jobs HASH
 -- ARGV[1] queue key base, ARGV[2] dead record id, ARGV[3] new job id,
 -- ARGV[4] new job message (JSON, replay_of = the record), ARGV[5] its redacted
 -- form ('' if none), ARGV[6] now ms, ARGV[7] wake channel
@@ -14,10 +14,9 @@ local okey = base .. 'job:' .. dead_id
 if not redis.call('ZSCORE', KEYS[2], dead_id) then return 'missing' end
 local live = redis.call('HGET', okey, 'replay_job')
 if live then return 'replayed:' .. live end
-local nkey = base .. 'job:' .. new_id
-if redis.call('HSETNX', nkey, 'msg', ARGV[4]) == 0 then return 'exists' end
-redis.call('HSET', nkey, 'replay_of', dead_id)
-if ARGV[5] ~= '' then redis.call('HSET', nkey, 'dead_msg', ARGV[5]) end
+if redis.call('HSETNX', KEYS[3], new_id, ARGV[4]) == 0 then return 'exists' end
+redis.call('HSET', base .. 'replays', new_id, dead_id)
+if ARGV[5] ~= '' then redis.call('HSET', base .. 'redacted', new_id, ARGV[5]) end
 redis.call('HSET', okey, 'replay_job', new_id, 'replayed_at', ARGV[6])
 redis.call('HINCRBY', okey, 'replays', 1)
 if redis.call('LPUSH', KEYS[1], new_id) == 1 then redis.call('PUBLISH', ARGV[7], 'p') end

@@ -430,6 +430,19 @@ mod tests {
     }
 
     #[test]
+    fn enqueue_flag_defaults_match_the_stored_defaults() {
+        let cli = Cli::try_parse_from(["tq", "enqueue", "t"]).unwrap();
+        let Command::Enqueue(args) = cli.command else {
+            panic!("not enqueue")
+        };
+        use crate::client::defaults;
+        assert_eq!(args.max_retries, defaults::MAX_RETRIES);
+        assert_eq!(args.retry_base, defaults::RETRY_BASE);
+        assert_eq!(args.retry_cap, defaults::RETRY_CAP);
+        assert_eq!(args.timeout, defaults::TIMEOUT);
+    }
+
+    #[test]
     fn bad_durations_name_the_value() {
         let err = parse_duration("5 parsecs").unwrap_err();
         assert!(err.contains("5 parsecs"), "{err}");

@@ -11,15 +11,16 @@ use std::time::Duration;
 
 /// Defaults applied when a job does not set its own.
 pub mod defaults {
+    use crate::job::stored_defaults as stored;
     use std::time::Duration;
     /// Retries after the first failed attempt.
-    pub const MAX_RETRIES: u32 = 3;
+    pub const MAX_RETRIES: u32 = stored::MAX_RETRIES;
     /// Backoff base.
-    pub const RETRY_BASE: Duration = Duration::from_secs(1);
+    pub const RETRY_BASE: Duration = Duration::from_millis(stored::RETRY_BASE_MS);
     /// Longest wait between two attempts.
-    pub const RETRY_CAP: Duration = Duration::from_secs(600);
+    pub const RETRY_CAP: Duration = Duration::from_millis(stored::RETRY_CAP_MS);
     /// Longest run of one attempt.
-    pub const TIMEOUT: Duration = Duration::from_secs(30 * 60);
+    pub const TIMEOUT: Duration = Duration::from_millis(stored::TIMEOUT_MS);
     /// How long a finished job's result stays readable.
     pub const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
 }
@@ -170,24 +171,39 @@ impl JobStatus {
         }
     }
 
-    fn from_hash(id: &str, queue: &str, h: HashMap<String, String>) -> Self {
+    fn live(id: &str, queue: &str, msg: &str, attempts: u64, deliveries: u64, last_error: Option<String>) -> Self {
+        let msg: Option<JobMessage> = serde_json::from_str(msg).ok();
+        JobStatus {
+            id: id.to_string(),
+            queue: queue.to_string(),
+            task: msg.as_ref().map(|m| m.task.clone()).unwrap_or_default(),
+            state: "pending".into(),
+            attempts,
+            deliveries,
+            result: None,
+            last_error,
+            reason: None,
+            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
+            started_at_ms: None,
+            finished_at_ms: None,
+        }
+    }
+
+    fn from_dead_record(id: &str, queue: &str, h: HashMap<String, String>) -> Self {
         let msg: Option<JobMessage> = h.get("msg").and_then(|m| serde_json::from_str(m).ok());
         let num = |k: &str| h.get(k).and_then(|v| v.parse::<u64>().ok());
         JobStatus {
             id: id.to_string(),
             queue: queue.to_string(),
-            task: msg.as_ref().map(|m| m.task.clone()).unwrap_or_default(),
-            state: h.get("state").cloned().unwrap_or_else(|| "pending".into()),
+            task: h.get("task").cloned().unwrap_or_default(),
+            state: h.get("state").cloned().unwrap_or_else(|| "dead".into()),
             attempts: num("attempts").unwrap_or(0),
             // Each finished delivery ended as an attempt, a recovery or a hand-back.
             deliveries: ["attempts", "recovered", "released"]
                 .iter()
                 .filter_map(|k| num(k))
                 .sum(),
-            result: h
-                .get("result")
-                .filter(|r| !r.is_empty())
-                .map(|r| serde_json::from_str(r).unwrap_or_else(|_| serde_json::Value::String(r.clone()))),
+            result: None,
             last_error: h.get("last_error").cloned(),
             reason: h.get("reason").cloned(),
             enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
@@ -195,6 +211,16 @@ impl JobStatus {
             finished_at_ms: num("failed_at"),
         }
     }
+}
+
+/// Parses a job's "attempts,recovered,released" counters (absent = all 0).
+pub fn parse_counts(text: Option<&str>) -> (u64, u64, u64) {
+    let mut parts = text.unwrap_or("").split(',').map(|n| n.parse::<u64>().unwrap_or(0));
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
 }
 
 /// Enqueues jobs and reads their state.
@@ -240,21 +266,51 @@ impl Client {
         }
         let mut pipe = redis::pipe();
         for q in &queues {
-            pipe.hgetall(self.broker.queue(q).job(id));
+            let k = self.broker.queue(q);
+            pipe.hget(&k.jobs, id)
+                .hget(&k.counts, id)
+                .hget(&k.errors, id)
+                .zscore(&k.retry, id)
+                .zscore(&k.scheduled, id)
+                .hgetall(k.job(id));
         }
-        let hashes: Vec<HashMap<String, String>> = pipe.query_async(&mut self.broker.conn()).await?;
-        let Some((queue, hash)) = queues.iter().zip(hashes).find(|(_, h)| !h.is_empty()) else {
-            return self.finished_status(id, &queues).await;
-        };
-        let mut status = JobStatus::from_hash(id, queue, hash);
-        // A job is active exactly while its next delivery holds a lease.
-        let next = format!("{id}:{}", status.deliveries + 1);
-        let leased: Option<f64> = self.broker.conn().zscore(self.broker.queue(queue).active, next).await?;
-        if leased.is_some() {
-            status.state = "active".into();
-            status.deliveries += 1;
+        // Per queue: message, counters, last error, retry and delay times, dead record.
+        type Row = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            HashMap<String, String>,
+        );
+        let rows: Vec<Row> = pipe.query_async(&mut self.broker.conn()).await?;
+        for (queue, (msg, counts, error, retry, scheduled, dead)) in queues.iter().zip(rows) {
+            if let Some(msg) = msg {
+                let (attempts, recovered, released) = parse_counts(counts.as_deref());
+                let mut status = JobStatus::live(id, queue, &msg, attempts, recovered + released + attempts, error);
+                status.state = match (retry, scheduled) {
+                    (Some(_), _) => "retrying".into(),
+                    (None, Some(_)) => "scheduled".into(),
+                    (None, None) => {
+                        // A job is active exactly while its next delivery holds a lease.
+                        let next = format!("{id}:{}", status.deliveries + 1);
+                        let leased: Option<f64> =
+                            self.broker.conn().zscore(self.broker.queue(queue).active, next).await?;
+                        if leased.is_some() {
+                            status.deliveries += 1;
+                            "active".into()
+                        } else {
+                            "pending".into()
+                        }
+                    }
+                };
+                return Ok(status);
+            }
+            if !dead.is_empty() {
+                return Ok(JobStatus::from_dead_record(id, queue, dead));
+            }
         }
-        Ok(status)
+        self.finished_status(id, &queues).await
     }
 
     /// The status of a job that succeeded, from its result record.

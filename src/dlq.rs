@@ -252,7 +252,11 @@ impl Dlq {
                 })
             }),
             enqueued_at_ms: message.as_ref().map(|m| m.enqueued_at_us / 1000),
-            raw: hash.get("raw").cloned(),
+            // A queue entry that was not a tq job, or a message that did not decode.
+            raw: hash
+                .get("raw")
+                .cloned()
+                .or_else(|| hash.get("msg").filter(|_| message.is_none()).cloned()),
             history: history.iter().filter_map(|h| serde_json::from_str(h).ok()).collect(),
             message,
         })

@@ -22,12 +22,28 @@ pub struct JobMessage {
     /// Arguments, kept as the exact JSON text the client sent.
     pub args: Box<RawValue>,
     /// Retries allowed after the first attempt fails.
+    #[serde(
+        default = "stored_defaults::max_retries",
+        skip_serializing_if = "stored_defaults::is_max_retries"
+    )]
     pub max_retries: u32,
     /// Backoff base: retry n waits base·2^(n-1) plus jitter.
+    #[serde(
+        default = "stored_defaults::retry_base_ms",
+        skip_serializing_if = "stored_defaults::is_retry_base_ms"
+    )]
     pub retry_base_ms: u64,
     /// Longest backoff between two attempts.
+    #[serde(
+        default = "stored_defaults::retry_cap_ms",
+        skip_serializing_if = "stored_defaults::is_retry_cap_ms"
+    )]
     pub retry_cap_ms: u64,
     /// How long one attempt may run before it is killed (0 = no limit).
+    #[serde(
+        default = "stored_defaults::timeout_ms",
+        skip_serializing_if = "stored_defaults::is_timeout_ms"
+    )]
     pub timeout_ms: u64,
     /// When the job was enqueued (µs since the epoch; latency is measured from it).
     pub enqueued_at_us: u64,
@@ -45,6 +61,45 @@ pub fn now_us() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_micros() as u64)
         .unwrap_or(0)
+}
+
+/// Option values a stored message leaves out when they are the defaults, so
+/// messages stay small (every byte is copied through Redis several times per
+/// job). Messages already stored read these back: never change them.
+pub mod stored_defaults {
+    /// Retries after the first failure.
+    pub const MAX_RETRIES: u32 = 3;
+    /// Backoff base, ms.
+    pub const RETRY_BASE_MS: u64 = 1000;
+    /// Backoff cap, ms.
+    pub const RETRY_CAP_MS: u64 = 600_000;
+    /// Attempt timeout, ms.
+    pub const TIMEOUT_MS: u64 = 30 * 60 * 1000;
+
+    pub(super) fn max_retries() -> u32 {
+        MAX_RETRIES
+    }
+    pub(super) fn retry_base_ms() -> u64 {
+        RETRY_BASE_MS
+    }
+    pub(super) fn retry_cap_ms() -> u64 {
+        RETRY_CAP_MS
+    }
+    pub(super) fn timeout_ms() -> u64 {
+        TIMEOUT_MS
+    }
+    pub(super) fn is_max_retries(v: &u32) -> bool {
+        *v == MAX_RETRIES
+    }
+    pub(super) fn is_retry_base_ms(v: &u64) -> bool {
+        *v == RETRY_BASE_MS
+    }
+    pub(super) fn is_retry_cap_ms(v: &u64) -> bool {
+        *v == RETRY_CAP_MS
+    }
+    pub(super) fn is_timeout_ms(v: &u64) -> bool {
+        *v == TIMEOUT_MS
+    }
 }
 
 /// What is kept of a job that succeeded, for `tq status` and load-test checks.

@@ -72,7 +72,7 @@ pub async fn queue_stats(broker: &Broker, names: &[String]) -> Result<Vec<QueueS
     let rows: Vec<Row> = pipe.query_async(&mut broker.conn()).await?;
     let mut oldest = redis::pipe();
     for (name, row) in names.iter().zip(&rows) {
-        oldest.hget(broker.queue(name).job(row.6.as_deref().unwrap_or("")), "msg");
+        oldest.hget(broker.queue(name).jobs, row.6.as_deref().unwrap_or(""));
     }
     let oldest_msgs: Vec<Option<String>> = oldest.query_async(&mut broker.conn()).await?;
     let now = now_ms();

@@ -173,15 +173,15 @@ fn malformed_entries_go_to_dlq_and_the_worker_keeps_going() {
     let good = redis.enqueue(&["tq.echo", "--args", r#"{"n":1}"#]);
     let mut conn = redis.conn();
     // Another tool writes raw data into tq's keys: a bare string on the
-    // pending list, and a job record whose message is not JSON.
+    // pending list, and a job whose message is not JSON.
     let _: () = redis::cmd("RPUSH")
         .arg("tq:{default}:pending")
         .arg("{not a tq job")
         .query(&mut conn)
         .unwrap();
     let _: () = redis::cmd("HSET")
-        .arg("tq:{default}:job:rogue")
-        .arg("msg")
+        .arg("tq:{default}:jobs")
+        .arg("rogue")
         .arg("%%%")
         .query(&mut conn)
         .unwrap();

@@ -12,6 +12,16 @@ pub struct QueueKeys {
     pub base: String,
     /// LIST of ids waiting to run; new jobs go in on the left, claims pop from the right.
     pub pending: String,
+    /// HASH of every live job's message: id → JSON.
+    pub jobs: String,
+    /// HASH id → "attempts,recovered,released", only for jobs where one is not 0.
+    pub counts: String,
+    /// HASH id → last error, for jobs waiting for a retry.
+    pub errors: String,
+    /// HASH id → the message with its `--redact` fields replaced, used if the job dies.
+    pub redacted: String,
+    /// HASH id → the dead record a replay job came from.
+    pub replays: String,
     /// ZSET of leased ids, scored by lease deadline (ms since the epoch).
     pub active: String,
     /// ZSET of delayed ids (`--delay`/`--at`), scored by due time.
@@ -35,6 +45,11 @@ impl QueueKeys {
         QueueKeys {
             name: name.to_string(),
             pending: format!("{base}pending"),
+            jobs: format!("{base}jobs"),
+            counts: format!("{base}counts"),
+            errors: format!("{base}errors"),
+            redacted: format!("{base}redacted"),
+            replays: format!("{base}replays"),
             active: format!("{base}active"),
             scheduled: format!("{base}scheduled"),
             retry: format!("{base}retry"),
@@ -46,7 +61,7 @@ impl QueueKeys {
         }
     }
 
-    /// The HASH that holds one job: `msg`, `state`, `deliveries`, `attempts`, `result`, ...
+    /// The HASH of one dead record: `msg`, `task`, `state`, `reason`, `failed_at`, `last_error`, ...
     pub fn job(&self, id: &str) -> String {
         format!("{}job:{id}", self.base)
     }

@@ -38,12 +38,12 @@ impl Scripts {
             enqueue: Script::new(include_str!("../../lua/enqueue.lua")),
             claim: Script::new(include_str!("../../lua/claim.lua")),
             ack: Script::new(include_str!("../../lua/ack.lua")),
-            retry: Script::new(include_str!("../../lua/retry.lua")),
+            retry: Script::new(&with_lib(include_str!("../../lua/retry.lua"))),
             bury: Script::new(&with_lib(include_str!("../../lua/bury.lua"))),
             renew: Script::new(include_str!("../../lua/renew.lua")),
             recover: Script::new(&with_lib(include_str!("../../lua/recover.lua"))),
             promote: Script::new(include_str!("../../lua/promote.lua")),
-            release: Script::new(include_str!("../../lua/release.lua")),
+            release: Script::new(&with_lib(include_str!("../../lua/release.lua"))),
             replay: Script::new(include_str!("../../lua/replay.lua")),
             purge: Script::new(include_str!("../../lua/purge.lua")),
         }
@@ -90,6 +90,8 @@ pub struct Ack {
     pub record: String,
     /// The dead record this job replays (removed now that it succeeded); empty if none.
     pub replay_of: String,
+    /// True if the job was enqueued with `--redact` (its redacted copy goes too).
+    pub redacted: bool,
 }
 
 /// A failed attempt, as recorded by [`Broker::retry`] and [`Broker::bury`].
@@ -182,7 +184,7 @@ impl Broker {
     /// Adds jobs to queue `q` in one script call; returns how many were new.
     pub async fn enqueue(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<u64> {
         let mut inv = self.scripts.enqueue.key(&q.pending);
-        inv.key(&q.scheduled).arg(&q.base).arg(&q.wake);
+        inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted).arg(&q.wake);
         for job in jobs {
             inv.arg(&job.id).arg(job.due_ms).arg(&job.msg).arg(&job.dead_msg);
         }
@@ -214,6 +216,8 @@ impl Broker {
             .key(&q.pending)
             .key(&q.active)
             .key(&q.dead)
+            .key(&q.jobs)
+            .key(&q.counts)
             .arg(&q.base)
             .arg(now_ms)
             .arg(deadline_ms)
@@ -242,14 +246,15 @@ impl Broker {
     /// Returns how many were recorded (deliveries that lost their lease are not).
     pub async fn ack(&self, q: &QueueKeys, now_ms: u64, bucket: &str, expire_at_ms: u64, done: &[Ack]) -> Result<u64> {
         let mut inv = self.scripts.ack.key(&q.active);
-        inv.key(&q.stats).key(&q.results).key(bucket).key(&q.dead);
+        inv.key(&q.stats).key(&q.results).key(bucket).key(&q.dead).key(&q.jobs);
         inv.arg(&q.base).arg(now_ms).arg(expire_at_ms);
         for ack in done {
             inv.arg(&ack.id)
                 .arg(ack.delivery)
                 .arg(ack.attempt)
                 .arg(&ack.record)
-                .arg(&ack.replay_of);
+                .arg(&ack.replay_of)
+                .arg(if ack.redacted { "1" } else { "" });
         }
         Ok(inv.invoke_async(&mut self.conn.clone()).await?)
     }
@@ -344,7 +349,6 @@ impl Broker {
             .key(&q.scheduled)
             .key(&q.retry)
             .key(&q.pending)
-            .arg(&q.base)
             .arg(now_ms)
             .arg(max)
             .arg(&q.wake)
@@ -360,6 +364,7 @@ impl Broker {
             .replay
             .key(&q.pending)
             .key(&q.dead)
+            .key(&q.jobs)
             .arg(&q.base)
             .arg(dead_id)
             .arg(&entry.id)

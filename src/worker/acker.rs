@@ -79,6 +79,7 @@ async fn record(shared: &Shared, batch: &[Done]) {
                 attempt: done.prior_attempts + 1,
                 record: result_record(done, result, finished_us),
                 replay_of: done.job.as_ref().and_then(|j| j.replay_of.clone()).unwrap_or_default(),
+                redacted: done.job.as_ref().is_some_and(|j| !j.redact.is_empty()),
             }),
             Outcome::Cancelled => releases[done.queue].push((done.id.clone(), done.delivery)),
             Outcome::Failure(failure) => failures.push(fail(shared, done, failure, now)),

@@ -193,16 +193,22 @@ impl Worker {
 async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::UnboundedSender<Done>) {
     let mut stop = shared.stop.clone();
     let concurrency = shared.config.concurrency;
+    // While the queues have a backlog, claim in large batches: wait for half
+    // the slots rather than claiming a few jobs per freed slot. Without a
+    // backlog, any free slot claims at once (latency over batching).
+    let batch_when_busy = (concurrency / 2).clamp(1, MAX_CLAIM);
+    let mut backlog = false;
     while !*stop.borrow() {
-        let free = slots.available_permits();
-        if free == 0 {
+        let want = if backlog { batch_when_busy } else { 1 };
+        if slots.available_permits() < want {
             tokio::select! {
-                permit = slots.acquire() => drop(permit),
+                permits = slots.acquire_many(want as u32) => drop(permits),
                 _ = stop.changed() => {}
             }
             continue;
         }
-        let claimed = match claim(shared, free.min(MAX_CLAIM)).await {
+        let free = slots.available_permits().min(MAX_CLAIM);
+        let claimed = match claim(shared, free).await {
             Ok(claimed) => claimed,
             Err(e) => {
                 tracing::warn!("claim failed, retrying: {e}");
@@ -211,6 +217,7 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
             }
         };
         let (claimed, malformed) = claimed;
+        backlog = claimed.len() == free;
         if claimed.is_empty() && malformed == 0 {
             let own_running = slots.available_permits() < concurrency;
             if shared.config.burst && !own_running && burst_done(shared).await {
