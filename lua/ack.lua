@@ -22,13 +22,35 @@ local members = {}
 for i = 4, #ARGV, 6 do
   members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
 end
-local scores = redis.call('ZMSCORE', KEYS[1], unpack(members))
-local held, ids, records, rare, redacted = {}, {}, {}, {}, {}
+-- Removing a lease member that is not there changes nothing, so remove them
+-- all at once; when every one was there (the common case) all were held.
+local removed = redis.call('ZREM', KEYS[1], unpack(members))
+local held_at = {}
 for j = 1, #members do
-  if scores[j] then
+  local i = 4 + (j - 1) * 6
+  if removed == #members then
+    held_at[j] = true
+  else
+    -- Some deliveries were stale. A delivery still held its lease exactly
+    -- when the job is live and its delivery number has not moved on (every
+    -- transition out of a lease raises attempts, recovered or released).
+    local id = ARGV[i]
+    if redis.call('HEXISTS', KEYS[6], id) == 1 then
+      local a, r, l = 0, 0, 0
+      local c = redis.call('HGET', base .. 'counts', id)
+      if c then
+        a, r, l = string.match(c, '^(%d+),(%d+),(%d+)$')
+        a, r, l = tonumber(a or 0), tonumber(r or 0), tonumber(l or 0)
+      end
+      held_at[j] = (a + r + l + 1 == tonumber(ARGV[i + 1]))
+    end
+  end
+end
+local ids, records, rare, redacted = {}, {}, {}, {}
+for j = 1, #members do
+  if held_at[j] then
     local i = 4 + (j - 1) * 6
     local id = ARGV[i]
-    held[#held + 1] = members[j]
     ids[#ids + 1] = id
     records[#records + 1] = id
     records[#records + 1] = ARGV[i + 3]
@@ -47,8 +69,7 @@ for j = 1, #members do
     end
   end
 end
-if #held == 0 then return 0 end
-redis.call('ZREM', KEYS[1], unpack(held))
+if #ids == 0 then return 0 end
 redis.call('HDEL', KEYS[6], unpack(ids))
 if #redacted > 0 then redis.call('HDEL', base .. 'redacted', unpack(redacted)) end
 if #rare > 0 then
@@ -60,5 +81,5 @@ redis.call('HSET', KEYS[4], unpack(records))
 redis.call('PEXPIREAT', KEYS[4], expire_at)
 redis.call('ZADD', KEYS[3], expire_at, KEYS[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-redis.call('HINCRBY', KEYS[2], 'processed', #held)
-return #held
+redis.call('HINCRBY', KEYS[2], 'processed', #ids)
+return #ids

@@ -30,7 +30,8 @@ for j, id in ipairs(ids) do
     end
     local delivery = a + r + l + 1
     leases[#leases + 1] = ARGV[3]
-    leases[#leases + 1] = id .. ':' .. delivery
+    -- (A first delivery, the common case, needs no number formatting.)
+    leases[#leases + 1] = id .. (delivery == 1 and ':1' or (':' .. delivery))
     out[#out + 1] = id
     out[#out + 1] = delivery
     out[#out + 1] = a

@@ -97,3 +97,28 @@ fn a_job_whose_worker_keeps_dying_is_buried_as_poison() {
     assert_eq!(status["state"], "dead", "{status}");
     assert_eq!(status["reason"], "poison: delivered 2 times", "{status}");
 }
+
+#[test]
+fn a_worker_that_lost_its_lease_cannot_finish_the_job() {
+    let redis = RedisServer::start();
+    let id = redis.enqueue(&["tq.sleep", "--args", r#"{"ms":1500}"#]);
+    let mut frozen = redis.spawn_tq(&["worker", "--lease", "500ms"]);
+    wait_until(Duration::from_secs(20), "first delivery to start", || redis.status(&id)["state"] == "active");
+    // Frozen, it renews nothing; its lease runs out and the job goes to another worker.
+    frozen.signal(libc::SIGSTOP);
+    let mut second = redis.spawn_tq(&["worker", "--lease", "500ms"]);
+    wait_until(Duration::from_secs(20), "second delivery to start", || {
+        let s = redis.status(&id);
+        s["state"] == "active" && s["deliveries"] == 2
+    });
+    // Thawed, the first worker finishes its (stale) attempt and tries to ack it.
+    frozen.signal(libc::SIGCONT);
+    wait_until(Duration::from_secs(20), "the job to succeed", || redis.status(&id)["state"] == "succeeded");
+    let status = redis.status(&id);
+    assert_eq!(status["deliveries"], 2, "recorded by the delivery that held the lease: {status}");
+    for w in [&mut frozen, &mut second] {
+        w.signal(libc::SIGTERM);
+        assert!(w.wait_exit(Duration::from_secs(20)).success(), "{}", w.log());
+    }
+    assert_eq!(redis.queue_stats("default")["processed"], 1, "the stale ack counted nothing");
+}

@@ -39,6 +39,8 @@ impl RetryPolicy {
 /// One finished attempt, with the slot it occupied (freed once recorded).
 pub(super) struct Done {
     pub queue: usize,
+    /// True if the job is in `Shared::inflight` (it ran on its own task).
+    pub tracked: bool,
     pub id: String,
     pub delivery: u64,
     pub prior_attempts: u64,
@@ -55,7 +57,7 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Don
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         record(&shared, &batch).await;
         let mut inflight = shared.inflight.lock().unwrap_or_else(|p| p.into_inner());
-        for done in &batch {
+        for done in batch.iter().filter(|d| d.tracked) {
             inflight.remove(&done.id);
         }
         drop(inflight);

@@ -294,14 +294,11 @@ fn start(
     permit: OwnedSemaphorePermit,
     done: &mpsc::UnboundedSender<Done>,
 ) {
-    shared
-        .inflight
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(d.id.clone(), (queue, d.delivery));
     let started_at_us = now_us();
-    let finish = move |job: Option<JobMessage>, outcome: Outcome| Done {
+    let (id, delivery) = (d.id.clone(), d.delivery);
+    let finish = move |job: Option<JobMessage>, outcome: Outcome, tracked: bool| Done {
         queue,
+        tracked,
         id: d.id,
         delivery: d.delivery,
         prior_attempts: d.attempts,
@@ -314,7 +311,7 @@ fn start(
         Ok(msg) => msg,
         Err(e) => {
             let failure = Failure::fatal("malformed", format!("job message is not a valid tq job: {e}"));
-            let _ = done.send(finish(None, Outcome::Failure(failure)));
+            let _ = done.send(finish(None, Outcome::Failure(failure), false));
             return;
         }
     };
@@ -333,9 +330,16 @@ fn start(
         Some(Handler::Command(_)) => None,
     };
     if let Some(outcome) = instant {
-        let _ = done.send(finish(Some(msg), outcome));
+        let _ = done.send(finish(Some(msg), outcome, false));
         return;
     }
+    // Only jobs that take time need their lease renewed (and handing back on
+    // a stop); instant ones are acked within the same batch.
+    shared
+        .inflight
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id, (queue, delivery));
     let shared = shared.clone();
     let done = done.clone();
     tokio::spawn(async move {
@@ -347,7 +351,7 @@ fn start(
             Some(handler) => handlers::run(handler, attempt, shared.abort.clone()).await,
             None => Outcome::Failure(Failure::fatal("no handler", "handler disappeared")),
         };
-        let _ = done.send(finish(Some(msg), outcome));
+        let _ = done.send(finish(Some(msg), outcome, true));
     });
 }
 
