@@ -325,8 +325,8 @@ pub struct LoadTestArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub payload_bytes: usize,
 
-    /// Jobs each worker runs at once
-    #[arg(short = 'c', long, default_value_t = 256, value_name = "N")]
+    /// Jobs each worker runs at once (large: claims and acks are batched up to this)
+    #[arg(short = 'c', long, default_value_t = 1024, value_name = "N")]
     pub concurrency: usize,
 
     /// Worker processes to start [default: number of CPUs]

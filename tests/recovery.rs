@@ -103,7 +103,9 @@ fn a_worker_that_lost_its_lease_cannot_finish_the_job() {
     let redis = RedisServer::start();
     let id = redis.enqueue(&["tq.sleep", "--args", r#"{"ms":1500}"#]);
     let mut frozen = redis.spawn_tq(&["worker", "--lease", "500ms"]);
-    wait_until(Duration::from_secs(20), "first delivery to start", || redis.status(&id)["state"] == "active");
+    wait_until(Duration::from_secs(20), "first delivery to start", || {
+        redis.status(&id)["state"] == "active"
+    });
     // Frozen, it renews nothing; its lease runs out and the job goes to another worker.
     frozen.signal(libc::SIGSTOP);
     let mut second = redis.spawn_tq(&["worker", "--lease", "500ms"]);
@@ -113,12 +115,21 @@ fn a_worker_that_lost_its_lease_cannot_finish_the_job() {
     });
     // Thawed, the first worker finishes its (stale) attempt and tries to ack it.
     frozen.signal(libc::SIGCONT);
-    wait_until(Duration::from_secs(20), "the job to succeed", || redis.status(&id)["state"] == "succeeded");
+    wait_until(Duration::from_secs(20), "the job to succeed", || {
+        redis.status(&id)["state"] == "succeeded"
+    });
     let status = redis.status(&id);
-    assert_eq!(status["deliveries"], 2, "recorded by the delivery that held the lease: {status}");
+    assert_eq!(
+        status["deliveries"], 2,
+        "recorded by the delivery that held the lease: {status}"
+    );
     for w in [&mut frozen, &mut second] {
         w.signal(libc::SIGTERM);
         assert!(w.wait_exit(Duration::from_secs(20)).success(), "{}", w.log());
     }
-    assert_eq!(redis.queue_stats("default")["processed"], 1, "the stale ack counted nothing");
+    assert_eq!(
+        redis.queue_stats("default")["processed"],
+        1,
+        "the stale ack counted nothing"
+    );
 }
