@@ -15,7 +15,13 @@ Exit codes:
 
 /// A reliable, fast Redis-backed task queue.
 #[derive(Debug, Parser)]
-#[command(name = "tq", version, about, propagate_version = true, after_help = EXIT_CODES)]
+#[command(
+    name = "tq",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TQ_GIT_COMMIT"), ")"),
+    about,
+    propagate_version = true,
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     /// Redis URL (redis://, rediss://, with user:password@ if needed)
     #[arg(long, global = true, env = "TQ_REDIS_URL", value_name = "URL")]
@@ -91,6 +97,19 @@ pub enum Command {
   tq load-test --task tq.sleep --args '{\"ms\":20}' --chaos-kill-every 500ms
   tq load-test --spawn-redis          # private throwaway redis-server")]
     LoadTest(LoadTestArgs),
+
+    /// Print the completion script for a shell
+    #[command(after_help = "Examples:
+  tq completions bash > ~/.local/share/bash-completion/completions/tq
+  tq completions zsh > ~/.zfunc/_tq
+  tq completions fish > ~/.config/fish/completions/tq.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (or write every page with --out-dir)
+    #[command(after_help = "Examples:
+  tq man | man -l -
+  tq man --out-dir ~/.local/share/man/man1")]
+    Man(ManArgs),
 
     /// Show one job's state, attempts, last error and result
     #[command(after_help = "Examples:
@@ -373,6 +392,22 @@ pub struct LoadTestArgs {
     /// No progress bars
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// `tq completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `tq man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write tq.1 and one page per subcommand into this directory instead of printing tq.1
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// `tq inspect`.

@@ -11,6 +11,7 @@ pub mod client;
 pub mod commands;
 pub mod dlq;
 pub mod error;
+pub mod generate;
 pub mod job;
 pub mod loadtest;
 pub mod redact;
@@ -36,6 +37,8 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Inspect(args) => commands::inspect::run(&ctx, args).await,
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
             Command::LoadTest(args) => commands::load_test::run(&ctx, args).await,
+            Command::Completions(args) => commands::generated::completions(args),
+            Command::Man(args) => commands::generated::man(args),
             Command::Status(args) => commands::status::run(&ctx, args).await,
         }
     })

@@ -27,6 +27,29 @@ fn unreachable_redis_exits_69_naming_the_url_without_password() {
         "{stderr}"
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(
+        stderr.lines().count() == 1 && stderr.contains("ping"),
+        "one line, with what to try: {stderr}"
+    );
+}
+
+#[test]
+fn no_color_output_has_no_escape_sequences_and_json_parses() {
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop", "-q", "high"]);
+    let mut worker = redis.spawn_tq(&["worker", "-Q", "high", "-c", "1"]);
+    support::wait_until(Duration::from_secs(20), "worker to register", || {
+        redis.inspect()["workers"].as_array().is_some_and(|w| w.len() == 1)
+    });
+    let out = redis.tq().env("NO_COLOR", "1").arg("inspect").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("high") && !text.contains('\x1b'), "{text}");
+    let json = redis.tq().args(["inspect", "--json"]).output().unwrap();
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(parsed["queues"][0]["name"], "high");
+    worker.signal(libc::SIGTERM);
+    assert!(worker.wait_exit(Duration::from_secs(20)).success());
 }
 
 #[test]

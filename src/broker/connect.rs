@@ -43,16 +43,21 @@ impl RedisTarget {
     }
 
     fn unreachable(&self, e: &redis::RedisError) -> Error {
-        let hint = if self.explicit {
-            String::new()
-        } else {
-            " (start one with `redis-server --daemonize yes`, or point tq at yours with --redis URL or TQ_REDIS_URL)"
-                .to_string()
-        };
         Error::Unreachable {
             url: self.display(),
             reason: e.to_string(),
-            hint,
+            hint: self.hint(),
+        }
+    }
+
+    /// What to do about an unreachable Redis.
+    fn hint(&self) -> String {
+        if self.explicit {
+            " (is Redis running there? `redis-cli -u URL ping` checks)".to_string()
+        } else {
+            " (no URL was given, so tq tried the default: start Redis with `redis-server --daemonize yes`, \
+             or point tq at yours with --redis URL or TQ_REDIS_URL)"
+                .to_string()
         }
     }
 
@@ -112,7 +117,7 @@ async fn within_deadline<T>(
         Err(_) => Err(Error::Unreachable {
             url: target.display(),
             reason: format!("no answer within {}", humantime::format_duration(CONNECT_DEADLINE)),
-            hint: String::new(),
+            hint: target.hint(),
         }),
     }
 }

@@ -37,11 +37,13 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
         }
         return Ok(());
     }
+    if !ctx.json {
+        // The id first, so a script has it even if the wait fails or times out.
+        println!("{}", msg.id);
+    }
     let status = client.wait(&msg.id, args.wait_timeout).await?;
     if ctx.json {
         print_json(&status)?;
-    } else {
-        println!("{}", msg.id);
     }
     if status.state == "dead" {
         return Err(Error::Failed(format!(

@@ -3,6 +3,7 @@
 
 pub mod dlq;
 pub mod enqueue;
+pub mod generated;
 pub mod inspect;
 pub mod load_test;
 pub mod status;

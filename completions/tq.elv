@@ -1,0 +1,325 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[tq] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'tq'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'tq'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand enqueue 'Put one job on a queue and print its id'
+            cand worker 'Consume jobs from queues in strict priority order'
+            cand inspect 'Show queue depths, totals and live workers'
+            cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+            cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page (or write every page with --out-dir)'
+            cand status 'Show one job''s state, attempts, last error and result'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;enqueue'= {
+            cand --args 'Arguments as JSON text, or - to read them from stdin'
+            cand --args-file 'Read the JSON arguments from a file'
+            cand -q 'Queue to put the job on'
+            cand --queue 'Queue to put the job on'
+            cand --delay 'Run no earlier than this long from now (e.g. 30s, 5m)'
+            cand --at 'Run no earlier than this time (RFC 3339, e.g. 2026-01-02T03:04:05Z)'
+            cand --max-retries 'Retries after the first failed attempt'
+            cand --retry-base 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter'
+            cand --retry-cap 'Longest wait between two attempts'
+            cand --timeout 'Kill an attempt (and its whole process group) after this long; 0 = no limit'
+            cand --redact 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead'
+            cand --wait-timeout 'Give up waiting after this long (exit 1)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --wait 'Block until the job succeeded (exit 0) or died (exit 1)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;worker'= {
+            cand -Q 'Queues to serve, highest priority first'
+            cand --queues 'Queues to serve, highest priority first'
+            cand -c 'Jobs run at once [default: number of CPUs]'
+            cand --concurrency 'Jobs run at once [default: number of CPUs]'
+            cand --handler 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin'
+            cand --lease 'How long a claimed job is held before another worker may take it back'
+            cand --grace 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back'
+            cand --max-deliveries 'Deliveries without an outcome (worker died each time) before a job is buried as poison'
+            cand --result-ttl 'How long results of succeeded jobs stay readable'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --burst 'Exit 0 once the queues have nothing pending, active or waiting to retry'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;inspect'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;dlq'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List dead jobs, newest first'
+            cand show 'Show one dead job in full: args (or their redaction), options, every attempt'
+            cand replay 'Put dead jobs back on their queue as new jobs'
+            cand purge 'Delete dead jobs (refuses without --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;dlq;list'= {
+            cand -q 'Only dead jobs of this queue (repeatable, or comma-separated)'
+            cand --queue 'Only dead jobs of this queue (repeatable, or comma-separated)'
+            cand --task 'Only dead jobs of this task'
+            cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
+            cand --limit 'Show at most this many (newest first)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --count 'Print only how many dead jobs match (ignores --limit)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;dlq;show'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;dlq;replay'= {
+            cand -q 'Only dead jobs of this queue (repeatable, or comma-separated)'
+            cand --queue 'Only dead jobs of this queue (repeatable, or comma-separated)'
+            cand --task 'Only dead jobs of this task'
+            cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
+            cand --args-file 'The full args of a job whose fields were redacted (checked against the stored sha256)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --all 'Replay every dead job that matches the filters'
+            cand --dry-run 'List what would be replayed; change nothing'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;dlq;purge'= {
+            cand -q 'Only dead jobs of this queue (repeatable, or comma-separated)'
+            cand --queue 'Only dead jobs of this queue (repeatable, or comma-separated)'
+            cand --task 'Only dead jobs of this task'
+            cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
+            cand --older-than 'Only jobs that died longer ago than this (e.g. 7d)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --all 'Delete every dead job that matches the filters'
+            cand --yes 'Really delete (without it, nothing is deleted and tq exits 2)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;dlq;help'= {
+            cand list 'List dead jobs, newest first'
+            cand show 'Show one dead job in full: args (or their redaction), options, every attempt'
+            cand replay 'Put dead jobs back on their queue as new jobs'
+            cand purge 'Delete dead jobs (refuses without --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;dlq;help;list'= {
+        }
+        &'tq;dlq;help;show'= {
+        }
+        &'tq;dlq;help;replay'= {
+        }
+        &'tq;dlq;help;purge'= {
+        }
+        &'tq;dlq;help;help'= {
+        }
+        &'tq;load-test'= {
+            cand --jobs 'Jobs to submit'
+            cand --mix 'Queues and weights, highest priority first'
+            cand --task 'Task of every job (any built-in; others need --external-workers with a handler)'
+            cand --args 'Args of every job'
+            cand --payload-bytes 'Pad every job''s args with this many bytes (field "pad")'
+            cand -c 'Jobs each worker runs at once (large: claims and acks are batched up to this)'
+            cand --concurrency 'Jobs each worker runs at once (large: claims and acks are batched up to this)'
+            cand --workers 'Worker processes to start [default: number of CPUs]'
+            cand --lease 'Lease of the started workers (how soon a killed worker''s jobs come back)'
+            cand --batch 'Jobs per enqueue call (1 = one round trip per job)'
+            cand --rate 'Submit at this many jobs per second (open loop) instead of as fast as possible'
+            cand --timeout 'Stop waiting for the drain after this long (what is missing then counts as lost)'
+            cand --chaos-kill-every 'SIGKILL a random worker this often and start a replacement'
+            cand --hdr-out 'Write the latency histograms to FILE in HdrHistogram interval log format'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --submit-only 'Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain'
+            cand --external-workers 'Use workers already running (on --prefix and the --mix queues) instead of starting some'
+            cand --spawn-redis 'Start a private throwaway redis-server for the run (also done when no URL was given and nothing listens at the default one)'
+            cand --no-progress 'No progress bars'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;completions'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;man'= {
+            cand --out-dir 'Write tq.1 and one page per subcommand into this directory instead of printing tq.1'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;status'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;help'= {
+            cand enqueue 'Put one job on a queue and print its id'
+            cand worker 'Consume jobs from queues in strict priority order'
+            cand inspect 'Show queue depths, totals and live workers'
+            cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+            cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page (or write every page with --out-dir)'
+            cand status 'Show one job''s state, attempts, last error and result'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;help;enqueue'= {
+        }
+        &'tq;help;worker'= {
+        }
+        &'tq;help;inspect'= {
+        }
+        &'tq;help;dlq'= {
+            cand list 'List dead jobs, newest first'
+            cand show 'Show one dead job in full: args (or their redaction), options, every attempt'
+            cand replay 'Put dead jobs back on their queue as new jobs'
+            cand purge 'Delete dead jobs (refuses without --yes)'
+        }
+        &'tq;help;dlq;list'= {
+        }
+        &'tq;help;dlq;show'= {
+        }
+        &'tq;help;dlq;replay'= {
+        }
+        &'tq;help;dlq;purge'= {
+        }
+        &'tq;help;load-test'= {
+        }
+        &'tq;help;completions'= {
+        }
+        &'tq;help;man'= {
+        }
+        &'tq;help;status'= {
+        }
+        &'tq;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,217 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tq_global_optspecs
+    string join \n redis= redis-url= prefix= json v/verbose quiet h/help V/version
+end
+
+function __fish_tq_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tq_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tq_using_subcommand
+    set -l cmd (__fish_tq_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_needs_command" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_needs_command" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_needs_command" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_needs_command" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_needs_command" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_needs_command" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_needs_command" -f -a "enqueue" -d 'Put one job on a queue and print its id'
+complete -c tq -n "__fish_tq_needs_command" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
+complete -c tq -n "__fish_tq_needs_command" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_needs_command" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_needs_command" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+complete -c tq -n "__fish_tq_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c tq -n "__fish_tq_needs_command" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
+complete -c tq -n "__fish_tq_needs_command" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
+complete -c tq -n "__fish_tq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args -d 'Arguments as JSON text, or - to read them from stdin' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args-file -d 'Read the JSON arguments from a file' -r -F
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -s q -l queue -d 'Queue to put the job on' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l delay -d 'Run no earlier than this long from now (e.g. 30s, 5m)' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l at -d 'Run no earlier than this time (RFC 3339, e.g. 2026-01-02T03:04:05Z)' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l max-retries -d 'Retries after the first failed attempt' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l retry-base -d 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l retry-cap -d 'Longest wait between two attempts' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l timeout -d 'Kill an attempt (and its whole process group) after this long; 0 = no limit' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redact -d 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait-timeout -d 'Give up waiting after this long (exit 1)' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait -d 'Block until the job succeeded (exit 0) or died (exit 1)'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand worker" -s Q -l queues -d 'Queues to serve, highest priority first' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -s c -l concurrency -d 'Jobs run at once [default: number of CPUs]' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l handler -d 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l lease -d 'How long a claimed job is held before another worker may take it back' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l grace -d 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l max-deliveries -d 'Deliveries without an outcome (worker died each time) before a job is buried as poison' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l result-ttl -d 'How long results of succeeded jobs stay readable' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l burst -d 'Exit 0 once the queues have nothing pending, active or waiting to retry'
+complete -c tq -n "__fish_tq_using_subcommand worker" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand worker" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand worker" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand worker" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand worker" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -f -a "list" -d 'List dead jobs, newest first'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -f -a "purge" -d 'Delete dead jobs (refuses without --yes)'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s q -l queue -d 'Only dead jobs of this queue (repeatable, or comma-separated)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l task -d 'Only dead jobs of this task' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l limit -d 'Show at most this many (newest first)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l count -d 'Print only how many dead jobs match (ignores --limit)'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s q -l queue -d 'Only dead jobs of this queue (repeatable, or comma-separated)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l task -d 'Only dead jobs of this task' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l args-file -d 'The full args of a job whose fields were redacted (checked against the stored sha256)' -r -F
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l all -d 'Replay every dead job that matches the filters'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'List what would be replayed; change nothing'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s q -l queue -d 'Only dead jobs of this queue (repeatable, or comma-separated)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l task -d 'Only dead jobs of this task' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l older-than -d 'Only jobs that died longer ago than this (e.g. 7d)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l all -d 'Delete every dead job that matches the filters'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l yes -d 'Really delete (without it, nothing is deleted and tq exits 2)'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'List dead jobs, newest first'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete dead jobs (refuses without --yes)'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l jobs -d 'Jobs to submit' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l mix -d 'Queues and weights, highest priority first' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l task -d 'Task of every job (any built-in; others need --external-workers with a handler)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l args -d 'Args of every job' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l payload-bytes -d 'Pad every job\'s args with this many bytes (field "pad")' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -s c -l concurrency -d 'Jobs each worker runs at once (large: claims and acks are batched up to this)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l workers -d 'Worker processes to start [default: number of CPUs]' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l lease -d 'Lease of the started workers (how soon a killed worker\'s jobs come back)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l batch -d 'Jobs per enqueue call (1 = one round trip per job)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l rate -d 'Submit at this many jobs per second (open loop) instead of as fast as possible' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l timeout -d 'Stop waiting for the drain after this long (what is missing then counts as lost)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l chaos-kill-every -d 'SIGKILL a random worker this often and start a replacement' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l hdr-out -d 'Write the latency histograms to FILE in HdrHistogram interval log format' -r -F
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l submit-only -d 'Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l external-workers -d 'Use workers already running (on --prefix and the --mix queues) instead of starting some'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l spawn-redis -d 'Start a private throwaway redis-server for the run (also done when no URL was given and nothing listens at the default one)'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l no-progress -d 'No progress bars'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand completions" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand man" -l out-dir -d 'Write tq.1 and one page per subcommand into this directory instead of printing tq.1' -r -F
+complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand status" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand status" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand status" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'List dead jobs, newest first'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "purge" -d 'Delete dead jobs (refuses without --yes)'
