@@ -18,7 +18,7 @@ set edit:completion:arg-completer[tq] = {|@words|
     }
     var completions = [
         &'tq'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -52,7 +52,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --timeout 'Kill an attempt (and its whole process group) after this long; 0 = no limit'
             cand --redact 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead'
             cand --wait-timeout 'Give up waiting after this long (exit 1)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --wait 'Block until the job succeeded (exit 0) or died (exit 1)'
@@ -75,7 +75,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --grace 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back'
             cand --max-deliveries 'Deliveries without an outcome (worker died each time) before a job is buried as poison'
             cand --result-ttl 'How long results of succeeded jobs stay readable'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --burst 'Exit 0 once the queues have nothing pending, active or waiting to retry'
@@ -89,7 +89,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;inspect'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -102,7 +102,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;dlq'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -125,7 +125,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --task 'Only dead jobs of this task'
             cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
             cand --limit 'Show at most this many (newest first)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --count 'Print only how many dead jobs match (ignores --limit)'
@@ -139,7 +139,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;dlq;show'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -157,7 +157,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --task 'Only dead jobs of this task'
             cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
             cand --args-file 'The full args of a job whose fields were redacted (checked against the stored sha256)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --all 'Replay every dead job that matches the filters'
@@ -177,7 +177,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --task 'Only dead jobs of this task'
             cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
             cand --older-than 'Only jobs that died longer ago than this (e.g. 7d)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --all 'Delete every dead job that matches the filters'
@@ -223,7 +223,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --timeout 'Stop waiting for the drain after this long (what is missing then counts as lost)'
             cand --chaos-kill-every 'SIGKILL a random worker this often and start a replacement'
             cand --hdr-out 'Write the latency histograms to FILE in HdrHistogram interval log format'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --submit-only 'Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain'
@@ -240,7 +240,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;completions'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -254,7 +254,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;man'= {
             cand --out-dir 'Write tq.1 and one page per subcommand into this directory instead of printing tq.1'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -267,7 +267,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;status'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --json 'Print one JSON document on stdout instead of text'

@@ -24,7 +24,7 @@ function __fish_tq_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_needs_command" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_needs_command" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
@@ -52,7 +52,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l retry-cap -d 'Longest 
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l timeout -d 'Kill an attempt (and its whole process group) after this long; 0 = no limit' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redact -d 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait-timeout -d 'Give up waiting after this long (exit 1)' -r
-complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait -d 'Block until the job succeeded (exit 0) or died (exit 1)'
@@ -68,7 +68,7 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l lease -d 'How long a cl
 complete -c tq -n "__fish_tq_using_subcommand worker" -l grace -d 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l max-deliveries -d 'Deliveries without an outcome (worker died each time) before a job is buried as poison' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l result-ttl -d 'How long results of succeeded jobs stay readable' -r
-complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l burst -d 'Exit 0 once the queues have nothing pending, active or waiting to retry'
@@ -77,7 +77,7 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -s v -l verbose -d 'More l
 complete -c tq -n "__fish_tq_using_subcommand worker" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
@@ -85,7 +85,7 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -s v -l verbose -d 'More 
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l json -d 'Print one JSON document on stdout instead of text'
@@ -102,7 +102,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l task -d 'Only dead jobs of this task' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l limit -d 'Show at most this many (newest first)' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l count -d 'Print only how many dead jobs match (ignores --limit)'
@@ -111,7 +111,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of text'
@@ -123,7 +123,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l task -d 'Only dead jobs of this task' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l args-file -d 'The full args of a job whose fields were redacted (checked against the stored sha256)' -r -F
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l all -d 'Replay every dead job that matches the filters'
@@ -137,7 +137,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l task -d 'Only dead jobs of this task' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l older-than -d 'Only jobs that died longer ago than this (e.g. 7d)' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l all -d 'Delete every dead job that matches the filters'
@@ -165,7 +165,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l rate -d 'Submit at t
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l timeout -d 'Stop waiting for the drain after this long (what is missing then counts as lost)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l chaos-kill-every -d 'SIGKILL a random worker this often and start a replacement' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l hdr-out -d 'Write the latency histograms to FILE in HdrHistogram interval log format' -r -F
-complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l submit-only -d 'Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain'
@@ -177,7 +177,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -s v -l verbose -d 'Mor
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
@@ -186,7 +186,7 @@ complete -c tq -n "__fish_tq_using_subcommand completions" -l quiet -d 'Only err
 complete -c tq -n "__fish_tq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand man" -l out-dir -d 'Write tq.1 and one page per subcommand into this directory instead of printing tq.1' -r -F
-complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l json -d 'Print one JSON document on stdout instead of text'
@@ -194,7 +194,7 @@ complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log 
 complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed)' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l json -d 'Print one JSON document on stdout instead of text'

@@ -23,8 +23,15 @@ Exit codes:
     after_help = EXIT_CODES
 )]
 pub struct Cli {
-    /// Redis URL (redis://, rediss://, with user:password@ if needed)
-    #[arg(long, global = true, env = "TQ_REDIS_URL", value_name = "URL")]
+    /// Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else
+    /// redis://127.0.0.1:6379/0
+    #[arg(
+        long,
+        global = true,
+        env = "TQ_REDIS_URL",
+        value_name = "URL",
+        help_heading = "Global options"
+    )]
     pub redis: Option<String>,
 
     /// Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set
@@ -38,19 +45,26 @@ pub struct Cli {
     pub redis_url_fallback: Option<String>,
 
     /// Prefix of every Redis key tq writes
-    #[arg(long, global = true, env = "TQ_PREFIX", default_value = "tq", value_name = "PREFIX")]
+    #[arg(
+        long,
+        global = true,
+        env = "TQ_PREFIX",
+        default_value = "tq",
+        value_name = "PREFIX",
+        help_heading = "Global options"
+    )]
     pub prefix: String,
 
     /// Print one JSON document on stdout instead of text
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 
     /// More log output on stderr (-v debug, -vv trace); RUST_LOG overrides
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
     pub verbose: u8,
 
     /// Only errors on stderr
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 
     #[command(subcommand)]
@@ -228,14 +242,33 @@ pub struct DlqArgs {
 #[derive(Debug, Subcommand)]
 pub enum DlqCommand {
     /// List dead jobs, newest first
+    #[command(after_help = "Examples:
+  tq dlq list
+  tq dlq list --task send_email --since 1h --json
+  [ \"$(tq dlq list --count)\" -eq 0 ]   # CI gate")]
     List(DlqListArgs),
     /// Show one dead job in full: args (or their redaction), options, every attempt
+    #[command(after_help = "Examples:
+  tq dlq show 01jd3k5q8m2x7v9c4b6n0t1r2s
+  tq dlq show 01jd3k5q8m2x7v9c4b6n0t1r2s --json | jq '.history[].stderr_tail'")]
     Show(DlqShowArgs),
     /// Put dead jobs back on their queue as new jobs
-    #[command(group(clap::ArgGroup::new("which").required(true).args(["ids", "all"])))]
+    #[command(
+        group(clap::ArgGroup::new("which").required(true).args(["ids", "all"])),
+        after_help = "Examples:
+  tq dlq replay 01jd3k5q8m2x7v9c4b6n0t1r2s
+  tq dlq replay --all --task send_email --dry-run
+  tq dlq replay 01jd3k5q8m2x7v9c4b6n0t1r2s --args-file full-args.json   # redacted job"
+    )]
     Replay(DlqReplayArgs),
     /// Delete dead jobs (refuses without --yes)
-    #[command(group(clap::ArgGroup::new("which").required(true).args(["ids", "all"])))]
+    #[command(
+        group(clap::ArgGroup::new("which").required(true).args(["ids", "all"])),
+        after_help = "Examples:
+  tq dlq purge 01jd3k5q8m2x7v9c4b6n0t1r2s --yes
+  tq dlq purge --all --older-than 7d --yes
+  tq dlq purge --all --task report.build -q low --yes"
+    )]
     Purge(DlqPurgeArgs),
 }
 

@@ -219,3 +219,42 @@ fn spawn_redis_leaves_no_server_or_directory_behind() {
         .collect();
     assert!(leftovers.is_empty(), "temp dir left behind: {leftovers:?}");
 }
+
+/// Runs `script` in a fresh network namespace, where nothing listens on the
+/// default port 6379 (the machine's own Redis is out of reach there).
+fn in_empty_network(script: &str) -> std::process::Output {
+    let out = std::process::Command::new("unshare")
+        .args(["--net", "sh", "-c"])
+        .arg(format!("ip link set lo up && {script}"))
+        .env("TQ", support::tq_bin())
+        .env_remove("REDIS_URL")
+        .env_remove("TQ_REDIS_URL")
+        .output()
+        .expect("unshare (util-linux) runs here as root");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("unshare failed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn with_no_url_and_nothing_listening_load_test_spawns_redis_and_others_exit_69() {
+    let out = in_empty_network("\"$TQ\" load-test --jobs 1000 --json");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(&out);
+    assert_eq!(
+        (r["completed"].as_u64(), r["redis"]["spawned"].as_bool()),
+        (Some(1000), Some(true))
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("started a private redis-server"));
+
+    let out = in_empty_network("\"$TQ\" enqueue tq.noop");
+    assert_eq!(out.status.code(), Some(69));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("redis://127.0.0.1:6379/0") && stderr.contains("redis-server --daemonize yes"),
+        "{stderr}"
+    );
+}
