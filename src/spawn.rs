@@ -16,8 +16,21 @@ pub struct SpawnedRedis {
 }
 
 impl SpawnedRedis {
-    /// Starts `redis-server` from PATH and waits until it answers PING.
+    /// Starts `redis-server` from PATH on a free port and waits until it
+    /// answers PING (trying another port if one was taken in the meantime).
     pub fn start() -> Result<Self> {
+        let mut last = None;
+        for _ in 0..5 {
+            match Self::start_once() {
+                Ok(redis) => return Ok(redis),
+                Err(e @ Error::Failed(_)) if e.to_string().starts_with("cannot start") => return Err(e),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Failed("redis-server did not start".into())))
+    }
+
+    fn start_once() -> Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let dir = std::env::temp_dir().join(format!("tq-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
@@ -53,6 +66,11 @@ impl SpawnedRedis {
             std::thread::sleep(Duration::from_millis(10));
         }
         Ok(redis)
+    }
+
+    /// Its private directory (removed with it).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
     }
 
     fn answers_ping(&self) -> bool {

@@ -7,16 +7,6 @@ use std::collections::HashSet;
 use std::time::Duration;
 use support::RedisServer;
 
-fn drain(redis: &RedisServer, extra: &[&str]) {
-    redis
-        .tq()
-        .args(["worker", "--burst"])
-        .args(extra)
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
-}
-
 fn count(redis: &RedisServer, extra: &[&str]) -> u64 {
     let out = redis
         .tq()
@@ -42,7 +32,7 @@ fn list_filters_by_task_newest_first_and_counts() {
     for _ in 0..3 {
         redis.enqueue(&["tq.flaky", "--args", r#"{"p":1}"#, "--max-retries", "0", "-q", "other"]);
     }
-    drain(&redis, &["-Q", "default,other", "-c", "1"]);
+    redis.drain(&["-Q", "default,other", "-c", "1"]);
 
     let listed = redis.json(&["dlq", "list", "--task", "tq.fail"]);
     let listed = listed.as_array().unwrap();
@@ -64,13 +54,10 @@ fn list_filters_by_task_newest_first_and_counts() {
 fn show_lists_every_attempt_with_the_handler_output() {
     let redis = RedisServer::start();
     let id = redis.enqueue(&["backup", "--max-retries", "2", "--retry-base", "10ms"]);
-    drain(
-        &redis,
-        &[
-            "--handler",
-            "backup=echo \"disk full on /dev/sda1 (try $TQ_ATTEMPT)\" >&2; exit 3",
-        ],
-    );
+    redis.drain(&[
+        "--handler",
+        "backup=echo \"disk full on /dev/sda1 (try $TQ_ATTEMPT)\" >&2; exit 3",
+    ]);
     let dead = show(&redis, &id);
     let history = dead["history"].as_array().unwrap();
     assert_eq!(history.len(), 3, "{dead}");
@@ -99,7 +86,7 @@ fn replayed_job_that_succeeds_removes_its_record() {
         marker.display()
     );
     let id = redis.enqueue(&["flaky", "--args", r#"{"n":42}"#, "--max-retries", "0"]);
-    drain(&redis, &["--handler", &handler]);
+    redis.drain(&["--handler", &handler]);
     assert_eq!(count(&redis, &[]), 1);
 
     std::fs::write(&marker, "").unwrap();
@@ -112,7 +99,7 @@ fn replayed_job_that_succeeds_removes_its_record() {
         new_id.as_str(),
         "marked with the new job's id"
     );
-    drain(&redis, &["--handler", &handler]);
+    redis.drain(&["--handler", &handler]);
 
     assert_eq!(redis.status(&new_id)["state"], "succeeded");
     redis.tq().args(["dlq", "show", &id]).assert().code(3);
@@ -129,9 +116,9 @@ fn replayed_job_that_dies_again_keeps_one_record_with_both_histories() {
         "--max-retries",
         "0",
     ]);
-    drain(&redis, &[]);
+    redis.drain(&[]);
     let new_id = String::from_utf8(redis.tq().args(["dlq", "replay", &id]).output().unwrap().stdout).unwrap();
-    drain(&redis, &[]);
+    redis.drain(&[]);
 
     let dead = show(&redis, &id);
     assert_eq!(dead["replays"], 1, "{dead}");
@@ -156,7 +143,7 @@ fn replay_all_by_task_replays_each_record_exactly_once_under_concurrency() {
     for _ in 0..5 {
         redis.enqueue(&["tq.flaky", "--args", r#"{"p":1}"#, "--max-retries", "0"]);
     }
-    drain(&redis, &["-c", "8"]);
+    redis.drain(&["-c", "8"]);
 
     let a = redis.spawn_tq(&["dlq", "replay", "--all", "--task", "tq.fail", "--json"]);
     let b = redis.spawn_tq(&["dlq", "replay", "--all", "--task", "tq.fail", "--json"]);
@@ -217,13 +204,10 @@ fn redacted_fields_leave_no_trace_and_replay_needs_the_matching_args() {
     ]);
     // The handler prints its args (secret included) and fails: what it printed
     // is kept with the attempt, scrubbed.
-    drain(
-        &redis,
-        &[
-            "--handler",
-            "login=read -r args; echo \"$args\"; echo \"rejected $args\" >&2; exit 1",
-        ],
-    );
+    redis.drain(&[
+        "--handler",
+        "login=read -r args; echo \"$args\"; echo \"rejected $args\" >&2; exit 1",
+    ]);
 
     let dump = keyspace_dump(&redis);
     assert!(dump.contains(&id), "the record is there");
@@ -286,7 +270,7 @@ fn purge_needs_yes_and_respects_older_than() {
     let ids: Vec<String> = (0..3)
         .map(|_| redis.enqueue(&["tq.fail", "--max-retries", "0"]))
         .collect();
-    drain(&redis, &[]);
+    redis.drain(&[]);
     // Age two records by two hours, as if they had died then.
     let mut conn = redis.conn();
     let two_hours_ago = std::time::SystemTime::now()

@@ -2,7 +2,6 @@
 
 mod support;
 use serde_json::Value;
-use std::time::Duration;
 use support::RedisServer;
 
 /// The attempt records kept for job `id` on `queue`.
@@ -17,16 +16,6 @@ fn attempt_records(redis: &RedisServer, queue: &str, id: &str) -> Vec<Value> {
     raw.iter().map(|r| serde_json::from_str(r).unwrap()).collect()
 }
 
-fn drain(redis: &RedisServer, extra: &[&str]) {
-    redis
-        .tq()
-        .args(["worker", "--burst"])
-        .args(extra)
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
-}
-
 #[test]
 fn failing_job_is_retried_with_growing_backoff_then_dead() {
     let redis = RedisServer::start();
@@ -39,7 +28,7 @@ fn failing_job_is_retried_with_growing_backoff_then_dead() {
         "--retry-base",
         "50ms",
     ]);
-    drain(&redis, &[]);
+    redis.drain(&[]);
     let status = redis.status(&id);
     assert_eq!(status["state"], "dead", "{status}");
     assert_eq!(status["attempts"], 4, "{status}");
@@ -83,7 +72,7 @@ fn command_handler_gets_args_on_stdin_and_job_env() {
         seen.display()
     );
     let id = redis.enqueue(&["greet", "-q", "mail", "--args", r#"{"to":"a@b.c"}"#]);
-    drain(&redis, &["-Q", "mail", "--handler", &handler]);
+    redis.drain(&["-Q", "mail", "--handler", &handler]);
     let text = std::fs::read_to_string(&seen).unwrap();
     assert_eq!(text.trim(), format!(r#"{{"to":"a@b.c"}} {id} greet mail 1"#));
     let status = redis.status(&id);
@@ -95,7 +84,7 @@ fn command_handler_gets_args_on_stdin_and_job_env() {
 fn exit_65_is_a_permanent_failure() {
     let redis = RedisServer::start();
     let id = redis.enqueue(&["bad", "--max-retries", "5"]);
-    drain(&redis, &["--handler", "bad=echo 'row 3 is not a number' >&2; exit 65"]);
+    redis.drain(&["--handler", "bad=echo 'row 3 is not a number' >&2; exit 65"]);
     let status = redis.status(&id);
     assert_eq!(status["state"], "dead", "{status}");
     assert_eq!(status["attempts"], 1, "{status}");
@@ -131,7 +120,7 @@ fn timeout_kills_the_handler_and_its_children_then_retries() {
         pids.display()
     );
     let id = redis.enqueue(&["hang", "--timeout", "1s", "--max-retries", "1", "--retry-base", "10ms"]);
-    drain(&redis, &["--handler", &handler]);
+    redis.drain(&["--handler", &handler]);
     let status = redis.status(&id);
     assert_eq!(status["state"], "dead", "{status}");
     assert_eq!(status["attempts"], 2, "retried once after the timeout: {status}");
@@ -154,7 +143,7 @@ fn timeout_kills_the_handler_and_its_children_then_retries() {
 fn task_without_handler_goes_to_dlq_with_a_clear_error() {
     let redis = RedisServer::start();
     let id = redis.enqueue(&["no.such.task"]);
-    drain(&redis, &[]);
+    redis.drain(&[]);
     let status = redis.status(&id);
     assert_eq!(status["state"], "dead");
     assert_eq!(status["reason"], "no handler");
@@ -190,7 +179,7 @@ fn malformed_entries_go_to_dlq_and_the_worker_keeps_going() {
         .arg("rogue")
         .query(&mut conn)
         .unwrap();
-    drain(&redis, &["-c", "1"]);
+    redis.drain(&["-c", "1"]);
 
     assert_eq!(redis.status(&good)["state"], "succeeded");
     let rogue = redis.status("rogue");

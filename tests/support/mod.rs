@@ -3,72 +3,31 @@
 //! Tests never touch a Redis they did not start.
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A redis-server owned by one test.
+/// A redis-server owned by one test (tq's own private-server launcher, the
+/// one `tq load-test --spawn-redis` uses), plus a scratch directory.
 pub struct RedisServer {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
+    server: tq::spawn::SpawnedRedis,
+    scratch: tempfile::TempDir,
 }
 
 impl RedisServer {
     /// Starts a server on a free loopback port and waits until it answers PING.
     pub fn start() -> Self {
-        for _ in 0..5 {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let port = free_port();
-            let child = Command::new("redis-server")
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ])
-                .arg("--dir")
-                .arg(dir.path())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("redis-server must be on PATH (the README's set-up command installs it)");
-            let mut server = RedisServer { child, port, dir };
-            if server.wait_ready(Duration::from_secs(10)) {
-                return server;
-            }
-            let _ = server.child.kill();
+        RedisServer {
+            server: tq::spawn::SpawnedRedis::start()
+                .unwrap_or_else(|e| panic!("{e} (the README's set-up command installs redis-server)")),
+            scratch: tempfile::tempdir().expect("temp dir"),
         }
-        panic!("could not start redis-server");
-    }
-
-    fn wait_ready(&mut self, within: Duration) -> bool {
-        let deadline = Instant::now() + within;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
-                let mut buf = [0u8; 7];
-                if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
-                    return true;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        false
     }
 
     /// The server's URL.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
+        self.server.url()
     }
 
     /// A synchronous connection for looking at (or tampering with) Redis directly.
@@ -78,7 +37,17 @@ impl RedisServer {
 
     /// A scratch directory that lives as long as the server.
     pub fn dir(&self) -> &Path {
-        self.dir.path()
+        self.scratch.path()
+    }
+
+    /// Runs `tq worker --burst EXTRA...` until the queues are drained; asserts it exits 0.
+    pub fn drain(&self, extra: &[&str]) {
+        self.tq()
+            .args(["worker", "--burst"])
+            .args(extra)
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .success();
     }
 
     /// `tq` with a clean environment pointed at this server.
@@ -148,13 +117,6 @@ impl RedisServer {
             .find(|q| q["name"] == queue)
             .cloned()
             .unwrap_or_else(|| panic!("queue {queue} not in {all}"))
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
