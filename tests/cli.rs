@@ -176,3 +176,32 @@ fn queue_names_that_break_hash_tags_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn rediss_urls_work_with_a_private_ca() {
+    let redis = support::TlsRedisServer::start();
+    let out = redis
+        .tq()
+        .args(["enqueue", "tq.echo", "--args", r#"{"over":"tls"}"#])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    redis
+        .tq()
+        .args(["worker", "--burst"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success();
+    let status = redis.tq().args(["status", &id, "--json"]).output().unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["result"], serde_json::json!({"over": "tls"}));
+    // Without the CA the server is not trusted: a clear error, exit 69.
+    redis
+        .tq()
+        .env_remove("SSL_CERT_FILE")
+        .args(["inspect"])
+        .assert()
+        .code(69)
+        .stderr(predicates::str::contains("certificate"));
+}

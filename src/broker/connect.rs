@@ -29,6 +29,7 @@ impl RedisTarget {
     }
 
     fn client(&self) -> Result<redis::Client> {
+        install_tls_provider();
         let invalid =
             |e: redis::RedisError| Error::InvalidInput(format!("invalid --redis URL {}: {e}", self.display()));
         // Small requests and replies are the whole workload: send them at once
@@ -68,6 +69,15 @@ impl RedisTarget {
             Error::Redis(e)
         }
     }
+}
+
+/// rustls needs one process-wide crypto provider for `rediss://` URLs; ring it is.
+fn install_tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Err means another provider was installed first, which serves as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 /// Hides the password (or a lone user-info part) of a Redis URL.

@@ -53,7 +53,8 @@ impl RedisServer {
     /// `tq` with a clean environment pointed at this server.
     pub fn tq(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new(tq_bin());
-        hermetic(cmd.env("TQ_REDIS_URL", self.url()));
+        // Clear the caller's settings first, then point at this server.
+        hermetic(&mut cmd).env("TQ_REDIS_URL", self.url());
         cmd
     }
 
@@ -200,6 +201,86 @@ impl Spawned {
 }
 
 impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A redis-server that accepts only TLS, with a private CA made by openssl
+/// for the test; clients trust it through `SSL_CERT_FILE`.
+pub struct TlsRedisServer {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TlsRedisServer {
+    /// Makes a CA and a server certificate for 127.0.0.1, starts the server, waits for PING.
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sh = |script: &str| {
+            let out = Command::new("sh")
+                .current_dir(dir.path())
+                .args(["-c", script])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{script}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        sh(
+            "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=tq test CA' \
+            && openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj /CN=127.0.0.1 \
+            && printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf \
+            && openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext.cnf",
+        );
+        let port = free_port();
+        let child = Command::new("redis-server")
+            .current_dir(dir.path())
+            .args(["--port", "0", "--tls-port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "--tls-cert-file",
+                "srv.pem",
+                "--tls-key-file",
+                "srv.key",
+                "--tls-ca-cert-file",
+                "ca.pem",
+            ])
+            .args(["--tls-auth-clients", "no", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server");
+        let server = TlsRedisServer { child, port, dir };
+        wait_until(Duration::from_secs(10), "TLS redis-server to answer", || {
+            Command::new("redis-cli")
+                .current_dir(server.dir.path())
+                .args(["--tls", "--cacert", "ca.pem", "-p", &port.to_string(), "ping"])
+                .output()
+                .is_ok_and(|o| o.stdout.starts_with(b"PONG"))
+        });
+        server
+    }
+
+    /// Its `rediss://` URL.
+    pub fn url(&self) -> String {
+        format!("rediss://127.0.0.1:{}/0", self.port)
+    }
+
+    /// `tq` pointed at it, trusting its CA.
+    pub fn tq(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(tq_bin());
+        hermetic(&mut cmd)
+            .env("TQ_REDIS_URL", self.url())
+            .env("SSL_CERT_FILE", self.dir.path().join("ca.pem"));
+        cmd
+    }
+}
+
+impl Drop for TlsRedisServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
