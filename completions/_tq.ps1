@@ -35,11 +35,11 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put one job on a queue and print its id')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Consume jobs from queues in strict priority order')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show queue depths, totals and live workers')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Inspect, replay and purge dead jobs (the dead-letter queue)')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write every page with --out-dir)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -95,6 +95,20 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;inspect' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;status' {
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
@@ -287,29 +301,15 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'tq;status' {
-            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
-            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'tq;help' {
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put one job on a queue and print its id')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Consume jobs from queues in strict priority order')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show queue depths, totals and live workers')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Inspect, replay and purge dead jobs (the dead-letter queue)')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write every page with --out-dir)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -320,6 +320,9 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;help;inspect' {
+            break
+        }
+        'tq;help;status' {
             break
         }
         'tq;help;dlq' {
@@ -348,9 +351,6 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;help;man' {
-            break
-        }
-        'tq;help;status' {
             break
         }
         'tq;help;help' {

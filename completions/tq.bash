@@ -119,7 +119,7 @@ _tq() {
 
     case "${cmd}" in
         tq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version enqueue worker inspect dlq load-test completions man status help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version enqueue worker inspect status dlq load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,7 +519,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__help)
-            opts="enqueue worker inspect dlq load-test completions man status help"
+            opts="enqueue worker inspect status dlq load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -32,11 +32,11 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand enqueue 'Put one job on a queue and print its id'
             cand worker 'Consume jobs from queues in strict priority order'
             cand inspect 'Show queue depths, totals and live workers'
+            cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
-            cand status 'Show one job''s state, attempts, last error and result'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tq;enqueue'= {
@@ -89,6 +89,19 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;inspect'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;status'= {
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
@@ -266,28 +279,15 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'tq;status'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
-            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
-            cand --prefix 'Prefix of every Redis key tq writes'
-            cand --json 'Print one JSON document on stdout instead of text'
-            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'tq;help'= {
             cand enqueue 'Put one job on a queue and print its id'
             cand worker 'Consume jobs from queues in strict priority order'
             cand inspect 'Show queue depths, totals and live workers'
+            cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
-            cand status 'Show one job''s state, attempts, last error and result'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tq;help;enqueue'= {
@@ -295,6 +295,8 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;help;worker'= {
         }
         &'tq;help;inspect'= {
+        }
+        &'tq;help;status'= {
         }
         &'tq;help;dlq'= {
             cand list 'List dead jobs, newest first'
@@ -315,8 +317,6 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;help;completions'= {
         }
         &'tq;help;man'= {
-        }
-        &'tq;help;status'= {
         }
         &'tq;help;help'= {
         }

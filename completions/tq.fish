@@ -35,11 +35,11 @@ complete -c tq -n "__fish_tq_needs_command" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_needs_command" -f -a "enqueue" -d 'Put one job on a queue and print its id'
 complete -c tq -n "__fish_tq_needs_command" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
 complete -c tq -n "__fish_tq_needs_command" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_needs_command" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
 complete -c tq -n "__fish_tq_needs_command" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
 complete -c tq -n "__fish_tq_needs_command" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
 complete -c tq -n "__fish_tq_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c tq -n "__fish_tq_needs_command" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
-complete -c tq -n "__fish_tq_needs_command" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
 complete -c tq -n "__fish_tq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args -d 'Arguments as JSON text, or - to read them from stdin' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args-file -d 'Read the JSON arguments from a file' -r -F
@@ -85,6 +85,14 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -s v -l verbose -d 'More 
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand status" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand status" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand status" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
@@ -194,23 +202,15 @@ complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log 
 complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
-complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
-complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand status" -l json -d 'Print one JSON document on stdout instead of text'
-complete -c tq -n "__fish_tq_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand status" -l quiet -d 'Only errors on stderr'
-complete -c tq -n "__fish_tq_using_subcommand status" -s h -l help -d 'Print help'
-complete -c tq -n "__fish_tq_using_subcommand status" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect dlq load-test completions man status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'List dead jobs, newest first'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'

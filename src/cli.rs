@@ -94,6 +94,12 @@ pub enum Command {
   tq inspect high default --json")]
     Inspect(InspectArgs),
 
+    /// Show one job's state, attempts, last error and result
+    #[command(after_help = "Examples:
+  tq status 01jd3k5q8m2x7v9c4b6n0t1r2s
+  tq status \"$(tq enqueue tq.echo --args '[1]')\" --json")]
+    Status(StatusArgs),
+
     /// Inspect, replay and purge dead jobs (the dead-letter queue)
     #[command(after_help = "Examples:
   tq dlq list --task send_email --since 1h
@@ -124,12 +130,6 @@ pub enum Command {
   tq man | man -l -
   tq man --out-dir ~/.local/share/man/man1")]
     Man(ManArgs),
-
-    /// Show one job's state, attempts, last error and result
-    #[command(after_help = "Examples:
-  tq status 01jd3k5q8m2x7v9c4b6n0t1r2s
-  tq status \"$(tq enqueue tq.echo --args '[1]')\" --json")]
-    Status(StatusArgs),
 }
 
 /// `tq enqueue`.
