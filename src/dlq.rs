@@ -286,32 +286,51 @@ impl Dlq {
     /// are not dead records are reported as not found.
     pub async fn purge(&self, ids: &[String]) -> Result<u64> {
         let queues = self.queues(&Filter::default()).await?;
-        let mut by_queue: HashMap<&str, Vec<String>> = HashMap::new();
-        let mut missing = Vec::new();
+        let mut pipe = redis::pipe();
         for id in ids {
-            let mut pipe = redis::pipe();
             for queue in &queues {
                 pipe.zscore(self.broker.queue(queue).dead, id);
             }
-            let scores: Vec<Option<f64>> = if queues.is_empty() {
-                Vec::new()
-            } else {
-                pipe.query_async(&mut self.broker.conn()).await?
-            };
-            match queues.iter().zip(scores).find(|(_, s)| s.is_some()) {
-                Some((queue, _)) => by_queue.entry(queue.as_str()).or_default().push(id.clone()),
+        }
+        // One score per (id, queue), in that order: all looked up in one round trip.
+        let scores: Vec<Option<f64>> = if ids.is_empty() || queues.is_empty() {
+            Vec::new()
+        } else {
+            pipe.query_async(&mut self.broker.conn()).await?
+        };
+        let mut found = Vec::new();
+        let mut missing = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let row = scores.get(i * queues.len()..(i + 1) * queues.len()).unwrap_or(&[]);
+            match queues.iter().zip(row).find(|(_, s)| s.is_some()) {
+                Some((queue, _)) => found.push((queue.clone(), id.clone())),
                 None => missing.push(id.as_str()),
             }
         }
-        let mut removed = 0;
-        for (queue, ids) in by_queue {
-            removed += self.broker.purge(&self.broker.queue(queue), &ids).await?;
-        }
+        let removed = self.purge_located(found).await?;
         if !missing.is_empty() {
             return Err(Error::NotFound(format!(
                 "no dead job with id {} ({removed} other records deleted)",
                 missing.join(", ")
             )));
+        }
+        Ok(removed)
+    }
+
+    /// Deletes records as [`Dlq::list`] returned them (their queue already known).
+    pub async fn purge_records(&self, records: &[DeadRecord]) -> Result<u64> {
+        self.purge_located(records.iter().map(|r| (r.queue.clone(), r.id.clone())).collect())
+            .await
+    }
+
+    async fn purge_located(&self, located: Vec<(String, String)>) -> Result<u64> {
+        let mut by_queue: HashMap<String, Vec<String>> = HashMap::new();
+        for (queue, id) in located {
+            by_queue.entry(queue).or_default().push(id);
+        }
+        let mut removed = 0;
+        for (queue, ids) in by_queue {
+            removed += self.broker.purge(&self.broker.queue(&queue), &ids).await?;
         }
         Ok(removed)
     }

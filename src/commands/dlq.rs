@@ -230,18 +230,22 @@ async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs) -> Result<()> {
 async fn purge(ctx: &Context, dlq: &Dlq, args: DlqPurgeArgs) -> Result<()> {
     let mut filter = filter(&args.filter)?;
     filter.before_ms = args.older_than.map(|d| now_ms().saturating_sub(d.as_millis() as u64));
-    let ids: Vec<String> = if args.all {
-        dlq.list(&filter, None).await?.into_iter().map(|r| r.id).collect()
+    let records = if args.all {
+        dlq.list(&filter, None).await?
     } else {
-        args.ids.clone()
+        Vec::new()
     };
     if !args.yes {
+        let count = if args.all { records.len() } else { args.ids.len() };
         return Err(Error::InvalidInput(format!(
-            "refusing to delete {} dead jobs without --yes (nothing was deleted)",
-            ids.len()
+            "refusing to delete {count} dead jobs without --yes (nothing was deleted)"
         )));
     }
-    let deleted = dlq.purge(&ids).await?;
+    let deleted = if args.all {
+        dlq.purge_records(&records).await?
+    } else {
+        dlq.purge(&args.ids).await?
+    };
     if ctx.json {
         print_json(&serde_json::json!({ "deleted": deleted }))
     } else {
