@@ -13,21 +13,7 @@ fn high_is_drained_before_default_before_low() {
         }
     }
     let handler = format!("record=echo \"$TQ_QUEUE\" >> {}", order.display());
-    redis
-        .tq()
-        .args([
-            "worker",
-            "-Q",
-            "high,default,low",
-            "-c",
-            "1",
-            "--burst",
-            "--handler",
-            &handler,
-        ])
-        .timeout(std::time::Duration::from_secs(60))
-        .assert()
-        .success();
+    redis.drain(&["-Q", "high,default,low", "-c", "1", "--handler", &handler]);
     let ran: Vec<String> = std::fs::read_to_string(&order)
         .unwrap()
         .lines()
@@ -50,12 +36,7 @@ fn burst_does_not_wait_for_delayed_jobs() {
     let redis = RedisServer::start();
     let now = redis.enqueue(&["tq.noop"]);
     let later = redis.enqueue(&["tq.noop", "--delay", "1h"]);
-    redis
-        .tq()
-        .args(["worker", "--burst"])
-        .timeout(std::time::Duration::from_secs(30))
-        .assert()
-        .success();
+    redis.drain(&[]);
     assert_eq!(redis.status(&now)["state"], "succeeded");
     assert_eq!(redis.status(&later)["state"], "scheduled");
 }
