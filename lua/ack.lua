@@ -1,33 +1,46 @@
 -- ack: record that leased jobs succeeded.
--- KEYS[1] active ZSET, KEYS[2] stats HASH (processed, failed), KEYS[3] results
--- index ZSET (member = bucket key, score = its expiry ms), KEYS[4] the results
--- bucket HASH this batch writes into (id -> result record JSON), KEYS[5] dead
--- ZSET, KEYS[6] jobs HASH
--- ARGV[1] queue key base, ARGV[2] now ms, ARGV[3] bucket expiry ms, then
--- groups of six: job id, delivery number, attempt number, result record
--- (JSON), the dead record this job replays ('' if none), and '1' if the job
--- has a redacted message ('' if not).
+-- KEYS[1] active ZSET
+-- KEYS[2] stats HASH (processed, failed)
+-- KEYS[3] results index ZSET (member = bucket key, score = its expiry ms)
+-- KEYS[4] the results bucket HASH this batch writes into (id -> result JSON)
+-- KEYS[5] dead ZSET
+-- KEYS[6] jobs HASH
+-- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] result TTL ms, ARGV[4] the
+-- bucket's start (s), ARGV[5] bucket span (s), then groups of six: job id,
+-- delivery number, attempt number, result record (JSON), the dead record this
+-- job replays ('' if none), and '1' if the job has a redacted message.
 -- Invariant: only the delivery that holds the lease (active member
 -- "<id>:<delivery>") may finish a job: a worker whose lease expired and whose
 -- job went to another worker changes nothing. A finished job leaves the active
 -- set and every live-job hash in one step; what remains is its result record
--- in a bucket that expires whole after the result TTL (and its failure
--- records, if an earlier attempt failed, with the same expiry). A replay that
--- succeeds removes the dead record it replayed (if that record still waits
--- for it). Returns how many were recorded.
+-- in a bucket that expires whole at least the TTL after its last write, by the
+-- server's clock (and its failure records, if an earlier attempt failed, with
+-- the same expiry). A replay that succeeds removes the dead record it replayed
+-- (if that record still waits for it).
+-- The bucket is named by the client: a name the server's clock does not put
+-- in the current bucket (client clock off by more than a second) is refused
+-- before any write with {-1, server now ms}, and the client asks again.
+-- Returns {jobs recorded}.
 -- Every Redis command runs once per batch (but for the rare retried jobs and
 -- replays), none per job.
-local base, now, expire_at = ARGV[1], ARGV[2], ARGV[3]
+local activeKey, statsKey, resultsKey, bucketKey, deadKey, jobsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local base, ttl = ARGV[2], tonumber(ARGV[3])
+local now = server_now()
+local start_ms, span_ms = tonumber(ARGV[4]) * 1000, tonumber(ARGV[5]) * 1000
+if now < start_ms - 1000 or now >= start_ms + span_ms + 1000 then
+  return {-1, now}
+end
 local members = {}
-for i = 4, #ARGV, 6 do
+for i = 6, #ARGV, 6 do
   members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
 end
+if #members == 0 then return {0} end
 -- Removing a lease member that is not there changes nothing, so remove them
 -- all at once; when every one was there (the common case) all were held.
-local removed = redis.call('ZREM', KEYS[1], unpack(members))
+local removed = redis.call('ZREM', activeKey, unpack(members))
 local held_at = {}
 for j = 1, #members do
-  local i = 4 + (j - 1) * 6
+  local i = 6 + (j - 1) * 6
   if removed == #members then
     held_at[j] = true
   else
@@ -35,21 +48,17 @@ for j = 1, #members do
     -- when the job is live and its delivery number has not moved on (every
     -- transition out of a lease raises attempts, recovered or released).
     local id = ARGV[i]
-    if redis.call('HEXISTS', KEYS[6], id) == 1 then
-      local a, r, l = 0, 0, 0
-      local c = redis.call('HGET', base .. 'counts', id)
-      if c then
-        a, r, l = string.match(c, '^(%d+),(%d+),(%d+)$')
-        a, r, l = tonumber(a or 0), tonumber(r or 0), tonumber(l or 0)
-      end
-      held_at[j] = (a + r + l + 1 == tonumber(ARGV[i + 1]))
+    if redis.call('HEXISTS', jobsKey, id) == 1 then
+      local a, r, l = get_counts(base, id)
+      held_at[j] = (next_delivery(a, r, l) == tonumber(ARGV[i + 1]))
     end
   end
 end
+local expire_at = now + ttl
 local ids, records, rare, redacted = {}, {}, {}, {}
 for j = 1, #members do
   if held_at[j] then
-    local i = 4 + (j - 1) * 6
+    local i = 6 + (j - 1) * 6
     local id = ARGV[i]
     ids[#ids + 1] = id
     records[#records + 1] = id
@@ -63,23 +72,26 @@ for j = 1, #members do
     if origin ~= '' then
       rare[#rare + 1] = id
       if redis.call('HGET', base .. 'job:' .. origin, 'replay_job') == id then
-        redis.call('DEL', base .. 'job:' .. origin, base .. 'failures:' .. origin)
-        redis.call('ZREM', KEYS[5], origin)
+        delete_dead(base, deadKey, origin)
       end
     end
   end
 end
-if #ids == 0 then return 0 end
-redis.call('HDEL', KEYS[6], unpack(ids))
+if #ids == 0 then return {0} end
+redis.call('HDEL', jobsKey, unpack(ids))
 if #redacted > 0 then redis.call('HDEL', base .. 'redacted', unpack(redacted)) end
 if #rare > 0 then
   for _, h in ipairs({'counts', 'errors', 'replays'}) do
     redis.call('HDEL', base .. h, unpack(rare))
   end
 end
-redis.call('HSET', KEYS[4], unpack(records))
-redis.call('PEXPIREAT', KEYS[4], expire_at)
-redis.call('ZADD', KEYS[3], expire_at, KEYS[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-redis.call('HINCRBY', KEYS[2], 'processed', #ids)
-return #ids
+redis.call('HSET', bucketKey, unpack(records))
+-- The bucket lives until TTL after its newest result.
+local left = redis.call('PTTL', bucketKey)
+local bucket_expiry = expire_at
+if left > 0 and now + left > bucket_expiry then bucket_expiry = now + left end
+redis.call('PEXPIREAT', bucketKey, bucket_expiry)
+redis.call('ZADD', resultsKey, bucket_expiry, bucketKey)
+redis.call('ZREMRANGEBYSCORE', resultsKey, '-inf', now)
+redis.call('HINCRBY', statsKey, 'processed', #ids)
+return {#ids}

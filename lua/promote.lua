@@ -1,15 +1,20 @@
 -- promote: move due delayed jobs and due retries onto the pending list.
--- KEYS[1] scheduled ZSET, KEYS[2] retry ZSET, KEYS[3] pending LIST
--- ARGV[1] now ms, ARGV[2] max jobs per set this call, ARGV[3] wake channel
--- Returns the earliest due time still waiting (ms), or -1.
+-- KEYS[1] scheduled ZSET
+-- KEYS[2] retry ZSET
+-- KEYS[3] pending LIST
+-- ARGV[1] clock, ARGV[2] max jobs per set this call, ARGV[3] wake channel
+-- A job is due when its time is at or before the server's now.
+-- Returns ms until the earliest job still waiting is due, or -1 if none waits.
 -- Invariant: a due job leaves its set and joins pending in the same step, so
 -- it is never in both and never in neither.
+local now = server_now()
+local pendingKey = KEYS[3]
 local moved, len = 0, 0
 for k = 1, 2 do
-  local ids = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', now, 'LIMIT', 0, ARGV[2])
   if #ids > 0 then
     redis.call('ZREM', KEYS[k], unpack(ids))
-    len = redis.call('LPUSH', KEYS[3], unpack(ids))
+    len = redis.call('LPUSH', pendingKey, unpack(ids))
     moved = moved + #ids
   end
 end
@@ -21,4 +26,5 @@ for k = 1, 2 do
     earliest = tonumber(head[2])
   end
 end
-return earliest
+if earliest == -1 then return -1 end
+return math.max(0, earliest - now)

@@ -1,23 +1,46 @@
 -- renew: extend the leases of jobs a live worker is still running.
 -- KEYS[1] active ZSET
--- ARGV[1] new deadline ms, then pairs: job id, delivery number.
+-- KEYS[2] jobs HASH
+-- KEYS[3] counts HASH
+-- ARGV[1] clock, ARGV[2] lease length ms (deadline = server now + it), then
+-- pairs: job id, delivery number.
 -- Invariant: a lease is extended only for the delivery that holds it; a
--- delivery whose lease already expired (the job was recovered, maybe handed to
--- another worker) is not revived. Returns the ids whose lease was lost.
+-- delivery whose lease already expired (the job was recovered, maybe handed
+-- to another worker) is not revived.
+-- Returns, for each delivery whose lease was lost: id, delivery, and what
+-- became of the job: 'claimed:<delivery>' (another delivery holds it now),
+-- 'waiting' (back on a queue, not yet claimed) or 'finished' (it succeeded
+-- or died through another delivery).
+local activeKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3]
+local now = server_now()
+local deadline = now + tonumber(ARGV[2])
 local members = {}
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
 end
 if #members == 0 then return {} end
-local scores = redis.call('ZMSCORE', KEYS[1], unpack(members))
+local scores = redis.call('ZMSCORE', activeKey, unpack(members))
 local update, lost = {}, {}
 for j = 1, #members do
   if scores[j] then
-    update[#update + 1] = ARGV[1]
+    update[#update + 1] = deadline
     update[#update + 1] = members[j]
   else
-    lost[#lost + 1] = ARGV[2 * j]
+    local id = ARGV[1 + 2 * j]
+    local fate = 'finished'
+    if redis.call('HEXISTS', jobsKey, id) == 1 then
+      local a, r, l = parse_counts(redis.call('HGET', countsKey, id))
+      local current = next_delivery(a, r, l)
+      if redis.call('ZSCORE', activeKey, id .. ':' .. current) then
+        fate = 'claimed:' .. current
+      else
+        fate = 'waiting'
+      end
+    end
+    lost[#lost + 1] = id
+    lost[#lost + 1] = ARGV[2 + 2 * j]
+    lost[#lost + 1] = fate
   end
 end
-if #update > 0 then redis.call('ZADD', KEYS[1], 'XX', unpack(update)) end
+if #update > 0 then redis.call('ZADD', activeKey, 'XX', unpack(update)) end
 return lost

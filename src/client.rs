@@ -1,12 +1,10 @@
 //! The client side of tq: put jobs on queues, read a job's state, wait for it.
 
-use crate::broker::{Broker, NewJob};
+use crate::broker::{Broker, DeadFields, Due, JobRecord, LiveJob, NewJob};
 use crate::error::{Error, Result};
-use crate::job::{JobMessage, MAX_PAYLOAD_BYTES, ResultRecord, new_job_id, now_us};
-use redis::AsyncCommands;
+use crate::job::{JobMessage, MAX_PAYLOAD_BYTES, new_job_id, now_us};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use std::collections::HashMap;
 use std::time::Duration;
 
 /// Defaults applied when a job does not set its own.
@@ -34,8 +32,8 @@ pub struct EnqueueRequest {
     pub args: Box<RawValue>,
     /// Queue name.
     pub queue: String,
-    /// Earliest time to run (ms since the epoch); `None` = now.
-    pub run_at_ms: Option<u64>,
+    /// When it may first run.
+    pub due: Due,
     /// Retries after the first failure.
     pub max_retries: u32,
     /// Backoff base.
@@ -55,7 +53,7 @@ impl EnqueueRequest {
             task: task.into(),
             args,
             queue: queue.into(),
-            run_at_ms: None,
+            due: Due::Now,
             max_retries: defaults::MAX_RETRIES,
             retry_base: defaults::RETRY_BASE,
             retry_cap: defaults::RETRY_CAP,
@@ -79,15 +77,14 @@ impl EnqueueRequest {
             redact: self.redact.clone(),
             replay_of: None,
         };
-        let due_ms = self.run_at_ms.filter(|at| *at > msg.enqueued_at_us / 1000).unwrap_or(0);
-        let entry = new_job_entry(&msg, due_ms)?;
+        let entry = new_job_entry(&msg, self.due)?;
         Ok((msg, entry))
     }
 }
 
 /// The broker entry for `msg`: the encoded message and, when it asks for
 /// redaction, the form the dead-letter queue keeps instead.
-pub fn new_job_entry(msg: &JobMessage, due_ms: u64) -> Result<NewJob> {
+pub fn new_job_entry(msg: &JobMessage, due: Due) -> Result<NewJob> {
     let encode =
         |m: &JobMessage| serde_json::to_string(m).map_err(|e| Error::InvalidInput(format!("cannot encode job: {e}")));
     let dead_msg = if msg.redact.is_empty() {
@@ -99,7 +96,7 @@ pub fn new_job_entry(msg: &JobMessage, due_ms: u64) -> Result<NewJob> {
     };
     Ok(NewJob {
         id: msg.id.clone(),
-        due_ms,
+        due,
         msg: encode(msg)?,
         dead_msg,
     })
@@ -140,6 +137,11 @@ pub struct JobStatus {
     pub last_error: Option<String>,
     /// Why the job died (dead jobs only).
     pub reason: Option<String>,
+    /// The dead record that holds this job's history: its own id for a dead
+    /// job, or the record a replay that died again was merged into.
+    pub dead_record: Option<String>,
+    /// A replay of this dead job that is queued or running now.
+    pub replay_job: Option<String>,
     /// When it was enqueued (ms since the epoch).
     pub enqueued_at_ms: Option<u64>,
     /// When its last attempt started (ms since the epoch).
@@ -154,73 +156,84 @@ impl JobStatus {
         matches!(self.state.as_str(), "succeeded" | "dead")
     }
 
-    fn from_result(id: &str, queue: &str, r: ResultRecord) -> Self {
+    fn empty(id: &str, queue: &str, state: &str) -> Self {
         JobStatus {
             id: id.to_string(),
             queue: queue.to_string(),
-            task: r.task,
-            state: "succeeded".into(),
-            attempts: r.attempts,
-            deliveries: r.deliveries,
-            result: r.result.and_then(|raw| serde_json::from_str(raw.get()).ok()),
+            task: String::new(),
+            state: state.to_string(),
+            attempts: 0,
+            deliveries: 0,
+            result: None,
             last_error: None,
             reason: None,
-            enqueued_at_ms: Some(r.enqueued_us / 1000),
-            started_at_ms: Some(r.started_us / 1000),
-            finished_at_ms: Some(r.finished_us / 1000),
-        }
-    }
-
-    fn live(id: &str, queue: &str, msg: &str, attempts: u64, deliveries: u64, last_error: Option<String>) -> Self {
-        let msg: Option<JobMessage> = serde_json::from_str(msg).ok();
-        JobStatus {
-            id: id.to_string(),
-            queue: queue.to_string(),
-            task: msg.as_ref().map(|m| m.task.clone()).unwrap_or_default(),
-            state: "pending".into(),
-            attempts,
-            deliveries,
-            result: None,
-            last_error,
-            reason: None,
-            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
+            dead_record: None,
+            replay_job: None,
+            enqueued_at_ms: None,
             started_at_ms: None,
             finished_at_ms: None,
         }
     }
 
-    fn from_dead_record(id: &str, queue: &str, h: HashMap<String, String>) -> Self {
-        let msg: Option<JobMessage> = h.get("msg").and_then(|m| serde_json::from_str(m).ok());
-        let num = |k: &str| h.get(k).and_then(|v| v.parse::<u64>().ok());
-        JobStatus {
-            id: id.to_string(),
-            queue: queue.to_string(),
-            task: h.get("task").cloned().unwrap_or_default(),
-            state: h.get("state").cloned().unwrap_or_else(|| "dead".into()),
-            attempts: num("attempts").unwrap_or(0),
-            // Each finished delivery ended as an attempt, a recovery or a hand-back.
-            deliveries: ["attempts", "recovered", "released"]
-                .iter()
-                .filter_map(|k| num(k))
-                .sum(),
-            result: None,
-            last_error: h.get("last_error").cloned(),
-            reason: h.get("reason").cloned(),
-            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
-            started_at_ms: None,
-            finished_at_ms: num("failed_at"),
+    fn from_record(id: &str, record: JobRecord) -> Self {
+        match record {
+            JobRecord::Live(live) => Self::live(id, live),
+            JobRecord::Dead { queue, fields } => {
+                let mut status = Self::dead(id, &queue, &fields);
+                status.dead_record = Some(id.to_string());
+                status
+            }
+            JobRecord::MergedReplay { queue, record, fields } => {
+                let mut status = Self::dead(id, &queue, &fields);
+                // The record's replay, if any, is a later one than this job.
+                status.replay_job = fields.replay_job.filter(|r| r != id);
+                status.dead_record = Some(record);
+                status
+            }
+            JobRecord::Succeeded { queue, record: r } => JobStatus {
+                task: r.task,
+                attempts: r.attempts,
+                deliveries: r.deliveries,
+                result: r.result.and_then(|raw| serde_json::from_str(raw.get()).ok()),
+                enqueued_at_ms: Some(r.enqueued_us / 1000),
+                started_at_ms: Some(r.started_us / 1000),
+                finished_at_ms: Some(r.finished_us / 1000),
+                ..Self::empty(id, &queue, "succeeded")
+            },
         }
     }
-}
 
-/// Parses a job's "attempts,recovered,released" counters (absent = all 0).
-pub fn parse_counts(text: Option<&str>) -> (u64, u64, u64) {
-    let mut parts = text.unwrap_or("").split(',').map(|n| n.parse::<u64>().unwrap_or(0));
-    (
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-    )
+    fn live(id: &str, live: LiveJob) -> Self {
+        let msg: Option<JobMessage> = serde_json::from_str(&live.msg).ok();
+        let state = serde_json::to_value(live.state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        JobStatus {
+            task: msg.as_ref().map(|m| m.task.clone()).unwrap_or_default(),
+            attempts: live.attempts,
+            deliveries: live.deliveries,
+            last_error: live.last_error,
+            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
+            ..Self::empty(id, &live.queue, &state)
+        }
+    }
+
+    fn dead(id: &str, queue: &str, f: &DeadFields) -> Self {
+        let msg: Option<JobMessage> = f.msg.as_deref().and_then(|m| serde_json::from_str(m).ok());
+        JobStatus {
+            task: f.task.clone(),
+            attempts: f.attempts,
+            // Each finished delivery ended as an attempt, a recovery or a hand-back.
+            deliveries: f.attempts + f.recovered + f.released,
+            last_error: Some(f.last_error.clone()),
+            reason: Some(f.reason.clone()),
+            replay_job: f.replay_job.clone(),
+            enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
+            finished_at_ms: Some(f.failed_at_ms),
+            ..Self::empty(id, queue, "dead")
+        }
+    }
 }
 
 /// Enqueues jobs and reads their state.
@@ -253,94 +266,16 @@ impl Client {
 
     /// Every queue name that has received a job, sorted.
     pub async fn queues(&self) -> Result<Vec<String>> {
-        let mut names: Vec<String> = self.broker.conn().smembers(&self.broker.global().queues).await?;
-        names.sort();
-        Ok(names)
+        self.broker.queues().await
     }
 
     /// The state of job `id`, looked up in every known queue.
     pub async fn status(&self, id: &str) -> Result<JobStatus> {
         let queues = self.queues().await?;
-        if queues.is_empty() {
-            return Err(Error::NotFound(format!("no job with id {id}")));
+        match self.broker.find_job(&queues, id).await? {
+            Some(record) => Ok(JobStatus::from_record(id, record)),
+            None => Err(Error::NotFound(format!("no job with id {id}"))),
         }
-        let mut pipe = redis::pipe();
-        for q in &queues {
-            let k = self.broker.queue(q);
-            pipe.hget(&k.jobs, id)
-                .hget(&k.counts, id)
-                .hget(&k.errors, id)
-                .zscore(&k.retry, id)
-                .zscore(&k.scheduled, id)
-                .hgetall(k.job(id));
-        }
-        // Per queue: message, counters, last error, retry and delay times, dead record.
-        type Row = (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<f64>,
-            Option<f64>,
-            HashMap<String, String>,
-        );
-        let rows: Vec<Row> = pipe.query_async(&mut self.broker.conn()).await?;
-        for (queue, (msg, counts, error, retry, scheduled, dead)) in queues.iter().zip(rows) {
-            if let Some(msg) = msg {
-                let (attempts, recovered, released) = parse_counts(counts.as_deref());
-                let mut status = JobStatus::live(id, queue, &msg, attempts, recovered + released + attempts, error);
-                status.state = match (retry, scheduled) {
-                    (Some(_), _) => "retrying".into(),
-                    (None, Some(_)) => "scheduled".into(),
-                    (None, None) => {
-                        // A job is active exactly while its next delivery holds a lease.
-                        let next = format!("{id}:{}", status.deliveries + 1);
-                        let leased: Option<f64> =
-                            self.broker.conn().zscore(self.broker.queue(queue).active, next).await?;
-                        if leased.is_some() {
-                            status.deliveries += 1;
-                            "active".into()
-                        } else {
-                            "pending".into()
-                        }
-                    }
-                };
-                return Ok(status);
-            }
-            if !dead.is_empty() {
-                return Ok(JobStatus::from_dead_record(id, queue, dead));
-            }
-        }
-        self.finished_status(id, &queues).await
-    }
-
-    /// The status of a job that succeeded, from its result record.
-    async fn finished_status(&self, id: &str, queues: &[String]) -> Result<JobStatus> {
-        let now = crate::job::now_ms();
-        let mut pipe = redis::pipe();
-        for q in queues {
-            pipe.zrangebyscore(self.broker.queue(q).results, now, "+inf");
-        }
-        let buckets: Vec<Vec<String>> = pipe.query_async(&mut self.broker.conn()).await?;
-        let mut pipe = redis::pipe();
-        let mut owners = Vec::new();
-        for (q, keys) in queues.iter().zip(&buckets) {
-            for key in keys {
-                pipe.hget(key, id);
-                owners.push(q);
-            }
-        }
-        if owners.is_empty() {
-            return Err(Error::NotFound(format!("no job with id {id}")));
-        }
-        let records: Vec<Option<String>> = pipe.query_async(&mut self.broker.conn()).await?;
-        owners
-            .into_iter()
-            .zip(records)
-            .find_map(|(q, r)| {
-                let record: ResultRecord = serde_json::from_str(r.as_deref()?).ok()?;
-                Some(JobStatus::from_result(id, q, record))
-            })
-            .ok_or_else(|| Error::NotFound(format!("no job with id {id}")))
     }
 
     /// Waits until job `id` succeeded or died, or `timeout` passed.

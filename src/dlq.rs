@@ -1,13 +1,13 @@
 //! The dead-letter queue: list, show, replay and purge dead records.
 //!
-//! A dead record is the hash of the job that died (addressed by that job's
-//! id), its attempt history, and its place in the queue's `dead` set, scored
-//! by when it died, so the newest come first at O(log n) cost.
+//! A dead record (read through [`Broker`], which owns how it is stored) is
+//! addressed by the id of the job that died and indexed by when it died, so
+//! the newest come first at O(log n) cost.
 
-use crate::broker::{Broker, ReplayOutcome};
+use crate::broker::{Broker, DeadSummary, Due, ReplayOutcome};
 use crate::client::new_job_entry;
 use crate::error::{Error, Result};
-use crate::job::{JobMessage, new_job_id, now_ms, now_us};
+use crate::job::{JobMessage, new_job_id, now_us};
 use crate::redact;
 use serde::Serialize;
 use serde_json::Value;
@@ -53,6 +53,22 @@ pub struct DeadRecord {
     pub replay_job: Option<String>,
 }
 
+impl DeadRecord {
+    fn from_summary(s: DeadSummary) -> Self {
+        DeadRecord {
+            id: s.id,
+            queue: s.queue,
+            task: s.fields.task,
+            reason: s.fields.reason,
+            error: s.fields.last_error,
+            attempts: s.fields.attempts,
+            failed_at_ms: s.fields.failed_at_ms,
+            replays: s.fields.replays,
+            replay_job: s.fields.replay_job,
+        }
+    }
+}
+
 /// Everything `tq dlq show` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadJob {
@@ -71,6 +87,9 @@ pub struct DeadJob {
     pub raw: Option<String>,
     /// Every failed attempt, oldest first: error, output tails, worker, times.
     pub history: Vec<Value>,
+    /// The state of the replay queued or running now (`pending`, `active`,
+    /// `retrying`...), if there is one.
+    pub replay_state: Option<String>,
     #[serde(skip)]
     message: Option<JobMessage>,
 }
@@ -116,9 +135,6 @@ impl Dlq {
     }
 
     async fn list_queue(&self, queue: &str, filter: &Filter, limit: Option<usize>) -> Result<Vec<DeadRecord>> {
-        let q = self.broker.queue(queue);
-        let max = filter.before_ms.map_or("+inf".to_string(), |b| format!("({b}"));
-        let min = filter.since_ms.map_or("-inf".to_string(), |s| s.to_string());
         let mut found = Vec::new();
         let mut offset = 0;
         loop {
@@ -129,58 +145,22 @@ impl Dlq {
             if want == 0 {
                 break;
             }
-            let page: Vec<(String, f64)> = redis::cmd("ZREVRANGEBYSCORE")
-                .arg(&q.dead)
-                .arg(&max)
-                .arg(&min)
-                .arg("WITHSCORES")
-                .arg("LIMIT")
-                .arg(offset)
-                .arg(want)
-                .query_async(&mut self.broker.conn())
+            let page = self
+                .broker
+                .dead_page(queue, filter.since_ms, filter.before_ms, offset, want)
                 .await?;
             offset += page.len();
-            let mut pipe = redis::pipe();
-            for (id, _) in &page {
-                pipe.hmget(
-                    q.job(id),
-                    &["task", "reason", "last_error", "attempts", "replays", "replay_job"],
-                );
-            }
-            type Fields = (
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<u64>,
-                Option<u64>,
-                Option<String>,
-            );
-            let rows: Vec<Fields> = if page.is_empty() {
-                Vec::new()
-            } else {
-                pipe.query_async(&mut self.broker.conn()).await?
-            };
-            for ((id, failed_at), (task, reason, error, attempts, replays, replay_job)) in page.iter().zip(rows) {
-                let task = task.unwrap_or_default();
-                if filter.task.as_ref().is_some_and(|t| *t != task) {
+            let got = page.len();
+            for summary in page {
+                if filter.task.as_ref().is_some_and(|t| *t != summary.fields.task) {
                     continue;
                 }
-                found.push(DeadRecord {
-                    id: id.clone(),
-                    queue: queue.to_string(),
-                    task,
-                    reason: reason.unwrap_or_default(),
-                    error: error.unwrap_or_default(),
-                    attempts: attempts.unwrap_or(0),
-                    failed_at_ms: *failed_at as u64,
-                    replays: replays.unwrap_or(0),
-                    replay_job,
-                });
+                found.push(DeadRecord::from_summary(summary));
                 if limit.is_some_and(|l| found.len() >= l) {
                     return Ok(found);
                 }
             }
-            if page.len() < want {
+            if got < want {
                 break;
             }
         }
@@ -192,54 +172,29 @@ impl Dlq {
         if filter.task.is_some() {
             return Ok(self.list(filter, None).await?.len() as u64);
         }
-        let max = filter.before_ms.map_or("+inf".to_string(), |b| format!("({b}"));
-        let min = filter.since_ms.map_or("-inf".to_string(), |s| s.to_string());
-        let mut pipe = redis::pipe();
         let queues = self.queues(filter).await?;
-        for queue in &queues {
-            pipe.zcount(self.broker.queue(queue).dead, &min, &max);
-        }
-        if queues.is_empty() {
-            return Ok(0);
-        }
-        let counts: Vec<u64> = pipe.query_async(&mut self.broker.conn()).await?;
-        Ok(counts.iter().sum())
+        self.broker.dead_count(&queues, filter.since_ms, filter.before_ms).await
     }
 
     /// The full record of dead job `id`.
     pub async fn show(&self, id: &str) -> Result<DeadJob> {
         let not_found = || Error::NotFound(format!("no dead job with id {id}"));
         let queues = self.queues(&Filter::default()).await?;
-        if queues.is_empty() {
-            return Err(not_found());
-        }
-        let mut pipe = redis::pipe();
-        for queue in &queues {
-            let q = self.broker.queue(queue);
-            pipe.zscore(&q.dead, id)
-                .hgetall(q.job(id))
-                .lrange(q.failures(id), 0, -1);
-        }
-        // Per queue: the record's place in the dead set, its hash, its history.
-        type Found = (Option<f64>, HashMap<String, String>, Vec<String>);
-        let rows: Vec<Found> = pipe.query_async(&mut self.broker.conn()).await?;
-        let (queue, (failed_at, hash, history)) = queues
-            .iter()
-            .zip(rows)
-            .find(|(_, (score, _, _))| score.is_some())
-            .ok_or_else(not_found)?;
-        let message: Option<JobMessage> = hash.get("msg").and_then(|m| serde_json::from_str(m).ok());
-        let num = |k: &str| hash.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        let record = DeadRecord {
-            id: id.to_string(),
-            queue: queue.clone(),
-            task: hash.get("task").cloned().unwrap_or_default(),
-            reason: hash.get("reason").cloned().unwrap_or_default(),
-            error: hash.get("last_error").cloned().unwrap_or_default(),
-            attempts: num("attempts"),
-            failed_at_ms: failed_at.unwrap_or(0.0) as u64,
-            replays: num("replays"),
-            replay_job: hash.get("replay_job").cloned(),
+        let (summary, history) = self.broker.dead_record(&queues, id).await?.ok_or_else(not_found)?;
+        let message: Option<JobMessage> = summary.fields.msg.as_deref().and_then(|m| serde_json::from_str(m).ok());
+        let raw = summary
+            .fields
+            .raw
+            .clone()
+            .or_else(|| summary.fields.msg.clone().filter(|_| message.is_none()));
+        let record = DeadRecord::from_summary(summary);
+        let replay_state = match &record.replay_job {
+            Some(job) => match crate::Client::new(self.broker.clone()).status(job).await {
+                Ok(status) => Some(status.state),
+                Err(Error::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
         };
         Ok(DeadJob {
             record,
@@ -253,11 +208,9 @@ impl Dlq {
             }),
             enqueued_at_ms: message.as_ref().map(|m| m.enqueued_at_us / 1000),
             // A queue entry that was not a tq job, or a message that did not decode.
-            raw: hash
-                .get("raw")
-                .cloned()
-                .or_else(|| hash.get("msg").filter(|_| message.is_none()).cloned()),
+            raw,
             history: history.iter().filter_map(|h| serde_json::from_str(h).ok()).collect(),
+            replay_state,
             message,
         })
     }
@@ -267,9 +220,9 @@ impl Dlq {
     pub async fn replay(&self, id: &str, full_args: Option<&RawValue>) -> Result<Replayed> {
         let dead = self.show(id).await?;
         let new = replay_message(&dead, full_args)?;
-        let entry = new_job_entry(&new, 0)?;
+        let entry = new_job_entry(&new, Due::Now)?;
         let q = self.broker.queue(&dead.record.queue);
-        match self.broker.replay(&q, id, &entry, now_ms()).await? {
+        match self.broker.replay(&q, id, &entry).await? {
             ReplayOutcome::Queued => Ok(Replayed {
                 dead_id: id.to_string(),
                 job_id: Some(new.id),
@@ -286,24 +239,12 @@ impl Dlq {
     /// are not dead records are reported as not found.
     pub async fn purge(&self, ids: &[String]) -> Result<u64> {
         let queues = self.queues(&Filter::default()).await?;
-        let mut pipe = redis::pipe();
-        for id in ids {
-            for queue in &queues {
-                pipe.zscore(self.broker.queue(queue).dead, id);
-            }
-        }
-        // One score per (id, queue), in that order: all looked up in one round trip.
-        let scores: Vec<Option<f64>> = if ids.is_empty() || queues.is_empty() {
-            Vec::new()
-        } else {
-            pipe.query_async(&mut self.broker.conn()).await?
-        };
+        let located = self.broker.locate_dead(&queues, ids).await?;
         let mut found = Vec::new();
         let mut missing = Vec::new();
-        for (i, id) in ids.iter().enumerate() {
-            let row = scores.get(i * queues.len()..(i + 1) * queues.len()).unwrap_or(&[]);
-            match queues.iter().zip(row).find(|(_, s)| s.is_some()) {
-                Some((queue, _)) => found.push((queue.clone(), id.clone())),
+        for (id, queue) in ids.iter().zip(located) {
+            match queue {
+                Some(queue) => found.push((queue, id.clone())),
                 None => missing.push(id.as_str()),
             }
         }

@@ -16,7 +16,6 @@ pub mod job;
 pub mod loadtest;
 pub mod redact;
 pub mod spawn;
-pub mod stats;
 pub mod worker;
 
 pub use client::{Client, EnqueueRequest, JobStatus};

@@ -22,6 +22,8 @@ pub struct QueueKeys {
     pub redacted: String,
     /// HASH id → the dead record a replay job came from.
     pub replays: String,
+    /// HASH replay id → the dead record a replay that died again was merged into.
+    pub merged: String,
     /// ZSET of leased ids, scored by lease deadline (ms since the epoch).
     pub active: String,
     /// ZSET of delayed ids (`--delay`/`--at`), scored by due time.
@@ -50,6 +52,7 @@ impl QueueKeys {
             errors: format!("{base}errors"),
             redacted: format!("{base}redacted"),
             replays: format!("{base}replays"),
+            merged: format!("{base}merged"),
             active: format!("{base}active"),
             scheduled: format!("{base}scheduled"),
             retry: format!("{base}retry"),
@@ -83,9 +86,10 @@ impl QueueKeys {
 pub struct GlobalKeys {
     /// SET of every queue name that ever received a job.
     pub queues: String,
-    /// ZSET of worker ids scored by their last heartbeat.
+    /// ZSET of worker ids scored by their last heartbeat (server clock).
+    /// Shares the hash tag `{workers}` with every worker's hash, so the
+    /// heartbeat script touches one Redis Cluster slot.
     pub workers: String,
-    prefix: String,
 }
 
 impl GlobalKeys {
@@ -93,14 +97,13 @@ impl GlobalKeys {
     pub fn new(prefix: &str) -> Self {
         GlobalKeys {
             queues: format!("{prefix}:queues"),
-            workers: format!("{prefix}:workers"),
-            prefix: prefix.to_string(),
+            workers: format!("{prefix}:{{workers}}"),
         }
     }
 
     /// The HASH describing one live worker (expires unless heartbeats renew it).
     pub fn worker(&self, id: &str) -> String {
-        format!("{}:worker:{id}", self.prefix)
+        format!("{}:worker:{id}", self.workers)
     }
 }
 

@@ -5,34 +5,36 @@ use crate::cli::{DlqArgs, DlqCommand, DlqFilter, DlqListArgs, DlqPurgeArgs, DlqR
 use crate::client::parse_args;
 use crate::dlq::{DeadJob, Dlq, Filter, Replayed};
 use crate::error::{Error, Result};
-use crate::job::now_ms;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 /// Runs `tq dlq ...`.
 pub async fn run(ctx: &Context, args: DlqArgs) -> Result<()> {
-    let dlq = Dlq::new(ctx.broker().await?);
+    let broker = ctx.broker().await?;
+    // Ages and --since/--older-than count on the server's clock, as the records do.
+    let now = broker.server_now_ms().await?;
+    let dlq = Dlq::new(broker);
     match args.command {
-        DlqCommand::List(a) => list(ctx, &dlq, a).await,
-        DlqCommand::Show(a) => show(ctx, dlq.show(&a.id).await?),
-        DlqCommand::Replay(a) => replay(ctx, &dlq, a).await,
-        DlqCommand::Purge(a) => purge(ctx, &dlq, a).await,
+        DlqCommand::List(a) => list(ctx, &dlq, a, now).await,
+        DlqCommand::Show(a) => show(ctx, dlq.show(&a.id).await?, now),
+        DlqCommand::Replay(a) => replay(ctx, &dlq, a, now).await,
+        DlqCommand::Purge(a) => purge(ctx, &dlq, a, now).await,
     }
 }
 
-fn filter(f: &DlqFilter) -> Result<Filter> {
+fn filter(f: &DlqFilter, now: u64) -> Result<Filter> {
     for q in &f.queues {
         crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
     }
     Ok(Filter {
         queues: f.queues.clone(),
         task: f.task.clone(),
-        since_ms: f.since.map(|d| now_ms().saturating_sub(d.as_millis() as u64)),
+        since_ms: f.since.map(|d| now.saturating_sub(d.as_millis() as u64)),
         before_ms: None,
     })
 }
 
-async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs) -> Result<()> {
-    let filter = filter(&args.filter)?;
+async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs, now: u64) -> Result<()> {
+    let filter = filter(&args.filter, now)?;
     if args.count {
         let count = dlq.count(&filter).await?;
         return if ctx.json {
@@ -50,7 +52,6 @@ async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs) -> Result<()> {
         println!("no dead jobs");
         return Ok(());
     }
-    let now = now_ms();
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
@@ -84,12 +85,11 @@ fn first_line(text: &str, max: usize) -> String {
     }
 }
 
-fn show(ctx: &Context, dead: DeadJob) -> Result<()> {
+fn show(ctx: &Context, dead: DeadJob, now: u64) -> Result<()> {
     if ctx.json {
         return print_json(&dead);
     }
     let r = &dead.record;
-    let now = now_ms();
     println!("id:        {}", r.id);
     println!("queue:     {}", r.queue);
     println!(
@@ -108,7 +108,12 @@ fn show(ctx: &Context, dead: DeadJob) -> Result<()> {
         let live = r
             .replay_job
             .as_deref()
-            .map(|j| format!(", now running as {j}"))
+            .map(|j| {
+                format!(
+                    ", live replay {j} ({})",
+                    dead.replay_state.as_deref().unwrap_or("finishing")
+                )
+            })
             .unwrap_or_default();
         println!("replays:   {}{live}", r.replays);
     }
@@ -156,7 +161,7 @@ fn show(ctx: &Context, dead: DeadJob) -> Result<()> {
     Ok(())
 }
 
-async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs) -> Result<()> {
+async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs, now: u64) -> Result<()> {
     let full_args = match &args.args_file {
         Some(path) => {
             if args.ids.len() != 1 {
@@ -169,7 +174,7 @@ async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs) -> Result<()> {
         None => None,
     };
     let ids: Vec<String> = if args.all {
-        dlq.list(&filter(&args.filter)?, None)
+        dlq.list(&filter(&args.filter, now)?, None)
             .await?
             .into_iter()
             .filter(|r| r.replay_job.is_none() && !r.task.is_empty())
@@ -227,9 +232,9 @@ async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs) -> Result<()> {
     }
 }
 
-async fn purge(ctx: &Context, dlq: &Dlq, args: DlqPurgeArgs) -> Result<()> {
-    let mut filter = filter(&args.filter)?;
-    filter.before_ms = args.older_than.map(|d| now_ms().saturating_sub(d.as_millis() as u64));
+async fn purge(ctx: &Context, dlq: &Dlq, args: DlqPurgeArgs, now: u64) -> Result<()> {
+    let mut filter = filter(&args.filter, now)?;
+    filter.before_ms = args.older_than.map(|d| now.saturating_sub(d.as_millis() as u64));
     let records = if args.all {
         dlq.list(&filter, None).await?
     } else {

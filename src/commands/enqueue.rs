@@ -1,6 +1,7 @@
 //! `tq enqueue`: put one job on a queue, optionally wait for its outcome.
 
 use super::{Context, print_json};
+use crate::broker::Due;
 use crate::cli::EnqueueArgs;
 use crate::client::{Client, EnqueueRequest, parse_args};
 use crate::error::{Error, Result};
@@ -16,10 +17,11 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     request.retry_cap = args.retry_cap;
     request.timeout = args.timeout;
     request.redact = args.redact.clone();
-    request.run_at_ms = match (args.delay, args.at) {
-        (Some(delay), _) => Some(crate::job::now_ms() + delay.as_millis() as u64),
-        (None, Some(at)) => Some(at.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),
-        (None, None) => None,
+    // A delay counts from the server's clock, not this machine's.
+    request.due = match (args.delay, args.at) {
+        (Some(delay), _) => Due::In(delay),
+        (None, Some(at)) => Due::At(at.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),
+        (None, None) => Due::Now,
     };
     if args.task.trim().is_empty() {
         return Err(Error::InvalidInput("the task name is empty".into()));
@@ -28,9 +30,14 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     let msg = client.enqueue(&request).await?;
     if !args.wait {
         if ctx.json {
+            let run_at_ms = match request.due {
+                Due::Now => None,
+                Due::At(ms) => Some(ms),
+                Due::In(delay) => Some(client.broker().server_now_ms().await? + delay.as_millis() as u64),
+            };
             print_json(&serde_json::json!({
                 "id": msg.id, "queue": msg.queue, "task": msg.task,
-                "run_at_ms": request.run_at_ms, "enqueued_at_ms": msg.enqueued_at_us / 1000,
+                "run_at_ms": run_at_ms, "enqueued_at_ms": msg.enqueued_at_us / 1000,
             }))?;
         } else {
             println!("{}", msg.id);

@@ -4,7 +4,6 @@ use super::{Context, format_age, print_json};
 use crate::cli::InspectArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::stats::{live_workers, queue_stats};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 /// Runs `tq inspect`.
@@ -18,8 +17,10 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         }
         args.queues.clone()
     };
-    let queues = queue_stats(client.broker(), &names).await?;
-    let workers = live_workers(client.broker()).await?;
+    let broker = client.broker();
+    let queues = broker.queue_counts(&names).await?;
+    let workers = broker.live_workers().await?;
+    let now = broker.server_now_ms().await?;
     if ctx.json {
         return print_json(&serde_json::json!({ "queues": queues, "workers": workers }));
     }
@@ -51,7 +52,6 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     } else {
         println!("{table}");
     }
-    let now = crate::job::now_ms();
     if workers.is_empty() {
         println!("no live workers");
         return Ok(());

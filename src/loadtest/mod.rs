@@ -7,11 +7,10 @@ pub mod workers;
 
 use crate::broker::{Broker, RedisTarget};
 use crate::error::{Error, Result};
-use crate::job::{ResultRecord, now_ms};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use report::{Collected, RedisInfo, Report, RunFacts};
 use serde_json::value::RawValue;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -87,7 +86,7 @@ pub async fn run(target: &RedisTarget, prefix: &str, config: &LoadTestConfig) ->
         broker.register_queue(q).await?;
     }
     let result = run_with(&broker, target, &queues, config, own_workers).await;
-    if own_workers && let Err(e) = delete_prefix(&broker, &run_prefix).await {
+    if own_workers && let Err(e) = broker.delete_all_keys().await {
         tracing::warn!("could not delete the run's keys under {run_prefix}: {e}");
     }
     result
@@ -181,7 +180,7 @@ async fn run_with(
         concurrency: config.concurrency as u64,
         chaos_kills: kills,
         redis: RedisInfo {
-            version: redis_version(broker).await.unwrap_or_default(),
+            version: broker.redis_version().await.unwrap_or_default(),
             spawned: config.redis_spawned,
         },
     };
@@ -198,7 +197,7 @@ async fn run_with(
 async fn wait_for_workers(broker: &Broker, n: usize) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        if crate::stats::live_workers(broker).await?.len() >= n {
+        if broker.live_workers().await?.len() >= n {
             return Ok(());
         }
         if Instant::now() > deadline {
@@ -223,7 +222,7 @@ async fn wait_for_drain(
     let deadline = Instant::now() + timeout;
     let mut idle_checks = 0;
     loop {
-        let stats = crate::stats::queue_stats(broker, queues).await?;
+        let stats = broker.queue_counts(queues).await?;
         let finished: u64 = stats
             .iter()
             .map(|s| s.processed.saturating_sub(s.failed) + s.dead)
@@ -252,83 +251,13 @@ async fn wait_for_drain(
 async fn collect(broker: &Broker, queues: &[String], submitted: Vec<HashSet<String>>) -> Result<Collected> {
     let mut results = Vec::new();
     let mut dead = Vec::new();
-    let mut conn = broker.conn();
     for name in queues {
-        let q = broker.queue(name);
-        let buckets: Vec<String> = redis::cmd("ZRANGEBYSCORE")
-            .arg(&q.results)
-            .arg(now_ms())
-            .arg("+inf")
-            .query_async(&mut conn)
-            .await?;
-        let mut records = HashMap::new();
-        for bucket in buckets {
-            let mut cursor = 0u64;
-            loop {
-                let (next, page): (u64, Vec<(String, String)>) = redis::cmd("HSCAN")
-                    .arg(&bucket)
-                    .arg(cursor)
-                    .arg("COUNT")
-                    .arg(5000)
-                    .query_async(&mut conn)
-                    .await?;
-                for (id, text) in page {
-                    if let Ok(record) = serde_json::from_str::<ResultRecord>(&text) {
-                        records.insert(id, record);
-                    }
-                }
-                if next == 0 {
-                    break;
-                }
-                cursor = next;
-            }
-        }
-        results.push(records);
-        let ids: Vec<String> = redis::cmd("ZRANGE")
-            .arg(&q.dead)
-            .arg(0)
-            .arg(-1)
-            .query_async(&mut conn)
-            .await?;
-        dead.push(ids.into_iter().collect());
+        results.push(broker.results(name).await?);
+        dead.push(broker.dead_ids(name).await?.into_iter().collect());
     }
     Ok(Collected {
         submitted,
         results,
         dead,
     })
-}
-
-async fn redis_version(broker: &Broker) -> Result<String> {
-    let info: String = redis::cmd("INFO").arg("server").query_async(&mut broker.conn()).await?;
-    Ok(info
-        .lines()
-        .find_map(|l| l.strip_prefix("redis_version:"))
-        .unwrap_or("")
-        .trim()
-        .to_string())
-}
-
-/// Deletes every key under `prefix:` (the run's own keys only).
-async fn delete_prefix(broker: &Broker, prefix: &str) -> Result<()> {
-    let mut conn = broker.conn();
-    let pattern = format!("{prefix}:*");
-    let mut cursor = 0u64;
-    loop {
-        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(&pattern)
-            .arg("COUNT")
-            .arg(1000)
-            .query_async(&mut conn)
-            .await?;
-        if !keys.is_empty() {
-            let _: () = redis::cmd("UNLINK").arg(&keys).query_async(&mut conn).await?;
-        }
-        if next == 0 {
-            return Ok(());
-        }
-        cursor = next;
-    }
 }

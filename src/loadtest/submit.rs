@@ -2,7 +2,7 @@
 //! fixed rate (open loop: each job is stamped with its intended send time, so
 //! latency includes any lag in sending it — no coordinated omission).
 
-use crate::broker::{Broker, NewJob};
+use crate::broker::{Broker, Due, NewJob};
 use crate::client::new_job_entry;
 use crate::error::Result;
 use crate::job::{JobMessage, new_job_id, now_us};
@@ -85,7 +85,7 @@ pub async fn submit(
                 Some(rate) => start_us + (i as f64 / rate * 1e6) as u64,
                 None => now_us(),
             };
-            per_queue[q].push(new_job_entry(&message(template, &queues[q], stamp), 0)?);
+            per_queue[q].push(new_job_entry(&message(template, &queues[q], stamp), Due::Now)?);
         }
         sent = end;
         for (q, entries) in per_queue.into_iter().enumerate() {

@@ -1,8 +1,11 @@
 //! Records outcomes in Redis: successes batched into one `ack` call per queue,
 //! failures into `retry` or `bury`, cancelled jobs handed back with `release`.
+//! An outcome whose recording fails (Redis unreachable) is tried again until
+//! it is recorded or its lease has certainly run out; meanwhile its slot
+//! stays taken and upkeep keeps renewing its lease.
 
-use super::Shared;
 use super::handlers::{Failure, Outcome};
+use super::{Running, Shared};
 use crate::backoff::retry_delay;
 use crate::broker;
 use crate::error::Result;
@@ -11,8 +14,8 @@ use crate::redact;
 use serde_json::value::RawValue;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 /// Most outcomes recorded in one round.
@@ -44,6 +47,8 @@ pub(super) struct Done {
     pub id: String,
     pub delivery: u64,
     pub prior_attempts: u64,
+    /// When the lease of this delivery runs out unless renewed (monotonic).
+    pub lease_until: Instant,
     /// The decoded message; `None` when it could not be decoded (no retry possible).
     pub job: Option<JobMessage>,
     pub started_at_us: u64,
@@ -55,10 +60,16 @@ pub(super) struct Done {
 pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Done>) {
     let mut batch = Vec::new();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        record(&shared, &batch).await;
-        let mut inflight = shared.inflight.lock().unwrap_or_else(|p| p.into_inner());
-        for done in batch.iter().filter(|d| d.tracked) {
-            inflight.remove(&done.id);
+        let book = Book {
+            shared: &shared,
+            batch: &batch,
+            registered: AtomicBool::new(false),
+        };
+        record(&book).await;
+        let registered = book.registered.load(Ordering::Relaxed);
+        let mut inflight = shared.inflight();
+        for done in batch.iter().filter(|d| d.tracked || registered) {
+            inflight.remove(&(done.id.clone(), done.delivery));
         }
         drop(inflight);
         shared.processed.fetch_add(batch.len() as u64, Ordering::Relaxed);
@@ -66,50 +77,107 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Don
     }
 }
 
-async fn record(shared: &Shared, batch: &[Done]) {
-    let now = now_ms();
-    let finished_us = now_us();
-    let (bucket_start, expire_at) = result_bucket(now, shared.config.result_ttl);
-    let mut acks: Vec<Vec<broker::Ack>> = vec![Vec::new(); shared.queues.len()];
-    let mut releases: Vec<Vec<(String, u64)>> = vec![Vec::new(); shared.queues.len()];
-    let mut failures = Vec::new();
-    for done in batch {
-        match &done.outcome {
-            Outcome::Success(result) => acks[done.queue].push(broker::Ack {
-                id: done.id.clone(),
-                delivery: done.delivery,
-                attempt: done.prior_attempts + 1,
-                record: result_record(done, result, finished_us),
-                replay_of: done.job.as_ref().and_then(|j| j.replay_of.clone()).unwrap_or_default(),
-                redacted: done.job.as_ref().is_some_and(|j| !j.redact.is_empty()),
-            }),
-            Outcome::Cancelled => releases[done.queue].push((done.id.clone(), done.delivery)),
-            Outcome::Failure(failure) => failures.push(fail(shared, done, failure, now)),
+/// One batch being recorded, and whether its instant jobs were put in the
+/// worker's running set so their leases are renewed while recording waits.
+struct Book<'a> {
+    shared: &'a Shared,
+    batch: &'a [Done],
+    registered: AtomicBool,
+}
+
+impl Book<'_> {
+    /// The first recording call failed: keep every delivery of the batch
+    /// renewed until it is recorded.
+    fn keep_leases(&self) {
+        if self.registered.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let mut inflight = self.shared.inflight();
+        for done in self.batch.iter().filter(|d| !d.tracked) {
+            inflight
+                .entry((done.id.clone(), done.delivery))
+                .or_insert_with(|| Running {
+                    queue: done.queue,
+                    lease_until: done.lease_until,
+                    stop: None,
+                });
         }
     }
-    // Each failure is its own script call; sent together they share round trips.
-    futures_util::future::join_all(failures).await;
-    for (q, items) in shared.queues.iter().zip(&acks) {
-        if !items.is_empty() {
-            let bucket = q.results_bucket(bucket_start);
-            persist("ack", || shared.broker.ack(q, now, &bucket, expire_at, items)).await;
-        }
-    }
-    for (q, items) in shared.queues.iter().zip(&releases) {
-        if !items.is_empty() {
-            persist("release", || shared.broker.release(q, items)).await;
-            tracing::info!(queue = %q.name, jobs = items.len(), "handed running jobs back");
-        }
+
+    /// The latest time any of `items` may still hold its lease: past it,
+    /// recording them cannot count any more.
+    fn lease_deadline<'b>(&self, items: impl Iterator<Item = &'b Done>) -> Instant {
+        let inflight = self.shared.inflight();
+        items
+            .map(|d| {
+                inflight
+                    .get(&(d.id.clone(), d.delivery))
+                    .map_or(d.lease_until, |r| r.lease_until)
+            })
+            .max()
+            .unwrap_or_else(Instant::now)
     }
 }
 
-/// The results bucket a job finishing at `now_ms` goes into: its start (s) and
-/// its expiry (ms), so every result stays readable for at least `ttl`.
-/// Buckets span a 24th of the TTL (1 s to 1 h): about 25 keys per queue.
-fn result_bucket(now_ms: u64, ttl: Duration) -> (u64, u64) {
-    let span = (ttl.as_secs() / 24).clamp(1, 3600);
-    let start = now_ms / 1000 / span * span;
-    (start, (start + span) * 1000 + ttl.as_millis() as u64)
+async fn record(book: &Book<'_>) {
+    let shared = book.shared;
+    let now = now_ms();
+    let finished_us = now_us();
+    let mut acks: Vec<Vec<broker::Ack>> = vec![Vec::new(); shared.queues.len()];
+    let mut ack_items: Vec<Vec<&Done>> = vec![Vec::new(); shared.queues.len()];
+    let mut releases: Vec<Vec<(String, u64)>> = vec![Vec::new(); shared.queues.len()];
+    let mut release_items: Vec<Vec<&Done>> = vec![Vec::new(); shared.queues.len()];
+    let mut failures = Vec::new();
+    for done in book.batch {
+        match &done.outcome {
+            Outcome::Success(result) => {
+                acks[done.queue].push(broker::Ack {
+                    id: done.id.clone(),
+                    delivery: done.delivery,
+                    attempt: done.prior_attempts + 1,
+                    record: result_record(done, result, finished_us),
+                    replay_of: done.job.as_ref().and_then(|j| j.replay_of.clone()).unwrap_or_default(),
+                    redacted: done.job.as_ref().is_some_and(|j| !j.redact.is_empty()),
+                });
+                ack_items[done.queue].push(done);
+            }
+            Outcome::Cancelled => {
+                releases[done.queue].push((done.id.clone(), done.delivery));
+                release_items[done.queue].push(done);
+            }
+            Outcome::LeaseLost => {}
+            Outcome::Failure(failure) => failures.push((done, failure)),
+        }
+    }
+    // Each failure is its own script call; sent together they share round trips.
+    futures_util::future::join_all(
+        failures
+            .into_iter()
+            .map(|(done, failure)| fail(book, done, failure, now)),
+    )
+    .await;
+    let ttl = shared.config.result_ttl;
+    for (index, q) in shared.queues.iter().enumerate() {
+        let items = &acks[index];
+        if !items.is_empty() {
+            let recorded = persist(book, "ack", &ack_items[index], || shared.broker.ack(q, ttl, items)).await;
+            if let Some(recorded) = recorded.filter(|n| *n < items.len() as u64) {
+                tracing::info!(
+                    queue = %q.name,
+                    stale = items.len() as u64 - recorded,
+                    "finished jobs whose lease was lost were not recorded: another delivery owns them"
+                );
+            }
+        }
+        let items = &releases[index];
+        if !items.is_empty() {
+            persist(book, "release", &release_items[index], || {
+                shared.broker.release(q, items)
+            })
+            .await;
+            tracing::info!(queue = %q.name, jobs = items.len(), "handed running jobs back");
+        }
+    }
 }
 
 /// The JSON kept for a job that succeeded.
@@ -129,7 +197,8 @@ fn result_record(done: &Done, result: &str, finished_us: u64) -> String {
 }
 
 /// Decides between retry and the DLQ for a failed attempt, and records it.
-async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
+async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
+    let shared = book.shared;
     let attempt = done.prior_attempts + 1;
     let retry_in = match done.job.as_ref().map(RetryPolicy::of) {
         Some(p) if !failure.permanent && attempt <= u64::from(p.max_retries) => {
@@ -166,11 +235,14 @@ async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
         task: done.job.as_ref().map_or("", |j| j.task.as_str()),
     };
     let q = &shared.queues[done.queue];
-    match retry_in {
+    let items = [done];
+    let recorded = match retry_in {
         Some(delay) => {
-            let due = now + delay.as_millis() as u64;
-            tracing::debug!(job = %done.id, attempt, delay_ms = delay.as_millis() as u64, "retrying: {}", failure.error);
-            persist("retry", || shared.broker.retry(q, &entry, due)).await;
+            let moved = persist(book, "retry", &items, || shared.broker.retry(q, &entry, delay)).await;
+            if moved == Some(true) {
+                tracing::debug!(job = %done.id, attempt, delay_ms = delay.as_millis() as u64, "retrying: {}", failure.error);
+            }
+            moved.map(|m| m.then_some(()))
         }
         None => {
             let reason = failure.reason.unwrap_or(if failure.permanent {
@@ -178,31 +250,54 @@ async fn fail(shared: &Shared, done: &Done, failure: &Failure, now: u64) {
             } else {
                 "retries exhausted"
             });
-            tracing::warn!(job = %done.id, queue = %q.name, reason, "job is dead: {}", failure.error);
-            persist("bury", || shared.broker.bury(q, &entry, now, reason)).await;
+            let record = persist(book, "bury", &items, || shared.broker.bury(q, &entry, reason)).await;
+            if let Some(Some(record)) = &record {
+                tracing::warn!(job = %done.id, queue = %q.name, reason, dead_record = %record, "job is dead: {}", failure.error);
+            }
+            record.map(|r| r.map(|_| ()))
         }
+    };
+    if recorded == Some(None) {
+        tracing::info!(
+            job = %done.id,
+            delivery = done.delivery,
+            "failed attempt not recorded: its lease was lost and another delivery owns the job"
+        );
     }
 }
 
-/// Runs a recording call, retrying while Redis is unreachable. If it still
-/// fails, the lease expires and the job is delivered again: at-least-once.
-async fn persist<T, F, Fut>(what: &str, call: F)
+/// Runs a recording call for `items`, retrying with backoff while it fails
+/// and any of them may still hold its lease (renewals keep moving that
+/// deadline while Redis answers them). `None` if it never went through: the
+/// lease then hands the job out again (at-least-once).
+async fn persist<T, F, Fut>(book: &Book<'_>, what: &str, items: &[&Done], call: F) -> Option<T>
 where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T>>,
 {
-    let mut wait = Duration::from_millis(100);
-    for attempt in 1..=6 {
-        match call().await {
-            Ok(_) => return,
-            Err(e) if attempt == 6 => {
-                tracing::error!("{what} failed, the lease will hand the job out again: {e}");
+    let mut wait = Duration::from_millis(50);
+    let mut tries = 0u32;
+    loop {
+        tries += 1;
+        let e = match call().await {
+            Ok(value) => {
+                if tries > 1 {
+                    tracing::info!("{what} recorded after {tries} tries");
+                }
+                return Some(value);
             }
-            Err(e) => {
-                tracing::warn!("{what} failed (try {attempt}), retrying: {e}");
-                tokio::time::sleep(wait).await;
-                wait *= 2;
-            }
+            Err(e) => e,
+        };
+        book.keep_leases();
+        let left = book
+            .lease_deadline(items.iter().copied())
+            .saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            tracing::error!("{what} failed and the lease ran out, so the job will be handed out again: {e}");
+            return None;
         }
+        tracing::warn!("{what} failed (try {tries}), retrying while the lease lasts: {e}");
+        tokio::time::sleep(wait.min(left)).await;
+        wait = (wait * 2).min(Duration::from_secs(1));
     }
 }

@@ -27,6 +27,10 @@ pub enum Outcome {
     Failure(Failure),
     /// The worker stopped it while shutting down; the job goes back to its queue.
     Cancelled,
+    /// Its lease was lost (the worker stalled or lost Redis for longer than
+    /// the lease): another delivery owns the job, so this copy was stopped
+    /// and nothing is recorded for it.
+    LeaseLost,
 }
 
 /// A failed attempt.
@@ -125,8 +129,15 @@ pub struct Attempt<'a> {
     pub attempt: u64,
 }
 
-/// Runs any handler to completion, honouring the job timeout and `abort`.
-pub async fn run(handler: Handler<'_>, job: Attempt<'_>, mut abort: watch::Receiver<bool>) -> Outcome {
+/// Runs any handler to completion, honouring the job timeout, `abort` (the
+/// worker stops: [`Outcome::Cancelled`]) and `lost` (this delivery's lease is
+/// gone: [`Outcome::LeaseLost`]). Either kills a command's process group.
+pub async fn run(
+    handler: Handler<'_>,
+    job: Attempt<'_>,
+    mut abort: watch::Receiver<bool>,
+    mut lost: watch::Receiver<bool>,
+) -> Outcome {
     if let Handler::Builtin(task) = handler
         && let Some(outcome) = run_instant(task, job.msg)
     {
@@ -145,9 +156,10 @@ pub async fn run(handler: Handler<'_>, job: Attempt<'_>, mut abort: watch::Recei
                     if sleep > timeout { Outcome::Failure(timed_out(timeout)) } else { Outcome::Success(String::new()) }
                 }
                 _ = abort.wait_for(|a| *a) => Outcome::Cancelled,
+                Ok(_) = lost.wait_for(|l| *l) => Outcome::LeaseLost,
             }
         }
-        Handler::Command(cmd) => run_command(cmd, job, timeout, abort).await,
+        Handler::Command(cmd) => run_command(cmd, job, timeout, abort, lost).await,
     }
 }
 
@@ -155,7 +167,13 @@ fn timed_out(timeout: Duration) -> Failure {
     Failure::new(format!("timed out after {}", humantime::format_duration(timeout)))
 }
 
-async fn run_command(cmd: &str, job: Attempt<'_>, timeout: Duration, mut abort: watch::Receiver<bool>) -> Outcome {
+async fn run_command(
+    cmd: &str,
+    job: Attempt<'_>,
+    timeout: Duration,
+    mut abort: watch::Receiver<bool>,
+    mut lost: watch::Receiver<bool>,
+) -> Outcome {
     let mut command = tokio::process::Command::new("sh");
     command
         .arg("-c")
@@ -193,6 +211,7 @@ async fn run_command(cmd: &str, job: Attempt<'_>, timeout: Duration, mut abort: 
         status = child.wait() => Ended::Exited(status),
         _ = tokio::time::sleep(timeout) => Ended::TimedOut,
         _ = abort.wait_for(|a| *a) => Ended::Aborted,
+        Ok(_) = lost.wait_for(|l| *l) => Ended::LeaseLost,
     };
     // Whatever happened, nothing the handler started may outlive its attempt.
     kill_group(pgid);
@@ -210,6 +229,7 @@ async fn run_command(cmd: &str, job: Attempt<'_>, timeout: Duration, mut abort: 
     };
     match ended {
         Ended::Aborted => Outcome::Cancelled,
+        Ended::LeaseLost => Outcome::LeaseLost,
         Ended::TimedOut => fail(timed_out(timeout).error, false),
         Ended::Exited(Err(e)) => fail(format!("lost track of handler: {e}"), false),
         Ended::Exited(Ok(status)) if status.success() => Outcome::Success(result_json(&stdout)),
@@ -236,6 +256,7 @@ enum Ended {
     Exited(std::io::Result<std::process::ExitStatus>),
     TimedOut,
     Aborted,
+    LeaseLost,
 }
 
 fn kill_group(pgid: Option<libc::pid_t>) {

@@ -15,13 +15,13 @@ mod upkeep;
 use crate::broker::keys::{QueueKeys, validate_queue_name};
 use crate::broker::{Broker, Delivery};
 use crate::error::{Error, Result};
-use crate::job::{JobMessage, now_ms, now_us};
+use crate::job::{JobMessage, now_us};
 use acker::Done;
 use handlers::{Attempt, Failure, Handler, Handlers, Outcome};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 /// How long a worker's registration lives without a heartbeat.
@@ -81,6 +81,22 @@ pub struct Summary {
     pub processed: u64,
 }
 
+/// One delivery this worker holds a lease for and has not recorded yet.
+struct Running {
+    /// Index of its queue in [`Shared::queues`].
+    queue: usize,
+    /// When its lease runs out by this machine's monotonic clock: the claim
+    /// or last renewal started before then, so the server's deadline is later.
+    lease_until: Instant,
+    /// Stops its handler when the lease turns out to be lost (none for jobs
+    /// that do not run on their own task).
+    stop: Option<watch::Sender<bool>>,
+}
+
+/// A delivery: job id and delivery number. The worker keeps its books per
+/// delivery, never per job id, since one job may be delivered to it twice.
+type DeliveryKey = (String, u64);
+
 /// State shared by the worker's tasks.
 struct Shared {
     broker: Broker,
@@ -88,14 +104,19 @@ struct Shared {
     config: WorkerConfig,
     queues: Vec<QueueKeys>,
     handlers: Handlers,
-    /// Jobs leased and not yet recorded: id → (queue index, delivery).
-    inflight: Mutex<HashMap<String, (usize, u64)>>,
+    /// Deliveries leased and not yet recorded, whose leases upkeep renews.
+    inflight: Mutex<HashMap<DeliveryKey, Running>>,
     processed: AtomicU64,
     claim_wake: Notify,
     upkeep_wake: Notify,
     stop: watch::Receiver<bool>,
     abort: watch::Receiver<bool>,
-    started_at_ms: u64,
+}
+
+impl Shared {
+    fn inflight(&self) -> std::sync::MutexGuard<'_, HashMap<DeliveryKey, Running>> {
+        self.inflight.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// A worker ready to run.
@@ -134,7 +155,6 @@ impl Worker {
             upkeep_wake: Notify::new(),
             stop,
             abort,
-            started_at_ms: now_ms(),
         };
         Ok(Worker {
             shared: Arc::new(shared),
@@ -239,9 +259,9 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
             }
             continue;
         }
-        for (queue, delivery) in claimed {
+        for (queue, delivery, lease_until) in claimed {
             match slots.clone().try_acquire_owned() {
-                Ok(permit) => start(shared, queue, delivery, permit, done),
+                Ok(permit) => start(shared, queue, delivery, lease_until, permit, done),
                 Err(_) => tracing::error!(
                     "claimed more jobs than free slots; the lease will return {}",
                     delivery.id
@@ -251,9 +271,10 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
     }
 }
 
-/// Takes up to `want` jobs, walking the queues in priority order. The second
+/// Takes up to `want` jobs, walking the queues in priority order: each with
+/// its queue index and when its lease runs out (monotonic clock). The second
 /// value counts malformed entries moved to the DLQ instead (they took no slot).
-async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery)>, u64)> {
+async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery, Instant)>, u64)> {
     let mut out = Vec::new();
     let mut malformed = 0;
     for (index, q) in shared.queues.iter().enumerate() {
@@ -261,11 +282,10 @@ async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery)>, 
         if left == 0 {
             break;
         }
-        let now = now_ms();
-        let deadline = now + shared.config.lease.as_millis() as u64;
-        let (got, bad) = shared.broker.claim(q, now, deadline, left).await?;
+        let lease_until = Instant::now() + shared.config.lease;
+        let (got, bad) = shared.broker.claim(q, shared.config.lease, left).await?;
         malformed += bad;
-        out.extend(got.into_iter().map(|d| (index, d)));
+        out.extend(got.into_iter().map(|d| (index, d, lease_until)));
         if bad > 0 {
             // Malformed entries took the place of jobs this queue may still
             // hold; look at it again before any lower-priority queue.
@@ -275,15 +295,21 @@ async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery)>, 
     Ok((out, malformed))
 }
 
-/// True when no queue has work that this burst must wait for.
+/// True when no queue has work that this burst must wait for. Each queue is
+/// judged in one atomic step, and jobs never move between queues, so a job
+/// moving from active or retry to pending is never missed.
 async fn burst_done(shared: &Shared) -> bool {
-    match crate::stats::queue_stats(&shared.broker, &shared.config.queues).await {
-        Ok(stats) => stats.iter().all(|s| s.pending == 0 && s.active == 0 && s.retrying == 0),
-        Err(e) => {
-            tracing::warn!("cannot read queue depths: {e}");
-            false
+    for q in &shared.queues {
+        match shared.broker.idle(q).await {
+            Ok(true) => {}
+            Ok(false) => return false,
+            Err(e) => {
+                tracing::warn!("cannot read queue depths: {e}");
+                return false;
+            }
         }
     }
+    true
 }
 
 /// Runs one claimed job: instantly for quick built-ins, else on its own task.
@@ -291,6 +317,7 @@ fn start(
     shared: &Arc<Shared>,
     queue: usize,
     d: Delivery,
+    lease_until: Instant,
     permit: OwnedSemaphorePermit,
     done: &mpsc::UnboundedSender<Done>,
 ) {
@@ -302,6 +329,7 @@ fn start(
         id: d.id,
         delivery: d.delivery,
         prior_attempts: d.attempts,
+        lease_until,
         job,
         started_at_us,
         outcome,
@@ -335,11 +363,13 @@ fn start(
     }
     // Only jobs that take time need their lease renewed (and handing back on
     // a stop); instant ones are acked within the same batch.
-    shared
-        .inflight
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id, (queue, delivery));
+    let (stop, lost) = watch::channel(false);
+    let running = Running {
+        queue,
+        lease_until,
+        stop: Some(stop),
+    };
+    shared.inflight().insert((id, delivery), running);
     let shared = shared.clone();
     let done = done.clone();
     tokio::spawn(async move {
@@ -348,7 +378,7 @@ fn start(
             attempt: d.attempts + 1,
         };
         let outcome = match shared.handlers.lookup(&msg.task) {
-            Some(handler) => handlers::run(handler, attempt, shared.abort.clone()).await,
+            Some(handler) => handlers::run(handler, attempt, shared.abort.clone(), lost).await,
             None => Outcome::Failure(Failure::fatal("no handler", "handler disappeared")),
         };
         let _ = done.send(finish(Some(msg), outcome, true));

@@ -1,16 +1,15 @@
 //! A worker's background duties: wake-ups, promotion of due jobs, recovery of
 //! expired leases, renewal of its own leases, and its heartbeat.
 
-use super::{HEARTBEAT_TTL, Shared};
-use crate::broker::connect;
+use super::{DeliveryKey, HEARTBEAT_TTL, Running, Shared};
+use crate::broker::{LeaseFate, LostLease, connect};
 use crate::error::Result;
-use crate::job::now_ms;
 use futures_util::StreamExt;
 use redis::aio::PubSub;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Most jobs promoted or recovered per queue in one pass.
 const UPKEEP_BATCH: usize = 1000;
@@ -55,34 +54,34 @@ pub(super) async fn listen(shared: Arc<Shared>, mut pubsub: PubSub) {
 }
 
 /// Promotes due delayed jobs and retries, and recovers expired leases, sleeping
-/// until the next thing is due (or a schedule change wakes it).
+/// until the next thing is due by the server's clock (or a schedule change wakes it).
 pub(super) async fn maintain(shared: Arc<Shared>) {
     loop {
-        let now = now_ms();
-        let mut next = now + UPKEEP_MAX_SLEEP.as_millis() as u64;
+        let started = Instant::now();
+        let mut wait = UPKEEP_MAX_SLEEP;
         for q in &shared.queues {
-            match shared.broker.promote(q, now, UPKEEP_BATCH).await {
-                Ok(Some(due)) => next = next.min(due),
+            match shared.broker.promote(q, UPKEEP_BATCH).await {
+                Ok(Some(due_in)) => wait = wait.min(due_in),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(queue = %q.name, "promote failed: {e}"),
             }
             match shared
                 .broker
-                .recover(q, now, shared.config.max_deliveries, UPKEEP_BATCH)
+                .recover(q, shared.config.max_deliveries, UPKEEP_BATCH)
                 .await
             {
                 Ok(r) => {
                     if r.requeued + r.buried > 0 {
                         tracing::warn!(queue = %q.name, requeued = r.requeued, poison = r.buried, "recovered jobs whose lease expired");
                     }
-                    if let Some(deadline) = r.next_deadline_ms {
-                        next = next.min(deadline + 1);
+                    if let Some(expiry_in) = r.next_expiry_in {
+                        wait = wait.min(expiry_in + Duration::from_millis(1));
                     }
                 }
                 Err(e) => tracing::warn!(queue = %q.name, "recover failed: {e}"),
             }
         }
-        let wait = Duration::from_millis(next.saturating_sub(now_ms()));
+        let wait = wait.saturating_sub(started.elapsed());
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = shared.upkeep_wake.notified() => {}
@@ -90,52 +89,71 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
     }
 }
 
-/// Renews the leases of this worker's running jobs every third of the lease.
+/// Renews the leases of this worker's running deliveries every third of the
+/// lease. A delivery whose lease turns out to be gone is stopped (its
+/// handler's process group killed) and forgotten: another delivery owns the job.
 pub(super) async fn renew_leases(shared: Arc<Shared>) {
     let every = shared.config.lease / 3;
     loop {
         tokio::time::sleep(every).await;
         let mut by_queue: HashMap<usize, Vec<(String, u64)>> = HashMap::new();
-        for (id, (queue, delivery)) in shared.inflight.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-            by_queue.entry(*queue).or_default().push((id.clone(), *delivery));
+        for ((id, delivery), running) in shared.inflight().iter() {
+            by_queue.entry(running.queue).or_default().push((id.clone(), *delivery));
         }
-        let deadline = now_ms() + shared.config.lease.as_millis() as u64;
         for (queue, held) in by_queue {
             let q = &shared.queues[queue];
-            match shared.broker.renew(q, deadline, &held).await {
-                Ok(lost) if !lost.is_empty() => {
-                    tracing::warn!(queue = %q.name, jobs = ?lost, "lease lost: another worker may run these again");
+            let started = Instant::now();
+            match shared.broker.renew(q, shared.config.lease, &held).await {
+                Ok(lost) => {
+                    let mut inflight = shared.inflight();
+                    for key in held {
+                        if let Some(running) = inflight.get_mut(&key) {
+                            running.lease_until = started + shared.config.lease;
+                        }
+                    }
+                    for gone in lost {
+                        stop_lost(&mut inflight, &q.name, &gone);
+                    }
                 }
-                Ok(_) => {}
                 Err(e) => tracing::warn!(queue = %q.name, "lease renewal failed: {e}"),
             }
         }
     }
 }
 
+/// Stops and forgets a delivery whose lease is gone, saying what became of its job.
+fn stop_lost(inflight: &mut HashMap<DeliveryKey, Running>, queue: &str, gone: &LostLease) {
+    let Some(running) = inflight.remove(&(gone.id.clone(), gone.delivery)) else {
+        return;
+    };
+    if let Some(stop) = running.stop {
+        stop.send_replace(true);
+    }
+    let fate = match gone.fate {
+        LeaseFate::ClaimedAgain(n) => format!("delivery {n} runs it now"),
+        LeaseFate::Waiting => "it is back on its queue".to_string(),
+        LeaseFate::Finished => "it already finished through another delivery".to_string(),
+    };
+    tracing::warn!(
+        queue,
+        job = %gone.id,
+        delivery = gone.delivery,
+        "lease lost (this worker stalled or lost Redis for longer than the lease) and {fate}: stopped this copy, recording nothing for it"
+    );
+}
+
 /// Writes this worker's registration so `tq inspect` can list it.
 pub(super) async fn heartbeat(shared: &Shared) -> Result<()> {
-    let key = shared.broker.global().worker(&shared.id);
-    let now = now_ms();
-    let active = shared.inflight.lock().unwrap_or_else(|p| p.into_inner()).len();
-    let _: () = redis::pipe()
-        .hset_multiple(
-            &key,
-            &[
-                ("host", super::host_name()),
-                ("pid", std::process::id().to_string()),
-                ("queues", shared.config.queues.join(",")),
-                ("concurrency", shared.config.concurrency.to_string()),
-                ("active", active.to_string()),
-                ("processed", shared.processed.load(Ordering::Relaxed).to_string()),
-                ("started_at", shared.started_at_ms.to_string()),
-                ("heartbeat_at", now.to_string()),
-            ],
-        )
-        .pexpire(&key, HEARTBEAT_TTL.as_millis() as i64)
-        .zadd(&shared.broker.global().workers, &shared.id, now)
-        .query_async(&mut shared.broker.conn())
-        .await?;
+    let active = shared.inflight().len();
+    let fields = [
+        ("host", super::host_name()),
+        ("pid", std::process::id().to_string()),
+        ("queues", shared.config.queues.join(",")),
+        ("concurrency", shared.config.concurrency.to_string()),
+        ("active", active.to_string()),
+        ("processed", shared.processed.load(Ordering::Relaxed).to_string()),
+    ];
+    shared.broker.heartbeat(&shared.id, HEARTBEAT_TTL, &fields).await?;
     Ok(())
 }
 
@@ -151,13 +169,7 @@ pub(super) async fn heartbeats(shared: Arc<Shared>) {
 
 /// Removes this worker's registration.
 pub(super) async fn deregister(shared: &Shared) {
-    let key = shared.broker.global().worker(&shared.id);
-    let result: Result<(), redis::RedisError> = redis::pipe()
-        .del(&key)
-        .zrem(&shared.broker.global().workers, &shared.id)
-        .query_async(&mut shared.broker.conn())
-        .await;
-    if let Err(e) = result {
+    if let Err(e) = shared.broker.unregister(&shared.id).await {
         tracing::warn!("cannot remove worker registration: {e}");
     }
 }

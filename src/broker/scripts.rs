@@ -1,0 +1,50 @@
+//! The Lua scripts, each with `lua/lib.lua` in front, loaded once per
+//! connection and run by SHA (EVALSHA; reloaded on NOSCRIPT).
+
+use redis::Script;
+
+/// A script with the shared helpers of `lua/lib.lua` in front.
+fn with_lib(script: &str) -> Script {
+    Script::new(&format!("{}\n{script}", include_str!("../../lua/lib.lua")))
+}
+
+/// Every script tq runs.
+pub(super) struct Scripts {
+    pub enqueue: Script,
+    pub claim: Script,
+    pub ack: Script,
+    pub retry: Script,
+    pub bury: Script,
+    pub renew: Script,
+    pub recover: Script,
+    pub promote: Script,
+    pub release: Script,
+    pub replay: Script,
+    pub purge: Script,
+    pub idle: Script,
+    pub heartbeat: Script,
+    pub workers: Script,
+    pub unregister: Script,
+}
+
+impl Scripts {
+    pub fn new() -> Self {
+        Scripts {
+            enqueue: with_lib(include_str!("../../lua/enqueue.lua")),
+            claim: with_lib(include_str!("../../lua/claim.lua")),
+            ack: with_lib(include_str!("../../lua/ack.lua")),
+            retry: with_lib(include_str!("../../lua/retry.lua")),
+            bury: with_lib(include_str!("../../lua/bury.lua")),
+            renew: with_lib(include_str!("../../lua/renew.lua")),
+            recover: with_lib(include_str!("../../lua/recover.lua")),
+            promote: with_lib(include_str!("../../lua/promote.lua")),
+            release: with_lib(include_str!("../../lua/release.lua")),
+            replay: with_lib(include_str!("../../lua/replay.lua")),
+            purge: with_lib(include_str!("../../lua/purge.lua")),
+            idle: with_lib(include_str!("../../lua/idle.lua")),
+            heartbeat: with_lib(include_str!("../../lua/heartbeat.lua")),
+            workers: with_lib(include_str!("../../lua/workers.lua")),
+            unregister: with_lib(include_str!("../../lua/unregister.lua")),
+        }
+    }
+}

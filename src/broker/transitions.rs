@@ -1,0 +1,459 @@
+//! Typed wrappers over the transition scripts in `lua/`: the only code that
+//! changes a job's state in Redis. Each call is one atomic script run; lists
+//! longer than [`MAX_PER_CALL`] go in several calls, each atomic on its own.
+
+use super::keys::QueueKeys;
+use super::{Broker, MAX_PER_CALL};
+use crate::error::{Error, Result};
+use redis::Value;
+use std::time::Duration;
+
+/// When a new job may first run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// As soon as a worker is free.
+    Now,
+    /// This long after the server receives it (`--delay`).
+    In(Duration),
+    /// At this time, ms since the epoch (`--at`); a time already past runs now.
+    At(u64),
+}
+
+impl Due {
+    fn encode(self) -> String {
+        match self {
+            Due::Now => "0".into(),
+            Due::In(d) => format!("+{}", d.as_millis()),
+            Due::At(ms) => ms.to_string(),
+        }
+    }
+}
+
+/// A job to add: id, when it is due and its encoded [`crate::job::JobMessage`].
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// Job id.
+    pub id: String,
+    /// When it may first run.
+    pub due: Due,
+    /// The JSON-encoded message.
+    pub msg: String,
+    /// The message with its redacted fields replaced by descriptors; empty if
+    /// nothing is redacted. It replaces `msg` if the job dies.
+    pub dead_msg: String,
+}
+
+/// One job handed to a worker by [`Broker::claim`].
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// Job id.
+    pub id: String,
+    /// Which delivery of this job this is (1 = first); fences ack/retry/bury.
+    pub delivery: u64,
+    /// Attempts that already finished (success or failure) before this one.
+    pub attempts: u64,
+    /// The stored message, not yet decoded (decoding may fail: malformed job).
+    pub msg: String,
+}
+
+/// A successful attempt, as recorded by [`Broker::ack`].
+#[derive(Debug, Clone)]
+pub struct Ack {
+    /// Job id.
+    pub id: String,
+    /// The delivery that succeeded (the fence).
+    pub delivery: u64,
+    /// Which attempt this was (1-based).
+    pub attempt: u64,
+    /// What `tq status` will show of the job: a [`crate::job::ResultRecord`] as JSON.
+    pub record: String,
+    /// The dead record this job replays (removed now that it succeeded); empty if none.
+    pub replay_of: String,
+    /// True if the job was enqueued with `--redact` (its redacted copy goes too).
+    pub redacted: bool,
+}
+
+/// A failed attempt, as recorded by [`Broker::retry`] and [`Broker::bury`].
+#[derive(Debug, Clone)]
+pub struct Failure<'a> {
+    /// Job id.
+    pub id: &'a str,
+    /// The delivery that failed.
+    pub delivery: u64,
+    /// One-line error.
+    pub error: &'a str,
+    /// The attempt record (JSON) appended to the job's failure list.
+    pub record: &'a str,
+    /// Task name (kept on the dead record for filtering).
+    pub task: &'a str,
+}
+
+/// What [`Broker::replay`] did with one dead record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayOutcome {
+    /// A new job was queued.
+    Queued,
+    /// No dead record with that id (in that queue).
+    Missing,
+    /// A replay of it (this job id) is already queued or running.
+    AlreadyReplaying(String),
+    /// The new job id is taken (never expected: ids are random).
+    IdTaken,
+}
+
+/// What one [`Broker::recover`] call did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recovered {
+    /// Jobs put back on pending.
+    pub requeued: u64,
+    /// Jobs buried as poison (or malformed).
+    pub buried: u64,
+    /// Time until the earliest remaining lease expires, if any lease is held.
+    pub next_expiry_in: Option<Duration>,
+}
+
+/// What became of a job whose delivery lost its lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseFate {
+    /// Another delivery (this number) holds it now.
+    ClaimedAgain(u64),
+    /// It is back on its queue (or waiting for a retry), not yet claimed.
+    Waiting,
+    /// It succeeded or died through another delivery.
+    Finished,
+}
+
+/// A delivery whose lease [`Broker::renew`] found gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostLease {
+    /// Job id.
+    pub id: String,
+    /// The delivery that lost its lease.
+    pub delivery: u64,
+    /// What became of the job.
+    pub fate: LeaseFate,
+}
+
+impl Broker {
+    /// Adds jobs to queue `q`; returns how many were new (ids already stored,
+    /// or repeated in `jobs`, go in once).
+    pub async fn enqueue(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<u64> {
+        let mut added = 0;
+        for chunk in jobs.chunks(MAX_PER_CALL) {
+            let mut inv = self.scripts.enqueue.key(&q.pending);
+            inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted);
+            inv.arg(&self.clock).arg(&q.wake);
+            for job in chunk {
+                inv.arg(&job.id).arg(job.due.encode()).arg(&job.msg).arg(&job.dead_msg);
+            }
+            added += inv.invoke_async::<u64>(&mut self.conn()).await?;
+        }
+        Ok(added)
+    }
+
+    /// Leases up to `max` pending jobs of `q` for `lease` (from the server's
+    /// now). Entries that are not tq jobs are moved to the DLQ on the way; the
+    /// second value counts them.
+    pub async fn claim(&self, q: &QueueKeys, lease: Duration, max: usize) -> Result<(Vec<Delivery>, u64)> {
+        let reply: Vec<Value> = self
+            .scripts
+            .claim
+            .key(&q.pending)
+            .key(&q.active)
+            .key(&q.dead)
+            .key(&q.jobs)
+            .key(&q.counts)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(lease.as_millis() as u64)
+            .arg(max.clamp(1, MAX_PER_CALL))
+            .invoke_async(&mut self.conn())
+            .await?;
+        let mut out = Vec::with_capacity(reply.len() / 4);
+        let mut it = reply.into_iter();
+        let malformed: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
+        if malformed > 0 {
+            tracing::warn!(queue = %q.name, malformed, "moved entries that are not tq jobs to the DLQ as malformed");
+        }
+        while let (Some(id), Some(delivery), Some(attempts), Some(msg)) = (it.next(), it.next(), it.next(), it.next()) {
+            out.push(Delivery {
+                id: redis::from_redis_value(id)?,
+                delivery: redis::from_redis_value(delivery)?,
+                attempts: redis::from_redis_value(attempts)?,
+                msg: redis::from_redis_value(msg)?,
+            });
+        }
+        Ok((out, malformed))
+    }
+
+    /// Marks jobs of `q` succeeded: their live state goes, their result
+    /// records stay readable for at least `result_ttl` (by the server's clock).
+    /// Returns how many were recorded (deliveries that lost their lease are not).
+    pub async fn ack(&self, q: &QueueKeys, result_ttl: Duration, done: &[Ack]) -> Result<u64> {
+        let mut recorded = 0;
+        for chunk in done.chunks(MAX_PER_CALL) {
+            recorded += self.ack_chunk(q, result_ttl, chunk).await?;
+        }
+        Ok(recorded)
+    }
+
+    async fn ack_chunk(&self, q: &QueueKeys, result_ttl: Duration, done: &[Ack]) -> Result<u64> {
+        // Results go into buckets a 24th of the TTL wide (1 s to 1 h) that
+        // expire whole: about 25 keys per queue, whatever the volume.
+        let span = (result_ttl.as_secs() / 24).clamp(1, 3600);
+        let mut server_ms = self.estimated_server_ms();
+        // A second refusal cannot happen unless the server's clock jumps.
+        for _ in 0..3 {
+            let start = server_ms / 1000 / span * span;
+            let bucket = q.results_bucket(start);
+            let mut inv = self.scripts.ack.key(&q.active);
+            inv.key(&q.stats).key(&q.results).key(&bucket).key(&q.dead).key(&q.jobs);
+            inv.arg(&self.clock)
+                .arg(&q.base)
+                .arg(result_ttl.as_millis() as u64)
+                .arg(start)
+                .arg(span);
+            for ack in done {
+                inv.arg(&ack.id)
+                    .arg(ack.delivery)
+                    .arg(ack.attempt)
+                    .arg(&ack.record)
+                    .arg(&ack.replay_of)
+                    .arg(if ack.redacted { "1" } else { "" });
+            }
+            let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
+            match reply.as_slice() {
+                [n] => return Ok(u64::try_from(*n).unwrap_or(0)),
+                [-1, now] => {
+                    server_ms = u64::try_from(*now).unwrap_or(0);
+                    self.note_server_time(server_ms, crate::job::now_ms());
+                }
+                other => return Err(Error::Failed(format!("ack script answered {other:?}"))),
+            }
+        }
+        Err(Error::Failed(
+            "ack: the server's clock kept moving between result buckets".into(),
+        ))
+    }
+
+    /// Schedules the next attempt of a failed job `backoff` from the server's
+    /// now. False if the delivery no longer held its lease.
+    pub async fn retry(&self, q: &QueueKeys, failure: &Failure<'_>, backoff: Duration) -> Result<bool> {
+        let moved: i64 = self
+            .scripts
+            .retry
+            .key(&q.active)
+            .key(&q.retry)
+            .key(&q.stats)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(failure.id)
+            .arg(failure.delivery)
+            .arg(backoff.as_millis() as u64)
+            .arg(failure.error)
+            .arg(failure.record)
+            .arg(&q.wake)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(moved == 1)
+    }
+
+    /// Moves a leased job into the dead-letter set with `reason`.
+    /// Returns the dead record's id (the job's own, or the record it replayed,
+    /// which took its history), or `None` if the lease was lost.
+    pub async fn bury(&self, q: &QueueKeys, failure: &Failure<'_>, reason: &str) -> Result<Option<String>> {
+        let record: Option<String> = self
+            .scripts
+            .bury
+            .key(&q.active)
+            .key(&q.dead)
+            .key(&q.stats)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(failure.id)
+            .arg(failure.delivery)
+            .arg(reason)
+            .arg(failure.error)
+            .arg(failure.record)
+            .arg(failure.task)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(record)
+    }
+
+    /// Extends the leases of `(id, delivery)` to `lease` from the server's
+    /// now; returns the deliveries whose lease was already lost.
+    pub async fn renew(&self, q: &QueueKeys, lease: Duration, held: &[(String, u64)]) -> Result<Vec<LostLease>> {
+        let mut lost = Vec::new();
+        for chunk in held.chunks(MAX_PER_CALL) {
+            let mut inv = self.scripts.renew.key(&q.active);
+            inv.key(&q.jobs).key(&q.counts);
+            inv.arg(&self.clock).arg(lease.as_millis() as u64);
+            for (id, delivery) in chunk {
+                inv.arg(id).arg(*delivery);
+            }
+            let reply: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+            for item in reply.chunks_exact(3) {
+                let fate = match item[2].strip_prefix("claimed:") {
+                    Some(n) => LeaseFate::ClaimedAgain(n.parse().unwrap_or(0)),
+                    None if item[2] == "waiting" => LeaseFate::Waiting,
+                    None => LeaseFate::Finished,
+                };
+                lost.push(LostLease {
+                    id: item[0].clone(),
+                    delivery: item[1].parse().unwrap_or(0),
+                    fate,
+                });
+            }
+        }
+        Ok(lost)
+    }
+
+    /// Returns expired leases of `q` to pending (or buries poison jobs).
+    pub async fn recover(&self, q: &QueueKeys, max_deliveries: u32, max: usize) -> Result<Recovered> {
+        let (requeued, buried, wait): (u64, u64, i64) = self
+            .scripts
+            .recover
+            .key(&q.active)
+            .key(&q.pending)
+            .key(&q.dead)
+            .key(&q.stats)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(max_deliveries)
+            .arg(max.clamp(1, MAX_PER_CALL))
+            .arg(&q.wake)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(Recovered {
+            requeued,
+            buried,
+            next_expiry_in: u64::try_from(wait).ok().map(Duration::from_millis),
+        })
+    }
+
+    /// Moves due delayed jobs and retries of `q` to pending; returns how long
+    /// until the next one is due, if any waits.
+    pub async fn promote(&self, q: &QueueKeys, max: usize) -> Result<Option<Duration>> {
+        let wait: i64 = self
+            .scripts
+            .promote
+            .key(&q.scheduled)
+            .key(&q.retry)
+            .key(&q.pending)
+            .arg(&self.clock)
+            .arg(max.clamp(1, MAX_PER_CALL))
+            .arg(&q.wake)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(u64::try_from(wait).ok().map(Duration::from_millis))
+    }
+
+    /// Queues `entry` (a message with `replay_of` set) as the one live replay of dead record `dead_id`.
+    pub async fn replay(&self, q: &QueueKeys, dead_id: &str, entry: &NewJob) -> Result<ReplayOutcome> {
+        let reply: Vec<String> = self
+            .scripts
+            .replay
+            .key(&q.pending)
+            .key(&q.dead)
+            .key(&q.jobs)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(dead_id)
+            .arg(&entry.id)
+            .arg(&entry.msg)
+            .arg(&entry.dead_msg)
+            .arg(&q.wake)
+            .invoke_async(&mut self.conn())
+            .await?;
+        match reply.as_slice() {
+            [s] if s == "queued" => Ok(ReplayOutcome::Queued),
+            [s] if s == "missing" => Ok(ReplayOutcome::Missing),
+            [s] if s == "id_taken" => Ok(ReplayOutcome::IdTaken),
+            [s, job] if s == "replaying" => Ok(ReplayOutcome::AlreadyReplaying(job.clone())),
+            other => Err(Error::Failed(format!("replay script answered {other:?}"))),
+        }
+    }
+
+    /// Deletes dead records of `q` (ids that are not dead records are left alone); returns how many went.
+    pub async fn purge(&self, q: &QueueKeys, ids: &[String]) -> Result<u64> {
+        let mut removed = 0;
+        for chunk in ids.chunks(MAX_PER_CALL) {
+            let mut inv = self.scripts.purge.key(&q.dead);
+            inv.arg(&self.clock).arg(&q.base);
+            for id in chunk {
+                inv.arg(id);
+            }
+            removed += inv.invoke_async::<u64>(&mut self.conn()).await?;
+        }
+        Ok(removed)
+    }
+
+    /// Hands leased jobs back to the front of their queue (graceful stop).
+    pub async fn release(&self, q: &QueueKeys, held: &[(String, u64)]) -> Result<u64> {
+        let mut released = 0;
+        for chunk in held.chunks(MAX_PER_CALL) {
+            let mut inv = self.scripts.release.key(&q.active);
+            inv.key(&q.pending).arg(&self.clock).arg(&q.base).arg(&q.wake);
+            for (id, delivery) in chunk {
+                inv.arg(id).arg(*delivery);
+            }
+            released += inv.invoke_async::<u64>(&mut self.conn()).await?;
+        }
+        Ok(released)
+    }
+
+    /// True when `q` has nothing pending, nothing leased and no retry waiting,
+    /// read in one atomic step (delayed jobs do not count).
+    pub async fn idle(&self, q: &QueueKeys) -> Result<bool> {
+        let idle: i64 = self
+            .scripts
+            .idle
+            .key(&q.pending)
+            .key(&q.active)
+            .key(&q.retry)
+            .arg(&self.clock)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(idle == 1)
+    }
+
+    /// Registers (or refreshes) worker `id` with `fields` for `ttl`; returns the server's now.
+    pub async fn heartbeat(&self, id: &str, ttl: Duration, fields: &[(&str, String)]) -> Result<u64> {
+        let mut inv = self.scripts.heartbeat.key(&self.global.workers);
+        inv.key(self.global.worker(id))
+            .arg(&self.clock)
+            .arg(id)
+            .arg(ttl.as_millis() as u64);
+        for (field, value) in fields {
+            inv.arg(*field).arg(value);
+        }
+        let now: u64 = inv.invoke_async(&mut self.conn()).await?;
+        self.note_server_time(now, crate::job::now_ms());
+        Ok(now)
+    }
+
+    /// Removes worker `id`'s registration.
+    pub async fn unregister(&self, id: &str) -> Result<()> {
+        let _: i64 = self
+            .scripts
+            .unregister
+            .key(&self.global.workers)
+            .key(self.global.worker(id))
+            .arg(&self.clock)
+            .arg(id)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Records `queue` in the set of known queues (so `inspect` and `status` find it).
+    pub async fn register_queue(&self, queue: &str) -> Result<()> {
+        let _: () = redis::cmd("SADD")
+            .arg(&self.global.queues)
+            .arg(queue)
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+}
