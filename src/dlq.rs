@@ -103,6 +103,20 @@ pub struct Replayed {
     pub job_id: Option<String>,
 }
 
+/// What [`Dlq::replay`] did.
+#[derive(Debug, Clone)]
+pub enum Replay {
+    /// A new job was queued.
+    Queued(Replayed),
+    /// The record already has a live replay, `job_id`; nothing was queued.
+    AlreadyReplaying {
+        /// The dead record.
+        dead_id: String,
+        /// Its live replay.
+        job_id: String,
+    },
+}
+
 /// Operations on dead records.
 pub struct Dlq {
     broker: Broker,
@@ -217,20 +231,23 @@ impl Dlq {
 
     /// Queues a fresh job from dead record `id`. `full_args` must be given
     /// (and match the stored digests) when the record's args were redacted.
-    pub async fn replay(&self, id: &str, full_args: Option<&RawValue>) -> Result<Replayed> {
+    /// A record that already has a live replay is not replayed again: that
+    /// comes back as [`Replay::AlreadyReplaying`], not as an error.
+    pub async fn replay(&self, id: &str, full_args: Option<&RawValue>) -> Result<Replay> {
         let dead = self.show(id).await?;
         let new = replay_message(&dead, full_args)?;
         let entry = new_job_entry(&new, Due::Now)?;
         let q = self.broker.queue(&dead.record.queue);
         match self.broker.replay(&q, id, &entry).await? {
-            ReplayOutcome::Queued => Ok(Replayed {
+            ReplayOutcome::Queued => Ok(Replay::Queued(Replayed {
                 dead_id: id.to_string(),
                 job_id: Some(new.id),
-            }),
+            })),
             ReplayOutcome::Missing => Err(Error::NotFound(format!("no dead job with id {id}"))),
-            ReplayOutcome::AlreadyReplaying(job) => Err(Error::Failed(format!(
-                "dead job {id} is already being replayed as {job}; it is replayed again only if that job dies"
-            ))),
+            ReplayOutcome::AlreadyReplaying(job) => Ok(Replay::AlreadyReplaying {
+                dead_id: id.to_string(),
+                job_id: job,
+            }),
             ReplayOutcome::IdTaken => Err(Error::Failed(format!("new job id {} is taken; try again", new.id))),
         }
     }

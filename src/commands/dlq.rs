@@ -3,7 +3,7 @@
 use super::{Context, format_age, print_json};
 use crate::cli::{DlqArgs, DlqCommand, DlqFilter, DlqListArgs, DlqPurgeArgs, DlqReplayArgs};
 use crate::client::parse_args;
-use crate::dlq::{DeadJob, Dlq, Filter, Replayed};
+use crate::dlq::{DeadJob, Dlq, Filter, Replay, Replayed};
 use crate::error::{Error, Result};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
@@ -187,17 +187,26 @@ async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs, now: u64) -> Resu
     let mut failures: Vec<Error> = Vec::new();
     for id in &ids {
         let outcome = if args.dry_run {
-            dlq.show(id).await.map(|_| Replayed {
-                dead_id: id.clone(),
-                job_id: None,
+            dlq.show(id).await.map(|_| {
+                Replay::Queued(Replayed {
+                    dead_id: id.clone(),
+                    job_id: None,
+                })
             })
         } else {
             dlq.replay(id, full_args.as_deref()).await
         };
+        let outcome = match outcome {
+            Ok(Replay::Queued(replayed)) => Ok(replayed),
+            // With --all, another replayer got there first: that is not a failure.
+            Ok(Replay::AlreadyReplaying { .. }) if args.all => continue,
+            Ok(Replay::AlreadyReplaying { dead_id, job_id }) => Err(Error::Failed(format!(
+                "dead job {dead_id} is already being replayed as {job_id}; it is replayed again only if that job dies"
+            ))),
+            Err(e) => Err(e),
+        };
         match outcome {
             Ok(replayed) => done.push(replayed),
-            // With --all, another replayer got there first: that is not a failure.
-            Err(Error::Failed(msg)) if args.all && msg.contains("already being replayed") => {}
             Err(e) => {
                 if ids.len() > 1 {
                     eprintln!("tq: error: {e}");

@@ -21,6 +21,12 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
     if let Some(reason) = &status.reason {
         println!("reason:      {reason}");
     }
+    if let Some(record) = status.dead_record.as_ref().filter(|r| **r != status.id) {
+        println!("dead record: {record} (this replay died again; its history is there: tq dlq show {record})");
+    }
+    if let Some(replay) = &status.replay_job {
+        println!("replay:      {replay} (queued or running)");
+    }
     if let Some(error) = &status.last_error {
         println!("last error:  {error}");
     }

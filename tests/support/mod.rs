@@ -8,26 +8,91 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A redis-server owned by one test (tq's own private-server launcher, the
-/// one `tq load-test --spawn-redis` uses), plus a scratch directory.
+/// A redis-server owned by one test, plus a scratch directory.
 pub struct RedisServer {
-    server: tq::spawn::SpawnedRedis,
+    server: Server,
     scratch: tempfile::TempDir,
+}
+
+enum Server {
+    /// tq's own private-server launcher, the one `tq load-test --spawn-redis` uses.
+    Throwaway(tq::spawn::SpawnedRedis),
+    /// A server that keeps every write in its AOF (`appendfsync always`) in
+    /// the scratch directory, so it can be killed and started again on its port.
+    Durable { child: Option<Child>, port: u16 },
 }
 
 impl RedisServer {
     /// Starts a server on a free loopback port and waits until it answers PING.
     pub fn start() -> Self {
         RedisServer {
-            server: tq::spawn::SpawnedRedis::start()
-                .unwrap_or_else(|e| panic!("{e} (the README's set-up command installs redis-server)")),
+            server: Server::Throwaway(
+                tq::spawn::SpawnedRedis::start()
+                    .unwrap_or_else(|e| panic!("{e} (the README's set-up command installs redis-server)")),
+            ),
             scratch: tempfile::tempdir().expect("temp dir"),
         }
     }
 
+    /// Starts a server that persists every write (AOF, fsync always) and can
+    /// be crashed ([`RedisServer::crash`]) and started again ([`RedisServer::restart`]).
+    pub fn start_durable() -> Self {
+        let mut redis = RedisServer {
+            server: Server::Durable {
+                child: None,
+                port: free_port(),
+            },
+            scratch: tempfile::tempdir().expect("temp dir"),
+        };
+        redis.restart();
+        redis
+    }
+
+    /// SIGKILLs a durable server (what it acknowledged is in its AOF).
+    pub fn crash(&mut self) {
+        if let Server::Durable { child, .. } = &mut self.server
+            && let Some(mut c) = child.take()
+        {
+            c.kill().unwrap();
+            c.wait().unwrap();
+        }
+    }
+
+    /// Starts a durable server (again) on its port from its AOF; waits for PING.
+    pub fn restart(&mut self) {
+        let dir = self.scratch.path().to_path_buf();
+        let Server::Durable { child, port } = &mut self.server else {
+            panic!("only a durable server restarts");
+        };
+        let spawned = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+            .args(["--appendonly", "yes", "--appendfsync", "always"])
+            .arg("--dir")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server");
+        *child = Some(spawned);
+        let url = format!("redis://127.0.0.1:{port}/0");
+        wait_until(
+            Duration::from_secs(20),
+            "redis-server to load its AOF and answer",
+            || {
+                redis::Client::open(url.as_str())
+                    .and_then(|c| c.get_connection())
+                    .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
+                    .is_ok()
+            },
+        );
+    }
+
     /// The server's URL.
     pub fn url(&self) -> String {
-        self.server.url()
+        match &self.server {
+            Server::Throwaway(s) => s.url(),
+            Server::Durable { port, .. } => format!("redis://127.0.0.1:{port}/0"),
+        }
     }
 
     /// A synchronous connection for looking at (or tampering with) Redis directly.
@@ -61,10 +126,15 @@ impl RedisServer {
     /// `tq` as a plain process (for workers that tests signal or kill); its
     /// stderr goes to a log file so a chatty worker can never block on a pipe.
     pub fn spawn_tq(&self, args: &[&str]) -> Spawned {
+        self.spawn_program(&tq_bin().display().to_string(), args)
+    }
+
+    /// Like [`RedisServer::spawn_tq`], for a program that runs tq (e.g. `faketime`).
+    pub fn spawn_program(&self, program: &str, args: &[&str]) -> Spawned {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = self.dir().join(format!("tq-{n}.log"));
-        let mut cmd = Command::new(tq_bin());
+        let mut cmd = Command::new(program);
         clear_env(&mut cmd);
         let child = cmd
             .env("TQ_REDIS_URL", self.url())
@@ -277,6 +347,12 @@ impl TlsRedisServer {
             .env("TQ_REDIS_URL", self.url())
             .env("SSL_CERT_FILE", self.dir.path().join("ca.pem"));
         cmd
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.crash();
     }
 }
 

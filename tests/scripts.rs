@@ -1,0 +1,411 @@
+//! One test per Lua transition, through the broker with a pinned clock (in
+//! the style of asynq's rdb_test.go): each asserts the script's invariant,
+//! above all that a job is in exactly one place after it.
+
+mod support;
+use redis::Commands;
+use std::time::Duration;
+use support::RedisServer;
+use tq::broker::keys::QueueKeys;
+use tq::broker::{Ack, Broker, Delivery, Due, Failure, JobRecord, LeaseFate, NewJob, RedisTarget, ReplayOutcome};
+use tq::client::{EnqueueRequest, new_job_entry};
+
+const LEASE: Duration = Duration::from_secs(30);
+
+/// A private server, a broker on it and the server's now (ms) to pin clocks to.
+struct Fixture {
+    redis: RedisServer,
+    broker: Broker,
+    q: QueueKeys,
+    t0: u64,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        let redis = RedisServer::start();
+        let target = RedisTarget {
+            url: redis.url(),
+            explicit: true,
+        };
+        let broker = Broker::connect(&target, "tq").await.unwrap();
+        broker.register_queue("default").await.unwrap();
+        let t0 = broker.server_now_ms().await.unwrap();
+        let q = broker.queue("default");
+        Fixture { redis, broker, q, t0 }
+    }
+
+    /// The broker with its clock pinned `offset_ms` after t0.
+    fn at(&self, offset_ms: u64) -> Broker {
+        self.broker.with_fixed_clock(self.t0 + offset_ms)
+    }
+
+    async fn enqueue(&self, n: usize, due: Due) -> Vec<String> {
+        let jobs: Vec<NewJob> = (0..n)
+            .map(|_| {
+                let req = EnqueueRequest::new(
+                    "tq.noop",
+                    serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+                    "default",
+                );
+                let (msg, _) = req.to_new_job().unwrap();
+                new_job_entry(&msg, due).unwrap()
+            })
+            .collect();
+        assert_eq!(self.at(0).enqueue(&self.q, &jobs).await.unwrap(), n as u64);
+        jobs.into_iter().map(|j| j.id).collect()
+    }
+
+    async fn claim(&self, at: u64, max: usize) -> Vec<Delivery> {
+        self.at(at).claim(&self.q, LEASE, max).await.unwrap().0
+    }
+
+    /// Every place job `id` is found in: each transition must leave exactly one.
+    fn places(&self, id: &str) -> Vec<&'static str> {
+        let mut c = self.redis.conn();
+        let q = &self.q;
+        let mut found = Vec::new();
+        let pending: Vec<String> = c.lrange(&q.pending, 0, -1).unwrap();
+        if pending.iter().any(|p| p == id) {
+            found.push("pending");
+        }
+        let active: Vec<String> = c.zrange(&q.active, 0, -1).unwrap();
+        if active.iter().any(|m| m.rsplit_once(':').is_some_and(|(i, _)| i == id)) {
+            found.push("active");
+        }
+        for (key, name) in [(&q.scheduled, "scheduled"), (&q.retry, "retry"), (&q.dead, "dead")] {
+            let score: Option<f64> = c.zscore(key, id).unwrap();
+            if score.is_some() {
+                found.push(name);
+            }
+        }
+        let buckets: Vec<String> = c.zrange(&q.results, 0, -1).unwrap();
+        if buckets.iter().any(|b| c.hexists::<_, _, bool>(b, id).unwrap()) {
+            found.push("succeeded");
+        }
+        found
+    }
+
+    fn assert_only(&self, id: &str, place: &str) {
+        assert_eq!(self.places(id), vec![place], "job {id}");
+    }
+
+    fn lease_deadline(&self, id: &str, delivery: u64) -> Option<u64> {
+        let score: Option<f64> = self
+            .redis
+            .conn()
+            .zscore(&self.q.active, format!("{id}:{delivery}"))
+            .unwrap();
+        score.map(|s| s as u64)
+    }
+}
+
+fn failure<'a>(d: &'a Delivery) -> Failure<'a> {
+    Failure {
+        id: &d.id,
+        delivery: d.delivery,
+        error: "boom",
+        record: r#"{"error":"boom"}"#,
+        task: "tq.noop",
+    }
+}
+
+fn ack_of(d: &Delivery) -> Ack {
+    Ack {
+        id: d.id.clone(),
+        delivery: d.delivery,
+        attempt: d.attempts + 1,
+        record: r#"{"task":"tq.noop","attempts":1,"deliveries":1,"enqueued_us":0,"started_us":0,"finished_us":0}"#
+            .into(),
+        replay_of: String::new(),
+        redacted: false,
+    }
+}
+
+#[tokio::test]
+async fn enqueue_puts_each_job_in_one_place_once_even_when_an_id_repeats() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(2, Due::Now).await;
+    let req = EnqueueRequest::new(
+        "tq.noop",
+        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+        "default",
+    );
+    let (msg, _) = req.to_new_job().unwrap();
+    let twice = new_job_entry(&msg, Due::Now).unwrap();
+    let again = new_job_entry(&msg, Due::Now).unwrap();
+    assert_eq!(
+        f.at(0).enqueue(&f.q, &[twice, again]).await.unwrap(),
+        1,
+        "a repeated id counts once"
+    );
+    let pending: Vec<String> = f.redis.conn().lrange(&f.q.pending, 0, -1).unwrap();
+    assert_eq!(pending.iter().filter(|p| **p == msg.id).count(), 1, "{pending:?}");
+    for id in ids.iter().chain([&msg.id]) {
+        f.assert_only(id, "pending");
+    }
+}
+
+#[tokio::test]
+async fn enqueue_delay_counts_from_the_server_clock() {
+    let f = Fixture::new().await;
+    let delayed = f.enqueue(1, Due::In(Duration::from_secs(10))).await;
+    let at_past = f.enqueue(1, Due::At(f.t0 - 1)).await;
+    let due: Option<f64> = f.redis.conn().zscore(&f.q.scheduled, &delayed[0]).unwrap();
+    assert_eq!(due.map(|d| d as u64), Some(f.t0 + 10_000));
+    f.assert_only(&delayed[0], "scheduled");
+    f.assert_only(&at_past[0], "pending");
+}
+
+#[tokio::test]
+async fn claim_leases_from_the_server_clock_and_buries_raw_entries_as_malformed() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(3, Due::Now).await;
+    let _: () = f.redis.conn().rpush(&f.q.pending, "written-by-another-tool").unwrap();
+    let (claimed, malformed) = f.at(500).claim(&f.q, LEASE, 10).await.unwrap();
+    assert_eq!(malformed, 1);
+    assert_eq!(claimed.len(), 3);
+    for d in &claimed {
+        assert_eq!(d.delivery, 1);
+        assert_eq!(f.lease_deadline(&d.id, 1), Some(f.t0 + 500 + 30_000));
+    }
+    for id in &ids {
+        f.assert_only(id, "active");
+    }
+    f.assert_only("malformed-1", "dead");
+    let dead = f
+        .broker
+        .dead_record(&["default".into()], "malformed-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(dead.0.fields.raw.as_deref(), Some("written-by-another-tool"));
+    assert_eq!(dead.0.fields.reason, "malformed");
+}
+
+#[tokio::test]
+async fn renew_extends_only_the_delivery_that_holds_the_lease() {
+    let f = Fixture::new().await;
+    f.enqueue(1, Due::Now).await;
+    let d = f.claim(0, 1).await.remove(0);
+    let lost = f
+        .at(10_000)
+        .renew(&f.q, LEASE, &[(d.id.clone(), 1), (d.id.clone(), 7)])
+        .await
+        .unwrap();
+    assert_eq!(f.lease_deadline(&d.id, 1), Some(f.t0 + 40_000));
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!((lost[0].delivery, lost[0].fate), (7, LeaseFate::ClaimedAgain(1)));
+    f.assert_only(&d.id, "active");
+}
+
+#[tokio::test]
+async fn renew_takes_more_deliveries_than_lua_can_unpack_at_once() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(9000, Due::Now).await;
+    let mut held = Vec::new();
+    while held.len() < ids.len() {
+        held.extend(f.claim(0, 1000).await.into_iter().map(|d| (d.id, d.delivery)));
+    }
+    let lost = f.at(1000).renew(&f.q, LEASE, &held).await.unwrap();
+    assert!(lost.is_empty());
+    assert_eq!(f.lease_deadline(&held[8999].0, 1), Some(f.t0 + 31_000));
+}
+
+#[tokio::test]
+async fn ack_records_the_holder_and_ignores_a_stale_delivery() {
+    let f = Fixture::new().await;
+    f.enqueue(2, Due::Now).await;
+    let claimed = f.claim(0, 2).await;
+    let mut stale = ack_of(&claimed[1]);
+    stale.delivery = 2;
+    let recorded = f
+        .at(1000)
+        .ack(&f.q, Duration::from_secs(3600), &[ack_of(&claimed[0]), stale])
+        .await
+        .unwrap();
+    assert_eq!(recorded, 1);
+    f.assert_only(&claimed[0].id, "succeeded");
+    f.assert_only(&claimed[1].id, "active");
+    let ttl: i64 = f
+        .redis
+        .conn()
+        .pttl(f.q.results_bucket((f.t0 + 1000) / 1000 / 150 * 150))
+        .unwrap();
+    assert!(ttl > 3_000_000 && ttl <= 3_600_000 + 150_000, "bucket ttl {ttl}");
+}
+
+#[tokio::test]
+async fn retry_moves_the_job_to_retry_until_promote_finds_it_due() {
+    let f = Fixture::new().await;
+    f.enqueue(1, Due::Now).await;
+    let d = f.claim(0, 1).await.remove(0);
+    assert!(
+        f.at(1000)
+            .retry(&f.q, &failure(&d), Duration::from_secs(5))
+            .await
+            .unwrap()
+    );
+    f.assert_only(&d.id, "retry");
+    assert!(
+        !f.at(1000)
+            .retry(&f.q, &failure(&d), Duration::from_secs(5))
+            .await
+            .unwrap(),
+        "stale"
+    );
+    assert_eq!(
+        f.at(5999).promote(&f.q, 100).await.unwrap(),
+        Some(Duration::from_millis(1))
+    );
+    f.assert_only(&d.id, "retry");
+    assert_eq!(f.at(6000).promote(&f.q, 100).await.unwrap(), None);
+    f.assert_only(&d.id, "pending");
+    let again = f.claim(6000, 1).await.remove(0);
+    assert_eq!((again.delivery, again.attempts), (2, 1));
+}
+
+#[tokio::test]
+async fn bury_makes_one_dead_record_and_a_stale_bury_changes_nothing() {
+    let f = Fixture::new().await;
+    f.enqueue(1, Due::Now).await;
+    let d = f.claim(0, 1).await.remove(0);
+    let mut stale = failure(&d);
+    stale.delivery = 3;
+    assert_eq!(f.at(10).bury(&f.q, &stale, "retries exhausted").await.unwrap(), None);
+    f.assert_only(&d.id, "active");
+    let record = f.at(10).bury(&f.q, &failure(&d), "retries exhausted").await.unwrap();
+    assert_eq!(record.as_deref(), Some(d.id.as_str()));
+    f.assert_only(&d.id, "dead");
+    let (dead, history) = f.broker.dead_record(&["default".into()], &d.id).await.unwrap().unwrap();
+    assert_eq!(
+        (dead.fields.failed_at_ms, dead.fields.attempts, history.len()),
+        (f.t0 + 10, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn recover_returns_only_expired_leases_and_buries_poison() {
+    let f = Fixture::new().await;
+    f.enqueue(1, Due::Now).await;
+    let d = f.claim(0, 1).await.remove(0);
+    let early = f.at(29_999).recover(&f.q, 2, 100).await.unwrap();
+    assert_eq!(
+        (early.requeued, early.next_expiry_in),
+        (0, Some(Duration::from_millis(1)))
+    );
+    f.assert_only(&d.id, "active");
+    let late = f.at(30_001).recover(&f.q, 2, 100).await.unwrap();
+    assert_eq!((late.requeued, late.buried), (1, 0));
+    f.assert_only(&d.id, "pending");
+    let second = f.claim(30_001, 1).await.remove(0);
+    assert_eq!(second.delivery, 2);
+    let poison = f.at(60_002).recover(&f.q, 2, 100).await.unwrap();
+    assert_eq!(poison.buried, 1);
+    f.assert_only(&d.id, "dead");
+    let (dead, _) = f.broker.dead_record(&["default".into()], &d.id).await.unwrap().unwrap();
+    assert_eq!(dead.fields.reason, "poison: delivered 2 times");
+}
+
+#[tokio::test]
+async fn promote_moves_delayed_jobs_when_due_by_the_server_clock() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(1, Due::In(Duration::from_secs(60))).await;
+    assert_eq!(
+        f.at(59_000).promote(&f.q, 100).await.unwrap(),
+        Some(Duration::from_secs(1))
+    );
+    f.assert_only(&ids[0], "scheduled");
+    f.at(60_000).promote(&f.q, 100).await.unwrap();
+    f.assert_only(&ids[0], "pending");
+}
+
+#[tokio::test]
+async fn release_hands_the_job_back_with_a_new_delivery_number() {
+    let f = Fixture::new().await;
+    f.enqueue(1, Due::Now).await;
+    let d = f.claim(0, 1).await.remove(0);
+    assert_eq!(f.at(5).release(&f.q, &[(d.id.clone(), 9)]).await.unwrap(), 0, "stale");
+    assert_eq!(f.at(5).release(&f.q, &[(d.id.clone(), 1)]).await.unwrap(), 1);
+    f.assert_only(&d.id, "pending");
+    let again = f.claim(10, 1).await.remove(0);
+    assert_eq!((again.delivery, again.attempts), (2, 0));
+}
+
+#[tokio::test]
+async fn replay_queues_one_job_and_a_replay_that_dies_again_points_to_its_record() {
+    let f = Fixture::new().await;
+    f.enqueue(1, Due::Now).await;
+    let d = f.claim(0, 1).await.remove(0);
+    f.at(1).bury(&f.q, &failure(&d), "permanent failure").await.unwrap();
+    let req = EnqueueRequest::new(
+        "tq.noop",
+        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+        "default",
+    );
+    let (mut msg, _) = req.to_new_job().unwrap();
+    msg.replay_of = Some(d.id.clone());
+    let entry = new_job_entry(&msg, Due::Now).unwrap();
+    assert_eq!(
+        f.at(2).replay(&f.q, &d.id, &entry).await.unwrap(),
+        ReplayOutcome::Queued
+    );
+    assert_eq!(
+        f.at(2).replay(&f.q, &d.id, &entry).await.unwrap(),
+        ReplayOutcome::AlreadyReplaying(msg.id.clone())
+    );
+    assert_eq!(
+        f.at(2).replay(&f.q, "nope", &entry).await.unwrap(),
+        ReplayOutcome::Missing
+    );
+    f.assert_only(&msg.id, "pending");
+    f.assert_only(&d.id, "dead");
+    let r = f.claim(3, 1).await.remove(0);
+    assert_eq!(
+        f.at(4).bury(&f.q, &failure(&r), "permanent failure").await.unwrap(),
+        Some(d.id.clone())
+    );
+    assert!(f.places(&msg.id).is_empty(), "merged into its record");
+    match f.broker.find_job(&["default".into()], &msg.id).await.unwrap() {
+        Some(JobRecord::MergedReplay { record, .. }) => assert_eq!(record, d.id),
+        other => panic!("replay that died again: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn purge_deletes_dead_records_only() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(2, Due::Now).await;
+    let claimed = f.claim(0, 1).await;
+    f.at(1)
+        .bury(&f.q, &failure(&claimed[0]), "permanent failure")
+        .await
+        .unwrap();
+    let removed = f
+        .at(2)
+        .purge(&f.q, &[claimed[0].id.clone(), ids[1].clone()])
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert!(f.places(&claimed[0].id).is_empty());
+    f.assert_only(&ids[1], "pending");
+}
+
+#[tokio::test]
+async fn idle_sees_a_job_wherever_it_is_but_not_a_delayed_one() {
+    let f = Fixture::new().await;
+    assert!(f.at(0).idle(&f.q).await.unwrap());
+    f.enqueue(1, Due::In(Duration::from_secs(60))).await;
+    assert!(
+        f.at(0).idle(&f.q).await.unwrap(),
+        "delayed jobs do not hold a burst back"
+    );
+    f.enqueue(1, Due::Now).await;
+    assert!(!f.at(0).idle(&f.q).await.unwrap());
+    let d = f.claim(0, 1).await.remove(0);
+    assert!(!f.at(0).idle(&f.q).await.unwrap(), "active");
+    f.at(0)
+        .retry(&f.q, &failure(&d), Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(!f.at(0).idle(&f.q).await.unwrap(), "retrying");
+}
