@@ -34,17 +34,21 @@ for j = 1, #ids do
       redacted[#redacted + 1] = ARGV[i + 3]
     end
     local due = ARGV[i + 1]
-    local due_ms
-    if string.sub(due, 1, 1) == '+' then
-      due_ms = now + tonumber(string.sub(due, 2))
-    else
-      due_ms = tonumber(due) or 0
-    end
-    if due_ms > now then
-      delayed[#delayed + 1] = due_ms
-      delayed[#delayed + 1] = id
-    else
+    if due == '0' then
       now_ids[#now_ids + 1] = id
+    else
+      local due_ms
+      if string.sub(due, 1, 1) == '+' then
+        due_ms = now + tonumber(string.sub(due, 2))
+      else
+        due_ms = tonumber(due) or 0
+      end
+      if due_ms > now then
+        delayed[#delayed + 1] = due_ms
+        delayed[#delayed + 1] = id
+      else
+        now_ids[#now_ids + 1] = id
+      end
     end
   end
 end

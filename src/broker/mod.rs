@@ -84,9 +84,20 @@ impl Broker {
         QueueKeys::new(&self.prefix, name)
     }
 
-    /// The wake-up channel of queue `name` (pub/sub: `p` = work is pending).
-    pub fn wake_channel(&self, name: &str) -> String {
-        self.queue(name).wake
+    /// A pub/sub connection subscribed to the wake-up channels of `queues`.
+    /// Their messages: `p` = work became pending, anything else = a schedule
+    /// changed (see [`Broker::is_pending_wakeup`]).
+    pub async fn subscribe_wakeups(&self, queues: &[QueueKeys]) -> Result<redis::aio::PubSub> {
+        let mut pubsub = connect::pubsub(&self.target).await?;
+        for q in queues {
+            pubsub.subscribe(&q.wake).await?;
+        }
+        Ok(pubsub)
+    }
+
+    /// True if a wake-up message says work became pending (else a schedule changed).
+    pub fn is_pending_wakeup(msg: &redis::Msg) -> bool {
+        msg.get_payload_bytes() == b"p"
     }
 
     /// The server's clock, ms since the epoch (or the fixed test clock).

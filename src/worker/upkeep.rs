@@ -2,7 +2,7 @@
 //! expired leases, renewal of its own leases, and its heartbeat.
 
 use super::{DeliveryKey, HEARTBEAT_TTL, Running, Shared};
-use crate::broker::{LeaseFate, LostLease, connect};
+use crate::broker::{Broker, LeaseFate, LostLease};
 use crate::error::Result;
 use futures_util::StreamExt;
 use redis::aio::PubSub;
@@ -19,11 +19,7 @@ const HEARTBEAT_EVERY: Duration = Duration::from_secs(3);
 
 /// Opens the wake-up subscription for every queue of this worker.
 pub(super) async fn subscribe(shared: &Shared) -> Result<PubSub> {
-    let mut pubsub = connect::pubsub(shared.broker.target()).await?;
-    for q in &shared.queues {
-        pubsub.subscribe(&q.wake).await?;
-    }
-    Ok(pubsub)
+    shared.broker.subscribe_wakeups(&shared.queues).await
 }
 
 /// Turns wake-up messages into notifications; reconnects if the connection drops.
@@ -32,7 +28,7 @@ pub(super) async fn listen(shared: Arc<Shared>, mut pubsub: PubSub) {
         {
             let mut messages = pubsub.on_message();
             while let Some(msg) = messages.next().await {
-                if msg.get_payload_bytes() == b"p" {
+                if Broker::is_pending_wakeup(&msg) {
                     shared.claim_wake.notify_one();
                 } else {
                     shared.upkeep_wake.notify_one();
