@@ -207,7 +207,20 @@ fn burst_never_exits_while_a_job_is_pending_active_or_retrying() {
         };
         assert!(rt.block_on(broker.retry(&q, &failure, Duration::ZERO)).unwrap());
         assert_eq!(expired.len(), 1);
+        // A peer racing the burst worker: recover and promote, over and over.
+        let racing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let racer = {
+            let (broker, q, racing) = (broker.clone(), q.clone(), racing.clone());
+            rt.spawn(async move {
+                while racing.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = broker.recover(&q, 5, 100).await;
+                    let _ = broker.promote(&q, 100).await;
+                }
+            })
+        };
         redis.drain(&["-Q", &queue]);
+        racing.store(false, std::sync::atomic::Ordering::Relaxed);
+        rt.block_on(racer).unwrap();
         for id in &ids {
             assert_eq!(redis.status(id)["state"], "succeeded", "round {round}, job {id}");
         }
