@@ -5,20 +5,12 @@
 mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use support::{RedisServer, wait_until};
+use support::{RedisServer, lines, wait_until};
 
 const RESULT_TTL_S: u64 = 6;
 
 fn real_now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64
-}
-
-fn lines(path: &std::path::Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 /// `tq worker` under libfaketime, its clock shifted by `offset` ("+60s").

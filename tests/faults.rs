@@ -5,7 +5,7 @@
 mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use support::{RedisServer, wait_until};
+use support::{RedisServer, lines, wait_until};
 use tq::broker::{Broker, Due, RedisTarget};
 use tq::client::{EnqueueRequest, new_job_entry};
 
@@ -33,15 +33,6 @@ async fn enqueue_many(broker: &Broker, queue: &str, task: &str, args: &str, n: u
         .collect();
     assert_eq!(broker.enqueue(&broker.queue(queue), &jobs).await.unwrap(), n as u64);
     jobs.into_iter().map(|j| j.id).collect()
-}
-
-/// Lines of a file the test's handlers append to (empty if none yet).
-fn lines(path: &std::path::Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 fn process_exists(pid: &str) -> bool {
