@@ -30,6 +30,8 @@ local start_ms, span_ms = tonumber(ARGV[4]) * 1000, tonumber(ARGV[5]) * 1000
 if now < start_ms - 1000 or now >= start_ms + span_ms + 1000 then
   return {-1, now}
 end
+heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays'})
+heal_key(base, now, bucketKey, 'hash')
 local members = {}
 for i = 6, #ARGV, 6 do
   members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]

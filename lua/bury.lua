@@ -14,6 +14,8 @@
 local activeKey, deadKey, statsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, id = ARGV[2], ARGV[3]
 local now = server_now()
+heal(base, now, {'active', 'dead', 'stats', 'counts', 'jobs', 'redacted', 'replays', 'merged', 'errors'})
+heal_key(base, now, base .. 'failures:' .. id, 'list')
 if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return false end
 local a, r, l = get_counts(base, id)
 set_counts(base, id, a + 1, r, l)

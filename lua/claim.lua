@@ -13,12 +13,15 @@
 -- The lease deadline is the server's now plus the lease length.
 -- Invariant: every id popped from pending ends in exactly one place: the
 -- active set under a lease, or, when the entry is not a tq job (no message:
--- written raw by another tool, or deleted), a dead record with reason
--- 'malformed' that keeps the raw entry. Nothing popped is dropped.
+-- written raw by another tool, or deleted; or an id tq would never write),
+-- a dead record with reason 'malformed' ("malformed-<queue>-<n>") that keeps
+-- the raw entry. Nothing popped is dropped. Keys of the wrong type are moved
+-- aside first (heal in lib.lua), so an error never strands a popped batch.
 -- Every Redis command runs once per batch, none per job.
 local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local base = ARGV[2]
 local now = server_now()
+heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed_seq'})
 local deadline = now + tonumber(ARGV[3])
 local ids = redis.call('RPOP', pendingKey, ARGV[4])
 if not ids then return {0} end
@@ -29,7 +32,7 @@ if redis.call('HLEN', countsKey) > 0 then counts = redis.call('HMGET', countsKey
 local out = {0}
 local leases = {}
 for j, id in ipairs(ids) do
-  if msgs[j] then
+  if msgs[j] and valid_id(id) then
     local a, r, l = parse_counts(counts[j] or nil)
     local delivery = next_delivery(a, r, l)
     leases[#leases + 1] = deadline
@@ -40,8 +43,13 @@ for j, id in ipairs(ids) do
     out[#out + 1] = a
     out[#out + 1] = msgs[j]
   else
-    local dead_id = 'malformed-' .. redis.call('INCR', base .. 'malformed_seq')
-    bury_raw(base, deadKey, dead_id, id, now, 'not a tq job: the queue entry has no job message')
+    local dead_id = 'malformed-' .. queue_name(base) .. '-' .. redis.call('INCR', base .. 'malformed_seq')
+    local why = 'not a tq job: the queue entry has no job message'
+    if msgs[j] then
+      why = 'not a tq job id: the queue entry is not a valid id'
+      redis.call('HDEL', jobsKey, id)
+    end
+    bury_raw(base, deadKey, dead_id, id, now, why)
     out[1] = out[1] + 1
   end
 end

@@ -4,7 +4,8 @@
 -- KEYS[3] jobs HASH (id -> message)
 -- KEYS[4] redacted HASH (id -> message with its --redact fields replaced by
 --         descriptors, used if the job dies)
--- ARGV[1] clock, ARGV[2] wake channel, then groups of four: job id, when it
+-- ARGV[1] clock, ARGV[2] wake channel, ARGV[3] queue key base, then groups
+-- of four: job id, when it
 -- is due ('0' = now, '+N' = N ms from the server's now, 'N' = at N ms since
 -- the epoch), message (JSON), redacted message ('' if none).
 -- Invariant: every new job gets its message in the jobs hash and exactly one
@@ -16,8 +17,9 @@
 -- Every Redis command runs once per batch (at most 1000 jobs), none per job.
 local pendingKey, scheduledKey, jobsKey, redactedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = server_now()
+heal(ARGV[3], now, {'pending', 'scheduled', 'jobs', 'redacted'})
 local ids = {}
-for i = 3, #ARGV, 4 do ids[#ids + 1] = ARGV[i] end
+for i = 4, #ARGV, 4 do ids[#ids + 1] = ARGV[i] end
 if #ids == 0 then return 0 end
 local existing = redis.call('HMGET', jobsKey, unpack(ids))
 local seen = {}
@@ -26,7 +28,7 @@ for j = 1, #ids do
   local id = ids[j]
   if not existing[j] and not seen[id] then
     seen[id] = true
-    local i = 3 + (j - 1) * 4
+    local i = 4 + (j - 1) * 4
     fields[#fields + 1] = id
     fields[#fields + 1] = ARGV[i + 2]
     if ARGV[i + 3] ~= '' then

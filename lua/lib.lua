@@ -19,6 +19,90 @@ local function server_now()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- The queue's name, from its key base "<prefix>:{<queue>}:".
+local function queue_name(base)
+  return string.match(base, '{(.*)}') or base
+end
+
+-- Job ids tq writes are ULIDs; ids given through the library are checked at
+-- enqueue. Anything else on a queue was written by another tool.
+local function valid_id(id)
+  return #id <= 200 and string.find(id, '^[%w_.:%-]+$') ~= nil
+end
+
+-- What each key of a queue must be (the suffix after the base).
+local QUEUE_KEY_TYPES = {
+  pending = 'list', jobs = 'hash', counts = 'hash', errors = 'hash', redacted = 'hash',
+  replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
+  dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash',
+  malformed_seq = 'string',
+}
+
+-- Puts back on pending every live job that no index holds (its index key
+-- was overwritten by another tool and moved aside): nothing stays in no state.
+local function requeue_orphans(base)
+  local known = {}
+  for _, id in ipairs(redis.call('LRANGE', base .. 'pending', 0, -1)) do known[id] = true end
+  for _, member in ipairs(redis.call('ZRANGE', base .. 'active', 0, -1)) do
+    local id = string.match(member, '^(.*):%d+$')
+    if id then known[id] = true end
+  end
+  for _, k in ipairs({'scheduled', 'retry'}) do
+    for _, id in ipairs(redis.call('ZRANGE', base .. k, 0, -1)) do known[id] = true end
+  end
+  local orphans = {}
+  for _, id in ipairs(redis.call('HKEYS', base .. 'jobs')) do
+    if not known[id] then orphans[#orphans + 1] = id end
+  end
+  for i = 1, #orphans, 1000 do
+    redis.call('RPUSH', base .. 'pending', unpack(orphans, i, math.min(i + 999, #orphans)))
+  end
+  return #orphans
+end
+
+-- Moves <key> aside to "<key>:foreign:<now>" if it holds another type than
+-- `want` (its content kept, recorded in <base>quarantine, logged by Redis).
+-- Returns true if it did.
+local function heal_key(base, now, key, want)
+  local t = redis.call('TYPE', key)['ok']
+  if t == 'none' or t == want then return false end
+  local book = base .. 'quarantine'
+  if key ~= book then
+    local bt = redis.call('TYPE', book)['ok']
+    if bt ~= 'none' and bt ~= 'hash' then
+      redis.call('RENAME', book, book .. ':foreign:' .. now)
+    end
+  end
+  local aside = key .. ':foreign:' .. now
+  redis.call('RENAME', key, aside)
+  redis.call('HSET', book, key, aside)
+  redis.log(redis.LOG_WARNING, 'tq: ' .. key .. ' held a ' .. t .. ', not a ' .. want ..
+    ' (written by another tool?); moved it to ' .. aside)
+  return true
+end
+
+-- Checks, before a script's first write, that the queue keys it touches
+-- (suffixes of base) have tq's types, moving any that does not aside
+-- (heal_key) so the queue keeps working. If one of them indexed jobs, the
+-- jobs it held are put back on pending. Returns how many keys moved.
+local function heal(base, now, suffixes)
+  local moved, index_moved = 0, false
+  for _, suffix in ipairs(suffixes) do
+    if heal_key(base, now, base .. suffix, QUEUE_KEY_TYPES[suffix]) then
+      moved = moved + 1
+      if suffix == 'pending' or suffix == 'active' or suffix == 'scheduled' or suffix == 'retry' then
+        index_moved = true
+      end
+    end
+  end
+  if index_moved then
+    -- The reconciliation reads every index, so they must all be sound first.
+    heal(base, now, {'pending', 'active', 'scheduled', 'retry', 'jobs'})
+    requeue_orphans(base)
+  end
+  return moved
+end
+
 -- Splits "attempts,recovered,released" (nil = never retried, recovered or released).
 local function parse_counts(text)
   if not text then return 0, 0, 0 end
@@ -53,6 +137,7 @@ end
 -- the time it died. Every script that buries anything calls this.
 local function write_dead(base, dead_key, id, now, fields)
   local key = base .. 'job:' .. id
+  heal_key(base, now, key, 'hash')
   redis.call('HSET', key, 'state', 'dead', 'failed_at', now, unpack(fields))
   redis.call('ZADD', dead_key, now, id)
   return id
@@ -75,9 +160,12 @@ local function bury_live(base, dead_key, id, now, reason, err, task)
   local msg = redis.call('HGET', base .. 'redacted', id) or redis.call('HGET', base .. 'jobs', id)
   local attempts, recovered, released = get_counts(base, id)
   local origin = redis.call('HGET', base .. 'replays', id)
+  heal_key(base, now, base .. 'failures:' .. id, 'list')
+  if origin then heal_key(base, now, base .. 'job:' .. origin, 'hash') end
   forget_live(base, id)
   if origin and redis.call('HGET', base .. 'job:' .. origin, 'replay_job') == id then
     local okey = base .. 'job:' .. origin
+    heal_key(base, now, base .. 'failures:' .. origin, 'list')
     local history = redis.call('LRANGE', base .. 'failures:' .. id, 0, -1)
     if #history > 0 then
       redis.call('RPUSH', base .. 'failures:' .. origin, unpack(history))
@@ -103,7 +191,8 @@ end
 -- that name it.
 local function delete_dead(base, dead_key, id)
   local key = base .. 'job:' .. id
-  local merged = redis.call('HGET', key, 'merged_replays')
+  local merged = false
+  if redis.call('TYPE', key)['ok'] == 'hash' then merged = redis.call('HGET', key, 'merged_replays') end
   if merged then
     for replay in string.gmatch(merged, '[^,]+') do
       redis.call('HDEL', base .. 'merged', replay)

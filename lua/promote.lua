@@ -2,12 +2,14 @@
 -- KEYS[1] scheduled ZSET
 -- KEYS[2] retry ZSET
 -- KEYS[3] pending LIST
--- ARGV[1] clock, ARGV[2] max jobs per set this call, ARGV[3] wake channel
+-- ARGV[1] clock, ARGV[2] max jobs per set this call, ARGV[3] wake channel,
+-- ARGV[4] queue key base
 -- A job is due when its time is at or before the server's now.
 -- Returns ms until the earliest job still waiting is due, or -1 if none waits.
 -- Invariant: a due job leaves its set and joins pending in the same step, so
 -- it is never in both and never in neither.
 local now = server_now()
+heal(ARGV[4], now, {'scheduled', 'retry', 'pending'})
 local pendingKey = KEYS[3]
 local moved, len = 0, 0
 for k = 1, 2 do

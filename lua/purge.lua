@@ -6,6 +6,7 @@
 -- live job is left alone. Returns how many went.
 local deadKey = KEYS[1]
 local base = ARGV[2]
+heal(base, server_now(), {'dead', 'merged'})
 local removed = 0
 for i = 3, #ARGV do
   local id = ARGV[i]

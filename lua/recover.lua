@@ -18,6 +18,7 @@ local activeKey, pendingKey, deadKey, statsKey = KEYS[1], KEYS[2], KEYS[3], KEYS
 local base = ARGV[2]
 local max_lost = tonumber(ARGV[3])
 local now = server_now()
+heal(base, now, {'active', 'pending', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors'})
 local members = redis.call('ZRANGEBYSCORE', activeKey, '-inf', '(' .. now, 'LIMIT', 0, ARGV[4])
 local recovered, buried = 0, 0
 if #members > 0 then redis.call('ZREM', activeKey, unpack(members)) end

@@ -9,6 +9,7 @@
 -- nothing. Returns how many were handed back.
 local activeKey, pendingKey = KEYS[1], KEYS[2]
 local base = ARGV[2]
+heal(base, server_now(), {'active', 'pending', 'counts'})
 local released = 0
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]

@@ -2,8 +2,8 @@
 -- KEYS[1] active ZSET
 -- KEYS[2] jobs HASH
 -- KEYS[3] counts HASH
--- ARGV[1] clock, ARGV[2] lease length ms (deadline = server now + it), then
--- pairs: job id, delivery number.
+-- ARGV[1] clock, ARGV[2] lease length ms (deadline = server now + it),
+-- ARGV[3] queue key base, then pairs: job id, delivery number.
 -- Invariant: a lease is extended only for the delivery that holds it; a
 -- delivery whose lease already expired (the job was recovered, maybe handed
 -- to another worker) is not revived.
@@ -13,9 +13,10 @@
 -- or died through another delivery).
 local activeKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3]
 local now = server_now()
+heal(ARGV[3], now, {'active', 'jobs', 'counts'})
 local deadline = now + tonumber(ARGV[2])
 local members = {}
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
 end
 if #members == 0 then return {} end
@@ -26,7 +27,7 @@ for j = 1, #members do
     update[#update + 1] = deadline
     update[#update + 1] = members[j]
   else
-    local id = ARGV[1 + 2 * j]
+    local id = ARGV[2 + 2 * j]
     local fate = 'finished'
     if redis.call('HEXISTS', jobsKey, id) == 1 then
       local a, r, l = parse_counts(redis.call('HGET', countsKey, id))
@@ -38,7 +39,7 @@ for j = 1, #members do
       end
     end
     lost[#lost + 1] = id
-    lost[#lost + 1] = ARGV[2 + 2 * j]
+    lost[#lost + 1] = ARGV[3 + 2 * j]
     lost[#lost + 1] = fate
   end
 end

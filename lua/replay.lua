@@ -14,6 +14,8 @@
 local pendingKey, deadKey, jobsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, dead_id, new_id = ARGV[2], ARGV[3], ARGV[4]
 local now = server_now()
+heal(base, now, {'pending', 'dead', 'jobs', 'replays', 'redacted'})
+heal_key(base, now, base .. 'job:' .. dead_id, 'hash')
 local okey = base .. 'job:' .. dead_id
 if not redis.call('ZSCORE', deadKey, dead_id) then return {'missing'} end
 local live = redis.call('HGET', okey, 'replay_job')

@@ -12,6 +12,8 @@
 local activeKey, retryKey, statsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, id = ARGV[2], ARGV[3]
 local now = server_now()
+heal(base, now, {'active', 'retry', 'stats', 'counts', 'errors'})
+heal_key(base, now, base .. 'failures:' .. id, 'list')
 if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return 0 end
 local a, r, l = get_counts(base, id)
 set_counts(base, id, a + 1, r, l)

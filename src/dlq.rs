@@ -138,8 +138,20 @@ impl Dlq {
     /// Records matching `filter`, newest first, at most `limit` of them.
     pub async fn list(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<DeadRecord>> {
         let mut all = Vec::new();
-        for queue in self.queues(filter).await? {
-            all.extend(self.list_queue(&queue, filter, limit).await?);
+        let queues = self.queues(filter).await?;
+        let mut broken = Vec::new();
+        for queue in &queues {
+            match self.list_queue(queue, filter, limit).await {
+                Ok(records) => all.extend(records),
+                // One queue damaged by another tool must not hide the others.
+                Err(e) => {
+                    tracing::warn!(queue = %queue, "dead jobs of this queue cannot be read: {e}");
+                    broken.push(e);
+                }
+            }
+        }
+        if broken.len() == queues.len() && !broken.is_empty() {
+            return Err(broken.remove(0));
         }
         all.sort_by(|a, b| b.failed_at_ms.cmp(&a.failed_at_ms).then_with(|| b.id.cmp(&a.id)));
         if let Some(limit) = limit {

@@ -31,9 +31,12 @@ pub enum Error {
         /// A suggestion for the operator (may be empty).
         hint: String,
     },
+    /// Redis refused a write because it is at its `maxmemory` limit.
+    #[error("{0}")]
+    OutOfMemory(String),
     /// Redis answered with an error.
     #[error("Redis error: {0}")]
-    Redis(#[from] redis::RedisError),
+    Redis(redis::RedisError),
     /// Redis answered with something tq's scripts never return.
     #[error("unexpected reply from Redis: {0}")]
     Reply(#[from] redis::ParsingError),
@@ -50,7 +53,37 @@ impl Error {
             Error::NotFound(_) => EXIT_NOT_FOUND,
             Error::Unreachable { .. } => EXIT_UNAVAILABLE,
             Error::Redis(e) if is_connection_error(e) => EXIT_UNAVAILABLE,
-            Error::Failed(_) | Error::Redis(_) | Error::Reply(_) | Error::Io(_) => EXIT_FAILED,
+            Error::Failed(_) | Error::OutOfMemory(_) | Error::Redis(_) | Error::Reply(_) | Error::Io(_) => EXIT_FAILED,
+        }
+    }
+}
+
+impl From<redis::RedisError> for Error {
+    fn from(e: redis::RedisError) -> Self {
+        if is_out_of_memory(&e) {
+            Error::OutOfMemory(
+                "Redis is out of memory (maxmemory reached): it refuses writes until memory is freed or maxmemory is raised"
+                    .into(),
+            )
+        } else {
+            Error::Redis(e)
+        }
+    }
+}
+
+/// True for Redis's refusal to write at its memory limit.
+pub fn is_out_of_memory(e: &redis::RedisError) -> bool {
+    e.code() == Some("OOM")
+}
+
+impl Error {
+    /// True when Redis could not be reached (as opposed to Redis refusing
+    /// one command, or bad data): every queue is affected alike.
+    pub fn is_connection_error(&self) -> bool {
+        match self {
+            Error::Unreachable { .. } => true,
+            Error::Redis(e) => is_connection_error(e),
+            _ => false,
         }
     }
 }

@@ -50,8 +50,11 @@ fn sigterm_lets_a_running_job_finish() {
 #[test]
 fn sigterm_after_grace_hands_the_job_back() {
     let redis = RedisServer::start();
-    let id = redis.enqueue(&["tq.sleep", "--args", r#"{"ms":3000}"#]);
-    let mut worker = redis.spawn_tq(&["worker", "-c", "1", "--grace", "200ms"]);
+    // Runs long until the marker exists, however slow the machine is.
+    let marker = redis.dir().join("go");
+    let handler = format!("hold=test -f {} || sleep 60", marker.display());
+    let id = redis.enqueue(&["hold"]);
+    let mut worker = redis.spawn_tq(&["worker", "-c", "1", "--grace", "200ms", "--handler", &handler]);
     wait_until(Duration::from_secs(20), "job to start", || {
         redis.status(&id)["state"] == "active"
     });
@@ -66,7 +69,8 @@ fn sigterm_after_grace_hands_the_job_back() {
         "{stats}"
     );
     // Handed back, not lost: the next worker runs it.
-    redis.drain(&[]);
+    std::fs::write(&marker, "").unwrap();
+    redis.drain(&["--handler", &handler]);
     assert_eq!(redis.status(&id)["state"], "succeeded");
 }
 

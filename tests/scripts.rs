@@ -171,10 +171,10 @@ async fn claim_leases_from_the_server_clock_and_buries_raw_entries_as_malformed(
     for id in &ids {
         f.assert_only(id, "active");
     }
-    f.assert_only("malformed-1", "dead");
+    f.assert_only("malformed-default-1", "dead");
     let dead = f
         .broker
-        .dead_record(&["default".into()], "malformed-1")
+        .dead_record(&["default".into()], "malformed-default-1")
         .await
         .unwrap()
         .unwrap();

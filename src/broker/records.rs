@@ -30,6 +30,9 @@ pub struct QueueCounts {
     pub failed: u64,
     /// Age of the oldest pending job, if any (server clock minus its enqueue time).
     pub oldest_pending_age_ms: Option<u64>,
+    /// Why the queue could not be read (a key written by another tool), if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A live worker as it last reported itself.
@@ -114,20 +117,26 @@ pub struct DeadFields {
 }
 
 impl DeadFields {
-    fn from_hash(h: &HashMap<String, String>) -> Self {
-        let num = |k: &str| h.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    /// Decodes a stored record whose values may hold any bytes: a message
+    /// that is not UTF-8 is kept as `raw`, hex-escaped.
+    fn from_hash(h: &HashMap<String, Vec<u8>>) -> Self {
+        let text = |k: &str| h.get(k).map(|v| text(v));
+        let num = |k: &str| text(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let msg = h
+            .get("msg")
+            .map(|m| String::from_utf8(m.clone()).map_err(|_| escape(m)));
         DeadFields {
-            task: h.get("task").cloned().unwrap_or_default(),
-            reason: h.get("reason").cloned().unwrap_or_default(),
-            last_error: h.get("last_error").cloned().unwrap_or_default(),
+            task: text("task").unwrap_or_default(),
+            reason: text("reason").unwrap_or_default(),
+            last_error: text("last_error").unwrap_or_default(),
             attempts: num("attempts"),
             recovered: num("recovered"),
             released: num("released"),
             failed_at_ms: num("failed_at"),
             replays: num("replays"),
-            replay_job: h.get("replay_job").cloned(),
-            msg: h.get("msg").cloned(),
-            raw: h.get("raw").cloned(),
+            replay_job: text("replay_job"),
+            raw: text("raw").or_else(|| msg.clone().and_then(Result::err)),
+            msg: msg.and_then(Result::ok),
         }
     }
 }
@@ -173,6 +182,35 @@ pub enum JobRecord {
     },
 }
 
+/// Stored bytes as text: as they are when UTF-8, else escaped (`\xNN`).
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| escape(bytes))
+}
+
+fn escape(bytes: &[u8]) -> String {
+    bytes.escape_ascii().to_string()
+}
+
+/// Runs `read` for every queue at once (each its own round trip), so one
+/// broken queue fails only its own answer.
+async fn per_queue<'a, T, F, Fut>(queues: &'a [String], read: F) -> Vec<(&'a String, Result<T>)>
+where
+    F: Fn(&'a String) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let answers = futures_util::future::join_all(queues.iter().map(&read)).await;
+    queues.iter().zip(answers).collect()
+}
+
+/// Logs a queue that could not be read and says whether any could not.
+fn warn_broken<T>(answers: &[(&String, Result<T>)]) {
+    for (queue, answer) in answers {
+        if let Err(e) = answer {
+            tracing::warn!(queue = %queue, "queue skipped, it cannot be read: {e}");
+        }
+    }
+}
+
 /// Splits a stored "attempts,recovered,released" counter (absent = all 0).
 fn parse_counts(text: Option<&str>) -> (u64, u64, u64) {
     let mut parts = text.unwrap_or("").split(',').map(|n| n.parse::<u64>().unwrap_or(0));
@@ -199,53 +237,68 @@ impl Broker {
         Ok(names)
     }
 
-    /// Reads the depths and totals of `names`.
+    /// Reads the depths and totals of `names`; a queue that cannot be read
+    /// comes back with zeros and its `error`.
     pub async fn queue_counts(&self, names: &[String]) -> Result<Vec<QueueCounts>> {
-        if names.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut pipe = redis::pipe();
-        for name in names {
-            let q = self.queue(name);
-            pipe.llen(&q.pending)
-                .zcard(&q.active)
-                .zcard(&q.scheduled)
-                .zcard(&q.retry)
-                .zcard(&q.dead)
-                .hmget(&q.stats, &["processed", "failed"])
-                .lindex(&q.pending, -1);
-        }
-        type Row = (u64, u64, u64, u64, u64, (Option<u64>, Option<u64>), Option<String>);
-        let rows: Vec<Row> = pipe.query_async(&mut self.conn()).await?;
-        let mut oldest = redis::pipe();
-        for (name, row) in names.iter().zip(&rows) {
-            oldest.hget(self.queue(name).jobs, row.6.as_deref().unwrap_or(""));
-        }
-        let oldest_msgs: Vec<Option<String>> = oldest.query_async(&mut self.conn()).await?;
         let now = self.server_now_ms().await?;
-        Ok(names
-            .iter()
-            .zip(rows)
-            .zip(oldest_msgs)
-            .map(
-                |((name, (pending, active, scheduled, retry, dead, (processed, failed), _)), msg)| {
-                    let enqueued = msg
-                        .and_then(|m| serde_json::from_str::<JobMessage>(&m).ok())
-                        .map(|m| m.enqueued_at_us / 1000);
-                    QueueCounts {
-                        name: name.clone(),
-                        pending,
-                        active,
-                        scheduled: scheduled + retry,
-                        retrying: retry,
-                        dead,
-                        processed: processed.unwrap_or(0),
-                        failed: failed.unwrap_or(0),
-                        oldest_pending_age_ms: enqueued.filter(|_| pending > 0).map(|t| now.saturating_sub(t)),
-                    }
-                },
-            )
+        let answers = per_queue(names, |name| self.queue_counts_of(name, now)).await;
+        Ok(answers
+            .into_iter()
+            .map(|(name, answer)| {
+                answer.unwrap_or_else(|e| QueueCounts {
+                    name: name.clone(),
+                    pending: 0,
+                    active: 0,
+                    scheduled: 0,
+                    retrying: 0,
+                    dead: 0,
+                    processed: 0,
+                    failed: 0,
+                    oldest_pending_age_ms: None,
+                    error: Some(e.to_string()),
+                })
+            })
             .collect())
+    }
+
+    async fn queue_counts_of(&self, name: &str, now: u64) -> Result<QueueCounts> {
+        let q = self.queue(name);
+        type Row = (u64, u64, u64, u64, u64, (Option<u64>, Option<u64>), Option<Vec<u8>>);
+        let (pending, active, scheduled, retry, dead, (processed, failed), oldest): Row = redis::pipe()
+            .llen(&q.pending)
+            .zcard(&q.active)
+            .zcard(&q.scheduled)
+            .zcard(&q.retry)
+            .zcard(&q.dead)
+            .hmget(&q.stats, &["processed", "failed"])
+            .lindex(&q.pending, -1)
+            .query_async(&mut self.conn())
+            .await?;
+        let oldest_msg: Option<Vec<u8>> = match oldest {
+            Some(id) if pending > 0 => {
+                redis::cmd("HGET")
+                    .arg(&q.jobs)
+                    .arg(id)
+                    .query_async(&mut self.conn())
+                    .await?
+            }
+            _ => None,
+        };
+        let enqueued = oldest_msg
+            .and_then(|m| serde_json::from_slice::<JobMessage>(&m).ok())
+            .map(|m| m.enqueued_at_us / 1000);
+        Ok(QueueCounts {
+            name: name.to_string(),
+            pending,
+            active,
+            scheduled: scheduled + retry,
+            retrying: retry,
+            dead,
+            processed: processed.unwrap_or(0),
+            failed: failed.unwrap_or(0),
+            oldest_pending_age_ms: enqueued.map(|t| now.saturating_sub(t)),
+            error: None,
+        })
     }
 
     /// Workers whose heartbeat is recent (by the server's clock); forgets the
@@ -292,91 +345,102 @@ impl Broker {
     }
 
     /// Everything known of job `id` in `queues`: live, dead, merged into a
-    /// dead record, or succeeded (while its result is kept).
+    /// dead record, or succeeded (while its result is kept). Queues that
+    /// cannot be read are skipped (and logged).
     pub async fn find_job(&self, queues: &[String], id: &str) -> Result<Option<JobRecord>> {
-        if queues.is_empty() {
-            return Ok(None);
-        }
-        let mut pipe = redis::pipe();
-        for q in queues {
-            let k = self.queue(q);
-            pipe.hget(&k.jobs, id)
-                .hget(&k.counts, id)
-                .hget(&k.errors, id)
-                .zscore(&k.retry, id)
-                .zscore(&k.scheduled, id)
-                .hgetall(k.job(id))
-                .hget(&k.merged, id);
-        }
-        // Per queue: message, counters, last error, retry and delay times,
-        // dead record, the record a dead replay was merged into.
-        type Row = (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<f64>,
-            Option<f64>,
-            HashMap<String, String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = pipe.query_async(&mut self.conn()).await?;
-        for (queue, (msg, counts, error, retry, scheduled, dead, merged)) in queues.iter().zip(rows) {
-            if let Some(msg) = msg {
-                let (attempts, recovered, released) = parse_counts(counts.as_deref());
-                let finished = attempts + recovered + released;
-                let (state, deliveries) = match (retry, scheduled) {
-                    (Some(_), _) => (LiveState::Retrying, finished),
-                    (None, Some(_)) => (LiveState::Scheduled, finished),
-                    (None, None) => {
-                        // Active exactly while its next delivery holds a lease.
-                        let leased: Option<f64> = redis::cmd("ZSCORE")
-                            .arg(self.queue(queue).active)
-                            .arg(lease_member(id, finished + 1))
-                            .query_async(&mut self.conn())
-                            .await?;
-                        match leased {
-                            Some(_) => (LiveState::Active, finished + 1),
-                            None => (LiveState::Pending, finished),
-                        }
-                    }
-                };
-                return Ok(Some(JobRecord::Live(LiveJob {
-                    queue: queue.clone(),
-                    state,
-                    msg,
-                    attempts,
-                    deliveries,
-                    last_error: error,
-                })));
-            }
-            if !dead.is_empty() {
-                return Ok(Some(JobRecord::Dead {
-                    queue: queue.clone(),
-                    fields: DeadFields::from_hash(&dead),
-                }));
-            }
-            if let Some(record) = merged {
-                let hash: HashMap<String, String> = redis::cmd("HGETALL")
-                    .arg(self.queue(queue).job(&record))
-                    .query_async(&mut self.conn())
-                    .await?;
-                return Ok(Some(JobRecord::MergedReplay {
-                    queue: queue.clone(),
-                    record,
-                    fields: DeadFields::from_hash(&hash),
-                }));
-            }
+        let answers = per_queue(queues, |queue| self.find_job_in(queue, id)).await;
+        warn_broken(&answers);
+        if let Some(found) = answers.into_iter().find_map(|(_, a)| a.ok().flatten()) {
+            return Ok(Some(found));
         }
         self.find_result(queues, id).await
     }
 
+    async fn find_job_in(&self, queue: &str, id: &str) -> Result<Option<JobRecord>> {
+        let k = self.queue(queue);
+        // The message, counters, last error, retry and delay times, dead
+        // record, and the record a dead replay was merged into.
+        type Row = (
+            Option<Vec<u8>>,
+            Option<Vec<u8>>,
+            Option<Vec<u8>>,
+            Option<f64>,
+            Option<f64>,
+            HashMap<String, Vec<u8>>,
+            Option<String>,
+        );
+        let (msg, counts, error, retry, scheduled, dead, merged): Row = redis::pipe()
+            .hget(&k.jobs, id)
+            .hget(&k.counts, id)
+            .hget(&k.errors, id)
+            .zscore(&k.retry, id)
+            .zscore(&k.scheduled, id)
+            .hgetall(k.job(id))
+            .hget(&k.merged, id)
+            .query_async(&mut self.conn())
+            .await?;
+        if let Some(msg) = msg {
+            let counts = counts.map(|c| text(&c));
+            let (attempts, recovered, released) = parse_counts(counts.as_deref());
+            let finished = attempts + recovered + released;
+            let (state, deliveries) = match (retry, scheduled) {
+                (Some(_), _) => (LiveState::Retrying, finished),
+                (None, Some(_)) => (LiveState::Scheduled, finished),
+                (None, None) => {
+                    // Active exactly while its next delivery holds a lease.
+                    let leased: Option<f64> = redis::cmd("ZSCORE")
+                        .arg(&k.active)
+                        .arg(lease_member(id, finished + 1))
+                        .query_async(&mut self.conn())
+                        .await?;
+                    match leased {
+                        Some(_) => (LiveState::Active, finished + 1),
+                        None => (LiveState::Pending, finished),
+                    }
+                }
+            };
+            return Ok(Some(JobRecord::Live(LiveJob {
+                queue: queue.to_string(),
+                state,
+                msg: text(&msg),
+                attempts,
+                deliveries,
+                last_error: error.map(|e| text(&e)),
+            })));
+        }
+        if !dead.is_empty() {
+            return Ok(Some(JobRecord::Dead {
+                queue: queue.to_string(),
+                fields: DeadFields::from_hash(&dead),
+            }));
+        }
+        if let Some(record) = merged {
+            let hash: HashMap<String, Vec<u8>> = redis::cmd("HGETALL")
+                .arg(k.job(&record))
+                .query_async(&mut self.conn())
+                .await?;
+            return Ok(Some(JobRecord::MergedReplay {
+                queue: queue.to_string(),
+                record,
+                fields: DeadFields::from_hash(&hash),
+            }));
+        }
+        Ok(None)
+    }
+
     /// The result record of a job that succeeded, if it is still kept.
     async fn find_result(&self, queues: &[String], id: &str) -> Result<Option<JobRecord>> {
-        let mut pipe = redis::pipe();
-        for q in queues {
-            pipe.zrange(self.queue(q).results, 0, -1);
-        }
-        let buckets: Vec<Vec<String>> = pipe.query_async(&mut self.conn()).await?;
+        let answers = per_queue(queues, |q| async move {
+            let buckets: Vec<String> = redis::cmd("ZRANGE")
+                .arg(self.queue(q).results)
+                .arg(0)
+                .arg(-1)
+                .query_async(&mut self.conn())
+                .await?;
+            Ok(buckets)
+        })
+        .await;
+        let buckets: Vec<Vec<String>> = answers.into_iter().map(|(_, a)| a.unwrap_or_default()).collect();
         let mut pipe = redis::pipe();
         let mut owners = Vec::new();
         for (q, keys) in queues.iter().zip(&buckets) {
@@ -388,9 +452,16 @@ impl Broker {
         if owners.is_empty() {
             return Ok(None);
         }
-        let records: Vec<Option<String>> = pipe.query_async(&mut self.conn()).await?;
+        // A bucket key of the wrong type answers with an error: no result there.
+        let records: Vec<Option<Vec<u8>>> = match pipe.query_async(&mut self.conn()).await {
+            Ok(records) => records,
+            Err(e) => {
+                tracing::warn!("results cannot be read: {e}");
+                return Ok(None);
+            }
+        };
         Ok(owners.into_iter().zip(records).find_map(|(q, r)| {
-            let record: ResultRecord = serde_json::from_str(r.as_deref()?).ok()?;
+            let record: ResultRecord = serde_json::from_slice(r.as_deref()?).ok()?;
             Some(JobRecord::Succeeded {
                 queue: q.clone(),
                 record,
@@ -410,7 +481,7 @@ impl Broker {
     ) -> Result<Vec<DeadSummary>> {
         let q = self.queue(queue);
         let (min, max) = score_range(since_ms, before_ms);
-        let page: Vec<(String, f64)> = redis::cmd("ZREVRANGEBYSCORE")
+        let page: Vec<(Vec<u8>, f64)> = redis::cmd("ZREVRANGEBYSCORE")
             .arg(&q.dead)
             .arg(&max)
             .arg(&min)
@@ -426,14 +497,15 @@ impl Broker {
         const FIELDS: [&str; 6] = ["task", "reason", "last_error", "attempts", "replays", "replay_job"];
         let mut pipe = redis::pipe();
         for (id, _) in &page {
-            pipe.hmget(q.job(id), &FIELDS);
+            pipe.hmget(q.job(&text(id)), &FIELDS);
         }
-        let rows: Vec<Vec<Option<String>>> = pipe.query_async(&mut self.conn()).await?;
+        let rows: Vec<Vec<Option<Vec<u8>>>> = pipe.query_async(&mut self.conn()).await?;
         Ok(page
             .into_iter()
             .zip(rows)
             .map(|((id, failed_at), row)| {
-                let hash: HashMap<String, String> = FIELDS
+                let id = text(&id);
+                let hash: HashMap<String, Vec<u8>> = FIELDS
                     .iter()
                     .zip(row)
                     .filter_map(|(k, v)| Some((k.to_string(), v?)))
@@ -455,30 +527,41 @@ impl Broker {
             return Ok(0);
         }
         let (min, max) = score_range(since_ms, before_ms);
-        let mut pipe = redis::pipe();
-        for queue in queues {
-            pipe.zcount(self.queue(queue).dead, &min, &max);
-        }
-        let counts: Vec<u64> = pipe.query_async(&mut self.conn()).await?;
-        Ok(counts.iter().sum())
+        let answers = per_queue(queues, |queue| {
+            let (min, max) = (&min, &max);
+            async move {
+                let n: u64 = redis::cmd("ZCOUNT")
+                    .arg(self.queue(queue).dead)
+                    .arg(min)
+                    .arg(max)
+                    .query_async(&mut self.conn())
+                    .await?;
+                Ok(n)
+            }
+        })
+        .await;
+        warn_broken(&answers);
+        Ok(answers.into_iter().filter_map(|(_, a)| a.ok()).sum())
     }
 
     /// Dead record `id` in full, with the queue it is in and its attempt
     /// history (JSON records, oldest first).
     pub async fn dead_record(&self, queues: &[String], id: &str) -> Result<Option<(DeadSummary, Vec<String>)>> {
-        if queues.is_empty() {
-            return Ok(None);
-        }
-        let mut pipe = redis::pipe();
-        for queue in queues {
+        let answers = per_queue(queues, |queue| async move {
             let q = self.queue(queue);
-            pipe.zscore(&q.dead, id)
+            type Found = (Option<f64>, HashMap<String, Vec<u8>>, Vec<Vec<u8>>);
+            let found: Found = redis::pipe()
+                .zscore(&q.dead, id)
                 .hgetall(q.job(id))
-                .lrange(q.failures(id), 0, -1);
-        }
-        type Found = (Option<f64>, HashMap<String, String>, Vec<String>);
-        let rows: Vec<Found> = pipe.query_async(&mut self.conn()).await?;
-        Ok(queues.iter().zip(rows).find_map(|(queue, (score, hash, history))| {
+                .lrange(q.failures(id), 0, -1)
+                .query_async(&mut self.conn())
+                .await?;
+            Ok(found)
+        })
+        .await;
+        warn_broken(&answers);
+        Ok(answers.into_iter().find_map(|(queue, answer)| {
+            let (score, hash, history) = answer.ok()?;
             let mut fields = DeadFields::from_hash(&hash);
             fields.failed_at_ms = score? as u64;
             Some((
@@ -487,7 +570,7 @@ impl Broker {
                     queue: queue.clone(),
                     fields,
                 },
-                history,
+                history.iter().map(|h| text(h)).collect(),
             ))
         }))
     }
@@ -504,25 +587,25 @@ impl Broker {
 
     /// For each of `ids`, the queue (of `queues`) whose dead set holds it.
     pub async fn locate_dead(&self, queues: &[String], ids: &[String]) -> Result<Vec<Option<String>>> {
-        if ids.is_empty() || queues.is_empty() {
-            return Ok(vec![None; ids.len()]);
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        let mut pipe = redis::pipe();
-        for id in ids {
-            for queue in queues {
+        let answers = per_queue(queues, |queue| async move {
+            let mut pipe = redis::pipe();
+            for id in ids {
                 pipe.zscore(self.queue(queue).dead, id);
             }
-        }
-        // One score per (id, queue), in that order: all in one round trip.
-        let scores: Vec<Option<f64>> = pipe.query_async(&mut self.conn()).await?;
-        Ok(scores
-            .chunks(queues.len())
-            .map(|row| {
-                queues
-                    .iter()
-                    .zip(row)
-                    .find(|(_, s)| s.is_some())
-                    .map(|(q, _)| q.clone())
+            let scores: Vec<Option<f64>> = pipe.query_async(&mut self.conn()).await?;
+            Ok(scores)
+        })
+        .await;
+        warn_broken(&answers);
+        Ok((0..ids.len())
+            .map(|i| {
+                answers.iter().find_map(|(queue, answer)| {
+                    let scores = answer.as_ref().ok()?;
+                    scores.get(i)?.map(|_| (*queue).clone())
+                })
             })
             .collect())
     }
@@ -541,7 +624,7 @@ impl Broker {
         for bucket in buckets {
             let mut cursor = 0u64;
             loop {
-                let (next, page): (u64, Vec<(String, String)>) = redis::cmd("HSCAN")
+                let (next, page): (u64, Vec<(String, Vec<u8>)>) = redis::cmd("HSCAN")
                     .arg(&bucket)
                     .arg(cursor)
                     .arg("COUNT")
@@ -549,7 +632,7 @@ impl Broker {
                     .query_async(&mut conn)
                     .await?;
                 for (id, text) in page {
-                    if let Ok(record) = serde_json::from_str::<ResultRecord>(&text) {
+                    if let Ok(record) = serde_json::from_slice::<ResultRecord>(&text) {
                         records.insert(id, record);
                     }
                 }

@@ -52,8 +52,9 @@ pub struct Delivery {
     pub delivery: u64,
     /// Attempts that already finished (success or failure) before this one.
     pub attempts: u64,
-    /// The stored message, not yet decoded (decoding may fail: malformed job).
-    pub msg: String,
+    /// The stored message as raw bytes, not yet decoded (decoding may fail:
+    /// another tool may have written anything there).
+    pub msg: Vec<u8>,
 }
 
 /// A successful attempt, as recorded by [`Broker::ack`].
@@ -134,19 +135,38 @@ pub struct LostLease {
     pub fate: LeaseFate,
 }
 
+/// Ids a queue may hold: what `lua/lib.lua`'s `valid_id` accepts.
+fn valid_job_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
+}
+
 impl Broker {
     /// Adds jobs to queue `q`; returns how many were new (ids already stored,
     /// or repeated in `jobs`, go in once).
     pub async fn enqueue(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<u64> {
+        if let Some(bad) = jobs.iter().find(|j| !valid_job_id(&j.id)) {
+            return Err(Error::InvalidInput(format!(
+                "invalid job id {:?}: use 1 to 200 letters, digits, '_', '.', ':' or '-'",
+                bad.id
+            )));
+        }
         let mut added = 0;
         for chunk in jobs.chunks(MAX_PER_CALL) {
             let mut inv = self.scripts.enqueue.key(&q.pending);
             inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted);
-            inv.arg(&self.clock).arg(&q.wake);
+            inv.arg(&self.clock).arg(&q.wake).arg(&q.base);
             for job in chunk {
                 inv.arg(&job.id).arg(job.due.encode()).arg(&job.msg).arg(&job.dead_msg);
             }
-            added += inv.invoke_async::<u64>(&mut self.conn()).await?;
+            added += match inv.invoke_async::<u64>(&mut self.conn()).await {
+                Ok(n) => n,
+                Err(e) if crate::error::is_out_of_memory(&e) => return Err(self.out_of_memory("enqueue").await),
+                Err(e) => return Err(e.into()),
+            };
         }
         Ok(added)
     }
@@ -175,6 +195,9 @@ impl Broker {
         if malformed > 0 {
             tracing::warn!(queue = %q.name, malformed, "moved entries that are not tq jobs to the DLQ as malformed");
         }
+        // Decoded job by job, the message as bytes: whatever one message
+        // holds, the rest of the batch is handed out (the script vouched for
+        // the ids: only valid ones are leased).
         while let (Some(id), Some(delivery), Some(attempts), Some(msg)) = (it.next(), it.next(), it.next(), it.next()) {
             out.push(Delivery {
                 id: redis::from_redis_value(id)?,
@@ -288,7 +311,7 @@ impl Broker {
         for chunk in held.chunks(MAX_PER_CALL) {
             let mut inv = self.scripts.renew.key(&q.active);
             inv.key(&q.jobs).key(&q.counts);
-            inv.arg(&self.clock).arg(lease.as_millis() as u64);
+            inv.arg(&self.clock).arg(lease.as_millis() as u64).arg(&q.base);
             for (id, delivery) in chunk {
                 inv.arg(id).arg(*delivery);
             }
@@ -344,6 +367,7 @@ impl Broker {
             .arg(&self.clock)
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg(&q.wake)
+            .arg(&q.base)
             .invoke_async(&mut self.conn())
             .await?;
         Ok(u64::try_from(wait).ok().map(Duration::from_millis))
@@ -447,13 +471,49 @@ impl Broker {
         Ok(())
     }
 
+    /// The one-line error for a write Redis refused at its memory limit,
+    /// with the limit and the use as Redis reports them.
+    async fn out_of_memory(&self, what: &str) -> Error {
+        let info: redis::RedisResult<String> = redis::cmd("INFO").arg("memory").query_async(&mut self.conn()).await;
+        let field = |name: &str| {
+            info.as_ref()
+                .ok()
+                .and_then(|i| i.lines().find_map(|l| l.strip_prefix(name)))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_else(|| "?".into())
+        };
+        Error::OutOfMemory(format!(
+            "Redis is out of memory (maxmemory {}, used {}, policy {}): {what} refused; free memory (e.g. tq dlq purge, a shorter --result-ttl) or raise maxmemory",
+            field("maxmemory_human:"),
+            field("used_memory_human:"),
+            field("maxmemory_policy:"),
+        ))
+    }
+
     /// Records `queue` in the set of known queues (so `inspect` and `status` find it).
+    /// At the memory limit Redis refuses even a SADD that adds nothing, so
+    /// a queue already known is not an error then.
     pub async fn register_queue(&self, queue: &str) -> Result<()> {
-        let _: () = redis::cmd("SADD")
+        let added: redis::RedisResult<i64> = redis::cmd("SADD")
             .arg(&self.global.queues)
             .arg(queue)
             .query_async(&mut self.conn())
-            .await?;
-        Ok(())
+            .await;
+        match added {
+            Ok(_) => Ok(()),
+            Err(e) if crate::error::is_out_of_memory(&e) => {
+                let known: bool = redis::cmd("SISMEMBER")
+                    .arg(&self.global.queues)
+                    .arg(queue)
+                    .query_async(&mut self.conn())
+                    .await?;
+                if known {
+                    Ok(())
+                } else {
+                    Err(self.out_of_memory("enqueue").await)
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }

@@ -36,6 +36,19 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         "oldest pending",
     ]);
     for q in &queues {
+        if q.error.is_some() {
+            table.add_row([
+                q.name.clone(),
+                "broken".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+            ]);
+            continue;
+        }
         table.add_row([
             q.name.clone(),
             q.pending.to_string(),
@@ -51,6 +64,13 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         println!("no queues yet (enqueue a job to create one)");
     } else {
         println!("{table}");
+    }
+    for q in queues.iter().filter(|q| q.error.is_some()) {
+        println!(
+            "queue {} cannot be read (a key written by another tool? a worker moves it aside): {}",
+            q.name,
+            q.error.as_deref().unwrap_or("")
+        );
     }
     if workers.is_empty() {
         println!("no live workers");

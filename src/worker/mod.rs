@@ -10,6 +10,7 @@
 
 mod acker;
 pub mod handlers;
+mod health;
 mod upkeep;
 
 use crate::broker::keys::{QueueKeys, validate_queue_name};
@@ -26,6 +27,9 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 /// How long a worker's registration lives without a heartbeat.
 pub const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
+/// Largest stored message a worker will run: the args limit plus room for
+/// the message's own fields. Anything bigger was not written by tq.
+const MAX_MESSAGE_BYTES: usize = crate::job::MAX_PAYLOAD_BYTES + 64 * 1024;
 /// Most jobs one claim call may take.
 const MAX_CLAIM: usize = 1000;
 /// Safety net for a lost wake-up message: an idle worker looks again this often.
@@ -106,6 +110,8 @@ struct Shared {
     handlers: Handlers,
     /// Deliveries leased and not yet recorded, whose leases upkeep renews.
     inflight: Mutex<HashMap<DeliveryKey, Running>>,
+    /// Queues skipped for now because their scripts keep failing.
+    health: health::Health,
     processed: AtomicU64,
     claim_wake: Notify,
     upkeep_wake: Notify,
@@ -142,8 +148,10 @@ impl Worker {
         }
         let (stop_tx, stop) = watch::channel(false);
         let (abort_tx, abort) = watch::channel(false);
-        let queues = config.queues.iter().map(|q| broker.queue(q)).collect();
+        let queues: Vec<QueueKeys> = config.queues.iter().map(|q| broker.queue(q)).collect();
+        let health = health::Health::new(queues.len());
         let shared = Shared {
+            health,
             id: format!("{}-{}-{:04x}", host_name(), std::process::id(), rand::random::<u16>()),
             handlers: Handlers::new(config.commands.clone()),
             broker,
@@ -178,11 +186,16 @@ impl Worker {
     /// Runs until stopped (or, with `burst`, until the queues are drained).
     pub async fn run(self) -> Result<Summary> {
         let shared = self.shared;
-        for q in &shared.config.queues {
-            shared.broker.register_queue(q).await?;
+        // Registering writes to Redis, which a Redis at its memory limit (or
+        // a read-only replica) refuses: then the worker drains anyway (which
+        // frees memory) and registers on a later heartbeat.
+        if let Err(e) = upkeep::register(&shared).await {
+            if e.is_connection_error() {
+                return Err(e);
+            }
+            tracing::warn!("cannot register this worker yet, draining anyway: {e}");
         }
         let pubsub = upkeep::subscribe(&shared).await?;
-        upkeep::heartbeat(&shared).await?;
         let background = vec![
             tokio::spawn(upkeep::listen(shared.clone(), pubsub)),
             tokio::spawn(upkeep::maintain(shared.clone())),
@@ -282,8 +295,22 @@ async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery, In
         if left == 0 {
             break;
         }
+        if !shared.health.usable(index) {
+            continue;
+        }
         let lease_until = Instant::now() + shared.config.lease;
-        let (got, bad) = shared.broker.claim(q, shared.config.lease, left).await?;
+        let (got, bad) = match shared.broker.claim(q, shared.config.lease, left).await {
+            Ok(claimed) => {
+                shared.health.succeeded(index, &q.name);
+                claimed
+            }
+            // Redis itself is gone: every queue is, so the caller pauses.
+            Err(e) if e.is_connection_error() => return Err(e),
+            Err(e) => {
+                shared.health.failed(index, &q.name, "claim", &e);
+                continue;
+            }
+        };
         malformed += bad;
         out.extend(got.into_iter().map(|d| (index, d, lease_until)));
         if bad > 0 {
@@ -335,10 +362,18 @@ fn start(
         outcome,
         _permit: permit,
     };
-    let msg: JobMessage = match serde_json::from_str(&d.msg) {
+    let decoded = if d.msg.len() > MAX_MESSAGE_BYTES {
+        Err(format!(
+            "job message is {} bytes, over the {MAX_MESSAGE_BYTES}-byte limit (written by another tool?)",
+            d.msg.len()
+        ))
+    } else {
+        serde_json::from_slice::<JobMessage>(&d.msg).map_err(|e| format!("job message is not a valid tq job: {e}"))
+    };
+    let msg = match decoded {
         Ok(msg) => msg,
-        Err(e) => {
-            let failure = Failure::fatal("malformed", format!("job message is not a valid tq job: {e}"));
+        Err(error) => {
+            let failure = Failure::fatal("malformed", error);
             let _ = done.send(finish(None, Outcome::Failure(failure), false));
             return;
         }

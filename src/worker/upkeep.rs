@@ -55,11 +55,17 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
     loop {
         let started = Instant::now();
         let mut wait = UPKEEP_MAX_SLEEP;
-        for q in &shared.queues {
+        for (index, q) in shared.queues.iter().enumerate() {
+            if !shared.health.usable(index) {
+                continue;
+            }
             match shared.broker.promote(q, UPKEEP_BATCH).await {
                 Ok(Some(due_in)) => wait = wait.min(due_in),
                 Ok(None) => {}
-                Err(e) => tracing::warn!(queue = %q.name, "promote failed: {e}"),
+                Err(e) => {
+                    upkeep_failed(&shared, index, "promote", &e);
+                    continue;
+                }
             }
             match shared
                 .broker
@@ -74,7 +80,7 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
                         wait = wait.min(expiry_in + Duration::from_millis(1));
                     }
                 }
-                Err(e) => tracing::warn!(queue = %q.name, "recover failed: {e}"),
+                Err(e) => upkeep_failed(&shared, index, "recover", &e),
             }
         }
         let wait = wait.saturating_sub(started.elapsed());
@@ -82,6 +88,15 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
             _ = tokio::time::sleep(wait) => {}
             _ = shared.upkeep_wake.notified() => {}
         }
+    }
+}
+
+/// A lost connection is the claim loop's to report; anything else marks the queue broken.
+fn upkeep_failed(shared: &Shared, index: usize, what: &str, e: &crate::Error) {
+    if e.is_connection_error() {
+        tracing::debug!(queue = %shared.queues[index].name, "{what} failed: {e}");
+    } else {
+        shared.health.failed(index, &shared.queues[index].name, what, e);
     }
 }
 
@@ -153,12 +168,27 @@ pub(super) async fn heartbeat(shared: &Shared) -> Result<()> {
     Ok(())
 }
 
-/// Heartbeats until the task is dropped.
+/// Records this worker's queues as known and writes its first heartbeat.
+pub(super) async fn register(shared: &Shared) -> Result<()> {
+    for q in &shared.config.queues {
+        shared.broker.register_queue(q).await?;
+    }
+    heartbeat(shared).await
+}
+
+/// Heartbeats until the task is dropped (registering first if that failed at start).
 pub(super) async fn heartbeats(shared: Arc<Shared>) {
+    let mut registered = false;
     loop {
         tokio::time::sleep(HEARTBEAT_EVERY).await;
-        if let Err(e) = heartbeat(&shared).await {
-            tracing::warn!("heartbeat failed: {e}");
+        let beat = if registered {
+            heartbeat(&shared).await
+        } else {
+            register(&shared).await
+        };
+        match beat {
+            Ok(()) => registered = true,
+            Err(e) => tracing::warn!("heartbeat failed: {e}"),
         }
     }
 }
