@@ -879,7 +879,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__worker)
-            opts="-Q -c -v -h -V --queues --concurrency --handler --burst --lease --grace --max-deliveries --result-ttl --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-Q -c -v -h -V --queues --concurrency --handler --burst --lease --grace --max-deliveries --result-ttl --results-max-count --dead-max-age --dead-max-count --redis --redis-url --prefix --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +918,18 @@ _tq() {
                     return 0
                     ;;
                 --result-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --results-max-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dead-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dead-max-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

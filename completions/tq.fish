@@ -68,6 +68,9 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l lease -d 'How long a cl
 complete -c tq -n "__fish_tq_using_subcommand worker" -l grace -d 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l max-deliveries -d 'Deliveries without an outcome (worker died each time) before a job is buried as poison' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l result-ttl -d 'How long results of succeeded jobs stay readable' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l results-max-count -d 'Most results kept per queue; past it the oldest go first (0 = no limit)' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l dead-max-age -d 'Dead jobs older than this are deleted from the DLQ (0s = keep forever)' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l dead-max-count -d 'Most dead jobs kept per queue; past it the oldest go first (0 = no limit)' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l prefix -d 'Prefix of every Redis key tq writes' -r

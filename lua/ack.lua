@@ -5,8 +5,10 @@
 -- KEYS[4] the results bucket HASH this batch writes into (id -> result JSON)
 -- KEYS[5] dead ZSET
 -- KEYS[6] jobs HASH
+-- KEYS[7] result counts HASH (bucket key -> results in it)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] result TTL ms, ARGV[4] the
--- bucket's start (s), ARGV[5] bucket span (s), then groups of six: job id,
+-- bucket's start (s), ARGV[5] bucket span (s), ARGV[6] most results the
+-- queue keeps (0 = no limit), then groups of six: job id,
 -- delivery number, attempt number, result record (JSON), the dead record this
 -- job replays ('' if none), and '1' if the job has a redacted message.
 -- Invariant: only the delivery that holds the lease (active member
@@ -23,17 +25,17 @@
 -- Returns {jobs recorded}.
 -- Every Redis command runs once per batch (but for the rare retried jobs and
 -- replays), none per job.
-local activeKey, statsKey, resultsKey, bucketKey, deadKey, jobsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local activeKey, statsKey, resultsKey, bucketKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local base, ttl = ARGV[2], tonumber(ARGV[3])
 local now = server_now()
 local start_ms, span_ms = tonumber(ARGV[4]) * 1000, tonumber(ARGV[5]) * 1000
 if now < start_ms - 1000 or now >= start_ms + span_ms + 1000 then
   return {-1, now}
 end
-heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays'})
+heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts'})
 heal_key(base, now, bucketKey, 'hash')
 local members = {}
-for i = 6, #ARGV, 6 do
+for i = 7, #ARGV, 6 do
   members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
 end
 if #members == 0 then return {0} end
@@ -42,7 +44,7 @@ if #members == 0 then return {0} end
 local removed = redis.call('ZREM', activeKey, unpack(members))
 local held_at = {}
 for j = 1, #members do
-  local i = 6 + (j - 1) * 6
+  local i = 7 + (j - 1) * 6
   if removed == #members then
     held_at[j] = true
   else
@@ -60,7 +62,7 @@ local expire_at = now + ttl
 local ids, records, rare, redacted = {}, {}, {}, {}
 for j = 1, #members do
   if held_at[j] then
-    local i = 6 + (j - 1) * 6
+    local i = 7 + (j - 1) * 6
     local id = ARGV[i]
     ids[#ids + 1] = id
     records[#records + 1] = id
@@ -94,6 +96,26 @@ local bucket_expiry = expire_at
 if left > 0 and now + left > bucket_expiry then bucket_expiry = now + left end
 redis.call('PEXPIREAT', bucketKey, bucket_expiry)
 redis.call('ZADD', resultsKey, bucket_expiry, bucketKey)
-redis.call('ZREMRANGEBYSCORE', resultsKey, '-inf', now)
+redis.call('HINCRBY', countsKey, bucketKey, #ids)
+-- Buckets that expired leave the index and the counts with it.
+local expired = redis.call('ZRANGEBYSCORE', resultsKey, '-inf', now)
+if #expired > 0 then
+  redis.call('ZREM', resultsKey, unpack(expired))
+  redis.call('HDEL', countsKey, unpack(expired))
+end
+-- Past the count limit the oldest buckets go whole (never the one just written).
+local max_results = tonumber(ARGV[6]) or 0
+if max_results > 0 then
+  local total = 0
+  for _, n in ipairs(redis.call('HVALS', countsKey)) do total = total + (tonumber(n) or 0) end
+  while total > max_results do
+    local oldest = redis.call('ZRANGE', resultsKey, 0, 0)[1]
+    if not oldest or oldest == bucketKey then break end
+    total = total - (tonumber(redis.call('HGET', countsKey, oldest)) or 0)
+    redis.call('DEL', oldest)
+    redis.call('ZREM', resultsKey, oldest)
+    redis.call('HDEL', countsKey, oldest)
+  end
+end
 redis.call('HINCRBY', statsKey, 'processed', #ids)
 return {#ids}

@@ -5,7 +5,8 @@
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] job id, ARGV[4] delivery
 -- number, ARGV[5] reason ('retries exhausted', 'permanent failure', 'no
 -- handler', 'malformed'), ARGV[6] error (one line), ARGV[7] attempt record
--- (JSON), ARGV[8] task name
+-- (JSON), ARGV[8] task name, ARGV[9] dead records' max age ms, ARGV[10]
+-- their max count (0 = no limit; the oldest past either are trimmed)
 -- Invariant: the job leaves active and becomes a dead record in one step
 -- (attempts + 1, its attempt record appended), keeping its message (redacted
 -- if asked) and every attempt record with no TTL so the DLQ can show and
@@ -13,6 +14,7 @@
 -- Returns the dead record's id, or false if the delivery was stale.
 local activeKey, deadKey, statsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, id = ARGV[2], ARGV[3]
+retention.age_ms, retention.count = tonumber(ARGV[9]) or 0, tonumber(ARGV[10]) or 0
 local now = server_now()
 heal(base, now, {'active', 'dead', 'stats', 'counts', 'jobs', 'redacted', 'replays', 'merged', 'errors'})
 heal_key(base, now, base .. 'failures:' .. id, 'list')

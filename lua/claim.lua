@@ -4,7 +4,8 @@
 -- KEYS[3] dead ZSET
 -- KEYS[4] jobs HASH
 -- KEYS[5] counts HASH
--- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms, ARGV[4] max jobs
+-- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms, ARGV[4] max jobs,
+-- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
 -- Returns a flat list: count of malformed entries buried, then for each leased
 -- job: id, delivery number, finished attempts, message.
 -- The delivery number is attempts + recovered + released + 1: every earlier
@@ -20,6 +21,7 @@
 -- Every Redis command runs once per batch, none per job.
 local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local base = ARGV[2]
+retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
 heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed_seq'})
 local deadline = now + tonumber(ARGV[3])

@@ -34,7 +34,7 @@ end
 local QUEUE_KEY_TYPES = {
   pending = 'list', jobs = 'hash', counts = 'hash', errors = 'hash', redacted = 'hash',
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
-  dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash',
+  dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
   malformed_seq = 'string',
 }
 
@@ -132,14 +132,54 @@ local function forget_live(base, id)
   end
 end
 
+-- Deletes dead record <id> with its history and the merged-replay pointers
+-- that name it.
+local function delete_dead(base, dead_key, id)
+  local key = base .. 'job:' .. id
+  local merged = false
+  if redis.call('TYPE', key)['ok'] == 'hash' then merged = redis.call('HGET', key, 'merged_replays') end
+  if merged then
+    for replay in string.gmatch(merged, '[^,]+') do
+      redis.call('HDEL', base .. 'merged', replay)
+    end
+  end
+  redis.call('DEL', key, base .. 'failures:' .. id)
+  redis.call('ZREM', dead_key, id)
+end
+
+-- How long and how many dead records a queue keeps; scripts that bury set
+-- these from their arguments (0 = no limit).
+local retention = {age_ms = 0, count = 0}
+
+-- Trims the oldest dead records past the age or count limit, at most a few
+-- per call: each burial (and each upkeep tick) removes more than it adds, so
+-- the set converges to its limits without an O(n) pass.
+local function trim_dead(base, dead_key, now)
+  local step = 10
+  if retention.age_ms > 0 then
+    local old = redis.call('ZRANGEBYSCORE', dead_key, '-inf', '(' .. (now - retention.age_ms), 'LIMIT', 0, step)
+    for _, id in ipairs(old) do delete_dead(base, dead_key, id) end
+  end
+  if retention.count > 0 then
+    local over = redis.call('ZCARD', dead_key) - retention.count
+    if over > 0 then
+      for _, id in ipairs(redis.call('ZRANGE', dead_key, 0, math.min(over, step) - 1)) do
+        delete_dead(base, dead_key, id)
+      end
+    end
+  end
+end
+
 -- The one writer of dead records: <base>job:<id> gets `fields` (a flat list
 -- of field, value) plus state=dead, and <id> is indexed in the dead set by
--- the time it died. Every script that buries anything calls this.
+-- the time it died, and the oldest records past the retention limits go.
+-- Every script that buries anything calls this.
 local function write_dead(base, dead_key, id, now, fields)
   local key = base .. 'job:' .. id
   heal_key(base, now, key, 'hash')
   redis.call('HSET', key, 'state', 'dead', 'failed_at', now, unpack(fields))
   redis.call('ZADD', dead_key, now, id)
+  trim_dead(base, dead_key, now)
   return id
 end
 
@@ -187,17 +227,3 @@ local function bury_live(base, dead_key, id, now, reason, err, task)
   return write_dead(base, dead_key, id, now, fields)
 end
 
--- Deletes dead record <id> with its history and the merged-replay pointers
--- that name it.
-local function delete_dead(base, dead_key, id)
-  local key = base .. 'job:' .. id
-  local merged = false
-  if redis.call('TYPE', key)['ok'] == 'hash' then merged = redis.call('HGET', key, 'merged_replays') end
-  if merged then
-    for replay in string.gmatch(merged, '[^,]+') do
-      redis.call('HDEL', base .. 'merged', replay)
-    end
-  end
-  redis.call('DEL', key, base .. 'failures:' .. id)
-  redis.call('ZREM', dead_key, id)
-end

@@ -6,7 +6,9 @@
 -- KEYS[4] stats HASH
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] deliveries without an
 -- outcome after which a job is poison, ARGV[4] max jobs this call,
--- ARGV[5] wake channel
+-- ARGV[5] wake channel, ARGV[6] dead records' max age ms, ARGV[7] their max
+-- count (0 = no limit). Each call also trims a few dead records past them,
+-- so records age out even when nothing dies.
 -- A lease has expired when its deadline is before the server's now.
 -- Returns {recovered, buried, ms until the earliest remaining lease deadline
 -- or -1 if no lease is held}.
@@ -17,6 +19,7 @@
 local activeKey, pendingKey, deadKey, statsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base = ARGV[2]
 local max_lost = tonumber(ARGV[3])
+retention.age_ms, retention.count = tonumber(ARGV[6]) or 0, tonumber(ARGV[7]) or 0
 local now = server_now()
 heal(base, now, {'active', 'pending', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors'})
 local members = redis.call('ZRANGEBYSCORE', activeKey, '-inf', '(' .. now, 'LIMIT', 0, ARGV[4])
@@ -45,6 +48,7 @@ for _, member in ipairs(members) do
     end
   end
 end
+trim_dead(base, deadKey, now)
 local head = redis.call('ZRANGE', activeKey, 0, 0, 'WITHSCORES')
 local wait = -1
 if head[2] then wait = math.max(0, tonumber(head[2]) - now) end

@@ -229,6 +229,18 @@ pub struct WorkerArgs {
     /// How long results of succeeded jobs stay readable
     #[arg(long, value_parser = parse_duration, default_value = "24h", value_name = "DURATION")]
     pub result_ttl: Duration,
+
+    /// Most results kept per queue; past it the oldest go first (0 = no limit)
+    #[arg(long, env = "TQ_RESULTS_MAX_COUNT", default_value_t = 1_000_000, value_name = "N")]
+    pub results_max_count: u64,
+
+    /// Dead jobs older than this are deleted from the DLQ (0s = keep forever)
+    #[arg(long, env = "TQ_DEAD_MAX_AGE", value_parser = parse_duration, default_value = "30d", value_name = "DURATION")]
+    pub dead_max_age: Duration,
+
+    /// Most dead jobs kept per queue; past it the oldest go first (0 = no limit)
+    #[arg(long, env = "TQ_DEAD_MAX_COUNT", default_value_t = 100_000, value_name = "N")]
+    pub dead_max_count: u64,
 }
 
 /// `tq dlq`.

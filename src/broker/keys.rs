@@ -36,6 +36,10 @@ pub struct QueueKeys {
     pub stats: String,
     /// ZSET of result bucket keys, scored by when each bucket expires.
     pub results: String,
+    /// HASH bucket key → how many results it holds (for the count limit).
+    pub result_counts: String,
+    /// HASH key → where a key of the wrong type (written by another tool) was moved.
+    pub quarantine: String,
     /// Pub/sub channel: `p` when pending becomes non-empty, `s` when a schedule changes.
     pub wake: String,
 }
@@ -59,6 +63,8 @@ impl QueueKeys {
             dead: format!("{base}dead"),
             stats: format!("{base}stats"),
             results: format!("{base}results"),
+            result_counts: format!("{base}result_counts"),
+            quarantine: format!("{base}quarantine"),
             wake: format!("{base}wake"),
             base,
         }

@@ -18,15 +18,37 @@ use keys::{GlobalKeys, QueueKeys};
 use redis::aio::ConnectionManager;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
 
 pub use connect::{RedisTarget, display_url};
-pub use records::{DeadFields, DeadSummary, JobRecord, LiveJob, LiveState, QueueCounts, WorkerInfo};
+pub use records::{DeadFields, DeadSummary, JobRecord, LiveJob, LiveState, QueueCounts, RedisMemory, WorkerInfo};
 pub use transitions::{Ack, Delivery, Due, Failure, LeaseFate, LostLease, NewJob, Recovered, ReplayOutcome};
 
 /// Most items one script call takes (jobs to enqueue, ack, renew, release,
 /// purge; jobs to claim, recover or promote). Larger lists are sent in
 /// chunks, so no call comes near Lua's limit on unpacked values (~8000).
 pub const MAX_PER_CALL: usize = 1000;
+
+/// How much of what finished a queue keeps. Zero means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Dead records older than this are trimmed.
+    pub dead_max_age: Duration,
+    /// At most this many dead records per queue (the oldest go first).
+    pub dead_max_count: u64,
+    /// At most about this many results per queue (whole oldest buckets go).
+    pub results_max_count: u64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            dead_max_age: Duration::from_secs(30 * 24 * 3600),
+            dead_max_count: 100_000,
+            results_max_count: 1_000_000,
+        }
+    }
+}
 
 /// A connection to Redis plus tq's key layout and scripts.
 #[derive(Clone)]
@@ -40,6 +62,8 @@ pub struct Broker {
     clock: String,
     /// Server clock minus this machine's clock, ms, as last seen (names result buckets).
     offset_ms: Arc<AtomicI64>,
+    /// Limits the scripts that bury and ack enforce.
+    retention: Retention,
 }
 
 impl Broker {
@@ -54,6 +78,7 @@ impl Broker {
             target: target.clone(),
             clock: "0".into(),
             offset_ms: Arc::new(AtomicI64::new(0)),
+            retention: Retention::default(),
         };
         broker.sync_clock().await?;
         Ok(broker)
@@ -65,6 +90,14 @@ impl Broker {
         Broker {
             clock: now_ms.to_string(),
             offset_ms: Arc::new(AtomicI64::new(now_ms as i64 - crate::job::now_ms() as i64)),
+            ..self.clone()
+        }
+    }
+
+    /// The same broker enforcing `retention` when it buries and acks.
+    pub fn with_retention(&self, retention: Retention) -> Broker {
+        Broker {
+            retention,
             ..self.clone()
         }
     }

@@ -24,6 +24,8 @@ pub struct QueueCounts {
     pub retrying: u64,
     /// Dead jobs.
     pub dead: u64,
+    /// Results of succeeded jobs kept now.
+    pub results: u64,
     /// Attempts finished (success or failure), all time.
     pub processed: u64,
     /// Attempts failed, all time.
@@ -56,6 +58,15 @@ pub struct WorkerInfo {
     pub started_at_ms: u64,
     /// Its last heartbeat (server clock, ms since the epoch).
     pub heartbeat_at_ms: u64,
+}
+
+/// Redis's memory use, so growth is visible in `tq inspect`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RedisMemory {
+    /// Bytes in use.
+    pub used_memory: u64,
+    /// The limit (0 = none).
+    pub maxmemory: u64,
 }
 
 /// Where a live job is.
@@ -252,6 +263,7 @@ impl Broker {
                     scheduled: 0,
                     retrying: 0,
                     dead: 0,
+                    results: 0,
                     processed: 0,
                     failed: 0,
                     oldest_pending_age_ms: None,
@@ -263,8 +275,17 @@ impl Broker {
 
     async fn queue_counts_of(&self, name: &str, now: u64) -> Result<QueueCounts> {
         let q = self.queue(name);
-        type Row = (u64, u64, u64, u64, u64, (Option<u64>, Option<u64>), Option<Vec<u8>>);
-        let (pending, active, scheduled, retry, dead, (processed, failed), oldest): Row = redis::pipe()
+        type Row = (
+            u64,
+            u64,
+            u64,
+            u64,
+            u64,
+            (Option<u64>, Option<u64>),
+            Option<Vec<u8>>,
+            Vec<u64>,
+        );
+        let (pending, active, scheduled, retry, dead, (processed, failed), oldest, results): Row = redis::pipe()
             .llen(&q.pending)
             .zcard(&q.active)
             .zcard(&q.scheduled)
@@ -272,6 +293,7 @@ impl Broker {
             .zcard(&q.dead)
             .hmget(&q.stats, &["processed", "failed"])
             .lindex(&q.pending, -1)
+            .hvals(&q.result_counts)
             .query_async(&mut self.conn())
             .await?;
         let oldest_msg: Option<Vec<u8>> = match oldest {
@@ -294,10 +316,39 @@ impl Broker {
             scheduled: scheduled + retry,
             retrying: retry,
             dead,
+            results: results.iter().sum(),
             processed: processed.unwrap_or(0),
             failed: failed.unwrap_or(0),
             oldest_pending_age_ms: enqueued.map(|t| now.saturating_sub(t)),
             error: None,
+        })
+    }
+
+    /// Forgets workers that stopped reporting (by the server's clock).
+    pub async fn prune_workers(&self) -> Result<()> {
+        let _: Vec<String> = self
+            .scripts
+            .workers
+            .key(&self.global.workers)
+            .arg(&self.clock)
+            .arg(crate::worker::LIVE_CUTOFF.as_millis() as u64)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// How much memory Redis uses and may use, as `INFO memory` reports it.
+    pub async fn memory(&self) -> Result<RedisMemory> {
+        let info: String = redis::cmd("INFO").arg("memory").query_async(&mut self.conn()).await?;
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Ok(RedisMemory {
+            used_memory: field("used_memory:"),
+            maxmemory: field("maxmemory:"),
         })
     }
 
@@ -309,7 +360,7 @@ impl Broker {
             .workers
             .key(&self.global.workers)
             .arg(&self.clock)
-            .arg(crate::worker::HEARTBEAT_TTL.as_millis() as u64)
+            .arg(crate::worker::LIVE_CUTOFF.as_millis() as u64)
             .invoke_async(&mut self.conn())
             .await?;
         if ids.is_empty() {

@@ -187,6 +187,8 @@ impl Broker {
             .arg(&q.base)
             .arg(lease.as_millis() as u64)
             .arg(max.clamp(1, MAX_PER_CALL))
+            .arg(self.retention.dead_max_age.as_millis() as u64)
+            .arg(self.retention.dead_max_count)
             .invoke_async(&mut self.conn())
             .await?;
         let mut out = Vec::with_capacity(reply.len() / 4);
@@ -231,11 +233,13 @@ impl Broker {
             let bucket = q.results_bucket(start);
             let mut inv = self.scripts.ack.key(&q.active);
             inv.key(&q.stats).key(&q.results).key(&bucket).key(&q.dead).key(&q.jobs);
+            inv.key(&q.result_counts);
             inv.arg(&self.clock)
                 .arg(&q.base)
                 .arg(result_ttl.as_millis() as u64)
                 .arg(start)
-                .arg(span);
+                .arg(span)
+                .arg(self.retention.results_max_count);
             for ack in done {
                 inv.arg(&ack.id)
                     .arg(ack.delivery)
@@ -299,6 +303,8 @@ impl Broker {
             .arg(failure.error)
             .arg(failure.record)
             .arg(failure.task)
+            .arg(self.retention.dead_max_age.as_millis() as u64)
+            .arg(self.retention.dead_max_count)
             .invoke_async(&mut self.conn())
             .await?;
         Ok(record)
@@ -346,6 +352,8 @@ impl Broker {
             .arg(max_deliveries)
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg(&q.wake)
+            .arg(self.retention.dead_max_age.as_millis() as u64)
+            .arg(self.retention.dead_max_count)
             .invoke_async(&mut self.conn())
             .await?;
         Ok(Recovered {

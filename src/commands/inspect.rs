@@ -21,8 +21,9 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     let queues = broker.queue_counts(&names).await?;
     let workers = broker.live_workers().await?;
     let now = broker.server_now_ms().await?;
+    let memory = broker.memory().await?;
     if ctx.json {
-        return print_json(&serde_json::json!({ "queues": queues, "workers": workers }));
+        return print_json(&serde_json::json!({ "queues": queues, "workers": workers, "redis": memory }));
     }
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
@@ -31,22 +32,16 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         "active",
         "scheduled",
         "dead",
+        "results",
         "processed",
         "failed",
         "oldest pending",
     ]);
     for q in &queues {
         if q.error.is_some() {
-            table.add_row([
-                q.name.clone(),
-                "broken".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-            ]);
+            let mut row = vec![q.name.clone(), "broken".to_string()];
+            row.resize(9, "-".to_string());
+            table.add_row(row);
             continue;
         }
         table.add_row([
@@ -55,6 +50,7 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
             q.active.to_string(),
             q.scheduled.to_string(),
             q.dead.to_string(),
+            q.results.to_string(),
             q.processed.to_string(),
             q.failed.to_string(),
             q.oldest_pending_age_ms.map(format_age).unwrap_or_else(|| "-".into()),
@@ -64,6 +60,19 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         println!("no queues yet (enqueue a job to create one)");
     } else {
         println!("{table}");
+    }
+    if memory.maxmemory > 0 {
+        println!(
+            "redis memory: {} used of {} ({}%)",
+            format_bytes(memory.used_memory),
+            format_bytes(memory.maxmemory),
+            memory.used_memory * 100 / memory.maxmemory
+        );
+    } else {
+        println!(
+            "redis memory: {} used (no maxmemory set)",
+            format_bytes(memory.used_memory)
+        );
     }
     for q in queues.iter().filter(|q| q.error.is_some()) {
         println!(
@@ -99,4 +108,20 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     }
     println!("{table}");
     Ok(())
+}
+
+/// Bytes in the largest unit that keeps them at or above 1.
+fn format_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }

@@ -1,6 +1,7 @@
 //! `tq worker`: run a worker until SIGTERM/SIGINT (or, with --burst, until drained).
 
 use super::Context;
+use crate::broker::Retention;
 use crate::cli::WorkerArgs;
 use crate::error::Result;
 use crate::worker::{StopHandle, Worker, WorkerConfig};
@@ -24,6 +25,11 @@ pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
         grace: args.grace,
         max_deliveries: args.max_deliveries.max(1),
         result_ttl: args.result_ttl,
+        retention: Retention {
+            dead_max_age: args.dead_max_age,
+            dead_max_count: args.dead_max_count,
+            results_max_count: args.results_max_count,
+        },
     };
     let worker = Worker::new(ctx.broker().await?, config)?;
     watch_signals(worker.stop_handle())?;

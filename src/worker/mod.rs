@@ -14,7 +14,7 @@ mod health;
 mod upkeep;
 
 use crate::broker::keys::{QueueKeys, validate_queue_name};
-use crate::broker::{Broker, Delivery};
+use crate::broker::{Broker, Delivery, Retention};
 use crate::error::{Error, Result};
 use crate::job::{JobMessage, now_us};
 use acker::Done;
@@ -26,7 +26,13 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 /// How long a worker's registration lives without a heartbeat.
-pub const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
+pub const HEARTBEAT_TTL: Duration = Duration::from_secs(10);
+/// How often a worker writes its heartbeat.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
+/// A worker whose last heartbeat is older than this is dead: live workers
+/// prune it from the registry (every half heartbeat period), so a SIGKILLed
+/// worker is gone within two periods.
+pub const LIVE_CUTOFF: Duration = Duration::from_millis(2500);
 /// Largest stored message a worker will run: the args limit plus room for
 /// the message's own fields. Anything bigger was not written by tq.
 const MAX_MESSAGE_BYTES: usize = crate::job::MAX_PAYLOAD_BYTES + 64 * 1024;
@@ -56,6 +62,8 @@ pub struct WorkerConfig {
     pub max_deliveries: u32,
     /// How long results are kept.
     pub result_ttl: Duration,
+    /// How many results and dead records each queue keeps, and for how long.
+    pub retention: Retention,
 }
 
 /// Signals a running worker to stop.
@@ -150,6 +158,7 @@ impl Worker {
         let (abort_tx, abort) = watch::channel(false);
         let queues: Vec<QueueKeys> = config.queues.iter().map(|q| broker.queue(q)).collect();
         let health = health::Health::new(queues.len());
+        let broker = broker.with_retention(config.retention);
         let shared = Shared {
             health,
             id: format!("{}-{}-{:04x}", host_name(), std::process::id(), rand::random::<u16>()),

@@ -1,7 +1,7 @@
 //! A worker's background duties: wake-ups, promotion of due jobs, recovery of
 //! expired leases, renewal of its own leases, and its heartbeat.
 
-use super::{DeliveryKey, HEARTBEAT_TTL, Running, Shared};
+use super::{DeliveryKey, HEARTBEAT_EVERY, HEARTBEAT_TTL, Running, Shared};
 use crate::broker::{Broker, LeaseFate, LostLease};
 use crate::error::Result;
 use futures_util::StreamExt;
@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 const UPKEEP_BATCH: usize = 1000;
 /// Upkeep runs at least this often even when nothing is due.
 const UPKEEP_MAX_SLEEP: Duration = Duration::from_secs(1);
-const HEARTBEAT_EVERY: Duration = Duration::from_secs(3);
 
 /// Opens the wake-up subscription for every queue of this worker.
 pub(super) async fn subscribe(shared: &Shared) -> Result<PubSub> {
@@ -176,18 +175,24 @@ pub(super) async fn register(shared: &Shared) -> Result<()> {
     heartbeat(shared).await
 }
 
-/// Heartbeats until the task is dropped (registering first if that failed at start).
+/// Heartbeats until the task is dropped (registering first if that failed
+/// at start), and between two heartbeats prunes workers that stopped beating.
 pub(super) async fn heartbeats(shared: Arc<Shared>) {
     let mut registered = false;
-    loop {
-        tokio::time::sleep(HEARTBEAT_EVERY).await;
-        let beat = if registered {
+    let mut tick = tokio::time::interval(HEARTBEAT_EVERY / 2);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    for n in 1u64.. {
+        tick.tick().await;
+        let result = if n % 2 == 1 {
+            shared.broker.prune_workers().await
+        } else if registered {
             heartbeat(&shared).await
         } else {
             register(&shared).await
         };
-        match beat {
-            Ok(()) => registered = true,
+        match result {
+            Ok(()) => registered |= n % 2 == 0,
             Err(e) => tracing::warn!("heartbeat failed: {e}"),
         }
     }
