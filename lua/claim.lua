@@ -4,6 +4,7 @@
 -- KEYS[3] dead ZSET
 -- KEYS[4] jobs HASH
 -- KEYS[5] counts HASH
+-- KEYS[6] ready LIST (wake-up token)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms, ARGV[4] max jobs,
 -- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
 -- Returns a flat list: count of malformed entries buried, then for each leased
@@ -23,9 +24,11 @@ local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEY
 local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
-heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed_seq'})
+heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed_seq', 'ready'})
 local deadline = now + tonumber(ARGV[3])
 local ids = redis.call('RPOP', pendingKey, ARGV[4])
+-- Work left behind wakes one more idle worker; none left, no one need wake.
+if redis.call('LLEN', pendingKey) > 0 then wake_one(KEYS[6]) else redis.call('DEL', KEYS[6]) end
 if not ids then return {0} end
 local msgs = redis.call('HMGET', jobsKey, unpack(ids))
 -- Counters exist only for jobs retried, recovered or released: usually none.

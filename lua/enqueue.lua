@@ -4,7 +4,8 @@
 -- KEYS[3] jobs HASH (id -> message)
 -- KEYS[4] redacted HASH (id -> message with its --redact fields replaced by
 --         descriptors, used if the job dies)
--- ARGV[1] clock, ARGV[2] wake channel, ARGV[3] queue key base, then groups
+-- KEYS[5] ready LIST (the wake-up token idle workers block on)
+-- ARGV[1] clock, ARGV[2] (unused), ARGV[3] queue key base, then groups
 -- of four: job id, when it
 -- is due ('0' = now, '+N' = N ms from the server's now, 'N' = at N ms since
 -- the epoch), message (JSON), redacted message ('' if none).
@@ -12,12 +13,11 @@
 -- place: the pending list or the scheduled set. An id that already exists,
 -- or that comes twice in the batch, goes in once and is counted once, so a
 -- job is never in two places.
--- Publishes 'p' when pending goes from empty to non-empty (idle workers wake)
--- and 's' when a delayed job was added (upkeep re-reads the next due time).
+-- Wakes one idle worker when pending goes from empty to non-empty.
 -- Every Redis command runs once per batch (at most 1000 jobs), none per job.
 local pendingKey, scheduledKey, jobsKey, redactedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = server_now()
-heal(ARGV[3], now, {'pending', 'scheduled', 'jobs', 'redacted'})
+heal(ARGV[3], now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready'})
 local ids = {}
 for i = 4, #ARGV, 4 do ids[#ids + 1] = ARGV[i] end
 if #ids == 0 then return 0 end
@@ -59,11 +59,10 @@ redis.call('HSET', jobsKey, unpack(fields))
 if #redacted > 0 then redis.call('HSET', redactedKey, unpack(redacted)) end
 if #now_ids > 0 then
   if redis.call('LPUSH', pendingKey, unpack(now_ids)) == #now_ids then
-    redis.call('PUBLISH', ARGV[2], 'p')
+    wake_one(KEYS[5])
   end
 end
 if #delayed > 0 then
   redis.call('ZADD', scheduledKey, unpack(delayed))
-  redis.call('PUBLISH', ARGV[2], 's')
 end
 return #fields / 2

@@ -35,7 +35,7 @@ local QUEUE_KEY_TYPES = {
   pending = 'list', jobs = 'hash', counts = 'hash', errors = 'hash', redacted = 'hash',
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
-  malformed_seq = 'string',
+  malformed_seq = 'string', ready = 'list',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -101,6 +101,37 @@ local function heal(base, now, suffixes)
     requeue_orphans(base)
   end
   return moved
+end
+
+-- Wakes one idle worker of the queue: its ready LIST holds at most one
+-- token, which exactly one worker blocked on it (BLPOP) takes. A worker that
+-- leaves work behind when it claims passes the token on (claim.lua).
+local function wake_one(ready_key)
+  if redis.call('LLEN', ready_key) == 0 then redis.call('LPUSH', ready_key, '1') end
+end
+
+-- Moves up to `max` due jobs of each of `sets` (delayed, retrying) onto
+-- pending. Returns how many moved, and the earliest due time still waiting
+-- (or -1). A due job leaves its set and joins pending in one step.
+local function promote_due(now, sets, pending_key, ready_key, max)
+  local moved, len = 0, 0
+  for _, set in ipairs(sets) do
+    local ids = redis.call('ZRANGEBYSCORE', set, '-inf', now, 'LIMIT', 0, max)
+    if #ids > 0 then
+      redis.call('ZREM', set, unpack(ids))
+      len = redis.call('LPUSH', pending_key, unpack(ids))
+      moved = moved + #ids
+    end
+  end
+  if moved > 0 and len == moved then wake_one(ready_key) end
+  local earliest = -1
+  for _, set in ipairs(sets) do
+    local head = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
+    if head[2] and (earliest == -1 or tonumber(head[2]) < earliest) then
+      earliest = tonumber(head[2])
+    end
+  end
+  return moved, earliest
 end
 
 -- Splits "attempts,recovered,released" (nil = never retried, recovered or released).
@@ -227,3 +258,40 @@ local function bury_live(base, dead_key, id, now, reason, err, task)
   return write_dead(base, dead_key, id, now, fields)
 end
 
+
+-- Returns up to `max` expired leases (deadline before now) to the front of
+-- pending, or buries a job as poison once `max_lost` deliveries ended with
+-- no outcome. Returns {recovered, buried, ms until the earliest remaining
+-- lease expires or -1}.
+local function recover_expired(base, now, active_key, pending_key, dead_key, stats_key, ready_key, max_lost, max)
+  local members = redis.call('ZRANGEBYSCORE', active_key, '-inf', '(' .. now, 'LIMIT', 0, max)
+  local recovered, buried = 0, 0
+  if #members > 0 then redis.call('ZREM', active_key, unpack(members)) end
+  for _, member in ipairs(members) do
+    local id, delivery = string.match(member, '^(.*):(%d+)$')
+    if not id then id, delivery = member, '?' end
+    local msg = redis.call('HGET', base .. 'jobs', id)
+    if not msg then
+      bury_raw(base, dead_key, id, id, now, 'job message missing when its lease expired')
+      buried = buried + 1
+    else
+      local a, r, l = get_counts(base, id)
+      set_counts(base, id, a, r + 1, l)
+      if r + 1 >= max_lost then
+        local ok, job = pcall(cjson.decode, msg)
+        local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
+        bury_live(base, dead_key, id, now, 'poison: delivered ' .. delivery .. ' times',
+          'lease expired ' .. (r + 1) .. ' times without an outcome', task)
+        redis.call('HINCRBY', stats_key, 'failed', 1)
+        buried = buried + 1
+      else
+        if redis.call('RPUSH', pending_key, id) == 1 then wake_one(ready_key) end
+        recovered = recovered + 1
+      end
+    end
+  end
+  local head = redis.call('ZRANGE', active_key, 0, 0, 'WITHSCORES')
+  local wait = -1
+  if head[2] then wait = math.max(0, tonumber(head[2]) - now) end
+  return recovered, buried, wait
+end

@@ -1,7 +1,8 @@
 -- release: a stopping worker hands back jobs it will not finish.
 -- KEYS[1] active ZSET
 -- KEYS[2] pending LIST
--- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] wake channel, then pairs:
+-- KEYS[3] ready LIST (wake-up token)
+-- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] (unused), then pairs:
 -- job id, delivery number.
 -- Invariant: a released job goes from active to the front of pending in one
 -- step ('released' + 1, which raises its delivery count but does not count
@@ -9,7 +10,7 @@
 -- nothing. Returns how many were handed back.
 local activeKey, pendingKey = KEYS[1], KEYS[2]
 local base = ARGV[2]
-heal(base, server_now(), {'active', 'pending', 'counts'})
+heal(base, server_now(), {'active', 'pending', 'counts', 'ready'})
 local released = 0
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
@@ -20,5 +21,5 @@ for i = 4, #ARGV, 2 do
     released = released + 1
   end
 end
-if released > 0 then redis.call('PUBLISH', ARGV[3], 'p') end
+if released > 0 then wake_one(KEYS[3]) end
 return released

@@ -2,9 +2,10 @@
 -- KEYS[1] pending LIST
 -- KEYS[2] dead ZSET
 -- KEYS[3] jobs HASH
+-- KEYS[4] ready LIST (wake-up token)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] dead record id, ARGV[4] new
 -- job id, ARGV[5] new job message (JSON, replay_of = the record), ARGV[6] its
--- redacted form ('' if none), ARGV[7] wake channel
+-- redacted form ('' if none)
 -- Returns {'queued'}, {'missing'} (no such dead record), {'replaying', <id>}
 -- (a replay of it is already queued or running) or {'id_taken'}.
 -- Invariant: a record has at most one live replay, so concurrent replays
@@ -14,7 +15,7 @@
 local pendingKey, deadKey, jobsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, dead_id, new_id = ARGV[2], ARGV[3], ARGV[4]
 local now = server_now()
-heal(base, now, {'pending', 'dead', 'jobs', 'replays', 'redacted'})
+heal(base, now, {'pending', 'dead', 'jobs', 'replays', 'redacted', 'ready'})
 heal_key(base, now, base .. 'job:' .. dead_id, 'hash')
 local okey = base .. 'job:' .. dead_id
 if not redis.call('ZSCORE', deadKey, dead_id) then return {'missing'} end
@@ -26,5 +27,5 @@ redis.call('HSET', base .. 'replays', new_id, dead_id)
 if ARGV[6] ~= '' then redis.call('HSET', base .. 'redacted', new_id, ARGV[6]) end
 redis.call('HSET', okey, 'replay_job', new_id, 'replayed_at', now)
 redis.call('HINCRBY', okey, 'replays', 1)
-if redis.call('LPUSH', pendingKey, new_id) == 1 then redis.call('PUBLISH', ARGV[7], 'p') end
+if redis.call('LPUSH', pendingKey, new_id) == 1 then wake_one(KEYS[4]) end
 return {'queued'}

@@ -4,7 +4,7 @@
 -- KEYS[3] stats HASH
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] job id, ARGV[4] delivery
 -- number, ARGV[5] backoff ms (due = server now + backoff), ARGV[6] error (one
--- line), ARGV[7] attempt record (JSON), ARGV[8] wake channel
+-- line), ARGV[7] attempt record (JSON)
 -- Invariant: the job moves from active to the retry set in one step (attempts
 -- + 1, last error kept) and its attempt record is appended to
 -- <base>failures:<id>; a delivery that no longer holds the lease changes
@@ -22,5 +22,4 @@ redis.call('RPUSH', base .. 'failures:' .. id, ARGV[7])
 redis.call('ZADD', retryKey, now + tonumber(ARGV[5]), id)
 redis.call('HINCRBY', statsKey, 'processed', 1)
 redis.call('HINCRBY', statsKey, 'failed', 1)
-redis.call('PUBLISH', ARGV[8], 's')
 return 1

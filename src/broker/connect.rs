@@ -1,8 +1,9 @@
 //! Opening connections to Redis, with errors that name the URL (password hidden).
 
 use crate::error::{Error, Result, is_connection_error};
+use redis::AsyncConnectionConfig;
 use redis::IntoConnectionInfo;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
 use std::time::Duration;
 
 /// How long one connection attempt may take.
@@ -109,10 +110,14 @@ pub async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
     within_deadline(target, client.get_connection_manager_with_config(config)).await
 }
 
-/// A dedicated pub/sub connection (subscriptions cannot share the multiplexed one).
-pub async fn pubsub(target: &RedisTarget) -> Result<PubSub> {
+/// A dedicated connection for blocking commands (BLPOP): they must not hold
+/// up the shared one, and need a response timeout longer than their block.
+pub async fn blocking(target: &RedisTarget, block: Duration) -> Result<MultiplexedConnection> {
     let client = target.client()?;
-    within_deadline(target, client.get_async_pubsub()).await
+    let config = AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(block + Duration::from_secs(2)));
+    within_deadline(target, client.get_multiplexed_async_connection_with_config(&config)).await
 }
 
 /// Runs a connection attempt, turning failure or silence into one clear error

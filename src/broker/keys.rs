@@ -40,8 +40,11 @@ pub struct QueueKeys {
     pub result_counts: String,
     /// HASH key → where a key of the wrong type (written by another tool) was moved.
     pub quarantine: String,
-    /// Pub/sub channel: `p` when pending becomes non-empty, `s` when a schedule changes.
-    pub wake: String,
+    /// LIST holding at most one wake-up token: one idle worker blocked on it
+    /// (BLPOP) takes it when work becomes pending.
+    pub ready: String,
+    /// STRING: the worker that does this queue's due work now (expires).
+    pub leader: String,
 }
 
 impl QueueKeys {
@@ -65,7 +68,8 @@ impl QueueKeys {
             results: format!("{base}results"),
             result_counts: format!("{base}result_counts"),
             quarantine: format!("{base}quarantine"),
-            wake: format!("{base}wake"),
+            ready: format!("{base}ready"),
+            leader: format!("{base}leader"),
             base,
         }
     }

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 pub use connect::{RedisTarget, display_url};
 pub use records::{DeadFields, DeadSummary, JobRecord, LiveJob, LiveState, QueueCounts, RedisMemory, WorkerInfo};
-pub use transitions::{Ack, Delivery, Due, Failure, LeaseFate, LostLease, NewJob, Recovered, ReplayOutcome};
+pub use transitions::{Ack, Delivery, Due, Failure, LeaseFate, LostLease, NewJob, Recovered, ReplayOutcome, Tick};
 
 /// Most items one script call takes (jobs to enqueue, ack, renew, release,
 /// purge; jobs to claim, recover or promote). Larger lists are sent in
@@ -48,6 +48,12 @@ impl Default for Retention {
             results_max_count: 1_000_000,
         }
     }
+}
+
+/// A dedicated connection for waiting on wake-up tokens.
+pub struct Waiter {
+    conn: redis::aio::MultiplexedConnection,
+    block: Duration,
 }
 
 /// A connection to Redis plus tq's key layout and scripts.
@@ -117,20 +123,44 @@ impl Broker {
         QueueKeys::new(&self.prefix, name)
     }
 
-    /// A pub/sub connection subscribed to the wake-up channels of `queues`.
-    /// Their messages: `p` = work became pending, anything else = a schedule
-    /// changed (see [`Broker::is_pending_wakeup`]).
-    pub async fn subscribe_wakeups(&self, queues: &[QueueKeys]) -> Result<redis::aio::PubSub> {
-        let mut pubsub = connect::pubsub(&self.target).await?;
-        for q in queues {
-            pubsub.subscribe(&q.wake).await?;
-        }
-        Ok(pubsub)
+    /// A connection of its own for [`Broker::wait_for_work`].
+    pub async fn waiter(&self, block: Duration) -> Result<Waiter> {
+        Ok(Waiter {
+            conn: connect::blocking(&self.target, block).await?,
+            block,
+        })
     }
 
-    /// True if a wake-up message says work became pending (else a schedule changed).
-    pub fn is_pending_wakeup(msg: &redis::Msg) -> bool {
-        msg.get_payload_bytes() == b"p"
+    /// Blocks on `waiter` until queue `q` has a wake-up token (work became
+    /// pending) or the block time passes; true if it took a token. Each
+    /// token wakes exactly one waiting worker.
+    pub async fn wait_for_work(&self, waiter: &mut Waiter, q: &QueueKeys) -> Result<bool> {
+        let popped: Option<(String, String)> = redis::cmd("BLPOP")
+            .arg(&q.ready)
+            .arg(waiter.block.as_secs_f64())
+            .query_async(&mut waiter.conn)
+            .await?;
+        Ok(popped.is_some())
+    }
+
+    /// Puts back a wake-up token this worker took but cannot use (it is full).
+    pub async fn pass_wakeup(&self, q: &QueueKeys) -> Result<()> {
+        let _: i64 = self
+            .scripts
+            .pass_wakeup
+            .key(&q.ready)
+            .key(&q.pending)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// How long the current leader of `q`'s due work still leads (None: no leader).
+    pub async fn leader_ttl(&self, q: &QueueKeys) -> Result<Option<Duration>> {
+        let ttl: i64 = redis::cmd("PTTL").arg(&q.leader).query_async(&mut self.conn()).await?;
+        Ok(u64::try_from(ttl).ok().map(Duration::from_millis))
     }
 
     /// The server's clock, ms since the epoch (or the fixed test clock).

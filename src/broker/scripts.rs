@@ -25,6 +25,8 @@ pub(super) struct Scripts {
     pub heartbeat: Script,
     pub workers: Script,
     pub unregister: Script,
+    pub tick: Script,
+    pub pass_wakeup: Script,
 }
 
 impl Scripts {
@@ -45,6 +47,8 @@ impl Scripts {
             heartbeat: with_lib(include_str!("../../lua/heartbeat.lua")),
             workers: with_lib(include_str!("../../lua/workers.lua")),
             unregister: with_lib(include_str!("../../lua/unregister.lua")),
+            tick: with_lib(include_str!("../../lua/tick.lua")),
+            pass_wakeup: with_lib(include_str!("../../lua/pass_wakeup.lua")),
         }
     }
 }

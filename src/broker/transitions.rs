@@ -113,6 +113,25 @@ pub struct Recovered {
     pub next_expiry_in: Option<Duration>,
 }
 
+/// What one [`Broker::tick`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    /// This worker leads the queue's due work and did it.
+    Led {
+        /// Due jobs moved to pending.
+        promoted: u64,
+        /// Expired leases returned to pending.
+        recovered: u64,
+        /// Jobs buried as poison (or malformed).
+        buried: u64,
+    },
+    /// Another worker leads it for at least this long still.
+    Follower {
+        /// How long its lead lasts without another tick.
+        leader_for: Duration,
+    },
+}
+
 /// What became of a job whose delivery lost its lease.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeaseFate {
@@ -157,8 +176,8 @@ impl Broker {
         let mut added = 0;
         for chunk in jobs.chunks(MAX_PER_CALL) {
             let mut inv = self.scripts.enqueue.key(&q.pending);
-            inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted);
-            inv.arg(&self.clock).arg(&q.wake).arg(&q.base);
+            inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted).key(&q.ready);
+            inv.arg(&self.clock).arg("").arg(&q.base);
             for job in chunk {
                 inv.arg(&job.id).arg(job.due.encode()).arg(&job.msg).arg(&job.dead_msg);
             }
@@ -183,6 +202,7 @@ impl Broker {
             .key(&q.dead)
             .key(&q.jobs)
             .key(&q.counts)
+            .key(&q.ready)
             .arg(&self.clock)
             .arg(&q.base)
             .arg(lease.as_millis() as u64)
@@ -279,7 +299,6 @@ impl Broker {
             .arg(backoff.as_millis() as u64)
             .arg(failure.error)
             .arg(failure.record)
-            .arg(&q.wake)
             .invoke_async(&mut self.conn())
             .await?;
         Ok(moved == 1)
@@ -347,11 +366,12 @@ impl Broker {
             .key(&q.pending)
             .key(&q.dead)
             .key(&q.stats)
+            .key(&q.ready)
             .arg(&self.clock)
             .arg(&q.base)
             .arg(max_deliveries)
             .arg(max.clamp(1, MAX_PER_CALL))
-            .arg(&q.wake)
+            .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
             .arg(self.retention.dead_max_count)
             .invoke_async(&mut self.conn())
@@ -372,9 +392,10 @@ impl Broker {
             .key(&q.scheduled)
             .key(&q.retry)
             .key(&q.pending)
+            .key(&q.ready)
             .arg(&self.clock)
             .arg(max.clamp(1, MAX_PER_CALL))
-            .arg(&q.wake)
+            .arg("")
             .arg(&q.base)
             .invoke_async(&mut self.conn())
             .await?;
@@ -389,13 +410,13 @@ impl Broker {
             .key(&q.pending)
             .key(&q.dead)
             .key(&q.jobs)
+            .key(&q.ready)
             .arg(&self.clock)
             .arg(&q.base)
             .arg(dead_id)
             .arg(&entry.id)
             .arg(&entry.msg)
             .arg(&entry.dead_msg)
-            .arg(&q.wake)
             .invoke_async(&mut self.conn())
             .await?;
         match reply.as_slice() {
@@ -426,13 +447,57 @@ impl Broker {
         let mut released = 0;
         for chunk in held.chunks(MAX_PER_CALL) {
             let mut inv = self.scripts.release.key(&q.active);
-            inv.key(&q.pending).arg(&self.clock).arg(&q.base).arg(&q.wake);
+            inv.key(&q.pending).key(&q.ready).arg(&self.clock).arg(&q.base).arg("");
             for (id, delivery) in chunk {
                 inv.arg(id).arg(*delivery);
             }
             released += inv.invoke_async::<u64>(&mut self.conn()).await?;
         }
         Ok(released)
+    }
+
+    /// Does `q`'s due work (promote, recover, trim) if no other worker leads
+    /// it, taking the lead for `lead_for`.
+    pub async fn tick(
+        &self,
+        q: &QueueKeys,
+        worker: &str,
+        lead_for: Duration,
+        max_deliveries: u32,
+        max: usize,
+    ) -> Result<Tick> {
+        let reply: Vec<i64> = self
+            .scripts
+            .tick
+            .key(&q.leader)
+            .key(&q.scheduled)
+            .key(&q.retry)
+            .key(&q.pending)
+            .key(&q.active)
+            .key(&q.dead)
+            .key(&q.stats)
+            .key(&q.ready)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(worker)
+            .arg(lead_for.as_millis() as u64)
+            .arg(max_deliveries)
+            .arg(max.clamp(1, MAX_PER_CALL))
+            .arg(self.retention.dead_max_age.as_millis() as u64)
+            .arg(self.retention.dead_max_count)
+            .invoke_async(&mut self.conn())
+            .await?;
+        let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
+        Ok(match reply.first() {
+            Some(1) => Tick::Led {
+                promoted: n(1),
+                recovered: n(2),
+                buried: n(3),
+            },
+            _ => Tick::Follower {
+                leader_for: Duration::from_millis(n(1)),
+            },
+        })
     }
 
     /// True when `q` has nothing pending, nothing leased and no retry waiting,

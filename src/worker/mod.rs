@@ -3,10 +3,11 @@
 //!
 //! Tasks inside one worker process:
 //! - the claim loop (this file) takes as many jobs as there are free slots,
-//!   from the first non-empty queue in priority order, then waits for a wake-up;
+//!   from the first non-empty queue in priority order, then waits for a
+//!   wake-up token (one per queue, taken by one idle worker: no herd);
 //! - the acker ([`acker`]) batches outcomes into one script call per queue;
 //! - upkeep ([`upkeep`]) promotes due retries, recovers expired leases,
-//!   renews this worker's leases, heartbeats, and listens for wake-ups.
+//!   renews this worker's leases, heartbeats, and waits for wake-up tokens.
 
 mod acker;
 pub mod handlers;
@@ -38,8 +39,8 @@ pub const LIVE_CUTOFF: Duration = Duration::from_millis(2500);
 const MAX_MESSAGE_BYTES: usize = crate::job::MAX_PAYLOAD_BYTES + 64 * 1024;
 /// Most jobs one claim call may take.
 const MAX_CLAIM: usize = 1000;
-/// Safety net for a lost wake-up message: an idle worker looks again this often.
-const IDLE_RECHECK: Duration = Duration::from_secs(5);
+/// Safety net for a lost wake-up token: an idle worker looks again this often.
+const IDLE_RECHECK: Duration = Duration::from_secs(15);
 /// How often a `--burst` worker re-checks whether other workers' jobs finished.
 const BURST_RECHECK: Duration = Duration::from_millis(100);
 
@@ -122,7 +123,8 @@ struct Shared {
     health: health::Health,
     processed: AtomicU64,
     claim_wake: Notify,
-    upkeep_wake: Notify,
+    /// Queues whose wake-up token this worker took since it last claimed.
+    hints: Mutex<Vec<bool>>,
     stop: watch::Receiver<bool>,
     abort: watch::Receiver<bool>,
 }
@@ -130,6 +132,25 @@ struct Shared {
 impl Shared {
     fn inflight(&self) -> std::sync::MutexGuard<'_, HashMap<DeliveryKey, Running>> {
         self.inflight.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Work became pending on queue `index`: claim from it.
+    fn hint(&self, index: usize) {
+        if let Some(h) = self.hints.lock().unwrap_or_else(|p| p.into_inner()).get_mut(index) {
+            *h = true;
+        }
+        self.claim_wake.notify_one();
+    }
+
+    /// The queues hinted since the last call (cleared), or None if none was.
+    fn take_hints(&self) -> Option<Vec<bool>> {
+        let mut hints = self.hints.lock().unwrap_or_else(|p| p.into_inner());
+        if !hints.iter().any(|h| *h) {
+            return None;
+        }
+        let taken = hints.clone();
+        hints.iter_mut().for_each(|h| *h = false);
+        Some(taken)
     }
 }
 
@@ -158,6 +179,7 @@ impl Worker {
         let (abort_tx, abort) = watch::channel(false);
         let queues: Vec<QueueKeys> = config.queues.iter().map(|q| broker.queue(q)).collect();
         let health = health::Health::new(queues.len());
+        let hints = Mutex::new(vec![false; queues.len()]);
         let broker = broker.with_retention(config.retention);
         let shared = Shared {
             health,
@@ -169,7 +191,7 @@ impl Worker {
             inflight: Mutex::new(HashMap::new()),
             processed: AtomicU64::new(0),
             claim_wake: Notify::new(),
-            upkeep_wake: Notify::new(),
+            hints,
             stop,
             abort,
         };
@@ -204,14 +226,19 @@ impl Worker {
             }
             tracing::warn!("cannot register this worker yet, draining anyway: {e}");
         }
-        let pubsub = upkeep::subscribe(&shared).await?;
-        let background = vec![
-            tokio::spawn(upkeep::listen(shared.clone(), pubsub)),
+        let slots = Arc::new(Semaphore::new(shared.config.concurrency));
+        let mut background = vec![
             tokio::spawn(upkeep::maintain(shared.clone())),
             tokio::spawn(upkeep::renew_leases(shared.clone())),
             tokio::spawn(upkeep::heartbeats(shared.clone())),
         ];
-        let slots = Arc::new(Semaphore::new(shared.config.concurrency));
+        for index in 0..shared.queues.len() {
+            background.push(tokio::spawn(upkeep::wait_for_work(
+                shared.clone(),
+                index,
+                slots.clone(),
+            )));
+        }
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         let acker = tokio::spawn(acker::run(shared.clone(), done_rx));
         tracing::info!(worker = %shared.id, queues = ?shared.config.queues, concurrency = shared.config.concurrency, "worker started");
@@ -250,7 +277,11 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
             continue;
         }
         let free = slots.available_permits().min(MAX_CLAIM);
-        let claimed = match claim(shared, free).await {
+        // Woken by tokens, claim only where work was announced: one claim
+        // call per job at low rates. With a backlog, or on the safety-net
+        // recheck, walk every queue in priority order.
+        let hints = shared.take_hints().filter(|_| !backlog);
+        let claimed = match claim(shared, free, hints.as_deref()).await {
             Ok(claimed) => claimed,
             Err(e) => {
                 tracing::warn!("claim failed, retrying: {e}");
@@ -260,7 +291,17 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
         };
         let (claimed, malformed) = claimed;
         backlog = claimed.len() == free;
-        if claimed.is_empty() && malformed == 0 {
+        let drained = !backlog && malformed == 0;
+        for (queue, delivery, lease_until) in claimed {
+            match slots.clone().try_acquire_owned() {
+                Ok(permit) => start(shared, queue, delivery, lease_until, permit, done),
+                Err(_) => tracing::error!(
+                    "claimed more jobs than free slots; the lease will return {}",
+                    delivery.id
+                ),
+            }
+        }
+        if drained {
             let own_running = slots.available_permits() < concurrency;
             if shared.config.burst && !own_running && burst_done(shared).await {
                 tracing::info!("burst: queues drained");
@@ -281,22 +322,13 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
             }
             continue;
         }
-        for (queue, delivery, lease_until) in claimed {
-            match slots.clone().try_acquire_owned() {
-                Ok(permit) => start(shared, queue, delivery, lease_until, permit, done),
-                Err(_) => tracing::error!(
-                    "claimed more jobs than free slots; the lease will return {}",
-                    delivery.id
-                ),
-            }
-        }
     }
 }
 
 /// Takes up to `want` jobs, walking the queues in priority order: each with
 /// its queue index and when its lease runs out (monotonic clock). The second
 /// value counts malformed entries moved to the DLQ instead (they took no slot).
-async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery, Instant)>, u64)> {
+async fn claim(shared: &Shared, want: usize, only: Option<&[bool]>) -> Result<(Vec<(usize, Delivery, Instant)>, u64)> {
     let mut out = Vec::new();
     let mut malformed = 0;
     for (index, q) in shared.queues.iter().enumerate() {
@@ -304,7 +336,7 @@ async fn claim(shared: &Shared, want: usize) -> Result<(Vec<(usize, Delivery, In
         if left == 0 {
             break;
         }
-        if !shared.health.usable(index) {
+        if !shared.health.usable(index) || only.is_some_and(|o| !o.get(index).copied().unwrap_or(false)) {
             continue;
         }
         let lease_until = Instant::now() + shared.config.lease;

@@ -2,90 +2,134 @@
 //! expired leases, renewal of its own leases, and its heartbeat.
 
 use super::{DeliveryKey, HEARTBEAT_EVERY, HEARTBEAT_TTL, Running, Shared};
-use crate::broker::{Broker, LeaseFate, LostLease};
+use crate::broker::{LeaseFate, LostLease, Tick};
 use crate::error::Result;
-use futures_util::StreamExt;
-use redis::aio::PubSub;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
 /// Most jobs promoted or recovered per queue in one pass.
 const UPKEEP_BATCH: usize = 1000;
-/// Upkeep runs at least this often even when nothing is due.
-const UPKEEP_MAX_SLEEP: Duration = Duration::from_secs(1);
+/// How often a queue's leader does its due work: due jobs start at most
+/// this late, and however many retries wait, this is all the calls they cost.
+const TICK: Duration = Duration::from_millis(500);
+/// A leader that stopped ticking (it died) is replaced after this long.
+const LEAD_FOR: Duration = Duration::from_millis(1500);
+/// How long one wait for a wake-up token blocks (also the connection check).
+const WAIT_BLOCK: Duration = Duration::from_secs(1);
+/// A full worker looks again this often whether it has a free slot to wait for work with.
+const FULL_RECHECK: Duration = Duration::from_millis(20);
+/// Pause before reconnecting a lost wake-up connection.
+const RECONNECT_PAUSE: Duration = Duration::from_millis(100);
 
-/// Opens the wake-up subscription for every queue of this worker.
-pub(super) async fn subscribe(shared: &Shared) -> Result<PubSub> {
-    shared.broker.subscribe_wakeups(&shared.queues).await
-}
-
-/// Turns wake-up messages into notifications; reconnects if the connection drops.
-pub(super) async fn listen(shared: Arc<Shared>, mut pubsub: PubSub) {
+/// Waits for wake-up tokens of queue `index` on a connection of its own
+/// and hands them to the claim loop, only while this worker has a free slot
+/// (a full worker leaves tokens to idle ones). The block ends every
+/// [`WAIT_BLOCK`], which also checks the connection: a dead one (killed,
+/// or silently gone) is replaced within a few seconds.
+pub(super) async fn wait_for_work(shared: Arc<Shared>, index: usize, slots: Arc<Semaphore>) {
+    let q = &shared.queues[index];
+    let mut waiter = None;
+    let mut reported: Option<Instant> = None;
     loop {
-        {
-            let mut messages = pubsub.on_message();
-            while let Some(msg) = messages.next().await {
-                if Broker::is_pending_wakeup(&msg) {
-                    shared.claim_wake.notify_one();
-                } else {
-                    shared.upkeep_wake.notify_one();
+        if slots.available_permits() == 0 {
+            tokio::time::sleep(FULL_RECHECK).await;
+            continue;
+        }
+        let w = match &mut waiter {
+            Some(w) => w,
+            None => match shared.broker.waiter(WAIT_BLOCK).await {
+                Ok(w) => {
+                    if reported.take().is_some() {
+                        tracing::info!(queue = %q.name, "wake-up connection back");
+                        // Work may have been announced while it was down.
+                        shared.hint(index);
+                    }
+                    waiter.insert(w)
+                }
+                Err(e) => {
+                    report_waiter(&mut reported, &q.name, &e);
+                    tokio::time::sleep(RECONNECT_PAUSE).await;
+                    continue;
+                }
+            },
+        };
+        match shared.broker.wait_for_work(w, q).await {
+            Ok(true) if slots.available_permits() == 0 => {
+                if let Err(e) = shared.broker.pass_wakeup(q).await {
+                    tracing::debug!(queue = %q.name, "cannot pass the wake-up on: {e}");
                 }
             }
-        }
-        tracing::warn!("wake-up subscription lost; reconnecting");
-        pubsub = loop {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            match subscribe(&shared).await {
-                Ok(p) => break p,
-                Err(e) => tracing::warn!("cannot resubscribe: {e}"),
+            Ok(true) => shared.hint(index),
+            Ok(false) => {}
+            Err(e) => {
+                report_waiter(&mut reported, &q.name, &e);
+                waiter = None;
+                tokio::time::sleep(RECONNECT_PAUSE).await;
             }
-        };
-        // Anything published while we were away was missed: look now.
-        shared.claim_wake.notify_one();
-        shared.upkeep_wake.notify_one();
+        }
     }
 }
 
-/// Promotes due delayed jobs and retries, and recovers expired leases, sleeping
-/// until the next thing is due by the server's clock (or a schedule change wakes it).
+/// Logs a lost wake-up connection once per outage.
+fn report_waiter(reported: &mut Option<Instant>, queue: &str, e: &crate::Error) {
+    if reported.is_none() {
+        tracing::warn!(queue, "wake-up connection lost, reconnecting: {e}");
+        *reported = Some(Instant::now());
+    }
+}
+
+/// Does each queue's due work (promote due jobs, recover expired leases,
+/// trim the DLQ) every [`TICK`] if this worker leads the queue; one worker
+/// leads each queue (the first to tick once the last leader's lead ran out),
+/// the others only read how long the lead lasts, so N workers cost what one does.
 pub(super) async fn maintain(shared: Arc<Shared>) {
+    let mut follow_until: Vec<Option<Instant>> = vec![None; shared.queues.len()];
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let started = Instant::now();
-        let mut wait = UPKEEP_MAX_SLEEP;
+        tick.tick().await;
         for (index, q) in shared.queues.iter().enumerate() {
-            if !shared.health.usable(index) {
+            if !shared.health.usable(index) || follow_until[index].is_some_and(|t| Instant::now() < t) {
                 continue;
             }
-            match shared.broker.promote(q, UPKEEP_BATCH).await {
-                Ok(Some(due_in)) => wait = wait.min(due_in),
-                Ok(None) => {}
-                Err(e) => {
-                    upkeep_failed(&shared, index, "promote", &e);
-                    continue;
+            if follow_until[index].is_some() {
+                // A follower reads the lead (no script) and ticks only once it lapsed.
+                match shared.broker.leader_ttl(q).await {
+                    Ok(Some(left)) => {
+                        follow_until[index] = Some(Instant::now() + left);
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        upkeep_failed(&shared, index, "reading the leader", &e);
+                        continue;
+                    }
                 }
             }
-            match shared
+            let ticked = shared
                 .broker
-                .recover(q, shared.config.max_deliveries, UPKEEP_BATCH)
-                .await
-            {
-                Ok(r) => {
-                    if r.requeued + r.buried > 0 {
-                        tracing::warn!(queue = %q.name, requeued = r.requeued, poison = r.buried, "recovered jobs whose lease expired");
+                .tick(q, &shared.id, LEAD_FOR, shared.config.max_deliveries, UPKEEP_BATCH)
+                .await;
+            match ticked {
+                Ok(Tick::Led {
+                    promoted,
+                    recovered,
+                    buried,
+                }) => {
+                    follow_until[index] = None;
+                    if recovered + buried > 0 {
+                        tracing::warn!(queue = %q.name, requeued = recovered, poison = buried, "recovered jobs whose lease expired");
                     }
-                    if let Some(expiry_in) = r.next_expiry_in {
-                        wait = wait.min(expiry_in + Duration::from_millis(1));
+                    if promoted > 0 {
+                        tracing::debug!(queue = %q.name, promoted, "due jobs moved to pending");
                     }
                 }
-                Err(e) => upkeep_failed(&shared, index, "recover", &e),
+                Ok(Tick::Follower { leader_for }) => follow_until[index] = Some(Instant::now() + leader_for),
+                Err(e) => upkeep_failed(&shared, index, "tick", &e),
             }
-        }
-        let wait = wait.saturating_sub(started.elapsed());
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = shared.upkeep_wake.notified() => {}
         }
     }
 }

@@ -1,0 +1,37 @@
+-- tick: one queue's due work, done by one worker per queue (the leader):
+-- promote due delayed jobs and retries, recover expired leases, trim dead
+-- records past their age. Other workers leave it alone while the leader's
+-- claim on the queue lives, so N workers cost what one does.
+-- KEYS[1] leader STRING (worker id, expires unless the leader ticks again)
+-- KEYS[2] scheduled ZSET
+-- KEYS[3] retry ZSET
+-- KEYS[4] pending LIST
+-- KEYS[5] active ZSET
+-- KEYS[6] dead ZSET
+-- KEYS[7] stats HASH
+-- KEYS[8] ready LIST (wake-up token)
+-- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] worker id, ARGV[4] how long
+-- its leadership lasts without another tick (ms), ARGV[5] deliveries without
+-- an outcome after which a job is poison, ARGV[6] max jobs per step,
+-- ARGV[7] dead records' max age ms, ARGV[8] their max count (0 = no limit)
+-- Returns {0, ms the current leader still holds} when another worker leads
+-- (nothing done), else {1, promoted, recovered, buried}.
+-- Invariant: as promote and recover (lib.lua): a due job or an expired lease
+-- moves to pending (or the DLQ) in one step, never into two places.
+local leaderKey = KEYS[1]
+local base, me = ARGV[2], ARGV[3]
+retention.age_ms, retention.count = tonumber(ARGV[7]) or 0, tonumber(ARGV[8]) or 0
+local now = server_now()
+heal_key(base, now, leaderKey, 'string')
+local holder = redis.call('GET', leaderKey)
+if holder and holder ~= me then
+  return {0, redis.call('PTTL', leaderKey)}
+end
+heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
+  'replays', 'merged', 'errors', 'ready'})
+redis.call('SET', leaderKey, me, 'PX', ARGV[4])
+local promoted = promote_due(now, {KEYS[2], KEYS[3]}, KEYS[4], KEYS[8], ARGV[6])
+local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], KEYS[7], KEYS[8],
+  tonumber(ARGV[5]), ARGV[6])
+trim_dead(base, KEYS[6], now)
+return {1, promoted, recovered, buried}
