@@ -8,14 +8,15 @@
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms, ARGV[4] max jobs,
 -- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
 -- Returns a flat list: count of malformed entries buried, then for each leased
--- job: id, delivery number, finished attempts, message.
+-- job: id, delivery number, finished attempts, message. (An id tq would never
+-- write that has a message is leased too; the client buries it, fenced.)
 -- The delivery number is attempts + recovered + released + 1: every earlier
 -- delivery ended in exactly one of those, so a claim writes no per-job field,
 -- and the lease member "<id>:<delivery>" is the fence only this delivery holds.
 -- The lease deadline is the server's now plus the lease length.
 -- Invariant: every id popped from pending ends in exactly one place: the
 -- active set under a lease, or, when the entry is not a tq job (no message:
--- written raw by another tool, or deleted; or an id tq would never write),
+-- written raw by another tool, or deleted),
 -- a dead record with reason 'malformed' ("malformed-<queue>-<n>") that keeps
 -- the raw entry. Nothing popped is dropped. Keys of the wrong type are moved
 -- aside first (heal in lib.lua), so an error never strands a popped batch.
@@ -37,9 +38,14 @@ if redis.call('HLEN', countsKey) > 0 then counts = redis.call('HMGET', countsKey
 local out = {0}
 local leases = {}
 for j, id in ipairs(ids) do
-  if msgs[j] and valid_id(id) then
-    local a, r, l = parse_counts(counts[j] or nil)
-    local delivery = next_delivery(a, r, l)
+  if msgs[j] then
+    -- (Inline: most jobs have no counters, and this runs for every job.)
+    local a, delivery = 0, 1
+    if counts[j] then
+      local r, l
+      a, r, l = parse_counts(counts[j])
+      delivery = next_delivery(a, r, l)
+    end
     leases[#leases + 1] = deadline
     -- (A first delivery, the common case, needs no number formatting.)
     leases[#leases + 1] = id .. (delivery == 1 and ':1' or (':' .. delivery))
@@ -49,12 +55,7 @@ for j, id in ipairs(ids) do
     out[#out + 1] = msgs[j]
   else
     local dead_id = 'malformed-' .. queue_name(base) .. '-' .. redis.call('INCR', base .. 'malformed_seq')
-    local why = 'not a tq job: the queue entry has no job message'
-    if msgs[j] then
-      why = 'not a tq job id: the queue entry is not a valid id'
-      redis.call('HDEL', jobsKey, id)
-    end
-    bury_raw(base, deadKey, dead_id, id, now, why)
+    bury_raw(base, deadKey, dead_id, id, now, 'not a tq job: the queue entry has no job message')
     out[1] = out[1] + 1
   end
 end

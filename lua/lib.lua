@@ -24,12 +24,6 @@ local function queue_name(base)
   return string.match(base, '{(.*)}') or base
 end
 
--- Job ids tq writes are ULIDs; ids given through the library are checked at
--- enqueue. Anything else on a queue was written by another tool.
-local function valid_id(id)
-  return #id <= 200 and string.find(id, '^[%w_.:%-]+$') ~= nil
-end
-
 -- What each key of a queue must be (the suffix after the base).
 local QUEUE_KEY_TYPES = {
   pending = 'list', jobs = 'hash', counts = 'hash', errors = 'hash', redacted = 'hash',

@@ -47,6 +47,9 @@ fn a_message_that_is_not_utf8_is_buried_alone_and_its_batch_mates_run() {
     let _: () = c.hset(&q.jobs, "bad1", b"\xff\xfe{not json".as_slice()).unwrap();
     let _: () = c.lpush(&q.pending, "bad1").unwrap();
     let _: () = c.lpush(&q.pending, "ghost").unwrap();
+    // An id tq never writes, with a message: leased with its batch, then buried.
+    let _: () = c.hset(&q.jobs, b"not a job\xff".as_slice(), "{}").unwrap();
+    let _: () = c.lpush(&q.pending, b"not a job\xff".as_slice()).unwrap();
     let big = vec![b'x'; 10 * 1024 * 1024];
     let _: () = c.hset(&q.jobs, "big1", big).unwrap();
     let _: () = c.lpush(&q.pending, "big1").unwrap();
@@ -81,6 +84,7 @@ fn a_message_that_is_not_utf8_is_buried_alone_and_its_batch_mates_run() {
         ids.contains(&"malformed-a-1"),
         "the ghost id, named after its queue: {ids:?}"
     );
+    assert!(ids.contains(&r"not a job\xff"), "the foreign id, hex-escaped: {ids:?}");
     healthy_queue_answers(&redis, &b);
 }
 

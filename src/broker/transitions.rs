@@ -217,16 +217,29 @@ impl Broker {
         if malformed > 0 {
             tracing::warn!(queue = %q.name, malformed, "moved entries that are not tq jobs to the DLQ as malformed");
         }
-        // Decoded job by job, the message as bytes: whatever one message
-        // holds, the rest of the batch is handed out (the script vouched for
-        // the ids: only valid ones are leased).
+        // Decoded job by job, as bytes: whatever one entry holds, the rest of
+        // the batch is handed out. An id tq would never write (another tool
+        // put it there, with a message) is buried here, under its lease.
+        let mut malformed = malformed;
         while let (Some(id), Some(delivery), Some(attempts), Some(msg)) = (it.next(), it.next(), it.next(), it.next()) {
-            out.push(Delivery {
-                id: redis::from_redis_value(id)?,
-                delivery: redis::from_redis_value(delivery)?,
-                attempts: redis::from_redis_value(attempts)?,
-                msg: redis::from_redis_value(msg)?,
-            });
+            let id: Vec<u8> = redis::from_redis_value(id)?;
+            let delivery: u64 = redis::from_redis_value(delivery)?;
+            match String::from_utf8(id) {
+                Ok(id) if valid_job_id(&id) => out.push(Delivery {
+                    id,
+                    delivery,
+                    attempts: redis::from_redis_value(attempts)?,
+                    msg: redis::from_redis_value(msg)?,
+                }),
+                Ok(id) => {
+                    self.bury_foreign_id(q, id.as_bytes(), delivery).await?;
+                    malformed += 1;
+                }
+                Err(e) => {
+                    self.bury_foreign_id(q, e.as_bytes(), delivery).await?;
+                    malformed += 1;
+                }
+            }
         }
         Ok((out, malformed))
     }
@@ -281,6 +294,32 @@ impl Broker {
         Err(Error::Failed(
             "ack: the server's clock kept moving between result buckets".into(),
         ))
+    }
+
+    /// Buries a leased entry whose id tq would never write, keeping its bytes.
+    async fn bury_foreign_id(&self, q: &QueueKeys, id: &[u8], delivery: u64) -> Result<()> {
+        let error = "not a tq job id: the queue entry was written by another tool";
+        let record = serde_json::json!({ "delivery": delivery, "error": error }).to_string();
+        tracing::warn!(queue = %q.name, id = %id.escape_ascii(), "moved an entry with an id tq never writes to the DLQ as malformed");
+        let _: Option<Vec<u8>> = self
+            .scripts
+            .bury
+            .key(&q.active)
+            .key(&q.dead)
+            .key(&q.stats)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(id)
+            .arg(delivery)
+            .arg("malformed")
+            .arg(error)
+            .arg(record)
+            .arg("")
+            .arg(self.retention.dead_max_age.as_millis() as u64)
+            .arg(self.retention.dead_max_count)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
     }
 
     /// Schedules the next attempt of a failed job `backoff` from the server's

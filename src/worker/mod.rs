@@ -41,6 +41,8 @@ const MAX_MESSAGE_BYTES: usize = crate::job::MAX_PAYLOAD_BYTES + 64 * 1024;
 const MAX_CLAIM: usize = 1000;
 /// Safety net for a lost wake-up token: an idle worker looks again this often.
 const IDLE_RECHECK: Duration = Duration::from_secs(15);
+/// A partial claim at least this big means the queues are busy: claim again at once.
+const BUSY_BATCH: usize = 32;
 /// How often a `--burst` worker re-checks whether other workers' jobs finished.
 const BURST_RECHECK: Duration = Duration::from_millis(100);
 
@@ -291,7 +293,11 @@ async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, done: &mpsc::U
         };
         let (claimed, malformed) = claimed;
         backlog = claimed.len() == free;
-        let drained = !backlog && malformed == 0;
+        // Fewer than asked for: the queues looked at were emptied. After a
+        // big batch they are busy and refill soon, so look again at once
+        // (one call per big batch); after a few jobs, wait for a token
+        // (at low rates, one claim call per job).
+        let drained = !backlog && malformed == 0 && claimed.len() < BUSY_BATCH;
         for (queue, delivery, lease_until) in claimed {
             match slots.clone().try_acquire_owned() {
                 Ok(permit) => start(shared, queue, delivery, lease_until, permit, done),

@@ -1,0 +1,125 @@
+//! At rest no thundering herd: a new job wakes one idle worker, retries
+//! cost no extra due-work calls, and a killed wake-up connection is
+//! replaced before the next job needs it.
+
+mod support;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{RedisServer, wait_until};
+
+/// Commands Redis runs, as `redis-cli monitor` prints them, while it runs.
+struct Monitor {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Monitor {
+    fn start(redis: &RedisServer) -> Self {
+        let mut child = Command::new("redis-cli")
+            .args(["-u", &redis.url(), "monitor"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("redis-cli");
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let out = child.stdout.take().unwrap();
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        wait_until(Duration::from_secs(10), "monitor to attach", || {
+            redis::cmd("PING").query::<String>(&mut redis.conn()).unwrap();
+            !lines.lock().unwrap().is_empty()
+        });
+        Monitor { child, lines }
+    }
+
+    /// Lines seen so far that contain every one of `parts`.
+    fn count(&self, parts: &[&str]) -> usize {
+        let lines = self.lines.lock().unwrap();
+        lines.iter().filter(|l| parts.iter().all(|p| l.contains(p))).count()
+    }
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Due-work (promote/recover) script calls: the only scripts that name a queue's leader key.
+fn due_work_calls(monitor: &Monitor) -> usize {
+    monitor.count(&["\"EVALSHA\"", ":leader\""])
+}
+
+#[test]
+fn retries_cost_no_due_work_calls_beyond_the_tick() {
+    let redis = RedisServer::start();
+    let workers: Vec<_> = (0..8)
+        .map(|_| redis.spawn_tq(&["worker", "-Q", "high,default,low", "-c", "4"]))
+        .collect();
+    wait_until(Duration::from_secs(20), "8 workers to register", || {
+        redis.inspect()["workers"].as_array().is_some_and(|w| w.len() == 8)
+    });
+    let monitor = Monitor::start(&redis);
+    let window = Duration::from_secs(4);
+
+    let idle_start = due_work_calls(&monitor);
+    std::thread::sleep(window);
+    let idle = due_work_calls(&monitor) - idle_start;
+
+    let busy_start = due_work_calls(&monitor);
+    let started = Instant::now();
+    let ids: Vec<String> = (0..121)
+        .map(|_| redis.enqueue(&["tq.fail", "--max-retries", "1", "--retry-base", "1s"]))
+        .collect();
+    std::thread::sleep(window.saturating_sub(started.elapsed()));
+    let busy = due_work_calls(&monitor) - busy_start;
+    eprintln!("due-work calls: {idle} at rest, {busy} with 121 retries");
+    assert!(idle > 0, "the tick was seen");
+    assert!(
+        busy <= idle + 3,
+        "{busy} due-work calls with 121 retries against {idle} at rest"
+    );
+
+    wait_until(Duration::from_secs(30), "every job to be retried once and die", || {
+        redis.queue_stats("default")["dead"] == 121
+    });
+    assert_eq!(redis.status(&ids[0])["attempts"], 2);
+    drop(workers);
+}
+
+#[test]
+fn a_killed_wakeup_connection_is_replaced_before_the_next_job() {
+    let redis = RedisServer::start();
+    let _worker = redis.spawn_tq(&["worker", "-Q", "default"]);
+    let blocked = || -> Vec<String> {
+        let list: String = redis::cmd("CLIENT").arg("LIST").query(&mut redis.conn()).unwrap();
+        list.lines()
+            .filter(|l| l.contains("cmd=blpop"))
+            .filter_map(|l| l.split(' ').find_map(|f| f.strip_prefix("id=")).map(str::to_string))
+            .collect()
+    };
+    wait_until(Duration::from_secs(20), "the worker to wait for work", || {
+        !blocked().is_empty()
+    });
+    for id in blocked() {
+        let _: i64 = redis::cmd("CLIENT")
+            .arg("KILL")
+            .arg("ID")
+            .arg(&id)
+            .query(&mut redis.conn())
+            .unwrap();
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let id = redis.enqueue(&["tq.noop"]);
+    wait_until(Duration::from_secs(10), "the job to run", || {
+        redis.status(&id)["state"] == "succeeded"
+    });
+    let status = redis.status(&id);
+    let waited = status["started_at_ms"].as_u64().unwrap() - status["enqueued_at_ms"].as_u64().unwrap();
+    assert!(waited <= 100, "started {waited} ms after it was enqueued");
+}
