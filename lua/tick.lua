@@ -24,8 +24,10 @@ retention.age_ms, retention.count = tonumber(ARGV[7]) or 0, tonumber(ARGV[8]) or
 local now = server_now()
 heal_key(base, now, leaderKey, 'string')
 local holder = redis.call('GET', leaderKey)
-if holder and holder ~= me then
-  return {0, redis.call('PTTL', leaderKey)}
+-- A lead always expires; a value without expiry was not written by a worker.
+local left = redis.call('PTTL', leaderKey)
+if holder and holder ~= me and left > 0 then
+  return {0, left}
 end
 heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
   'replays', 'merged', 'errors', 'ready'})

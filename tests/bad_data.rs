@@ -104,6 +104,7 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
         "dead",
         "stats",
         "results",
+        "ready",
     ];
     for key in keys {
         let redis = RedisServer::start();
@@ -138,6 +139,17 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
         assert_eq!(kept, "written by another tool", "{key}: the foreign value is kept");
         healthy_queue_answers(&redis, &b);
     }
+}
+
+#[test]
+fn a_leader_key_written_by_another_tool_does_not_stall_due_work() {
+    let redis = RedisServer::start();
+    let _: () = redis.conn().set("tq:{default}:leader", "not a worker").unwrap();
+    let id = redis.enqueue(&["tq.noop", "--delay", "300ms"]);
+    let _worker = redis.spawn_tq(&["worker"]);
+    support::wait_until(Duration::from_secs(20), "the delayed job to run", || {
+        redis.status(&id)["state"] == "succeeded"
+    });
 }
 
 #[test]

@@ -23,6 +23,8 @@ const WAIT_BLOCK: Duration = Duration::from_secs(1);
 const FULL_RECHECK: Duration = Duration::from_millis(20);
 /// Pause before reconnecting a lost wake-up connection.
 const RECONNECT_PAUSE: Duration = Duration::from_millis(100);
+/// Pause after a wait for work failed for another reason than the connection.
+const BROKEN_PAUSE: Duration = Duration::from_secs(1);
 
 /// Waits for wake-up tokens of queue `index` on a connection of its own
 /// and hands them to the claim loop, only while this worker has a free slot
@@ -66,8 +68,16 @@ pub(super) async fn wait_for_work(shared: Arc<Shared>, index: usize, slots: Arc<
             Ok(false) => {}
             Err(e) => {
                 report_waiter(&mut reported, &q.name, &e);
+                // A lost connection is replaced at once; anything else (the
+                // token key damaged by another tool, until a script moves it
+                // aside) is waited out.
+                let pause = if e.is_connection_error() {
+                    RECONNECT_PAUSE
+                } else {
+                    BROKEN_PAUSE
+                };
                 waiter = None;
-                tokio::time::sleep(RECONNECT_PAUSE).await;
+                tokio::time::sleep(pause).await;
             }
         }
     }
