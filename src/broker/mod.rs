@@ -9,9 +9,13 @@
 
 pub mod connect;
 pub mod keys;
+mod read_dead;
+mod read_jobs;
+mod read_queues;
 pub mod records;
 mod scripts;
 pub mod transitions;
+mod upkeep;
 
 use crate::error::Result;
 use keys::{GlobalKeys, QueueKeys};
@@ -22,7 +26,8 @@ use std::time::Duration;
 
 pub use connect::{RedisTarget, display_url};
 pub use records::{DeadFields, DeadSummary, JobRecord, LiveJob, LiveState, QueueCounts, RedisMemory, WorkerInfo};
-pub use transitions::{Ack, Delivery, Due, Failure, LeaseFate, LostLease, NewJob, Recovered, ReplayOutcome, Tick};
+pub use transitions::{Ack, Delivery, Due, Failure, LeaseFate, LostLease, NewJob, ReplayOutcome};
+pub use upkeep::{Recovered, Tick};
 
 /// Most items one script call takes (jobs to enqueue, ack, renew, release,
 /// purge; jobs to claim, recover or promote). Larger lists are sent in

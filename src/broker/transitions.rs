@@ -1,6 +1,8 @@
-//! Typed wrappers over the transition scripts in `lua/`: the only code that
-//! changes a job's state in Redis. Each call is one atomic script run; lists
-//! longer than [`MAX_PER_CALL`] go in several calls, each atomic on its own.
+//! Typed wrappers over the scripts that move one job from state to state
+//! (enqueue, claim, ack, retry, bury, renew, release, replay, purge): the
+//! only code that changes a job's state in Redis (due work: `upkeep.rs`).
+//! Each call is one atomic script run; lists longer than [`MAX_PER_CALL`] go
+//! in several calls, each atomic on its own.
 
 use super::keys::QueueKeys;
 use super::{Broker, MAX_PER_CALL};
@@ -100,36 +102,6 @@ pub enum ReplayOutcome {
     AlreadyReplaying(String),
     /// The new job id is taken (never expected: ids are random).
     IdTaken,
-}
-
-/// What one [`Broker::recover`] call did.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Recovered {
-    /// Jobs put back on pending.
-    pub requeued: u64,
-    /// Jobs buried as poison (or malformed).
-    pub buried: u64,
-    /// Time until the earliest remaining lease expires, if any lease is held.
-    pub next_expiry_in: Option<Duration>,
-}
-
-/// What one [`Broker::tick`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tick {
-    /// This worker leads the queue's due work and did it.
-    Led {
-        /// Due jobs moved to pending.
-        promoted: u64,
-        /// Expired leases returned to pending.
-        recovered: u64,
-        /// Jobs buried as poison (or malformed).
-        buried: u64,
-    },
-    /// Another worker leads it for at least this long still.
-    Follower {
-        /// How long its lead lasts without another tick.
-        leader_for: Duration,
-    },
 }
 
 /// What became of a job whose delivery lost its lease.
@@ -396,51 +368,6 @@ impl Broker {
         Ok(lost)
     }
 
-    /// Returns expired leases of `q` to pending (or buries poison jobs).
-    pub async fn recover(&self, q: &QueueKeys, max_deliveries: u32, max: usize) -> Result<Recovered> {
-        let (requeued, buried, wait): (u64, u64, i64) = self
-            .scripts
-            .recover
-            .key(&q.active)
-            .key(&q.pending)
-            .key(&q.dead)
-            .key(&q.stats)
-            .key(&q.ready)
-            .arg(&self.clock)
-            .arg(&q.base)
-            .arg(max_deliveries)
-            .arg(max.clamp(1, MAX_PER_CALL))
-            .arg("")
-            .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .invoke_async(&mut self.conn())
-            .await?;
-        Ok(Recovered {
-            requeued,
-            buried,
-            next_expiry_in: u64::try_from(wait).ok().map(Duration::from_millis),
-        })
-    }
-
-    /// Moves due delayed jobs and retries of `q` to pending; returns how long
-    /// until the next one is due, if any waits.
-    pub async fn promote(&self, q: &QueueKeys, max: usize) -> Result<Option<Duration>> {
-        let wait: i64 = self
-            .scripts
-            .promote
-            .key(&q.scheduled)
-            .key(&q.retry)
-            .key(&q.pending)
-            .key(&q.ready)
-            .arg(&self.clock)
-            .arg(max.clamp(1, MAX_PER_CALL))
-            .arg("")
-            .arg(&q.base)
-            .invoke_async(&mut self.conn())
-            .await?;
-        Ok(u64::try_from(wait).ok().map(Duration::from_millis))
-    }
-
     /// Queues `entry` (a message with `replay_of` set) as the one live replay of dead record `dead_id`.
     pub async fn replay(&self, q: &QueueKeys, dead_id: &str, entry: &NewJob) -> Result<ReplayOutcome> {
         let reply: Vec<String> = self
@@ -493,139 +420,5 @@ impl Broker {
             released += inv.invoke_async::<u64>(&mut self.conn()).await?;
         }
         Ok(released)
-    }
-
-    /// Does `q`'s due work (promote, recover, trim) if no other worker leads
-    /// it, taking the lead for `lead_for`.
-    pub async fn tick(
-        &self,
-        q: &QueueKeys,
-        worker: &str,
-        lead_for: Duration,
-        max_deliveries: u32,
-        max: usize,
-    ) -> Result<Tick> {
-        let reply: Vec<i64> = self
-            .scripts
-            .tick
-            .key(&q.leader)
-            .key(&q.scheduled)
-            .key(&q.retry)
-            .key(&q.pending)
-            .key(&q.active)
-            .key(&q.dead)
-            .key(&q.stats)
-            .key(&q.ready)
-            .arg(&self.clock)
-            .arg(&q.base)
-            .arg(worker)
-            .arg(lead_for.as_millis() as u64)
-            .arg(max_deliveries)
-            .arg(max.clamp(1, MAX_PER_CALL))
-            .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .invoke_async(&mut self.conn())
-            .await?;
-        let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
-        Ok(match reply.first() {
-            Some(1) => Tick::Led {
-                promoted: n(1),
-                recovered: n(2),
-                buried: n(3),
-            },
-            _ => Tick::Follower {
-                leader_for: Duration::from_millis(n(1)),
-            },
-        })
-    }
-
-    /// True when `q` has nothing pending, nothing leased and no retry waiting,
-    /// read in one atomic step (delayed jobs do not count).
-    pub async fn idle(&self, q: &QueueKeys) -> Result<bool> {
-        let idle: i64 = self
-            .scripts
-            .idle
-            .key(&q.pending)
-            .key(&q.active)
-            .key(&q.retry)
-            .arg(&self.clock)
-            .invoke_async(&mut self.conn())
-            .await?;
-        Ok(idle == 1)
-    }
-
-    /// Registers (or refreshes) worker `id` with `fields` for `ttl`; returns the server's now.
-    pub async fn heartbeat(&self, id: &str, ttl: Duration, fields: &[(&str, String)]) -> Result<u64> {
-        let mut inv = self.scripts.heartbeat.key(&self.global.workers);
-        inv.key(self.global.worker(id))
-            .arg(&self.clock)
-            .arg(id)
-            .arg(ttl.as_millis() as u64);
-        for (field, value) in fields {
-            inv.arg(*field).arg(value);
-        }
-        let now: u64 = inv.invoke_async(&mut self.conn()).await?;
-        self.note_server_time(now, crate::job::now_ms());
-        Ok(now)
-    }
-
-    /// Removes worker `id`'s registration.
-    pub async fn unregister(&self, id: &str) -> Result<()> {
-        let _: i64 = self
-            .scripts
-            .unregister
-            .key(&self.global.workers)
-            .key(self.global.worker(id))
-            .arg(&self.clock)
-            .arg(id)
-            .invoke_async(&mut self.conn())
-            .await?;
-        Ok(())
-    }
-
-    /// The one-line error for a write Redis refused at its memory limit,
-    /// with the limit and the use as Redis reports them.
-    async fn out_of_memory(&self, what: &str) -> Error {
-        let info: redis::RedisResult<String> = redis::cmd("INFO").arg("memory").query_async(&mut self.conn()).await;
-        let field = |name: &str| {
-            info.as_ref()
-                .ok()
-                .and_then(|i| i.lines().find_map(|l| l.strip_prefix(name)))
-                .map(|v| v.trim().to_string())
-                .unwrap_or_else(|| "?".into())
-        };
-        Error::OutOfMemory(format!(
-            "Redis is out of memory (maxmemory {}, used {}, policy {}): {what} refused; free memory (e.g. tq dlq purge, a shorter --result-ttl) or raise maxmemory",
-            field("maxmemory_human:"),
-            field("used_memory_human:"),
-            field("maxmemory_policy:"),
-        ))
-    }
-
-    /// Records `queue` in the set of known queues (so `inspect` and `status` find it).
-    /// At the memory limit Redis refuses even a SADD that adds nothing, so
-    /// a queue already known is not an error then.
-    pub async fn register_queue(&self, queue: &str) -> Result<()> {
-        let added: redis::RedisResult<i64> = redis::cmd("SADD")
-            .arg(&self.global.queues)
-            .arg(queue)
-            .query_async(&mut self.conn())
-            .await;
-        match added {
-            Ok(_) => Ok(()),
-            Err(e) if crate::error::is_out_of_memory(&e) => {
-                let known: bool = redis::cmd("SISMEMBER")
-                    .arg(&self.global.queues)
-                    .arg(queue)
-                    .query_async(&mut self.conn())
-                    .await?;
-                if known {
-                    Ok(())
-                } else {
-                    Err(self.out_of_memory("enqueue").await)
-                }
-            }
-            Err(e) => Err(e.into()),
-        }
     }
 }

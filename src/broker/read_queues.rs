@@ -1,0 +1,205 @@
+//! Reads of queues as a whole and of the worker registry: depths and
+//! totals, live workers, Redis memory; and the load test's clean-up.
+
+use super::Broker;
+use super::records::{QueueCounts, RedisMemory, WorkerInfo, per_queue};
+use crate::error::Result;
+use crate::job::JobMessage;
+use std::collections::HashMap;
+
+impl Broker {
+    /// Every queue name that has received a job, sorted.
+    pub async fn queues(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(&self.global.queues)
+            .query_async(&mut self.conn())
+            .await?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Reads the depths and totals of `names`; a queue that cannot be read
+    /// comes back with zeros and its `error`.
+    pub async fn queue_counts(&self, names: &[String]) -> Result<Vec<QueueCounts>> {
+        let now = self.server_now_ms().await?;
+        let answers = per_queue(names, |name| self.queue_counts_of(name, now)).await;
+        Ok(answers
+            .into_iter()
+            .map(|(name, answer)| {
+                answer.unwrap_or_else(|e| QueueCounts {
+                    name: name.clone(),
+                    pending: 0,
+                    active: 0,
+                    scheduled: 0,
+                    retrying: 0,
+                    dead: 0,
+                    results: 0,
+                    processed: 0,
+                    failed: 0,
+                    oldest_pending_age_ms: None,
+                    error: Some(e.to_string()),
+                })
+            })
+            .collect())
+    }
+
+    async fn queue_counts_of(&self, name: &str, now: u64) -> Result<QueueCounts> {
+        let q = self.queue(name);
+        type Row = (
+            u64,
+            u64,
+            u64,
+            u64,
+            u64,
+            (Option<u64>, Option<u64>),
+            Option<Vec<u8>>,
+            Vec<u64>,
+        );
+        let (pending, active, scheduled, retry, dead, (processed, failed), oldest, results): Row = redis::pipe()
+            .llen(&q.pending)
+            .zcard(&q.active)
+            .zcard(&q.scheduled)
+            .zcard(&q.retry)
+            .zcard(&q.dead)
+            .hmget(&q.stats, &["processed", "failed"])
+            .lindex(&q.pending, -1)
+            .hvals(&q.result_counts)
+            .query_async(&mut self.conn())
+            .await?;
+        let oldest_msg: Option<Vec<u8>> = match oldest {
+            Some(id) if pending > 0 => {
+                redis::cmd("HGET")
+                    .arg(&q.jobs)
+                    .arg(id)
+                    .query_async(&mut self.conn())
+                    .await?
+            }
+            _ => None,
+        };
+        let enqueued = oldest_msg
+            .and_then(|m| serde_json::from_slice::<JobMessage>(&m).ok())
+            .map(|m| m.enqueued_at_us / 1000);
+        Ok(QueueCounts {
+            name: name.to_string(),
+            pending,
+            active,
+            scheduled: scheduled + retry,
+            retrying: retry,
+            dead,
+            results: results.iter().sum(),
+            processed: processed.unwrap_or(0),
+            failed: failed.unwrap_or(0),
+            oldest_pending_age_ms: enqueued.map(|t| now.saturating_sub(t)),
+            error: None,
+        })
+    }
+
+    /// Forgets workers that stopped reporting (by the server's clock).
+    pub async fn prune_workers(&self) -> Result<()> {
+        let _: Vec<String> = self
+            .scripts
+            .workers
+            .key(&self.global.workers)
+            .arg(&self.clock)
+            .arg(crate::worker::LIVE_CUTOFF.as_millis() as u64)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// How much memory Redis uses and may use, as `INFO memory` reports it.
+    pub async fn memory(&self) -> Result<RedisMemory> {
+        let info: String = redis::cmd("INFO").arg("memory").query_async(&mut self.conn()).await?;
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Ok(RedisMemory {
+            used_memory: field("used_memory:"),
+            maxmemory: field("maxmemory:"),
+        })
+    }
+
+    /// Workers whose heartbeat is recent (by the server's clock); forgets the
+    /// ones that stopped reporting.
+    pub async fn live_workers(&self) -> Result<Vec<WorkerInfo>> {
+        let ids: Vec<String> = self
+            .scripts
+            .workers
+            .key(&self.global.workers)
+            .arg(&self.clock)
+            .arg(crate::worker::LIVE_CUTOFF.as_millis() as u64)
+            .invoke_async(&mut self.conn())
+            .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut pipe = redis::pipe();
+        for id in &ids {
+            pipe.hgetall(self.global.worker(id));
+        }
+        let hashes: Vec<HashMap<String, String>> = pipe.query_async(&mut self.conn()).await?;
+        Ok(ids
+            .into_iter()
+            .zip(hashes)
+            .filter(|(_, h)| !h.is_empty())
+            .map(|(id, h)| {
+                let num = |k: &str| h.get(k).and_then(|v| v.parse().ok()).unwrap_or(0);
+                WorkerInfo {
+                    host: h.get("host").cloned().unwrap_or_default(),
+                    pid: num("pid"),
+                    queues: h
+                        .get("queues")
+                        .map(|q| q.split(',').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    concurrency: num("concurrency"),
+                    active: num("active"),
+                    processed: num("processed"),
+                    started_at_ms: num("started_at"),
+                    heartbeat_at_ms: num("heartbeat_at"),
+                    id,
+                }
+            })
+            .collect())
+    }
+
+    /// The server's `redis_version`.
+    pub async fn redis_version(&self) -> Result<String> {
+        let info: String = redis::cmd("INFO").arg("server").query_async(&mut self.conn()).await?;
+        Ok(info
+            .lines()
+            .find_map(|l| l.strip_prefix("redis_version:"))
+            .unwrap_or("")
+            .trim()
+            .to_string())
+    }
+
+    /// Deletes every key under this broker's prefix (a load test's own keys).
+    pub async fn delete_all_keys(&self) -> Result<()> {
+        let mut conn = self.conn();
+        {
+            let pattern = format!("{}:*", self.prefix);
+            let mut cursor = 0u64;
+            loop {
+                let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(&pattern)
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query_async(&mut conn)
+                    .await?;
+                if !keys.is_empty() {
+                    let _: () = redis::cmd("UNLINK").arg(&keys).query_async(&mut conn).await?;
+                }
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+        }
+        Ok(())
+    }
+}
