@@ -134,6 +134,7 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
                 );
             }
         }
+        assert_eq!(redis.queue_stats("a")["quarantined"], 1, "{key}: inspect shows it");
         let aside: String = redis.conn().hget(format!("{}quarantine", q.base), &name).unwrap();
         let kept: String = redis.conn().get(&aside).unwrap();
         assert_eq!(kept, "written by another tool", "{key}: the foreign value is kept");

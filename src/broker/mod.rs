@@ -118,11 +118,6 @@ impl Broker {
         &self.prefix
     }
 
-    /// Where this broker connects (used for blocking and pub/sub connections).
-    pub fn target(&self) -> &RedisTarget {
-        &self.target
-    }
-
     /// Key names of queue `name`.
     pub fn queue(&self, name: &str) -> QueueKeys {
         QueueKeys::new(&self.prefix, name)

@@ -34,6 +34,7 @@ impl Broker {
                     retrying: 0,
                     dead: 0,
                     results: 0,
+                    quarantined: 0,
                     processed: 0,
                     failed: 0,
                     oldest_pending_age_ms: None,
@@ -54,18 +55,21 @@ impl Broker {
             (Option<u64>, Option<u64>),
             Option<Vec<u8>>,
             Vec<u64>,
+            u64,
         );
-        let (pending, active, scheduled, retry, dead, (processed, failed), oldest, results): Row = redis::pipe()
-            .llen(&q.pending)
-            .zcard(&q.active)
-            .zcard(&q.scheduled)
-            .zcard(&q.retry)
-            .zcard(&q.dead)
-            .hmget(&q.stats, &["processed", "failed"])
-            .lindex(&q.pending, -1)
-            .hvals(&q.result_counts)
-            .query_async(&mut self.conn())
-            .await?;
+        let (pending, active, scheduled, retry, dead, (processed, failed), oldest, results, quarantined): Row =
+            redis::pipe()
+                .llen(&q.pending)
+                .zcard(&q.active)
+                .zcard(&q.scheduled)
+                .zcard(&q.retry)
+                .zcard(&q.dead)
+                .hmget(&q.stats, &["processed", "failed"])
+                .lindex(&q.pending, -1)
+                .hvals(&q.result_counts)
+                .hlen(&q.quarantine)
+                .query_async(&mut self.conn())
+                .await?;
         let oldest_msg: Option<Vec<u8>> = match oldest {
             Some(id) if pending > 0 => {
                 redis::cmd("HGET")
@@ -87,6 +91,7 @@ impl Broker {
             retrying: retry,
             dead,
             results: results.iter().sum(),
+            quarantined,
             processed: processed.unwrap_or(0),
             failed: failed.unwrap_or(0),
             oldest_pending_age_ms: enqueued.map(|t| now.saturating_sub(t)),

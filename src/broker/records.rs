@@ -31,6 +31,9 @@ pub struct QueueCounts {
     pub failed: u64,
     /// Age of the oldest pending job, if any (server clock minus its enqueue time).
     pub oldest_pending_age_ms: Option<u64>,
+    /// Keys of this queue another tool overwrote with the wrong type, which
+    /// a script moved aside (listed in the queue's `quarantine` hash).
+    pub quarantined: u64,
     /// Why the queue could not be read (a key written by another tool), if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

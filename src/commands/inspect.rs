@@ -74,6 +74,15 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
             format_bytes(memory.used_memory)
         );
     }
+    for q in queues.iter().filter(|q| q.quarantined > 0) {
+        println!(
+            "queue {}: {} key(s) another tool overwrote were moved aside; see HGETALL {}:{{{}}}:quarantine",
+            q.name,
+            q.quarantined,
+            broker.prefix(),
+            q.name
+        );
+    }
     for q in queues.iter().filter(|q| q.error.is_some()) {
         println!(
             "queue {} cannot be read (a key written by another tool? a worker moves it aside): {}",
