@@ -1,9 +1,14 @@
 //! Opening connections to Redis, with errors that name the URL (password hidden).
+//! Whether the target is one node or a Redis Cluster is detected, not
+//! configured: every connection is a [`Conn`], which runs any command on
+//! either (the cluster client follows MOVED/ASK and refreshes the topology).
 
 use crate::error::{Error, Result, is_connection_error};
 use redis::AsyncConnectionConfig;
 use redis::IntoConnectionInfo;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
+use redis::RedisFuture;
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
+use redis::cluster_async::ClusterConnection;
 use std::time::Duration;
 
 /// How long one connection attempt may take.
@@ -29,15 +34,34 @@ impl RedisTarget {
         display_url(&self.url)
     }
 
+    /// The seed URLs: `--redis` may list several nodes of a cluster, comma-separated.
+    fn urls(&self) -> Vec<&str> {
+        self.url.split(',').map(str::trim).filter(|u| !u.is_empty()).collect()
+    }
+
+    fn invalid(&self, e: redis::RedisError) -> Error {
+        Error::InvalidInput(format!("invalid --redis URL {}: {e}", self.display()))
+    }
+
+    fn cluster_client(&self, response_timeout: Duration) -> Result<redis::cluster::ClusterClient> {
+        install_tls_provider();
+        redis::cluster::ClusterClient::builder(self.urls())
+            .connection_timeout(CONNECT_TIMEOUT)
+            .response_timeout(response_timeout)
+            .build()
+            .map_err(|e| self.invalid(e))
+    }
+
     fn client(&self) -> Result<redis::Client> {
         install_tls_provider();
-        let invalid =
-            |e: redis::RedisError| Error::InvalidInput(format!("invalid --redis URL {}: {e}", self.display()));
+        let invalid = |e: redis::RedisError| self.invalid(e);
         // Small requests and replies are the whole workload: send them at once
         // instead of letting Nagle's algorithm hold them back.
         let info = self
-            .url
-            .as_str()
+            .urls()
+            .first()
+            .copied()
+            .unwrap_or_default()
             .into_connection_info()
             .map_err(invalid)?
             .set_tcp_settings(redis::io::tcp::TcpSettings::default().set_nodelay(true));
@@ -99,8 +123,68 @@ pub fn display_url(url: &str) -> String {
     format!("{}{}{}", &url[..scheme_end + 3], shown, &rest[at..])
 }
 
-/// The shared, reconnecting connection used for scripts and plain commands.
-pub async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
+/// A connection to one node (reconnecting, or multiplexed for blocking
+/// commands) or to a cluster.
+#[derive(Clone)]
+pub enum Conn {
+    /// One node, reconnecting on failure: the shared connection.
+    Node(ConnectionManager),
+    /// One node, a connection of its own (for blocking commands).
+    Dedicated(MultiplexedConnection),
+    /// A Redis Cluster.
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for Conn {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a redis::Cmd) -> RedisFuture<'a, redis::Value> {
+        match self {
+            Conn::Node(c) => c.req_packed_command(cmd),
+            Conn::Dedicated(c) => c.req_packed_command(cmd),
+            Conn::Cluster(c) => c.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<redis::Value>> {
+        match self {
+            Conn::Node(c) => c.req_packed_commands(pipeline, offset, count),
+            Conn::Dedicated(c) => c.req_packed_commands(pipeline, offset, count),
+            Conn::Cluster(c) => c.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Conn::Node(c) => c.get_db(),
+            Conn::Dedicated(c) => c.get_db(),
+            Conn::Cluster(c) => c.get_db(),
+        }
+    }
+}
+
+/// The shared connection for scripts and plain commands, and whether the
+/// target is a cluster (asked of the first node: `cluster_enabled:1`).
+pub async fn shared(target: &RedisTarget) -> Result<(Conn, bool)> {
+    let mut node = manager(target).await?;
+    let info: String = redis::cmd("INFO")
+        .arg("cluster")
+        .query_async(&mut node)
+        .await
+        .map_err(|e| target.classify(e))?;
+    if !info.lines().any(|l| l.trim() == "cluster_enabled:1") {
+        return Ok((Conn::Node(node), false));
+    }
+    let client = target.cluster_client(RESPONSE_TIMEOUT)?;
+    let cluster = within_deadline(target, client.get_async_connection()).await?;
+    Ok((Conn::Cluster(cluster), true))
+}
+
+/// The reconnecting connection to one node.
+async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
     let client = target.client()?;
     let config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(CONNECT_TIMEOUT))
@@ -112,12 +196,71 @@ pub async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
 
 /// A dedicated connection for blocking commands (BLPOP): they must not hold
 /// up the shared one, and need a response timeout longer than their block.
-pub async fn blocking(target: &RedisTarget, block: Duration) -> Result<MultiplexedConnection> {
+pub async fn blocking(target: &RedisTarget, cluster: bool, block: Duration) -> Result<Conn> {
+    let response_timeout = block + Duration::from_secs(2);
+    if cluster {
+        let client = target.cluster_client(response_timeout)?;
+        return Ok(Conn::Cluster(
+            within_deadline(target, client.get_async_connection()).await?,
+        ));
+    }
     let client = target.client()?;
     let config = AsyncConnectionConfig::new()
         .set_connection_timeout(Some(CONNECT_TIMEOUT))
-        .set_response_timeout(Some(block + Duration::from_secs(2)));
-    within_deadline(target, client.get_multiplexed_async_connection_with_config(&config)).await
+        .set_response_timeout(Some(response_timeout));
+    Ok(Conn::Dedicated(
+        within_deadline(target, client.get_multiplexed_async_connection_with_config(&config)).await?,
+    ))
+}
+
+/// A connection to each master of the cluster behind `cluster` (for
+/// commands that see one node's keys only, such as SCAN).
+pub async fn each_master(target: &RedisTarget, cluster: &mut Conn) -> Result<Vec<Conn>> {
+    let slots: Vec<Vec<redis::Value>> = redis::cmd("CLUSTER")
+        .arg("SLOTS")
+        .query_async(cluster)
+        .await
+        .map_err(|e| target.classify(e))?;
+    let mut masters: Vec<(String, u16)> = Vec::new();
+    for range in slots {
+        let Some(node) = range.get(2).cloned() else { continue };
+        let node: Vec<redis::Value> = redis::from_redis_value(node)?;
+        if let (Some(host), Some(port)) = (node.first(), node.get(1)) {
+            let master = (
+                redis::from_redis_value::<String>(host.clone())?,
+                redis::from_redis_value::<u16>(port.clone())?,
+            );
+            if !masters.contains(&master) {
+                masters.push(master);
+            }
+        }
+    }
+    let seed = target
+        .urls()
+        .first()
+        .copied()
+        .unwrap_or_default()
+        .into_connection_info()
+        .map_err(|e| target.invalid(e))?;
+    let mut conns = Vec::new();
+    for (host, port) in masters {
+        let addr = match seed.addr() {
+            redis::ConnectionAddr::TcpTls {
+                insecure, tls_params, ..
+            } => redis::ConnectionAddr::TcpTls {
+                host,
+                port,
+                insecure: *insecure,
+                tls_params: tls_params.clone(),
+            },
+            _ => redis::ConnectionAddr::Tcp(host, port),
+        };
+        let client = redis::Client::open(seed.clone().set_addr(addr)).map_err(|e| target.invalid(e))?;
+        conns.push(Conn::Dedicated(
+            within_deadline(target, client.get_multiplexed_async_connection()).await?,
+        ));
+    }
+    Ok(conns)
 }
 
 /// Runs a connection attempt, turning failure or silence into one clear error

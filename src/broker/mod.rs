@@ -18,8 +18,8 @@ pub mod transitions;
 mod upkeep;
 
 use crate::error::Result;
+use connect::Conn;
 use keys::{GlobalKeys, QueueKeys};
-use redis::aio::ConnectionManager;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -57,14 +57,16 @@ impl Default for Retention {
 
 /// A dedicated connection for waiting on wake-up tokens.
 pub struct Waiter {
-    conn: redis::aio::MultiplexedConnection,
+    conn: Conn,
     block: Duration,
 }
 
 /// A connection to Redis plus tq's key layout and scripts.
 #[derive(Clone)]
 pub struct Broker {
-    conn: ConnectionManager,
+    conn: Conn,
+    /// True when `conn` talks to a Redis Cluster.
+    cluster: bool,
     scripts: Arc<scripts::Scripts>,
     prefix: String,
     global: GlobalKeys,
@@ -80,9 +82,10 @@ pub struct Broker {
 impl Broker {
     /// Connects to the Redis at `target` and checks it answers.
     pub async fn connect(target: &RedisTarget, prefix: &str) -> Result<Self> {
-        let conn = connect::manager(target).await?;
+        let (conn, cluster) = connect::shared(target).await?;
         let broker = Broker {
             conn,
+            cluster,
             scripts: Arc::new(scripts::Scripts::new()),
             prefix: prefix.to_string(),
             global: GlobalKeys::new(prefix),
@@ -126,7 +129,7 @@ impl Broker {
     /// A connection of its own for [`Broker::wait_for_work`].
     pub async fn waiter(&self, block: Duration) -> Result<Waiter> {
         Ok(Waiter {
-            conn: connect::blocking(&self.target, block).await?,
+            conn: connect::blocking(&self.target, self.cluster, block).await?,
             block,
         })
     }
@@ -192,7 +195,12 @@ impl Broker {
         (crate::job::now_ms() as i64 + self.offset_ms.load(Ordering::Relaxed)).max(0) as u64
     }
 
-    fn conn(&self) -> ConnectionManager {
+    /// True when tq talks to a Redis Cluster (detected at connect).
+    pub fn is_cluster(&self) -> bool {
+        self.cluster
+    }
+
+    fn conn(&self) -> Conn {
         self.conn.clone()
     }
 }

@@ -96,6 +96,7 @@ impl Broker {
 
     /// The result record of a job that succeeded, if it is still kept.
     async fn find_result(&self, queues: &[String], id: &str) -> Result<Option<JobRecord>> {
+        // Queue by queue: each queue's buckets share its slot, queues may not.
         let answers = per_queue(queues, |q| async move {
             let buckets: Vec<String> = redis::cmd("ZRANGE")
                 .arg(self.queue(q).results)
@@ -103,34 +104,24 @@ impl Broker {
                 .arg(-1)
                 .query_async(&mut self.conn())
                 .await?;
-            Ok(buckets)
-        })
-        .await;
-        let buckets: Vec<Vec<String>> = answers.into_iter().map(|(_, a)| a.unwrap_or_default()).collect();
-        let mut pipe = redis::pipe();
-        let mut owners = Vec::new();
-        for (q, keys) in queues.iter().zip(&buckets) {
-            for key in keys {
-                pipe.hget(key, id);
-                owners.push(q);
-            }
-        }
-        if owners.is_empty() {
-            return Ok(None);
-        }
-        // A bucket key of the wrong type answers with an error: no result there.
-        let records: Vec<Option<Vec<u8>>> = match pipe.query_async(&mut self.conn()).await {
-            Ok(records) => records,
-            Err(e) => {
-                tracing::warn!("results cannot be read: {e}");
+            if buckets.is_empty() {
                 return Ok(None);
             }
-        };
-        Ok(owners.into_iter().zip(records).find_map(|(q, r)| {
-            let record: ResultRecord = serde_json::from_slice(r.as_deref()?).ok()?;
+            let mut pipe = redis::pipe();
+            for key in &buckets {
+                pipe.hget(key, id);
+            }
+            let records: Vec<Option<Vec<u8>>> = pipe.query_async(&mut self.conn()).await?;
+            Ok(records
+                .into_iter()
+                .find_map(|r| serde_json::from_slice::<ResultRecord>(r.as_deref()?).ok()))
+        })
+        .await;
+        warn_broken(&answers);
+        Ok(answers.into_iter().find_map(|(q, answer)| {
             Some(JobRecord::Succeeded {
                 queue: q.clone(),
-                record,
+                record: answer.ok()??,
             })
         }))
     }

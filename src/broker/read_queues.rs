@@ -113,17 +113,31 @@ impl Broker {
     }
 
     /// How much memory Redis uses and may use, as `INFO memory` reports it.
+    /// On a cluster, the sums over its masters.
     pub async fn memory(&self) -> Result<RedisMemory> {
-        let info: String = redis::cmd("INFO").arg("memory").query_async(&mut self.conn()).await?;
-        let field = |name: &str| {
-            info.lines()
-                .find_map(|l| l.strip_prefix(name))
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .unwrap_or(0)
+        let infos = self.info("memory").await?;
+        let field = |name: &str| -> u64 {
+            infos
+                .iter()
+                .filter_map(|info| info.lines().find_map(|l| l.strip_prefix(name)))
+                .filter_map(|v| v.trim().parse::<u64>().ok())
+                .sum()
         };
         Ok(RedisMemory {
             used_memory: field("used_memory:"),
             maxmemory: field("maxmemory:"),
+        })
+    }
+
+    /// `INFO section` of the node, or of every master of a cluster.
+    async fn info(&self, section: &str) -> Result<Vec<String>> {
+        let reply: redis::Value = redis::cmd("INFO").arg(section).query_async(&mut self.conn()).await?;
+        Ok(match reply {
+            redis::Value::Map(nodes) => nodes
+                .into_iter()
+                .filter_map(|(_, info)| redis::from_redis_value::<String>(info).ok())
+                .collect(),
+            one => vec![redis::from_redis_value::<String>(one)?],
         })
     }
 
@@ -172,20 +186,25 @@ impl Broker {
 
     /// The server's `redis_version`.
     pub async fn redis_version(&self) -> Result<String> {
-        let info: String = redis::cmd("INFO").arg("server").query_async(&mut self.conn()).await?;
-        Ok(info
-            .lines()
-            .find_map(|l| l.strip_prefix("redis_version:"))
+        let infos = self.info("server").await?;
+        Ok(infos
+            .iter()
+            .find_map(|info| info.lines().find_map(|l| l.strip_prefix("redis_version:")))
             .unwrap_or("")
             .trim()
             .to_string())
     }
 
-    /// Deletes every key under this broker's prefix (a load test's own keys).
+    /// Deletes every key under this broker's prefix (a load test's own
+    /// keys), on every master of a cluster.
     pub async fn delete_all_keys(&self) -> Result<()> {
-        let mut conn = self.conn();
-        {
-            let pattern = format!("{}:*", self.prefix);
+        let nodes = if self.cluster {
+            super::connect::each_master(&self.target, &mut self.conn()).await?
+        } else {
+            vec![self.conn()]
+        };
+        let pattern = format!("{}:*", self.prefix);
+        for mut conn in nodes {
             let mut cursor = 0u64;
             loop {
                 let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
@@ -196,8 +215,13 @@ impl Broker {
                     .arg(1000)
                     .query_async(&mut conn)
                     .await?;
+                // One key per command: keys of different slots cannot share one on a cluster.
+                let mut pipe = redis::pipe();
+                for key in &keys {
+                    pipe.unlink(key).ignore();
+                }
                 if !keys.is_empty() {
-                    let _: () = redis::cmd("UNLINK").arg(&keys).query_async(&mut conn).await?;
+                    let _: () = pipe.query_async(&mut conn).await?;
                 }
                 if next == 0 {
                     break;

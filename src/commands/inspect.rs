@@ -22,8 +22,14 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     let workers = broker.live_workers().await?;
     let now = broker.server_now_ms().await?;
     let memory = broker.memory().await?;
+    let mode = if broker.is_cluster() { "cluster" } else { "single" };
     if ctx.json {
-        return print_json(&serde_json::json!({ "queues": queues, "workers": workers, "redis": memory }));
+        let redis = serde_json::json!({
+            "mode": mode,
+            "used_memory": memory.used_memory,
+            "maxmemory": memory.maxmemory,
+        });
+        return print_json(&serde_json::json!({ "queues": queues, "workers": workers, "redis": redis }));
     }
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
@@ -63,7 +69,7 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     }
     if memory.maxmemory > 0 {
         println!(
-            "redis memory: {} used of {} ({}%)",
+            "redis ({mode}) memory: {} used of {} ({}%)",
             format_bytes(memory.used_memory),
             format_bytes(memory.maxmemory),
             memory.used_memory * 100 / memory.maxmemory

@@ -143,13 +143,14 @@ fn padded_args(text: &str, pad: usize) -> Result<Box<RawValue>> {
 fn print_report(report: &Report, config: &LoadTestConfig) {
     let mix: Vec<String> = config.mix.iter().map(|(q, w)| format!("{q}={w}")).collect();
     println!(
-        "tq load-test: {} jobs of {} over {} · {} workers × -c {} · Redis {}{}",
+        "tq load-test: {} jobs of {} over {} · {} workers × -c {} · Redis {} {}{}",
         report.jobs,
         config.task,
         mix.join(","),
         report.workers,
         report.concurrency,
         report.redis.version,
+        report.redis.mode,
         if report.redis.spawned { " (spawned)" } else { "" }
     );
     let mut totals = Table::new();

@@ -182,6 +182,7 @@ async fn run_with(
         redis: RedisInfo {
             version: broker.redis_version().await.unwrap_or_default(),
             spawned: config.redis_spawned,
+            mode: if broker.is_cluster() { "cluster" } else { "single" }.into(),
         },
     };
     let report = Report::build(facts, &collected);

@@ -105,6 +105,8 @@ pub struct RedisInfo {
     pub version: String,
     /// True if tq started a private redis-server for this run.
     pub spawned: bool,
+    /// `single` or `cluster`.
+    pub mode: String,
 }
 
 /// The whole report (the `--json` document).
@@ -364,6 +366,7 @@ mod tests {
             redis: RedisInfo {
                 version: "7".into(),
                 spawned: false,
+                mode: "single".into(),
             },
         }
     }

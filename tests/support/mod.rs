@@ -286,6 +286,121 @@ impl Drop for Spawned {
     }
 }
 
+/// A local Redis Cluster of `masters` nodes (no replicas), each a
+/// `redis-server --cluster-enabled yes` on a free port in its own temp dir,
+/// joined with `redis-cli --cluster create`; stopped on drop.
+pub struct RedisCluster {
+    nodes: Vec<(Child, u16)>,
+    scratch: tempfile::TempDir,
+}
+
+impl RedisCluster {
+    /// Starts the nodes, creates the cluster and waits for `cluster_state:ok` on each.
+    pub fn start(masters: usize) -> Self {
+        let scratch = tempfile::tempdir().expect("temp dir");
+        let mut nodes = Vec::new();
+        for n in 0..masters {
+            let port = free_port();
+            let dir = scratch.path().join(format!("node{n}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let child = Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+                .args([
+                    "--appendonly",
+                    "no",
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                ])
+                .arg("--dir")
+                .arg(&dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("redis-server");
+            nodes.push((child, port));
+        }
+        let cluster = RedisCluster { nodes, scratch };
+        for (_, port) in &cluster.nodes {
+            let url = format!("redis://127.0.0.1:{port}/");
+            wait_until(Duration::from_secs(20), "a cluster node to answer", || {
+                redis::Client::open(url.as_str())
+                    .and_then(|c| c.get_connection())
+                    .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
+                    .is_ok()
+            });
+        }
+        let addrs: Vec<String> = cluster.nodes.iter().map(|(_, p)| format!("127.0.0.1:{p}")).collect();
+        let out = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addrs)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .output()
+            .expect("redis-cli --cluster create");
+        assert!(
+            out.status.success(),
+            "cluster create: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        for (_, port) in &cluster.nodes {
+            let url = format!("redis://127.0.0.1:{port}/");
+            wait_until(Duration::from_secs(30), "the cluster to be ok on every node", || {
+                let info: String = redis::Client::open(url.as_str())
+                    .and_then(|c| c.get_connection())
+                    .and_then(|mut c| redis::cmd("CLUSTER").arg("INFO").query(&mut c))
+                    .unwrap_or_default();
+                info.contains("cluster_state:ok")
+            });
+        }
+        cluster
+    }
+
+    /// The URL of one node (tq finds the others).
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.nodes[0].1)
+    }
+
+    /// The port of the master that holds `key`'s slot.
+    pub fn port_of(&self, key: &str) -> u16 {
+        let mut c = redis::Client::open(self.url()).unwrap().get_connection().unwrap();
+        let slot: i64 = redis::cmd("CLUSTER").arg("KEYSLOT").arg(key).query(&mut c).unwrap();
+        let shards: Vec<Vec<redis::Value>> = redis::cmd("CLUSTER").arg("SLOTS").query(&mut c).unwrap();
+        for shard in shards {
+            let (start, end): (i64, i64) = (
+                redis::from_redis_value(shard[0].clone()).unwrap(),
+                redis::from_redis_value(shard[1].clone()).unwrap(),
+            );
+            if (start..=end).contains(&slot) {
+                let node: Vec<redis::Value> = redis::from_redis_value(shard[2].clone()).unwrap();
+                return redis::from_redis_value::<i64>(node[1].clone()).unwrap() as u16;
+            }
+        }
+        panic!("no node holds slot {slot}");
+    }
+
+    /// `tq` with a clean environment pointed at this cluster.
+    pub fn tq(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(tq_bin());
+        hermetic(&mut cmd).env("TQ_REDIS_URL", self.url());
+        cmd
+    }
+
+    /// A scratch directory that lives as long as the cluster.
+    pub fn dir(&self) -> &Path {
+        self.scratch.path()
+    }
+}
+
+impl Drop for RedisCluster {
+    fn drop(&mut self) {
+        for (child, _) in &mut self.nodes {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// A redis-server that accepts only TLS, with a private CA made by openssl
 /// for the test; clients trust it through `SSL_CERT_FILE`.
 pub struct TlsRedisServer {

@@ -1,0 +1,151 @@
+//! tq on a real local Redis Cluster (3 masters): pointed at any node, it
+//! finds the others, and each queue lives on its own master.
+
+mod support;
+use std::time::Duration;
+use support::RedisCluster;
+
+/// Three queue names whose slots land on three different masters (the
+/// usual high/default/low do not: high and default share one).
+const QUEUES: [&str; 3] = ["urgent", "normal", "slow"];
+
+fn json(cluster: &RedisCluster, args: &[&str]) -> serde_json::Value {
+    let out = cluster.tq().args(args).arg("--json").output().unwrap();
+    assert!(
+        out.status.success(),
+        "tq {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn enqueue(cluster: &RedisCluster, args: &[&str]) -> String {
+    let out = cluster.tq().arg("enqueue").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "enqueue {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn a_burst_worker_drains_queues_on_three_masters_in_priority_order() {
+    let cluster = RedisCluster::start(3);
+    let ports: Vec<u16> = QUEUES
+        .iter()
+        .map(|q| cluster.port_of(&format!("tq:{{{q}}}:pending")))
+        .collect();
+    assert!(
+        ports[0] != ports[1] && ports[1] != ports[2] && ports[0] != ports[2],
+        "{ports:?}"
+    );
+    let order = cluster.dir().join("order.log");
+    let handler = format!("record=echo \"$TQ_QUEUE\" >> {}", order.display());
+    let mut ids = Vec::new();
+    for queue in QUEUES.iter().rev() {
+        for _ in 0..5 {
+            ids.push(enqueue(&cluster, &["record", "-q", queue]));
+        }
+    }
+    cluster
+        .tq()
+        .args([
+            "worker",
+            "--burst",
+            "-Q",
+            &QUEUES.join(","),
+            "-c",
+            "1",
+            "--handler",
+            &handler,
+        ])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    let ran = support::lines(&order);
+    let expected: Vec<String> = QUEUES
+        .iter()
+        .flat_map(|q| std::iter::repeat_n(q.to_string(), 5))
+        .collect();
+    assert_eq!(ran, expected, "queues on ports {ports:?}");
+    for id in &ids {
+        assert_eq!(json(&cluster, &["status", id])["state"], "succeeded");
+    }
+    let inspect = json(&cluster, &["inspect"]);
+    for q in inspect["queues"].as_array().unwrap() {
+        assert_eq!(
+            (q["processed"].as_u64(), q["pending"].as_u64()),
+            (Some(5), Some(0)),
+            "{inspect}"
+        );
+    }
+}
+
+#[test]
+fn failures_retry_then_land_in_the_dlq_and_replay_works_across_masters() {
+    let cluster = RedisCluster::start(3);
+    let ids: Vec<String> = QUEUES
+        .iter()
+        .map(|q| {
+            enqueue(
+                &cluster,
+                &["tq.fail", "-q", q, "--max-retries", "1", "--retry-base", "50ms"],
+            )
+        })
+        .collect();
+    cluster
+        .tq()
+        .args(["worker", "--burst", "-Q", &QUEUES.join(",")])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    for id in &ids {
+        let status = json(&cluster, &["status", id]);
+        assert_eq!(
+            (status["state"].as_str(), status["attempts"].as_u64()),
+            (Some("dead"), Some(2)),
+            "{status}"
+        );
+    }
+    let dead = json(&cluster, &["dlq", "list"]);
+    assert_eq!(dead.as_array().unwrap().len(), 3, "{dead}");
+    assert_eq!(json(&cluster, &["dlq", "show", &ids[1]])["queue"], QUEUES[1]);
+    let replayed = json(&cluster, &["dlq", "replay", "--all"]);
+    assert_eq!(replayed.as_array().unwrap().len(), 3, "{replayed}");
+    cluster.tq().args(["dlq", "purge", "--all", "--yes"]).assert().success();
+    assert_eq!(json(&cluster, &["dlq", "list", "--count"])["count"], 0);
+}
+
+#[test]
+fn a_load_test_on_the_cluster_loses_nothing_and_cleans_up() {
+    let cluster = RedisCluster::start(3);
+    let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
+    let report = json(
+        &cluster,
+        &[
+            "load-test",
+            "--jobs",
+            "5000",
+            "--mix",
+            &mix,
+            "--workers",
+            "2",
+            "--no-progress",
+        ],
+    );
+    assert_eq!(
+        (report["completed"].as_u64(), report["lost"].as_u64()),
+        (Some(5000), Some(0)),
+        "{report}"
+    );
+    assert_eq!(report["redis"]["mode"], "cluster");
+    for port in QUEUES.iter().map(|q| cluster.port_of(&format!("tq:{{{q}}}:x"))) {
+        let mut c = redis::Client::open(format!("redis://127.0.0.1:{port}/"))
+            .unwrap()
+            .get_connection()
+            .unwrap();
+        let left: Vec<String> = redis::cmd("KEYS").arg("tq-load-*").query(&mut c).unwrap();
+        assert!(left.is_empty(), "keys left on {port}: {left:?}");
+    }
+}
