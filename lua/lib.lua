@@ -1,5 +1,12 @@
 -- lib.lua: helpers every script shares; prepended to each script when loaded.
 --
+-- Keys: after a script's own KEYS (named in its header), every script is
+-- passed all of its queue's other keys, and the dead record and history keys
+-- of the jobs the caller knows it may touch (broker/transitions.rs,
+-- `declare`). The helpers below reach those keys by name (base .. suffix);
+-- declaring them lets a Redis Cluster refuse a script whose slot is being
+-- migrated before it runs, instead of failing half-way.
+--
 -- Clock: ARGV[1] of every script is the clock. '0' (production) means "read
 -- the Redis server's TIME"; any other number is a fixed "now" in ms, which
 -- only tests pass. Clients send durations, never times of their own clock.

@@ -195,6 +195,7 @@ fn burst_never_exits_while_a_job_is_pending_active_or_retrying() {
             error: "boom",
             record: "{}",
             task: "tq.noop",
+            replay_of: "",
         };
         assert!(rt.block_on(broker.retry(&q, &failure, Duration::ZERO)).unwrap());
         assert_eq!(expired.len(), 1);

@@ -106,6 +106,7 @@ fn failure<'a>(d: &'a Delivery) -> Failure<'a> {
         error: "boom",
         record: r#"{"error":"boom"}"#,
         task: "tq.noop",
+        replay_of: "",
     }
 }
 

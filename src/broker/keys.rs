@@ -45,6 +45,8 @@ pub struct QueueKeys {
     pub ready: String,
     /// STRING: the worker that does this queue's due work now (expires).
     pub leader: String,
+    /// STRING counter that numbers the queue's malformed dead records.
+    pub malformed_seq: String,
 }
 
 impl QueueKeys {
@@ -70,8 +72,33 @@ impl QueueKeys {
             quarantine: format!("{base}quarantine"),
             ready: format!("{base}ready"),
             leader: format!("{base}leader"),
+            malformed_seq: format!("{base}malformed_seq"),
             base,
         }
+    }
+
+    /// Every key of the queue that is not per job, as scripts declare them.
+    pub fn fixed(&self) -> [&String; 18] {
+        [
+            &self.pending,
+            &self.jobs,
+            &self.counts,
+            &self.errors,
+            &self.redacted,
+            &self.replays,
+            &self.merged,
+            &self.active,
+            &self.scheduled,
+            &self.retry,
+            &self.dead,
+            &self.stats,
+            &self.results,
+            &self.result_counts,
+            &self.quarantine,
+            &self.ready,
+            &self.leader,
+            &self.malformed_seq,
+        ]
     }
 
     /// The HASH of one dead record: `msg`, `task`, `state`, `reason`, `failed_at`, `last_error`, ...

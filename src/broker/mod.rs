@@ -148,15 +148,10 @@ impl Broker {
 
     /// Puts back a wake-up token this worker took but cannot use (it is full).
     pub async fn pass_wakeup(&self, q: &QueueKeys) -> Result<()> {
-        let _: i64 = self
-            .scripts
-            .pass_wakeup
-            .key(&q.ready)
-            .key(&q.pending)
-            .arg(&self.clock)
-            .arg(&q.base)
-            .invoke_async(&mut self.conn())
-            .await?;
+        let mut inv = self.scripts.pass_wakeup.key(&q.ready);
+        inv.key(&q.pending).arg(&self.clock).arg(&q.base);
+        transitions::declare(&mut inv, q, &[]);
+        let _: i64 = inv.invoke_async(&mut self.conn()).await?;
         Ok(())
     }
 

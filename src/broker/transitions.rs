@@ -89,6 +89,8 @@ pub struct Failure<'a> {
     pub record: &'a str,
     /// Task name (kept on the dead record for filtering).
     pub task: &'a str,
+    /// The dead record this job replays ("" if none): it may take the job's history.
+    pub replay_of: &'a str,
 }
 
 /// What [`Broker::replay`] did with one dead record.
@@ -135,6 +137,20 @@ fn valid_job_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
 }
 
+/// Declares every key of queue `q` a script may touch beyond its own KEYS,
+/// and the dead-record and history keys of `ids` ("" skipped), so that on a
+/// cluster a slot being migrated refuses the script before it runs (ASK or
+/// TRYAGAIN, which the client retries) instead of failing half-way.
+pub(super) fn declare(inv: &mut redis::ScriptInvocation<'_>, q: &QueueKeys, ids: &[&str]) {
+    for key in q.fixed() {
+        inv.key(key);
+    }
+    for id in ids.iter().filter(|id| !id.is_empty()) {
+        inv.key(q.job(id));
+        inv.key(q.failures(id));
+    }
+}
+
 impl Broker {
     /// Adds jobs to queue `q`; returns how many were new (ids already stored,
     /// or repeated in `jobs`, go in once).
@@ -153,6 +169,7 @@ impl Broker {
             for job in chunk {
                 inv.arg(&job.id).arg(job.due.encode()).arg(&job.msg).arg(&job.dead_msg);
             }
+            declare(&mut inv, q, &[]);
             added += match inv.invoke_async::<u64>(&mut self.conn()).await {
                 Ok(n) => n,
                 Err(e) if crate::error::is_out_of_memory(&e) => return Err(self.out_of_memory("enqueue").await),
@@ -166,11 +183,8 @@ impl Broker {
     /// now). Entries that are not tq jobs are moved to the DLQ on the way; the
     /// second value counts them.
     pub async fn claim(&self, q: &QueueKeys, lease: Duration, max: usize) -> Result<(Vec<Delivery>, u64)> {
-        let reply: Vec<Value> = self
-            .scripts
-            .claim
-            .key(&q.pending)
-            .key(&q.active)
+        let mut inv = self.scripts.claim.key(&q.pending);
+        inv.key(&q.active)
             .key(&q.dead)
             .key(&q.jobs)
             .key(&q.counts)
@@ -180,9 +194,9 @@ impl Broker {
             .arg(lease.as_millis() as u64)
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(self.retention.dead_max_count);
+        declare(&mut inv, q, &[]);
+        let reply: Vec<Value> = inv.invoke_async(&mut self.conn()).await?;
         let mut out = Vec::with_capacity(reply.len() / 4);
         let mut it = reply.into_iter();
         let malformed: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
@@ -245,6 +259,11 @@ impl Broker {
                 .arg(start)
                 .arg(span)
                 .arg(self.retention.results_max_count);
+            let history: Vec<&str> = done
+                .iter()
+                .flat_map(|a| [if a.attempt > 1 { a.id.as_str() } else { "" }, a.replay_of.as_str()])
+                .collect();
+            declare(&mut inv, q, &history);
             for ack in done {
                 inv.arg(&ack.id)
                     .arg(ack.delivery)
@@ -273,11 +292,8 @@ impl Broker {
         let error = "not a tq job id: the queue entry was written by another tool";
         let record = serde_json::json!({ "delivery": delivery, "error": error }).to_string();
         tracing::warn!(queue = %q.name, id = %id.escape_ascii(), "moved an entry with an id tq never writes to the DLQ as malformed");
-        let _: Option<Vec<u8>> = self
-            .scripts
-            .bury
-            .key(&q.active)
-            .key(&q.dead)
+        let mut inv = self.scripts.bury.key(&q.active);
+        inv.key(&q.dead)
             .key(&q.stats)
             .arg(&self.clock)
             .arg(&q.base)
@@ -288,20 +304,19 @@ impl Broker {
             .arg(record)
             .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(self.retention.dead_max_count);
+        // (Its own record's keys are named by bytes tq cannot spell as a key
+        // here; this rare path is not declared beyond the queue's keys.)
+        declare(&mut inv, q, &[]);
+        let _: Option<Vec<u8>> = inv.invoke_async(&mut self.conn()).await?;
         Ok(())
     }
 
     /// Schedules the next attempt of a failed job `backoff` from the server's
     /// now. False if the delivery no longer held its lease.
     pub async fn retry(&self, q: &QueueKeys, failure: &Failure<'_>, backoff: Duration) -> Result<bool> {
-        let moved: i64 = self
-            .scripts
-            .retry
-            .key(&q.active)
-            .key(&q.retry)
+        let mut inv = self.scripts.retry.key(&q.active);
+        inv.key(&q.retry)
             .key(&q.stats)
             .arg(&self.clock)
             .arg(&q.base)
@@ -309,9 +324,9 @@ impl Broker {
             .arg(failure.delivery)
             .arg(backoff.as_millis() as u64)
             .arg(failure.error)
-            .arg(failure.record)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(failure.record);
+        declare(&mut inv, q, &[failure.id]);
+        let moved: i64 = inv.invoke_async(&mut self.conn()).await?;
         Ok(moved == 1)
     }
 
@@ -319,11 +334,8 @@ impl Broker {
     /// Returns the dead record's id (the job's own, or the record it replayed,
     /// which took its history), or `None` if the lease was lost.
     pub async fn bury(&self, q: &QueueKeys, failure: &Failure<'_>, reason: &str) -> Result<Option<String>> {
-        let record: Option<String> = self
-            .scripts
-            .bury
-            .key(&q.active)
-            .key(&q.dead)
+        let mut inv = self.scripts.bury.key(&q.active);
+        inv.key(&q.dead)
             .key(&q.stats)
             .arg(&self.clock)
             .arg(&q.base)
@@ -334,9 +346,9 @@ impl Broker {
             .arg(failure.record)
             .arg(failure.task)
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(self.retention.dead_max_count);
+        declare(&mut inv, q, &[failure.id, failure.replay_of]);
+        let record: Option<String> = inv.invoke_async(&mut self.conn()).await?;
         Ok(record)
     }
 
@@ -351,6 +363,7 @@ impl Broker {
             for (id, delivery) in chunk {
                 inv.arg(id).arg(*delivery);
             }
+            declare(&mut inv, q, &[]);
             let reply: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
             for item in reply.chunks_exact(3) {
                 let fate = match item[2].strip_prefix("claimed:") {
@@ -370,11 +383,8 @@ impl Broker {
 
     /// Queues `entry` (a message with `replay_of` set) as the one live replay of dead record `dead_id`.
     pub async fn replay(&self, q: &QueueKeys, dead_id: &str, entry: &NewJob) -> Result<ReplayOutcome> {
-        let reply: Vec<String> = self
-            .scripts
-            .replay
-            .key(&q.pending)
-            .key(&q.dead)
+        let mut inv = self.scripts.replay.key(&q.pending);
+        inv.key(&q.dead)
             .key(&q.jobs)
             .key(&q.ready)
             .arg(&self.clock)
@@ -382,9 +392,9 @@ impl Broker {
             .arg(dead_id)
             .arg(&entry.id)
             .arg(&entry.msg)
-            .arg(&entry.dead_msg)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(&entry.dead_msg);
+        declare(&mut inv, q, &[dead_id]);
+        let reply: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
         match reply.as_slice() {
             [s] if s == "queued" => Ok(ReplayOutcome::Queued),
             [s] if s == "missing" => Ok(ReplayOutcome::Missing),
@@ -403,6 +413,7 @@ impl Broker {
             for id in chunk {
                 inv.arg(id);
             }
+            declare(&mut inv, q, &chunk.iter().map(String::as_str).collect::<Vec<_>>());
             removed += inv.invoke_async::<u64>(&mut self.conn()).await?;
         }
         Ok(removed)
@@ -417,6 +428,7 @@ impl Broker {
             for (id, delivery) in chunk {
                 inv.arg(id).arg(*delivery);
             }
+            declare(&mut inv, q, &[]);
             released += inv.invoke_async::<u64>(&mut self.conn()).await?;
         }
         Ok(released)

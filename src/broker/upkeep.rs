@@ -3,6 +3,7 @@
 //! tick), the burst check, the worker registry, queue registration.
 
 use super::keys::QueueKeys;
+use super::transitions::declare;
 use super::{Broker, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use std::time::Duration;
@@ -40,11 +41,8 @@ pub enum Tick {
 impl Broker {
     /// Returns expired leases of `q` to pending (or buries poison jobs).
     pub async fn recover(&self, q: &QueueKeys, max_deliveries: u32, max: usize) -> Result<Recovered> {
-        let (requeued, buried, wait): (u64, u64, i64) = self
-            .scripts
-            .recover
-            .key(&q.active)
-            .key(&q.pending)
+        let mut inv = self.scripts.recover.key(&q.active);
+        inv.key(&q.pending)
             .key(&q.dead)
             .key(&q.stats)
             .key(&q.ready)
@@ -54,9 +52,9 @@ impl Broker {
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(self.retention.dead_max_count);
+        declare(&mut inv, q, &[]);
+        let (requeued, buried, wait): (u64, u64, i64) = inv.invoke_async(&mut self.conn()).await?;
         Ok(Recovered {
             requeued,
             buried,
@@ -67,19 +65,16 @@ impl Broker {
     /// Moves due delayed jobs and retries of `q` to pending; returns how long
     /// until the next one is due, if any waits.
     pub async fn promote(&self, q: &QueueKeys, max: usize) -> Result<Option<Duration>> {
-        let wait: i64 = self
-            .scripts
-            .promote
-            .key(&q.scheduled)
-            .key(&q.retry)
+        let mut inv = self.scripts.promote.key(&q.scheduled);
+        inv.key(&q.retry)
             .key(&q.pending)
             .key(&q.ready)
             .arg(&self.clock)
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg("")
-            .arg(&q.base)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(&q.base);
+        declare(&mut inv, q, &[]);
+        let wait: i64 = inv.invoke_async(&mut self.conn()).await?;
         Ok(u64::try_from(wait).ok().map(Duration::from_millis))
     }
 
@@ -93,11 +88,8 @@ impl Broker {
         max_deliveries: u32,
         max: usize,
     ) -> Result<Tick> {
-        let reply: Vec<i64> = self
-            .scripts
-            .tick
-            .key(&q.leader)
-            .key(&q.scheduled)
+        let mut inv = self.scripts.tick.key(&q.leader);
+        inv.key(&q.scheduled)
             .key(&q.retry)
             .key(&q.pending)
             .key(&q.active)
@@ -111,9 +103,9 @@ impl Broker {
             .arg(max_deliveries)
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .invoke_async(&mut self.conn())
-            .await?;
+            .arg(self.retention.dead_max_count);
+        declare(&mut inv, q, &[]);
+        let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
         let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
         Ok(match reply.first() {
             Some(1) => Tick::Led {
@@ -130,15 +122,10 @@ impl Broker {
     /// True when `q` has nothing pending, nothing leased and no retry waiting,
     /// read in one atomic step (delayed jobs do not count).
     pub async fn idle(&self, q: &QueueKeys) -> Result<bool> {
-        let idle: i64 = self
-            .scripts
-            .idle
-            .key(&q.pending)
-            .key(&q.active)
-            .key(&q.retry)
-            .arg(&self.clock)
-            .invoke_async(&mut self.conn())
-            .await?;
+        let mut inv = self.scripts.idle.key(&q.pending);
+        inv.key(&q.active).key(&q.retry).arg(&self.clock);
+        declare(&mut inv, q, &[]);
+        let idle: i64 = inv.invoke_async(&mut self.conn()).await?;
         Ok(idle == 1)
     }
 

@@ -233,6 +233,7 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
         error: error.lines().next().unwrap_or(""),
         record: &record,
         task: done.job.as_ref().map_or("", |j| j.task.as_str()),
+        replay_of: done.job.as_ref().and_then(|j| j.replay_of.as_deref()).unwrap_or(""),
     };
     let q = &shared.queues[done.queue];
     let items = [done];
