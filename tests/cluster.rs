@@ -149,3 +149,44 @@ fn a_load_test_on_the_cluster_loses_nothing_and_cleans_up() {
         assert!(left.is_empty(), "keys left on {port}: {left:?}");
     }
 }
+
+#[test]
+fn a_slot_moved_to_another_master_during_a_load_test_loses_nothing() {
+    let cluster = RedisCluster::start(3);
+    let slot = cluster.slot_of("tq:{normal}:pending");
+    let from = cluster.port_of("tq:{normal}:pending");
+    let to = cluster.masters().iter().map(|(_, p)| *p).find(|p| *p != from).unwrap();
+    let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
+    let mut run = cluster.spawn_tq(&[
+        "load-test",
+        "--jobs",
+        "100000",
+        "--mix",
+        &mix,
+        "--workers",
+        "2",
+        "--no-progress",
+        "--json",
+    ]);
+    // Move the busiest queue's slot while jobs flow.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        run.child.try_wait().unwrap().is_none(),
+        "the load test was running when the move began"
+    );
+    cluster.move_slot(slot, to);
+    assert!(
+        run.child.try_wait().unwrap().is_none(),
+        "the load test was running when the move ended"
+    );
+    let status = run.wait_exit(Duration::from_secs(120));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.log.with_extension("out")).unwrap()).unwrap_or_default();
+    assert!(status.success(), "{report} {}", run.log());
+    assert_eq!(
+        (report["lost"].as_u64(), report["completed"].as_u64()),
+        (Some(0), Some(100_000)),
+        "{report}"
+    );
+    assert_eq!(cluster.port_of("tq:{normal}:pending"), to, "the slot moved");
+}

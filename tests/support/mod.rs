@@ -486,3 +486,118 @@ impl Drop for TlsRedisServer {
         let _ = self.child.wait();
     }
 }
+
+impl RedisCluster {
+    /// The node id and port of every master.
+    pub fn masters(&self) -> Vec<(String, u16)> {
+        let mut c = redis::Client::open(self.url()).unwrap().get_connection().unwrap();
+        let nodes: String = redis::cmd("CLUSTER").arg("NODES").query(&mut c).unwrap();
+        nodes
+            .lines()
+            .filter(|l| l.contains("master"))
+            .map(|l| {
+                let fields: Vec<&str> = l.split(' ').collect();
+                let port = fields[1].split(['@', ':']).nth(1).unwrap().parse().unwrap();
+                (fields[0].to_string(), port)
+            })
+            .collect()
+    }
+
+    /// Moves hash slot `slot` to the master on `to_port`, key by key, while
+    /// clients keep running (the steps `redis-cli --cluster reshard` takes).
+    pub fn move_slot(&self, slot: i64, to_port: u16) {
+        let masters = self.masters();
+        let conn = |port: u16| {
+            redis::Client::open(format!("redis://127.0.0.1:{port}/"))
+                .unwrap()
+                .get_connection()
+                .unwrap()
+        };
+        let mut any = conn(masters[0].1);
+        let from_port = {
+            let shards: Vec<Vec<redis::Value>> = redis::cmd("CLUSTER").arg("SLOTS").query(&mut any).unwrap();
+            shards
+                .iter()
+                .find_map(|s| {
+                    let start: i64 = redis::from_redis_value(s[0].clone()).unwrap();
+                    let end: i64 = redis::from_redis_value(s[1].clone()).unwrap();
+                    let node: Vec<redis::Value> = redis::from_redis_value(s[2].clone()).unwrap();
+                    (start..=end)
+                        .contains(&slot)
+                        .then(|| redis::from_redis_value::<u16>(node[1].clone()).unwrap())
+                })
+                .unwrap()
+        };
+        let id_of = |port: u16| masters.iter().find(|(_, p)| *p == port).unwrap().0.clone();
+        let (from_id, to_id) = (id_of(from_port), id_of(to_port));
+        let (mut from, mut to) = (conn(from_port), conn(to_port));
+        let _: () = redis::cmd("CLUSTER")
+            .arg("SETSLOT")
+            .arg(slot)
+            .arg("IMPORTING")
+            .arg(&from_id)
+            .query(&mut to)
+            .unwrap();
+        let _: () = redis::cmd("CLUSTER")
+            .arg("SETSLOT")
+            .arg(slot)
+            .arg("MIGRATING")
+            .arg(&to_id)
+            .query(&mut from)
+            .unwrap();
+        loop {
+            let keys: Vec<String> = redis::cmd("CLUSTER")
+                .arg("GETKEYSINSLOT")
+                .arg(slot)
+                .arg(10)
+                .query(&mut from)
+                .unwrap();
+            if keys.is_empty() {
+                break;
+            }
+            let _: redis::Value = redis::cmd("MIGRATE")
+                .arg("127.0.0.1")
+                .arg(to_port)
+                .arg("")
+                .arg(0)
+                .arg(10_000)
+                .arg("KEYS")
+                .arg(&keys)
+                .query(&mut from)
+                .unwrap();
+        }
+        for (_, port) in &masters {
+            let _: () = redis::cmd("CLUSTER")
+                .arg("SETSLOT")
+                .arg(slot)
+                .arg("NODE")
+                .arg(&to_id)
+                .query(&mut conn(*port))
+                .unwrap();
+        }
+    }
+
+    /// The hash slot of `key`.
+    pub fn slot_of(&self, key: &str) -> i64 {
+        let mut c = redis::Client::open(self.url()).unwrap().get_connection().unwrap();
+        redis::cmd("CLUSTER").arg("KEYSLOT").arg(key).query(&mut c).unwrap()
+    }
+
+    /// `tq` as a plain process pointed at this cluster, stderr to a log file.
+    pub fn spawn_tq(&self, args: &[&str]) -> Spawned {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = self.dir().join(format!("tq-{n}.log"));
+        let out = self.dir().join(format!("tq-{n}.out"));
+        let mut cmd = Command::new(tq_bin());
+        clear_env(&mut cmd);
+        let child = cmd
+            .env("TQ_REDIS_URL", self.url())
+            .args(args)
+            .stdout(std::fs::File::create(&out).unwrap())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("spawn tq");
+        Spawned { child, log }
+    }
+}
