@@ -258,6 +258,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop waiting for the drain after this long (what is missing then counts as lost)')
             [CompletionResult]::new('--chaos-kill-every', '--chaos-kill-every', [CompletionResultType]::ParameterName, 'SIGKILL a random worker this often and start a replacement')
             [CompletionResult]::new('--hdr-out', '--hdr-out', [CompletionResultType]::ParameterName, 'Write the latency histograms to FILE in HdrHistogram interval log format')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'With --spawn-redis: start a Redis Cluster of N masters instead of one server')
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')

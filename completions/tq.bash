@@ -741,7 +741,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__load__subcmd__test)
-            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --lease --batch --rate --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --no-progress --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --lease --batch --rate --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --cluster --no-progress --redis --redis-url --prefix --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -800,6 +800,10 @@ _tq() {
                     return 0
                     ;;
                 --hdr-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -239,6 +239,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --timeout 'Stop waiting for the drain after this long (what is missing then counts as lost)'
             cand --chaos-kill-every 'SIGKILL a random worker this often and start a replacement'
             cand --hdr-out 'Write the latency histograms to FILE in HdrHistogram interval log format'
+            cand --cluster 'With --spawn-redis: start a Redis Cluster of N masters instead of one server'
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'

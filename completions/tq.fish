@@ -176,6 +176,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l rate -d 'Submit at t
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l timeout -d 'Stop waiting for the drain after this long (what is missing then counts as lost)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l chaos-kill-every -d 'SIGKILL a random worker this often and start a replacement' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l hdr-out -d 'Write the latency histograms to FILE in HdrHistogram interval log format' -r -F
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l cluster -d 'With --spawn-redis: start a Redis Cluster of N masters instead of one server' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l prefix -d 'Prefix of every Redis key tq writes' -r

@@ -115,7 +115,8 @@ pub enum Command {
   tq load-test --jobs 100000 --workers 2 -c 512 --json
   tq load-test --rate 5000 --jobs 50000 --hdr-out latency.hlog
   tq load-test --task tq.sleep --args '{\"ms\":20}' --chaos-kill-every 500ms
-  tq load-test --spawn-redis          # private throwaway redis-server")]
+  tq load-test --spawn-redis          # private throwaway redis-server
+  tq load-test --spawn-redis --cluster 3   # ... or a private 3-master Redis Cluster")]
     LoadTest(LoadTestArgs),
 
     /// Print the completion script for a shell
@@ -433,6 +434,10 @@ pub struct LoadTestArgs {
     /// was given and nothing listens at the default one)
     #[arg(long)]
     pub spawn_redis: bool,
+
+    /// With --spawn-redis: start a Redis Cluster of N masters instead of one server
+    #[arg(long, value_name = "N", requires = "spawn_redis")]
+    pub cluster: Option<usize>,
 
     /// No progress bars
     #[arg(long)]

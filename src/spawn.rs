@@ -19,9 +19,14 @@ impl SpawnedRedis {
     /// Starts `redis-server` from PATH on a free port and waits until it
     /// answers PING (trying another port if one was taken in the meantime).
     pub fn start() -> Result<Self> {
+        Self::start_with(&[])
+    }
+
+    /// Like [`SpawnedRedis::start`], with extra `redis-server` arguments.
+    fn start_with(extra: &[&str]) -> Result<Self> {
         let mut last = None;
         for _ in 0..5 {
-            match Self::start_once() {
+            match Self::start_once(extra) {
                 Ok(redis) => return Ok(redis),
                 Err(e @ Error::Failed(_)) if e.to_string().starts_with("cannot start") => return Err(e),
                 Err(e) => last = Some(e),
@@ -30,7 +35,7 @@ impl SpawnedRedis {
         Err(last.unwrap_or_else(|| Error::Failed("redis-server did not start".into())))
     }
 
-    fn start_once() -> Result<Self> {
+    fn start_once(extra: &[&str]) -> Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let dir = std::env::temp_dir().join(format!("tq-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
@@ -45,6 +50,7 @@ impl SpawnedRedis {
                 "--appendonly",
                 "no",
             ])
+            .args(extra)
             .arg("--dir")
             .arg(&dir)
             .stdin(Stdio::null())
@@ -92,6 +98,75 @@ impl Drop for SpawnedRedis {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A private, throwaway Redis Cluster of `masters` nodes (no replicas) for
+/// `tq load-test --spawn-redis --cluster N`: each node a [`SpawnedRedis`]
+/// with cluster mode on, joined by `redis-cli --cluster create`; all stopped
+/// and removed on drop.
+pub struct SpawnedCluster {
+    nodes: Vec<SpawnedRedis>,
+}
+
+impl SpawnedCluster {
+    /// Starts the nodes, creates the cluster and waits until every node says `cluster_state:ok`.
+    pub fn start(masters: usize) -> Result<Self> {
+        if masters < 3 {
+            return Err(Error::InvalidInput(format!(
+                "--cluster {masters}: Redis Cluster needs at least 3 masters"
+            )));
+        }
+        let mut nodes = Vec::new();
+        for _ in 0..masters {
+            nodes.push(SpawnedRedis::start_with(&[
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+            ])?);
+        }
+        let cluster = SpawnedCluster { nodes };
+        let addrs: Vec<String> = cluster.nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
+        let out = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addrs)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| Error::Failed(format!("cannot run redis-cli --cluster create ({e})")))?;
+        if !out.status.success() {
+            return Err(Error::Failed(format!(
+                "redis-cli --cluster create failed: {}",
+                String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("")
+            )));
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        for node in &cluster.nodes {
+            while !node.cluster_ok() {
+                if Instant::now() > deadline {
+                    return Err(Error::Failed(
+                        "the spawned cluster did not reach cluster_state:ok".into(),
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        Ok(cluster)
+    }
+
+    /// The URL of its first node (tq finds the others).
+    pub fn url(&self) -> String {
+        self.nodes.first().map(SpawnedRedis::url).unwrap_or_default()
+    }
+}
+
+impl SpawnedRedis {
+    fn cluster_ok(&self) -> bool {
+        redis::Client::open(self.url())
+            .and_then(|c| c.get_connection_with_timeout(Duration::from_secs(1)))
+            .and_then(|mut c| redis::cmd("CLUSTER").arg("INFO").query::<String>(&mut c))
+            .is_ok_and(|info| info.contains("cluster_state:ok"))
     }
 }
 

@@ -190,3 +190,55 @@ fn a_slot_moved_to_another_master_during_a_load_test_loses_nothing() {
     );
     assert_eq!(cluster.port_of("tq:{normal}:pending"), to, "the slot moved");
 }
+
+#[test]
+fn load_test_spawns_a_private_cluster_and_leaves_nothing_behind() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(support::tq_bin());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TQ_") || key == "REDIS_URL" {
+            cmd.env_remove(key);
+        }
+    }
+    // The spawned nodes' directories go under TMPDIR: a private one to inspect.
+    let child = cmd
+        .env("TMPDIR", scratch.path())
+        .args([
+            "load-test",
+            "--spawn-redis",
+            "--cluster",
+            "3",
+            "--jobs",
+            "10000",
+            "--json",
+            "--no-progress",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["lost"].as_u64(), report["completed"].as_u64()),
+        (Some(0), Some(10_000)),
+        "{report}"
+    );
+    assert_eq!(report["redis"]["mode"], "cluster");
+    assert_eq!(
+        std::fs::read_dir(scratch.path()).unwrap().count(),
+        0,
+        "node directories removed"
+    );
+    let left = std::process::Command::new("pgrep")
+        .args(["-f", &format!("tq-redis-{pid}-")])
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "redis-server left running: {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
+}

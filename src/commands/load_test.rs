@@ -6,7 +6,22 @@ use crate::client::parse_args;
 use crate::error::{Error, Result};
 use crate::loadtest::report::{Latency, Report};
 use crate::loadtest::{self, LoadTestConfig, Outcome};
-use crate::spawn::{SpawnedRedis, something_listens};
+use crate::spawn::{SpawnedCluster, SpawnedRedis, something_listens};
+
+/// The private Redis a run started, kept alive until the run ends.
+enum Spawned {
+    Single(SpawnedRedis),
+    Cluster(SpawnedCluster),
+}
+
+impl Spawned {
+    fn url(&self) -> String {
+        match self {
+            Spawned::Single(r) => r.url(),
+            Spawned::Cluster(c) => c.url(),
+        }
+    }
+}
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::value::RawValue;
 
@@ -23,15 +38,24 @@ pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
         ));
     }
     let spawn = args.spawn_redis || (!ctx.target.explicit && !something_listens(&ctx.target.url));
-    let spawned = if spawn {
-        let redis = SpawnedRedis::start()?;
-        eprintln!(
-            "tq: started a private redis-server at {} for this run; it stops when the run ends",
-            redis.url()
-        );
-        Some(redis)
-    } else {
-        None
+    let spawned = match (spawn, args.cluster) {
+        (true, Some(masters)) => {
+            let cluster = SpawnedCluster::start(masters)?;
+            eprintln!(
+                "tq: started a private {masters}-master Redis Cluster at {} for this run; it stops when the run ends",
+                cluster.url()
+            );
+            Some(Spawned::Cluster(cluster))
+        }
+        (true, None) => {
+            let redis = SpawnedRedis::start()?;
+            eprintln!(
+                "tq: started a private redis-server at {} for this run; it stops when the run ends",
+                redis.url()
+            );
+            Some(Spawned::Single(redis))
+        }
+        (false, _) => None,
     };
     let mut target = ctx.target.clone();
     if let Some(redis) = &spawned {
