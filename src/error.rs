@@ -77,6 +77,21 @@ pub fn is_out_of_memory(e: &redis::RedisError) -> bool {
 }
 
 impl Error {
+    /// True for errors a retry may cure: Redis unreachable for a moment, or
+    /// a cluster busy with a failover or a slot migration.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Redis(e) => {
+                is_connection_error(e)
+                    || matches!(
+                        e.code(),
+                        Some("TRYAGAIN" | "CLUSTERDOWN" | "MOVED" | "ASK" | "LOADING" | "MASTERDOWN")
+                    )
+            }
+            other => other.is_connection_error(),
+        }
+    }
+
     /// True when Redis could not be reached (as opposed to Redis refusing
     /// one command, or bad data): every queue is affected alike.
     pub fn is_connection_error(&self) -> bool {

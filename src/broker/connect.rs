@@ -18,6 +18,8 @@ const CONNECT_DEADLINE: Duration = Duration::from_secs(4);
 /// How long a command may wait for its reply. Generous: a claim or enqueue of
 /// a large batch can queue behind other clients' large batches.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The same on a cluster, where a node may vanish in a failover.
+const CLUSTER_RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A Redis server to talk to.
 #[derive(Debug, Clone)]
@@ -178,7 +180,9 @@ pub async fn shared(target: &RedisTarget) -> Result<(Conn, bool)> {
     if !info.lines().any(|l| l.trim() == "cluster_enabled:1") {
         return Ok((Conn::Node(node), false));
     }
-    let client = target.cluster_client(RESPONSE_TIMEOUT)?;
+    // Shorter than on one node: a request stuck on a node that just died
+    // should fail (and be retried by its caller) well before a lease ends.
+    let client = target.cluster_client(CLUSTER_RESPONSE_TIMEOUT)?;
     let cluster = within_deadline(target, client.get_async_connection()).await?;
     Ok((Conn::Cluster(cluster), true))
 }
@@ -256,9 +260,11 @@ pub async fn each_master(target: &RedisTarget, cluster: &mut Conn) -> Result<Vec
             _ => redis::ConnectionAddr::Tcp(host, port),
         };
         let client = redis::Client::open(seed.clone().set_addr(addr)).map_err(|e| target.invalid(e))?;
-        conns.push(Conn::Dedicated(
-            within_deadline(target, client.get_multiplexed_async_connection()).await?,
-        ));
+        // A master that just failed is still listed until the cluster notices.
+        match within_deadline(target, client.get_multiplexed_async_connection()).await {
+            Ok(conn) => conns.push(Conn::Dedicated(conn)),
+            Err(e) => tracing::warn!("skipping a cluster node that does not answer: {e}"),
+        }
     }
     Ok(conns)
 }

@@ -223,7 +223,17 @@ async fn wait_for_drain(
     let deadline = Instant::now() + timeout;
     let mut idle_checks = 0;
     loop {
-        let stats = broker.queue_counts(queues).await?;
+        // A failover or a slot migration makes Redis unreachable for a
+        // moment: look again rather than end the run.
+        let stats = match broker.queue_counts(queues).await {
+            Ok(stats) => stats,
+            Err(e) if Instant::now() < deadline => {
+                tracing::warn!("cannot read queue depths, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let finished: u64 = stats
             .iter()
             .map(|s| s.processed.saturating_sub(s.failed) + s.dead)
@@ -234,7 +244,7 @@ async fn wait_for_drain(
         }
         let idle = stats
             .iter()
-            .all(|s| s.pending == 0 && s.active == 0 && s.scheduled == 0);
+            .all(|s| s.error.is_none() && s.pending == 0 && s.active == 0 && s.scheduled == 0);
         idle_checks = if idle { idle_checks + 1 } else { 0 };
         if idle_checks >= 3 {
             tracing::warn!("queues are empty but {} jobs are unaccounted for", total - finished);

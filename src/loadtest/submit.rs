@@ -98,7 +98,7 @@ pub async fn submit(
             let broker = broker.clone();
             let key = keys[q].clone();
             in_flight.spawn(async move {
-                let added = broker.enqueue(&key, &entries).await?;
+                let added = enqueue_retrying(&broker, &key, &entries).await?;
                 Ok((q, entries.into_iter().map(|e| e.id).collect(), added))
             });
         }
@@ -110,6 +110,23 @@ pub async fn submit(
         ids,
         elapsed: started.elapsed(),
     })
+}
+
+/// Enqueues a batch, sending it again while Redis is briefly away (a
+/// failover, a slot moving): enqueue is idempotent by id, so a batch whose
+/// reply was lost is not doubled.
+async fn enqueue_retrying(broker: &Broker, key: &crate::broker::keys::QueueKeys, entries: &[NewJob]) -> Result<u64> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match broker.enqueue(key, entries).await {
+            Ok(added) => return Ok(added),
+            Err(e) if e.is_transient() && Instant::now() < deadline => {
+                tracing::warn!(queue = %key.name, "enqueue failed, sending the batch again: {e}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 type BatchResult = std::result::Result<Result<(usize, Vec<String>, u64)>, tokio::task::JoinError>;

@@ -297,9 +297,15 @@ pub struct RedisCluster {
 impl RedisCluster {
     /// Starts the nodes, creates the cluster and waits for `cluster_state:ok` on each.
     pub fn start(masters: usize) -> Self {
+        Self::start_with_replicas(masters, 0)
+    }
+
+    /// Like [`RedisCluster::start`], with `replicas` replicas per master and
+    /// a 1 s node timeout, so a replica takes over soon after its master dies.
+    pub fn start_with_replicas(masters: usize, replicas: usize) -> Self {
         let scratch = tempfile::tempdir().expect("temp dir");
         let mut nodes = Vec::new();
-        for n in 0..masters {
+        for n in 0..masters * (1 + replicas) {
             let port = free_port();
             let dir = scratch.path().join(format!("node{n}"));
             std::fs::create_dir_all(&dir).unwrap();
@@ -312,6 +318,8 @@ impl RedisCluster {
                     "yes",
                     "--cluster-config-file",
                     "nodes.conf",
+                    "--cluster-node-timeout",
+                    "1000",
                 ])
                 .arg("--dir")
                 .arg(&dir)
@@ -335,7 +343,7 @@ impl RedisCluster {
         let out = Command::new("redis-cli")
             .args(["--cluster", "create"])
             .args(&addrs)
-            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
             .output()
             .expect("redis-cli --cluster create");
         assert!(
@@ -488,13 +496,23 @@ impl Drop for TlsRedisServer {
 }
 
 impl RedisCluster {
+    /// SIGKILLs the node on `port`.
+    pub fn kill_node(&mut self, port: u16) {
+        for (child, p) in &mut self.nodes {
+            if *p == port {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
     /// The node id and port of every master.
     pub fn masters(&self) -> Vec<(String, u16)> {
         let mut c = redis::Client::open(self.url()).unwrap().get_connection().unwrap();
         let nodes: String = redis::cmd("CLUSTER").arg("NODES").query(&mut c).unwrap();
         nodes
             .lines()
-            .filter(|l| l.contains("master"))
+            .filter(|l| l.contains("master") && !l.contains("fail"))
             .map(|l| {
                 let fields: Vec<&str> = l.split(' ').collect();
                 let port = fields[1].split(['@', ':']).nth(1).unwrap().parse().unwrap();
