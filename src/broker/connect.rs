@@ -47,9 +47,15 @@ impl RedisTarget {
 
     fn cluster_client(&self, response_timeout: Duration) -> Result<redis::cluster::ClusterClient> {
         install_tls_provider();
+        // Retries come quickly (100 ms to 1 s apart) so that after a failover
+        // the client refreshes its slot map and finds the new master within
+        // seconds, not minutes (the defaults wait up to 655 s between tries).
         redis::cluster::ClusterClient::builder(self.urls())
             .connection_timeout(CONNECT_TIMEOUT)
             .response_timeout(response_timeout)
+            .retries(30)
+            .min_retry_wait(100)
+            .max_retry_wait(1000)
             .build()
             .map_err(|e| self.invalid(e))
     }
