@@ -242,3 +242,51 @@ fn load_test_spawns_a_private_cluster_and_leaves_nothing_behind() {
         String::from_utf8_lossy(&left.stdout)
     );
 }
+
+#[test]
+fn workers_carry_on_when_a_master_fails_over_to_its_replica() {
+    let mut cluster = RedisCluster::start_with_replicas(3, 1);
+    let master = cluster.port_of("tq:{normal}:pending");
+    let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
+    let mut run = cluster.spawn_tq(&[
+        "load-test",
+        "--jobs",
+        "100000",
+        "--mix",
+        &mix,
+        "--workers",
+        "2",
+        "--no-progress",
+        "--json",
+        "--timeout",
+        "90s",
+    ]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        run.child.try_wait().unwrap().is_none(),
+        "the load test was running when the master died"
+    );
+    cluster.kill_node(master);
+    run.wait_exit(Duration::from_secs(150));
+    let out = std::fs::read_to_string(run.log.with_extension("out")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {}", run.log()));
+    let (completed, lost) = (report["completed"].as_u64().unwrap(), report["lost"].as_u64().unwrap());
+    // Asynchronous replication may lose the writes of the last moments before
+    // the master died; everything else is run by the same workers, unrestarted.
+    eprintln!(
+        "failover: completed {completed}, lost {lost}, duplicates {}, drain {}/s",
+        report["duplicates"], report["drain_rate"]
+    );
+    assert_eq!(completed + lost, 100_000, "every job is accounted for: {report}");
+    assert!(completed > 0, "{report}");
+    assert_ne!(cluster.port_of("tq:{normal}:pending"), master, "a replica took over");
+    // The queue works on its new master.
+    let id = enqueue(&cluster, &["tq.echo", "-q", "normal", "--args", "[1]"]);
+    cluster
+        .tq()
+        .args(["worker", "--burst", "-Q", "normal"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    assert_eq!(json(&cluster, &["status", &id])["state"], "succeeded");
+}

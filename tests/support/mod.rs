@@ -320,6 +320,9 @@ impl RedisCluster {
                     "nodes.conf",
                     "--cluster-node-timeout",
                     "1000",
+                    // A fresh replica may otherwise count as too stale to take over.
+                    "--cluster-replica-validity-factor",
+                    "0",
                 ])
                 .arg("--dir")
                 .arg(&dir)
@@ -504,6 +507,8 @@ impl RedisCluster {
                 let _ = child.wait();
             }
         }
+        // Gone from the list, so url() names a node that answers.
+        self.nodes.retain(|(_, p)| *p != port);
     }
 
     /// The node id and port of every master.
