@@ -290,3 +290,47 @@ fn workers_carry_on_when_a_master_fails_over_to_its_replica() {
         .success();
     assert_eq!(json(&cluster, &["status", &id])["state"], "succeeded");
 }
+
+#[test]
+fn a_killed_workers_jobs_are_redelivered_and_wait_works_on_the_cluster() {
+    let cluster = RedisCluster::start(3);
+    let ids: Vec<String> = QUEUES
+        .iter()
+        .map(|q| enqueue(&cluster, &["tq.sleep", "-q", q, "--args", r#"{"ms":3000}"#]))
+        .collect();
+    let queues = QUEUES.join(",");
+    let mut first = cluster.spawn_tq(&["worker", "-Q", &queues, "-c", "3", "--lease", "1s"]);
+    support::wait_until(Duration::from_secs(20), "the worker to hold all three jobs", || {
+        ids.iter()
+            .all(|id| json(&cluster, &["status", id])["state"] == "active")
+    });
+    first.signal(libc::SIGKILL);
+    first.wait_exit(Duration::from_secs(10));
+    cluster
+        .tq()
+        .args(["worker", "--burst", "-Q", &queues, "-c", "3", "--lease", "1s"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    for id in &ids {
+        let status = json(&cluster, &["status", id]);
+        assert_eq!(
+            (status["state"].as_str(), status["deliveries"].as_u64()),
+            (Some("succeeded"), Some(2)),
+            "{status}"
+        );
+    }
+    // enqueue --wait follows its job to the end on whichever master holds it.
+    let _worker = cluster.spawn_tq(&["worker", "-Q", &queues]);
+    for queue in QUEUES {
+        let out = cluster
+            .tq()
+            .args(["enqueue", "tq.echo", "-q", queue, "--args", "[42]", "--wait", "--json"])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(status["result"], serde_json::json!([42]), "{status}");
+    }
+}
