@@ -260,12 +260,17 @@ local function bury_live(base, dead_key, id, now, reason, err, task)
 end
 
 
--- Returns up to `max` expired leases (deadline before now) to the front of
--- pending, or buries a job as poison once `max_lost` deliveries ended with
--- no outcome. Returns {recovered, buried, ms until the earliest remaining
--- lease expires or -1}.
-local function recover_expired(base, now, active_key, pending_key, dead_key, stats_key, ready_key, max_lost, max)
-  local members = redis.call('ZRANGEBYSCORE', active_key, '-inf', '(' .. now, 'LIMIT', 0, max)
+-- Returns the expired leases among `candidates` (lease members the caller
+-- read, so it could declare their jobs' keys; each is checked again here:
+-- deadline before now) to the front of pending, or buries a job as poison
+-- once `max_lost` deliveries ended with no outcome. Returns {recovered,
+-- buried, ms until the earliest remaining lease expires or -1}.
+local function recover_expired(base, now, active_key, pending_key, dead_key, stats_key, ready_key, max_lost, candidates)
+  local members = {}
+  for _, member in ipairs(candidates) do
+    local deadline = redis.call('ZSCORE', active_key, member)
+    if deadline and tonumber(deadline) < now then members[#members + 1] = member end
+  end
   local recovered, buried = 0, 0
   if #members > 0 then redis.call('ZREM', active_key, unpack(members)) end
   for _, member in ipairs(members) do

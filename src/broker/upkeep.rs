@@ -41,6 +41,7 @@ pub enum Tick {
 impl Broker {
     /// Returns expired leases of `q` to pending (or buries poison jobs).
     pub async fn recover(&self, q: &QueueKeys, max_deliveries: u32, max: usize) -> Result<Recovered> {
+        let (members, touched) = self.expired_leases(q, max).await?;
         let mut inv = self.scripts.recover.key(&q.active);
         inv.key(&q.pending)
             .key(&q.dead)
@@ -52,14 +53,51 @@ impl Broker {
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count);
-        declare(&mut inv, q, &[]);
+            .arg(self.retention.dead_max_count)
+            .arg(&members);
+        declare(&mut inv, q, &touched.iter().map(String::as_str).collect::<Vec<_>>());
         let (requeued, buried, wait): (u64, u64, i64) = inv.invoke_async(&mut self.conn()).await?;
         Ok(Recovered {
             requeued,
             buried,
             next_expiry_in: u64::try_from(wait).ok().map(Duration::from_millis),
         })
+    }
+
+    /// Lease members of `q` whose deadline passed (by the server's clock), at
+    /// most `max`, and the jobs whose keys recovering them may touch: their
+    /// own and, for replays, the dead record each replays. The script checks
+    /// each lease again; reading first lets it declare those keys.
+    async fn expired_leases(&self, q: &QueueKeys, max: usize) -> Result<(Vec<Vec<u8>>, Vec<String>)> {
+        let now = self.server_now_ms().await?;
+        let members: Vec<Vec<u8>> = redis::cmd("ZRANGEBYSCORE")
+            .arg(&q.active)
+            .arg("-inf")
+            .arg(format!("({now}"))
+            .arg("LIMIT")
+            .arg(0)
+            .arg(max.clamp(1, MAX_PER_CALL))
+            .query_async(&mut self.conn())
+            .await?;
+        let ids: Vec<String> = members
+            .iter()
+            .filter_map(|m| {
+                std::str::from_utf8(m)
+                    .ok()?
+                    .rsplit_once(':')
+                    .map(|(id, _)| id.to_string())
+            })
+            .collect();
+        let mut touched = ids.clone();
+        if !ids.is_empty() {
+            let origins: Vec<Option<String>> = redis::cmd("HMGET")
+                .arg(&q.replays)
+                .arg(&ids)
+                .query_async(&mut self.conn())
+                .await?;
+            touched.extend(origins.into_iter().flatten());
+        }
+        Ok((members, touched))
     }
 
     /// Moves due delayed jobs and retries of `q` to pending; returns how long
@@ -88,6 +126,7 @@ impl Broker {
         max_deliveries: u32,
         max: usize,
     ) -> Result<Tick> {
+        let (members, touched) = self.expired_leases(q, max).await?;
         let mut inv = self.scripts.tick.key(&q.leader);
         inv.key(&q.scheduled)
             .key(&q.retry)
@@ -103,8 +142,9 @@ impl Broker {
             .arg(max_deliveries)
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count);
-        declare(&mut inv, q, &[]);
+            .arg(self.retention.dead_max_count)
+            .arg(&members);
+        declare(&mut inv, q, &touched.iter().map(String::as_str).collect::<Vec<_>>());
         let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
         let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
         Ok(match reply.first() {
