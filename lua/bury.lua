@@ -6,7 +6,8 @@
 -- number, ARGV[5] reason ('retries exhausted', 'permanent failure', 'no
 -- handler', 'malformed'), ARGV[6] error (one line), ARGV[7] attempt record
 -- (JSON), ARGV[8] task name, ARGV[9] dead records' max age ms, ARGV[10]
--- their max count (0 = no limit; the oldest past either are trimmed)
+-- their max count (0 = no limit), ARGV[11] n then n ids: the oldest dead
+-- records, trimmed if past either limit
 -- Invariant: the job leaves active and becomes a dead record in one step
 -- (attempts + 1, its attempt record appended), keeping its message (redacted
 -- if asked) and every attempt record with no TTL so the DLQ can show and
@@ -15,6 +16,7 @@
 local activeKey, deadKey, statsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, id = ARGV[2], ARGV[3]
 retention.age_ms, retention.count = tonumber(ARGV[9]) or 0, tonumber(ARGV[10]) or 0
+retention.candidates = argv_list(11)
 local now = server_now()
 heal(base, now, {'active', 'dead', 'stats', 'counts', 'jobs', 'redacted', 'replays', 'merged', 'errors'})
 heal_key(base, now, base .. 'failures:' .. id, 'list')

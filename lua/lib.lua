@@ -179,27 +179,36 @@ local function delete_dead(base, dead_key, id)
   redis.call('ZREM', dead_key, id)
 end
 
--- How long and how many dead records a queue keeps; scripts that bury set
--- these from their arguments (0 = no limit).
-local retention = {age_ms = 0, count = 0}
+-- How long and how many dead records a queue keeps, and the oldest records
+-- the caller read (so it could declare their keys) as candidates to trim;
+-- scripts that bury set these from their arguments (0 = no limit).
+local retention = {age_ms = 0, count = 0, candidates = {}}
 
--- Trims the oldest dead records past the age or count limit, at most a few
--- per call: each burial (and each upkeep tick) removes more than it adds, so
--- the set converges to its limits without an O(n) pass.
+-- Trims the candidates (the oldest dead records, oldest first) that are past
+-- the age limit or beyond the count limit, each checked here: each burial
+-- and each upkeep tick removes up to ten, more than it adds, so the set
+-- converges to its limits without an O(n) pass.
 local function trim_dead(base, dead_key, now)
-  local step = 10
-  if retention.age_ms > 0 then
-    local old = redis.call('ZRANGEBYSCORE', dead_key, '-inf', '(' .. (now - retention.age_ms), 'LIMIT', 0, step)
-    for _, id in ipairs(old) do delete_dead(base, dead_key, id) end
-  end
-  if retention.count > 0 then
-    local over = redis.call('ZCARD', dead_key) - retention.count
-    if over > 0 then
-      for _, id in ipairs(redis.call('ZRANGE', dead_key, 0, math.min(over, step) - 1)) do
+  local over = 0
+  if retention.count > 0 then over = redis.call('ZCARD', dead_key) - retention.count end
+  for _, id in ipairs(retention.candidates) do
+    local died = redis.call('ZSCORE', dead_key, id)
+    if died then
+      local old = retention.age_ms > 0 and tonumber(died) < now - retention.age_ms
+      if old or over > 0 then
         delete_dead(base, dead_key, id)
+        over = over - 1
       end
     end
   end
+end
+
+-- Reads "n, n values" from ARGV at `at`: returns the values and the index after them.
+local function argv_list(at)
+  local n = tonumber(ARGV[at]) or 0
+  local list = {}
+  for i = at + 1, at + n do list[#list + 1] = ARGV[i] end
+  return list, at + n + 1
 end
 
 -- The one writer of dead records: <base>job:<id> gets `fields` (a flat list

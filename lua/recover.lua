@@ -8,9 +8,9 @@
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] deliveries without an
 -- outcome after which a job is poison, ARGV[4] (unused),
 -- ARGV[5] (unused), ARGV[6] dead records' max age ms, ARGV[7] their max
--- count (0 = no limit), then the lease members the caller found expired
--- (it declares their jobs' keys; each is checked again here). Each call
--- also trims a few dead records past the limits.
+-- count (0 = no limit), ARGV[8] n then n lease members the caller found
+-- expired (it declares their jobs' keys; each is checked again here), then
+-- m then m ids: the oldest dead records, trimmed if past either limit.
 -- A lease has expired when its deadline is before the server's now.
 -- Returns {recovered, buried, ms until the earliest remaining lease deadline
 -- or -1 if no lease is held}.
@@ -24,8 +24,8 @@ local max_lost = tonumber(ARGV[3])
 retention.age_ms, retention.count = tonumber(ARGV[6]) or 0, tonumber(ARGV[7]) or 0
 local now = server_now()
 heal(base, now, {'active', 'pending', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors', 'ready'})
-local candidates = {}
-for i = 8, #ARGV do candidates[#candidates + 1] = ARGV[i] end
+local candidates, after = argv_list(8)
+retention.candidates = argv_list(after)
 local recovered, buried, wait = recover_expired(base, now, activeKey, pendingKey, deadKey, statsKey, KEYS[5],
   max_lost, candidates)
 trim_dead(base, deadKey, now)

@@ -14,8 +14,9 @@
 -- its leadership lasts without another tick (ms), ARGV[5] deliveries without
 -- an outcome after which a job is poison, ARGV[6] max jobs per step,
 -- ARGV[7] dead records' max age ms, ARGV[8] their max count (0 = no limit),
--- then the lease members the caller found expired (it declares their jobs'
--- keys; each is checked again here)
+-- ARGV[9] n then n lease members the caller found expired (it declares
+-- their jobs' keys; each is checked again here), then m then m ids: the
+-- oldest dead records, trimmed if past either limit
 -- Returns {0, ms the current leader still holds} when another worker leads
 -- (nothing done), else {1, promoted, recovered, buried}.
 -- Invariant: as promote and recover (lib.lua): a due job or an expired lease
@@ -35,8 +36,8 @@ heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jo
   'replays', 'merged', 'errors', 'ready'})
 redis.call('SET', leaderKey, me, 'PX', ARGV[4])
 local promoted = promote_due(now, {KEYS[2], KEYS[3]}, KEYS[4], KEYS[8], ARGV[6])
-local candidates = {}
-for i = 9, #ARGV do candidates[#candidates + 1] = ARGV[i] end
+local candidates, after = argv_list(9)
+retention.candidates = argv_list(after)
 local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], KEYS[7], KEYS[8],
   tonumber(ARGV[5]), candidates)
 trim_dead(base, KEYS[6], now)

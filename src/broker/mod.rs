@@ -34,6 +34,9 @@ pub use upkeep::{Recovered, Tick};
 /// chunks, so no call comes near Lua's limit on unpacked values (~8000).
 pub const MAX_PER_CALL: usize = 1000;
 
+/// How many of the oldest dead records a burial or a tick may trim at once.
+pub(crate) const TRIM_STEP: isize = 10;
+
 /// How much of what finished a queue keeps. Zero means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {

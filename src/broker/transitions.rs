@@ -137,6 +137,9 @@ fn valid_job_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
 }
 
+/// How many of the oldest dead records each burial reads as candidates to trim.
+const BURY_TRIM_CANDIDATES: isize = 100;
+
 /// Declares every key of queue `q` a script may touch beyond its own KEYS,
 /// and the dead-record and history keys of `ids` ("" skipped), so that on a
 /// cluster a slot being migrated refuses the script before it runs (ASK or
@@ -305,8 +308,9 @@ impl Broker {
             .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
             .arg(self.retention.dead_max_count);
-        // (Its own record's keys are named by bytes tq cannot spell as a key
-        // here; this rare path is not declared beyond the queue's keys.)
+        // No trimming here. (Its own record's keys are named by bytes tq
+        // cannot spell as a key here; this rare path declares only the queue's keys.)
+        inv.arg(0);
         declare(&mut inv, q, &[]);
         let _: Option<Vec<u8>> = inv.invoke_async(&mut self.conn()).await?;
         Ok(())
@@ -334,6 +338,15 @@ impl Broker {
     /// Returns the dead record's id (the job's own, or the record it replayed,
     /// which took its history), or `None` if the lease was lost.
     pub async fn bury(&self, q: &QueueKeys, failure: &Failure<'_>, reason: &str) -> Result<Option<String>> {
+        // The oldest records, to trim in the same step if past the limits:
+        // enough that up to 100 burials sent together (so reading the same
+        // oldest records) each still find one; past that, ticks trim the rest.
+        let oldest: Vec<Vec<u8>> = redis::cmd("ZRANGE")
+            .arg(&q.dead)
+            .arg(0)
+            .arg(BURY_TRIM_CANDIDATES - 1)
+            .query_async(&mut self.conn())
+            .await?;
         let mut inv = self.scripts.bury.key(&q.active);
         inv.key(&q.dead)
             .key(&q.stats)
@@ -347,7 +360,10 @@ impl Broker {
             .arg(failure.task)
             .arg(self.retention.dead_max_age.as_millis() as u64)
             .arg(self.retention.dead_max_count);
-        declare(&mut inv, q, &[failure.id, failure.replay_of]);
+        inv.arg(oldest.len()).arg(&oldest);
+        let mut keys = vec![failure.id, failure.replay_of];
+        keys.extend(oldest.iter().filter_map(|id| std::str::from_utf8(id).ok()));
+        declare(&mut inv, q, &keys);
         let record: Option<String> = inv.invoke_async(&mut self.conn()).await?;
         Ok(record)
     }

@@ -4,7 +4,7 @@
 
 use super::keys::QueueKeys;
 use super::transitions::declare;
-use super::{Broker, MAX_PER_CALL};
+use super::{Broker, MAX_PER_CALL, TRIM_STEP};
 use crate::error::{Error, Result};
 use std::time::Duration;
 
@@ -41,7 +41,7 @@ pub enum Tick {
 impl Broker {
     /// Returns expired leases of `q` to pending (or buries poison jobs).
     pub async fn recover(&self, q: &QueueKeys, max_deliveries: u32, max: usize) -> Result<Recovered> {
-        let (members, touched) = self.expired_leases(q, max).await?;
+        let (members, oldest, touched) = self.expired_leases(q, max).await?;
         let mut inv = self.scripts.recover.key(&q.active);
         inv.key(&q.pending)
             .key(&q.dead)
@@ -54,8 +54,16 @@ impl Broker {
             .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
             .arg(self.retention.dead_max_count)
-            .arg(&members);
-        declare(&mut inv, q, &touched.iter().map(String::as_str).collect::<Vec<_>>());
+            .arg(members.len())
+            .arg(&members)
+            .arg(oldest.len())
+            .arg(&oldest);
+        let keys: Vec<&str> = touched
+            .iter()
+            .map(String::as_str)
+            .chain(oldest.iter().filter_map(|id| std::str::from_utf8(id).ok()))
+            .collect();
+        declare(&mut inv, q, &keys);
         let (requeued, buried, wait): (u64, u64, i64) = inv.invoke_async(&mut self.conn()).await?;
         Ok(Recovered {
             requeued,
@@ -65,18 +73,21 @@ impl Broker {
     }
 
     /// Lease members of `q` whose deadline passed (by the server's clock), at
-    /// most `max`, and the jobs whose keys recovering them may touch: their
-    /// own and, for replays, the dead record each replays. The script checks
-    /// each lease again; reading first lets it declare those keys.
-    async fn expired_leases(&self, q: &QueueKeys, max: usize) -> Result<(Vec<Vec<u8>>, Vec<String>)> {
+    /// most `max`; the oldest dead records (candidates to trim); and the jobs
+    /// whose keys recovering may touch: their own and, for replays, the dead
+    /// record each replays. The script checks each again; reading first lets
+    /// it declare those keys.
+    async fn expired_leases(&self, q: &QueueKeys, max: usize) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<String>)> {
         let now = self.server_now_ms().await?;
-        let members: Vec<Vec<u8>> = redis::cmd("ZRANGEBYSCORE")
+        let (members, oldest): (Vec<Vec<u8>>, Vec<Vec<u8>>) = redis::pipe()
+            .cmd("ZRANGEBYSCORE")
             .arg(&q.active)
             .arg("-inf")
             .arg(format!("({now}"))
             .arg("LIMIT")
             .arg(0)
             .arg(max.clamp(1, MAX_PER_CALL))
+            .zrange(&q.dead, 0, TRIM_STEP - 1)
             .query_async(&mut self.conn())
             .await?;
         let ids: Vec<String> = members
@@ -97,7 +108,7 @@ impl Broker {
                 .await?;
             touched.extend(origins.into_iter().flatten());
         }
-        Ok((members, touched))
+        Ok((members, oldest, touched))
     }
 
     /// Moves due delayed jobs and retries of `q` to pending; returns how long
@@ -126,7 +137,7 @@ impl Broker {
         max_deliveries: u32,
         max: usize,
     ) -> Result<Tick> {
-        let (members, touched) = self.expired_leases(q, max).await?;
+        let (members, oldest, touched) = self.expired_leases(q, max).await?;
         let mut inv = self.scripts.tick.key(&q.leader);
         inv.key(&q.scheduled)
             .key(&q.retry)
@@ -143,8 +154,16 @@ impl Broker {
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg(self.retention.dead_max_age.as_millis() as u64)
             .arg(self.retention.dead_max_count)
-            .arg(&members);
-        declare(&mut inv, q, &touched.iter().map(String::as_str).collect::<Vec<_>>());
+            .arg(members.len())
+            .arg(&members)
+            .arg(oldest.len())
+            .arg(&oldest);
+        let keys: Vec<&str> = touched
+            .iter()
+            .map(String::as_str)
+            .chain(oldest.iter().filter_map(|id| std::str::from_utf8(id).ok()))
+            .collect();
+        declare(&mut inv, q, &keys);
         let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
         let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
         Ok(match reply.first() {
