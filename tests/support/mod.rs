@@ -136,6 +136,9 @@ impl RedisServer {
         let log = self.dir().join(format!("tq-{n}.log"));
         let mut cmd = Command::new(program);
         clear_env(&mut cmd);
+        // Its own process group, so dropping it also ends what it started
+        // (faketime runs tq as a child).
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let child = cmd
             .env("TQ_REDIS_URL", self.url())
             .args(args)
@@ -281,6 +284,10 @@ impl Spawned {
 
 impl Drop for Spawned {
     fn drop(&mut self) {
+        // SAFETY: killpg only sends a signal, to the group this test started.
+        unsafe {
+            libc::killpg(self.child.id() as libc::pid_t, libc::SIGKILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -614,6 +621,7 @@ impl RedisCluster {
         let out = self.dir().join(format!("tq-{n}.out"));
         let mut cmd = Command::new(tq_bin());
         clear_env(&mut cmd);
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let child = cmd
             .env("TQ_REDIS_URL", self.url())
             .args(args)
