@@ -82,10 +82,12 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Redis(e) => {
+                // NOSCRIPT: a replica that just took over has no scripts loaded
+                // yet, and the client's reload may miss it once.
                 is_connection_error(e)
                     || matches!(
                         e.code(),
-                        Some("TRYAGAIN" | "CLUSTERDOWN" | "MOVED" | "ASK" | "LOADING" | "MASTERDOWN")
+                        Some("TRYAGAIN" | "CLUSTERDOWN" | "MOVED" | "ASK" | "LOADING" | "MASTERDOWN" | "NOSCRIPT")
                     )
             }
             other => other.is_connection_error(),

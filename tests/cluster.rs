@@ -19,6 +19,31 @@ fn json(cluster: &RedisCluster, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// A 100,000-job load test over the three queues, running in the background
+/// (its JSON report goes to the `.out` file beside its log).
+fn spawn_load_test(cluster: &RedisCluster) -> support::Spawned {
+    let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
+    cluster.spawn_tq(&[
+        "load-test",
+        "--jobs",
+        "100000",
+        "--mix",
+        &mix,
+        "--workers",
+        "2",
+        "--no-progress",
+        "--json",
+        "--timeout",
+        "90s",
+    ])
+}
+
+/// The JSON report a [`spawn_load_test`] run wrote.
+fn report_of(run: &support::Spawned) -> serde_json::Value {
+    let out = std::fs::read_to_string(run.log.with_extension("out")).unwrap();
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {}", run.log()))
+}
+
 fn enqueue(cluster: &RedisCluster, args: &[&str]) -> String {
     let out = cluster.tq().arg("enqueue").args(args).output().unwrap();
     assert!(
@@ -94,12 +119,7 @@ fn failures_retry_then_land_in_the_dlq_and_replay_works_across_masters() {
             )
         })
         .collect();
-    cluster
-        .tq()
-        .args(["worker", "--burst", "-Q", &QUEUES.join(",")])
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
+    cluster.drain(&["-Q", &QUEUES.join(",")]);
     for id in &ids {
         let status = json(&cluster, &["status", id]);
         assert_eq!(
@@ -156,18 +176,7 @@ fn a_slot_moved_to_another_master_during_a_load_test_loses_nothing() {
     let slot = cluster.slot_of("tq:{normal}:pending");
     let from = cluster.port_of("tq:{normal}:pending");
     let to = cluster.masters().iter().map(|(_, p)| *p).find(|p| *p != from).unwrap();
-    let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
-    let mut run = cluster.spawn_tq(&[
-        "load-test",
-        "--jobs",
-        "100000",
-        "--mix",
-        &mix,
-        "--workers",
-        "2",
-        "--no-progress",
-        "--json",
-    ]);
+    let mut run = spawn_load_test(&cluster);
     // Move the busiest queue's slot while jobs flow.
     std::thread::sleep(Duration::from_millis(300));
     assert!(
@@ -180,8 +189,7 @@ fn a_slot_moved_to_another_master_during_a_load_test_loses_nothing() {
         "the load test was running when the move ended"
     );
     let status = run.wait_exit(Duration::from_secs(120));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run.log.with_extension("out")).unwrap()).unwrap_or_default();
+    let report = report_of(&run);
     assert!(status.success(), "{report} {}", run.log());
     assert_eq!(
         (report["lost"].as_u64(), report["completed"].as_u64()),
@@ -247,20 +255,7 @@ fn load_test_spawns_a_private_cluster_and_leaves_nothing_behind() {
 fn workers_carry_on_when_a_master_fails_over_to_its_replica() {
     let mut cluster = RedisCluster::start_with_replicas(3, 1);
     let master = cluster.port_of("tq:{normal}:pending");
-    let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
-    let mut run = cluster.spawn_tq(&[
-        "load-test",
-        "--jobs",
-        "100000",
-        "--mix",
-        &mix,
-        "--workers",
-        "2",
-        "--no-progress",
-        "--json",
-        "--timeout",
-        "90s",
-    ]);
+    let mut run = spawn_load_test(&cluster);
     std::thread::sleep(Duration::from_millis(500));
     assert!(
         run.child.try_wait().unwrap().is_none(),
@@ -268,8 +263,7 @@ fn workers_carry_on_when_a_master_fails_over_to_its_replica() {
     );
     cluster.kill_node(master);
     run.wait_exit(Duration::from_secs(150));
-    let out = std::fs::read_to_string(run.log.with_extension("out")).unwrap();
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {}", run.log()));
+    let report = report_of(&run);
     let (completed, lost) = (report["completed"].as_u64().unwrap(), report["lost"].as_u64().unwrap());
     // Asynchronous replication may lose the writes of the last moments before
     // the master died; everything else is run by the same workers, unrestarted.
@@ -282,12 +276,7 @@ fn workers_carry_on_when_a_master_fails_over_to_its_replica() {
     assert_ne!(cluster.port_of("tq:{normal}:pending"), master, "a replica took over");
     // The queue works on its new master.
     let id = enqueue(&cluster, &["tq.echo", "-q", "normal", "--args", "[1]"]);
-    cluster
-        .tq()
-        .args(["worker", "--burst", "-Q", "normal"])
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
+    cluster.drain(&["-Q", "normal"]);
     assert_eq!(json(&cluster, &["status", &id])["state"], "succeeded");
 }
 
@@ -306,12 +295,7 @@ fn a_killed_workers_jobs_are_redelivered_and_wait_works_on_the_cluster() {
     });
     first.signal(libc::SIGKILL);
     first.wait_exit(Duration::from_secs(10));
-    cluster
-        .tq()
-        .args(["worker", "--burst", "-Q", &queues, "-c", "3", "--lease", "1s"])
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
+    cluster.drain(&["-Q", &queues, "-c", "3", "--lease", "1s"]);
     for id in &ids {
         let status = json(&cluster, &["status", id]);
         assert_eq!(

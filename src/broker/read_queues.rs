@@ -101,15 +101,19 @@ impl Broker {
 
     /// Forgets workers that stopped reporting (by the server's clock).
     pub async fn prune_workers(&self) -> Result<()> {
-        let _: Vec<String> = self
+        self.live_worker_ids().await.map(drop)
+    }
+
+    /// The ids of live workers, oldest first, after forgetting the dead ones.
+    async fn live_worker_ids(&self) -> Result<Vec<String>> {
+        Ok(self
             .scripts
             .workers
             .key(&self.global.workers)
             .arg(&self.clock)
             .arg(crate::worker::LIVE_CUTOFF.as_millis() as u64)
             .invoke_async(&mut self.conn())
-            .await?;
-        Ok(())
+            .await?)
     }
 
     /// How much memory Redis uses and may use, as `INFO memory` reports it.
@@ -144,14 +148,7 @@ impl Broker {
     /// Workers whose heartbeat is recent (by the server's clock); forgets the
     /// ones that stopped reporting.
     pub async fn live_workers(&self) -> Result<Vec<WorkerInfo>> {
-        let ids: Vec<String> = self
-            .scripts
-            .workers
-            .key(&self.global.workers)
-            .arg(&self.clock)
-            .arg(crate::worker::LIVE_CUTOFF.as_millis() as u64)
-            .invoke_async(&mut self.conn())
-            .await?;
+        let ids = self.live_worker_ids().await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }

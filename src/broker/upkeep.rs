@@ -8,6 +8,33 @@ use super::{Broker, MAX_PER_CALL, TRIM_STEP};
 use crate::error::{Error, Result};
 use std::time::Duration;
 
+/// What recovery found to do before its script runs: expired lease members,
+/// the oldest dead records (candidates to trim), and the jobs whose keys
+/// recovering may touch.
+struct Expired {
+    members: Vec<Vec<u8>>,
+    oldest: Vec<Vec<u8>>,
+    touched: Vec<String>,
+}
+
+impl Expired {
+    /// Appends them to a recover or tick call: the two counted lists the
+    /// script reads, and the keys it must declare.
+    fn pass_to(&self, inv: &mut redis::ScriptInvocation<'_>, q: &QueueKeys) {
+        inv.arg(self.members.len())
+            .arg(&self.members)
+            .arg(self.oldest.len())
+            .arg(&self.oldest);
+        let keys: Vec<&str> = self
+            .touched
+            .iter()
+            .map(String::as_str)
+            .chain(self.oldest.iter().filter_map(|id| std::str::from_utf8(id).ok()))
+            .collect();
+        declare(inv, q, &keys);
+    }
+}
+
 /// What one [`Broker::recover`] call did.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Recovered {
@@ -41,7 +68,7 @@ pub enum Tick {
 impl Broker {
     /// Returns expired leases of `q` to pending (or buries poison jobs).
     pub async fn recover(&self, q: &QueueKeys, max_deliveries: u32, max: usize) -> Result<Recovered> {
-        let (members, oldest, touched) = self.expired_leases(q, max).await?;
+        let found = self.expired_leases(q, max).await?;
         let mut inv = self.scripts.recover.key(&q.active);
         inv.key(&q.pending)
             .key(&q.dead)
@@ -53,17 +80,8 @@ impl Broker {
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .arg(members.len())
-            .arg(&members)
-            .arg(oldest.len())
-            .arg(&oldest);
-        let keys: Vec<&str> = touched
-            .iter()
-            .map(String::as_str)
-            .chain(oldest.iter().filter_map(|id| std::str::from_utf8(id).ok()))
-            .collect();
-        declare(&mut inv, q, &keys);
+            .arg(self.retention.dead_max_count);
+        found.pass_to(&mut inv, q);
         let (requeued, buried, wait): (u64, u64, i64) = inv.invoke_async(&mut self.conn()).await?;
         Ok(Recovered {
             requeued,
@@ -77,7 +95,7 @@ impl Broker {
     /// whose keys recovering may touch: their own and, for replays, the dead
     /// record each replays. The script checks each again; reading first lets
     /// it declare those keys.
-    async fn expired_leases(&self, q: &QueueKeys, max: usize) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<String>)> {
+    async fn expired_leases(&self, q: &QueueKeys, max: usize) -> Result<Expired> {
         let now = self.server_now_ms().await?;
         let (members, oldest): (Vec<Vec<u8>>, Vec<Vec<u8>>) = redis::pipe()
             .cmd("ZRANGEBYSCORE")
@@ -108,7 +126,11 @@ impl Broker {
                 .await?;
             touched.extend(origins.into_iter().flatten());
         }
-        Ok((members, oldest, touched))
+        Ok(Expired {
+            members,
+            oldest,
+            touched,
+        })
     }
 
     /// Moves due delayed jobs and retries of `q` to pending; returns how long
@@ -137,7 +159,7 @@ impl Broker {
         max_deliveries: u32,
         max: usize,
     ) -> Result<Tick> {
-        let (members, oldest, touched) = self.expired_leases(q, max).await?;
+        let found = self.expired_leases(q, max).await?;
         let mut inv = self.scripts.tick.key(&q.leader);
         inv.key(&q.scheduled)
             .key(&q.retry)
@@ -153,17 +175,8 @@ impl Broker {
             .arg(max_deliveries)
             .arg(max.clamp(1, MAX_PER_CALL))
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count)
-            .arg(members.len())
-            .arg(&members)
-            .arg(oldest.len())
-            .arg(&oldest);
-        let keys: Vec<&str> = touched
-            .iter()
-            .map(String::as_str)
-            .chain(oldest.iter().filter_map(|id| std::str::from_utf8(id).ok()))
-            .collect();
-        declare(&mut inv, q, &keys);
+            .arg(self.retention.dead_max_count);
+        found.pass_to(&mut inv, q);
         let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
         let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
         Ok(match reply.first() {

@@ -74,17 +74,7 @@ impl RedisServer {
             .spawn()
             .expect("redis-server");
         *child = Some(spawned);
-        let url = format!("redis://127.0.0.1:{port}/0");
-        wait_until(
-            Duration::from_secs(20),
-            "redis-server to load its AOF and answer",
-            || {
-                redis::Client::open(url.as_str())
-                    .and_then(|c| c.get_connection())
-                    .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
-                    .is_ok()
-            },
-        );
+        wait_for_ping(*port, "redis-server to load its AOF and answer");
     }
 
     /// The server's URL.
@@ -217,6 +207,17 @@ fn clear_env(cmd: &mut Command) {
     }
 }
 
+/// Waits until the redis-server on `port` answers PING.
+fn wait_for_ping(port: u16, what: &str) {
+    let url = format!("redis://127.0.0.1:{port}/");
+    wait_until(Duration::from_secs(20), what, || {
+        redis::Client::open(url.as_str())
+            .and_then(|c| c.get_connection())
+            .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
+            .is_ok()
+    });
+}
+
 /// Lines of a file that test handlers append to (none if it does not exist yet).
 pub fn lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path)
@@ -341,13 +342,7 @@ impl RedisCluster {
         }
         let cluster = RedisCluster { nodes, scratch };
         for (_, port) in &cluster.nodes {
-            let url = format!("redis://127.0.0.1:{port}/");
-            wait_until(Duration::from_secs(20), "a cluster node to answer", || {
-                redis::Client::open(url.as_str())
-                    .and_then(|c| c.get_connection())
-                    .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
-                    .is_ok()
-            });
+            wait_for_ping(*port, "a cluster node to answer");
         }
         let addrs: Vec<String> = cluster.nodes.iter().map(|(_, p)| format!("127.0.0.1:{p}")).collect();
         let out = Command::new("redis-cli")
@@ -395,6 +390,16 @@ impl RedisCluster {
             }
         }
         panic!("no node holds slot {slot}");
+    }
+
+    /// Runs `tq worker --burst EXTRA...` against the cluster; asserts it exits 0.
+    pub fn drain(&self, extra: &[&str]) {
+        self.tq()
+            .args(["worker", "--burst"])
+            .args(extra)
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .success();
     }
 
     /// `tq` with a clean environment pointed at this cluster.
