@@ -9,16 +9,6 @@ use support::RedisCluster;
 /// usual high/default/low do not: high and default share one).
 const QUEUES: [&str; 3] = ["urgent", "normal", "slow"];
 
-fn json(cluster: &RedisCluster, args: &[&str]) -> serde_json::Value {
-    let out = cluster.tq().args(args).arg("--json").output().unwrap();
-    assert!(
-        out.status.success(),
-        "tq {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// A 100,000-job load test over the three queues, running in the background
 /// (its JSON report goes to the `.out` file beside its log).
 fn spawn_load_test(cluster: &RedisCluster) -> support::Spawned {
@@ -44,16 +34,6 @@ fn report_of(run: &support::Spawned) -> serde_json::Value {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {}", run.log()))
 }
 
-fn enqueue(cluster: &RedisCluster, args: &[&str]) -> String {
-    let out = cluster.tq().arg("enqueue").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "enqueue {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 #[test]
 fn a_burst_worker_drains_queues_on_three_masters_in_priority_order() {
     let cluster = RedisCluster::start(3);
@@ -70,7 +50,7 @@ fn a_burst_worker_drains_queues_on_three_masters_in_priority_order() {
     let mut ids = Vec::new();
     for queue in QUEUES.iter().rev() {
         for _ in 0..5 {
-            ids.push(enqueue(&cluster, &["record", "-q", queue]));
+            ids.push(cluster.enqueue(&["record", "-q", queue]));
         }
     }
     cluster
@@ -95,9 +75,9 @@ fn a_burst_worker_drains_queues_on_three_masters_in_priority_order() {
         .collect();
     assert_eq!(ran, expected, "queues on ports {ports:?}");
     for id in &ids {
-        assert_eq!(json(&cluster, &["status", id])["state"], "succeeded");
+        assert_eq!(cluster.json(&["status", id])["state"], "succeeded");
     }
-    let inspect = json(&cluster, &["inspect"]);
+    let inspect = cluster.json(&["inspect"]);
     for q in inspect["queues"].as_array().unwrap() {
         assert_eq!(
             (q["processed"].as_u64(), q["pending"].as_u64()),
@@ -112,48 +92,40 @@ fn failures_retry_then_land_in_the_dlq_and_replay_works_across_masters() {
     let cluster = RedisCluster::start(3);
     let ids: Vec<String> = QUEUES
         .iter()
-        .map(|q| {
-            enqueue(
-                &cluster,
-                &["tq.fail", "-q", q, "--max-retries", "1", "--retry-base", "50ms"],
-            )
-        })
+        .map(|q| cluster.enqueue(&["tq.fail", "-q", q, "--max-retries", "1", "--retry-base", "50ms"]))
         .collect();
     cluster.drain(&["-Q", &QUEUES.join(",")]);
     for id in &ids {
-        let status = json(&cluster, &["status", id]);
+        let status = cluster.json(&["status", id]);
         assert_eq!(
             (status["state"].as_str(), status["attempts"].as_u64()),
             (Some("dead"), Some(2)),
             "{status}"
         );
     }
-    let dead = json(&cluster, &["dlq", "list"]);
+    let dead = cluster.json(&["dlq", "list"]);
     assert_eq!(dead.as_array().unwrap().len(), 3, "{dead}");
-    assert_eq!(json(&cluster, &["dlq", "show", &ids[1]])["queue"], QUEUES[1]);
-    let replayed = json(&cluster, &["dlq", "replay", "--all"]);
+    assert_eq!(cluster.json(&["dlq", "show", &ids[1]])["queue"], QUEUES[1]);
+    let replayed = cluster.json(&["dlq", "replay", "--all"]);
     assert_eq!(replayed.as_array().unwrap().len(), 3, "{replayed}");
     cluster.tq().args(["dlq", "purge", "--all", "--yes"]).assert().success();
-    assert_eq!(json(&cluster, &["dlq", "list", "--count"])["count"], 0);
+    assert_eq!(cluster.json(&["dlq", "list", "--count"])["count"], 0);
 }
 
 #[test]
 fn a_load_test_on_the_cluster_loses_nothing_and_cleans_up() {
     let cluster = RedisCluster::start(3);
     let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
-    let report = json(
-        &cluster,
-        &[
-            "load-test",
-            "--jobs",
-            "5000",
-            "--mix",
-            &mix,
-            "--workers",
-            "2",
-            "--no-progress",
-        ],
-    );
+    let report = cluster.json(&[
+        "load-test",
+        "--jobs",
+        "5000",
+        "--mix",
+        &mix,
+        "--workers",
+        "2",
+        "--no-progress",
+    ]);
     assert_eq!(
         (report["completed"].as_u64(), report["lost"].as_u64()),
         (Some(5000), Some(0)),
@@ -203,11 +175,7 @@ fn a_slot_moved_to_another_master_during_a_load_test_loses_nothing() {
 fn load_test_spawns_a_private_cluster_and_leaves_nothing_behind() {
     let scratch = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(support::tq_bin());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("TQ_") || key == "REDIS_URL" {
-            cmd.env_remove(key);
-        }
-    }
+    support::clear_env(&mut cmd);
     // The spawned nodes' directories go under TMPDIR: a private one to inspect.
     let child = cmd
         .env("TMPDIR", scratch.path())
@@ -275,9 +243,9 @@ fn workers_carry_on_when_a_master_fails_over_to_its_replica() {
     assert!(completed > 0, "{report}");
     assert_ne!(cluster.port_of("tq:{normal}:pending"), master, "a replica took over");
     // The queue works on its new master.
-    let id = enqueue(&cluster, &["tq.echo", "-q", "normal", "--args", "[1]"]);
+    let id = cluster.enqueue(&["tq.echo", "-q", "normal", "--args", "[1]"]);
     cluster.drain(&["-Q", "normal"]);
-    assert_eq!(json(&cluster, &["status", &id])["state"], "succeeded");
+    assert_eq!(cluster.json(&["status", &id])["state"], "succeeded");
 }
 
 #[test]
@@ -285,19 +253,18 @@ fn a_killed_workers_jobs_are_redelivered_and_wait_works_on_the_cluster() {
     let cluster = RedisCluster::start(3);
     let ids: Vec<String> = QUEUES
         .iter()
-        .map(|q| enqueue(&cluster, &["tq.sleep", "-q", q, "--args", r#"{"ms":3000}"#]))
+        .map(|q| cluster.enqueue(&["tq.sleep", "-q", q, "--args", r#"{"ms":3000}"#]))
         .collect();
     let queues = QUEUES.join(",");
     let mut first = cluster.spawn_tq(&["worker", "-Q", &queues, "-c", "3", "--lease", "1s"]);
     support::wait_until(Duration::from_secs(20), "the worker to hold all three jobs", || {
-        ids.iter()
-            .all(|id| json(&cluster, &["status", id])["state"] == "active")
+        ids.iter().all(|id| cluster.json(&["status", id])["state"] == "active")
     });
     first.signal(libc::SIGKILL);
     first.wait_exit(Duration::from_secs(10));
     cluster.drain(&["-Q", &queues, "-c", "3", "--lease", "1s"]);
     for id in &ids {
-        let status = json(&cluster, &["status", id]);
+        let status = cluster.json(&["status", id]);
         assert_eq!(
             (status["state"].as_str(), status["deliveries"].as_u64()),
             (Some("succeeded"), Some(2)),

@@ -6,8 +6,7 @@ mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::{RedisServer, lines, wait_until};
-use tq::broker::{Broker, Due, RedisTarget};
-use tq::client::{EnqueueRequest, new_job_entry};
+use tq::broker::{Broker, RedisTarget};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().unwrap()
@@ -19,20 +18,6 @@ async fn broker(redis: &RedisServer) -> Broker {
         explicit: true,
     };
     Broker::connect(&target, "tq").await.unwrap()
-}
-
-/// Enqueues `n` jobs of `task` with `args` on `queue` through the library.
-async fn enqueue_many(broker: &Broker, queue: &str, task: &str, args: &str, n: usize) -> Vec<String> {
-    broker.register_queue(queue).await.unwrap();
-    let jobs: Vec<_> = (0..n)
-        .map(|_| {
-            let raw = serde_json::value::RawValue::from_string(args.to_string()).unwrap();
-            let (msg, _) = EnqueueRequest::new(task, raw, queue).to_new_job().unwrap();
-            new_job_entry(&msg, Due::Now).unwrap()
-        })
-        .collect();
-    assert_eq!(broker.enqueue(&broker.queue(queue), &jobs).await.unwrap(), n as u64);
-    jobs.into_iter().map(|j| j.id).collect()
 }
 
 fn process_exists(pid: &str) -> bool {
@@ -95,7 +80,7 @@ fn ten_thousand_running_jobs_keep_their_leases() {
     let redis = RedisServer::start();
     let rt = runtime();
     let broker = rt.block_on(broker(&redis));
-    rt.block_on(enqueue_many(&broker, "default", "tq.sleep", r#"{"ms":3000}"#, 10_000));
+    redis.enqueue_many("default", "tq.sleep", r#"{"ms":3000}"#, 3, 10_000);
     let mut worker = redis.spawn_tq(&["worker", "-c", "10000", "--lease", "2s", "--burst"]);
     assert!(worker.wait_exit(Duration::from_secs(120)).success(), "{}", worker.log());
     let results = rt.block_on(broker.results("default")).unwrap();
@@ -181,7 +166,7 @@ fn burst_never_exits_while_a_job_is_pending_active_or_retrying() {
     for round in 0..15 {
         let queue = format!("race{round}");
         let q = broker.queue(&queue);
-        let ids = rt.block_on(enqueue_many(&broker, &queue, "tq.noop", "{}", 3));
+        let ids = redis.enqueue_many(&queue, "tq.noop", "{}", 3, 3);
         // One job under a lease that expired a minute ago (its worker died),
         // one failed and due for a retry now, one pending: recover and
         // promote move the first two while the burst worker looks.

@@ -5,30 +5,6 @@ mod support;
 use redis::Commands;
 use std::time::{Duration, Instant};
 use support::{RedisServer, wait_until};
-use tq::broker::{Broker, Due, RedisTarget};
-use tq::client::{EnqueueRequest, new_job_entry};
-
-fn enqueue_many(redis: &RedisServer, task: &str, n: usize) -> Vec<String> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let target = RedisTarget {
-            url: redis.url(),
-            explicit: true,
-        };
-        let broker = Broker::connect(&target, "tq").await.unwrap();
-        broker.register_queue("default").await.unwrap();
-        let jobs: Vec<_> = (0..n)
-            .map(|_| {
-                let raw = serde_json::value::RawValue::from_string("{}".into()).unwrap();
-                let mut req = EnqueueRequest::new(task, raw, "default");
-                req.max_retries = 0;
-                new_job_entry(&req.to_new_job().unwrap().0, Due::Now).unwrap()
-            })
-            .collect();
-        broker.enqueue(&broker.queue("default"), &jobs).await.unwrap();
-        jobs.into_iter().map(|j| j.id).collect()
-    })
-}
 
 fn keys(redis: &RedisServer, pattern: &str) -> usize {
     let found: Vec<String> = redis.conn().keys(pattern).unwrap();
@@ -39,9 +15,9 @@ fn keys(redis: &RedisServer, pattern: &str) -> usize {
 fn the_dlq_keeps_the_newest_records_up_to_its_count_limit() {
     let redis = RedisServer::start();
     let limit = ["--dead-max-count", "1000", "-c", "50"];
-    enqueue_many(&redis, "tq.fail", 500);
+    redis.enqueue_many("default", "tq.fail", "{}", 0, 500);
     redis.drain(&limit);
-    let newest = enqueue_many(&redis, "tq.fail", 1000);
+    let newest = redis.enqueue_many("default", "tq.fail", "{}", 0, 1000);
     redis.drain(&limit);
     let mut kept: Vec<String> = redis.conn().zrange("tq:{default}:dead", 0, -1).unwrap();
     let mut newest = newest;
@@ -61,7 +37,7 @@ fn the_dlq_keeps_the_newest_records_up_to_its_count_limit() {
 #[test]
 fn dead_records_past_the_age_limit_go_without_new_failures() {
     let redis = RedisServer::start();
-    enqueue_many(&redis, "tq.fail", 20);
+    redis.enqueue_many("default", "tq.fail", "{}", 0, 20);
     redis.drain(&[]);
     assert_eq!(redis.queue_stats("default")["dead"], 20);
     let started = Instant::now();

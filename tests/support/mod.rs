@@ -97,20 +97,12 @@ impl RedisServer {
 
     /// Runs `tq worker --burst EXTRA...` until the queues are drained; asserts it exits 0.
     pub fn drain(&self, extra: &[&str]) {
-        self.tq()
-            .args(["worker", "--burst"])
-            .args(extra)
-            .timeout(Duration::from_secs(60))
-            .assert()
-            .success();
+        drain_at(&self.url(), extra);
     }
 
     /// `tq` with a clean environment pointed at this server.
     pub fn tq(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(tq_bin());
-        // Clear the caller's settings first, then point at this server.
-        hermetic(&mut cmd).env("TQ_REDIS_URL", self.url());
-        cmd
+        tq_at(&self.url())
     }
 
     /// `tq` as a plain process (for workers that tests signal or kill); its
@@ -121,33 +113,36 @@ impl RedisServer {
 
     /// Like [`RedisServer::spawn_tq`], for a program that runs tq (e.g. `faketime`).
     pub fn spawn_program(&self, program: &str, args: &[&str]) -> Spawned {
-        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let log = self.dir().join(format!("tq-{n}.log"));
-        let mut cmd = Command::new(program);
-        clear_env(&mut cmd);
-        // Its own process group, so dropping it also ends what it started
-        // (faketime runs tq as a child).
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        let child = cmd
-            .env("TQ_REDIS_URL", self.url())
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("spawn tq");
-        Spawned { child, log }
+        spawn_at(&self.url(), self.dir(), program, args)
     }
 
     /// Enqueues one job through the CLI and returns its id.
     pub fn enqueue(&self, args: &[&str]) -> String {
-        let out = self.tq().arg("enqueue").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "enqueue {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+        enqueue_at(&self.url(), args)
+    }
+
+    /// Enqueues `n` jobs of `task` with `args` on `queue` through the library,
+    /// in one batch, with `max_retries`; returns their ids.
+    pub fn enqueue_many(&self, queue: &str, task: &str, args: &str, max_retries: u32, n: usize) -> Vec<String> {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let target = tq::broker::RedisTarget {
+                url: self.url(),
+                explicit: true,
+            };
+            let broker = tq::broker::Broker::connect(&target, "tq").await.unwrap();
+            broker.register_queue(queue).await.unwrap();
+            let jobs: Vec<_> = (0..n)
+                .map(|_| {
+                    let raw = serde_json::value::RawValue::from_string(args.to_string()).unwrap();
+                    let mut req = tq::client::EnqueueRequest::new(task, raw, queue);
+                    req.max_retries = max_retries;
+                    tq::client::new_job_entry(&req.to_new_job().unwrap().0, tq::broker::Due::Now).unwrap()
+                })
+                .collect();
+            assert_eq!(broker.enqueue(&broker.queue(queue), &jobs).await.unwrap(), n as u64);
+            jobs.into_iter().map(|j| j.id).collect()
+        })
     }
 
     /// `tq status ID --json`, parsed.
@@ -162,13 +157,7 @@ impl RedisServer {
 
     /// Runs `tq ARGS --json`, asserts success and parses stdout.
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
-        let out = self.tq().args(args).arg("--json").output().unwrap();
-        assert!(
-            out.status.success(),
-            "tq {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("tq {args:?}: not JSON ({e}): {out:?}"))
+        json_at(&self.url(), args)
     }
 
     /// The row of `queue` in `tq inspect --json`.
@@ -191,20 +180,86 @@ pub fn tq_bin() -> PathBuf {
 
 /// Removes variables that would make a spawned `tq` depend on the caller's environment.
 fn hermetic(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
-    for (key, _) in std::env::vars() {
-        if key.starts_with("TQ_") || matches!(key.as_str(), "REDIS_URL" | "NO_COLOR" | "RUST_LOG") {
-            cmd.env_remove(&key);
-        }
+    for key in callers_settings() {
+        cmd.env_remove(&key);
     }
     cmd
 }
 
-fn clear_env(cmd: &mut Command) {
-    for (key, _) in std::env::vars() {
-        if key.starts_with("TQ_") || matches!(key.as_str(), "REDIS_URL" | "NO_COLOR" | "RUST_LOG") {
-            cmd.env_remove(&key);
-        }
+/// The same for a plain process.
+pub fn clear_env(cmd: &mut Command) {
+    for key in callers_settings() {
+        cmd.env_remove(&key);
     }
+}
+
+/// The caller's variables that would change what a spawned `tq` does.
+fn callers_settings() -> Vec<String> {
+    std::env::vars()
+        .map(|(key, _)| key)
+        .filter(|key| key.starts_with("TQ_") || matches!(key.as_str(), "REDIS_URL" | "NO_COLOR" | "RUST_LOG"))
+        .collect()
+}
+
+/// `tq` with a clean environment pointed at the Redis at `url`.
+fn tq_at(url: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(tq_bin());
+    // Clear the caller's settings first, then point at this server.
+    hermetic(&mut cmd).env("TQ_REDIS_URL", url);
+    cmd
+}
+
+/// `tq worker --burst EXTRA...` against `url` until drained; asserts it exits 0.
+fn drain_at(url: &str, extra: &[&str]) {
+    tq_at(url)
+        .args(["worker", "--burst"])
+        .args(extra)
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+}
+
+/// `tq enqueue ARGS` against `url`; asserts success and returns the id.
+fn enqueue_at(url: &str, args: &[&str]) -> String {
+    let out = tq_at(url).arg("enqueue").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "enqueue {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// `tq ARGS --json` against `url`; asserts success and parses stdout.
+fn json_at(url: &str, args: &[&str]) -> serde_json::Value {
+    let out = tq_at(url).args(args).arg("--json").output().unwrap();
+    assert!(
+        out.status.success(),
+        "tq {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("tq {args:?}: not JSON ({e}): {out:?}"))
+}
+
+/// `program ARGS` as a plain process pointed at `url`, in its own process
+/// group (so dropping it also ends what it started: faketime runs tq as a
+/// child). stderr goes to `<dir>/tq-N.log` so a chatty worker never blocks on
+/// a pipe, stdout to `tq-N.out` beside it.
+fn spawn_at(url: &str, dir: &Path, program: &str, args: &[&str]) -> Spawned {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log = dir.join(format!("tq-{n}.log"));
+    let mut cmd = Command::new(program);
+    clear_env(&mut cmd);
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let child = cmd
+        .env("TQ_REDIS_URL", url)
+        .args(args)
+        .stdout(std::fs::File::create(log.with_extension("out")).unwrap())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("spawn tq");
+    Spawned { child, log }
 }
 
 /// Waits until the redis-server on `port` answers PING.
@@ -394,19 +449,22 @@ impl RedisCluster {
 
     /// Runs `tq worker --burst EXTRA...` against the cluster; asserts it exits 0.
     pub fn drain(&self, extra: &[&str]) {
-        self.tq()
-            .args(["worker", "--burst"])
-            .args(extra)
-            .timeout(Duration::from_secs(60))
-            .assert()
-            .success();
+        drain_at(&self.url(), extra);
     }
 
     /// `tq` with a clean environment pointed at this cluster.
     pub fn tq(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(tq_bin());
-        hermetic(&mut cmd).env("TQ_REDIS_URL", self.url());
-        cmd
+        tq_at(&self.url())
+    }
+
+    /// Enqueues one job through the CLI and returns its id.
+    pub fn enqueue(&self, args: &[&str]) -> String {
+        enqueue_at(&self.url(), args)
+    }
+
+    /// Runs `tq ARGS --json`, asserts success and parses stdout.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        json_at(&self.url(), args)
     }
 
     /// A scratch directory that lives as long as the cluster.
@@ -618,22 +676,8 @@ impl RedisCluster {
         redis::cmd("CLUSTER").arg("KEYSLOT").arg(key).query(&mut c).unwrap()
     }
 
-    /// `tq` as a plain process pointed at this cluster, stderr to a log file.
+    /// `tq` as a plain process pointed at this cluster (see `spawn_at`).
     pub fn spawn_tq(&self, args: &[&str]) -> Spawned {
-        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let log = self.dir().join(format!("tq-{n}.log"));
-        let out = self.dir().join(format!("tq-{n}.out"));
-        let mut cmd = Command::new(tq_bin());
-        clear_env(&mut cmd);
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        let child = cmd
-            .env("TQ_REDIS_URL", self.url())
-            .args(args)
-            .stdout(std::fs::File::create(&out).unwrap())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("spawn tq");
-        Spawned { child, log }
+        spawn_at(&self.url(), self.dir(), &tq_bin().display().to_string(), args)
     }
 }
