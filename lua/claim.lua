@@ -4,9 +4,11 @@
 -- KEYS[3] dead ZSET
 -- KEYS[4] jobs HASH
 -- KEYS[5] counts HASH
--- KEYS[6] ready LIST (wake-up token)
+-- KEYS[6] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms, ARGV[4] max jobs,
 -- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
+-- First takes the job handed to idle workers (ready, see wake_one) if none
+-- took it yet, then pops pending; records its lease length in stats.
 -- Returns a flat list: count of malformed entries buried, then for each leased
 -- job: id, delivery number, finished attempts, message. (An id tq would never
 -- write that has a message is leased too; the client buries it, fenced.)
@@ -25,18 +27,49 @@ local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEY
 local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
-heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed_seq', 'ready'})
+heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed_seq', 'ready', 'stats'})
 local deadline = now + tonumber(ARGV[3])
-local ids = redis.call('RPOP', pendingKey, ARGV[4])
--- Work left behind wakes one more idle worker; none left, no one need wake.
-if redis.call('LLEN', pendingKey) > 0 then wake_one(KEYS[6]) else redis.call('DEL', KEYS[6]) end
-if not ids then return {0} end
+local max = tonumber(ARGV[4])
+local out = {0}
+local leases = {}
+-- A job handed to idle workers that none took yet is the oldest pending
+-- job: it goes first, under this claim's lease (its delivery is unchanged).
+local handed = redis.call('LPOP', KEYS[6], max)
+for _, member in ipairs(handed or {}) do
+  local id, delivery = string.match(member, '^(.*):(%d+)$')
+  local msg = id and redis.call('HGET', jobsKey, id)
+  if id and msg and redis.call('ZSCORE', activeKey, member) then
+    leases[#leases + 1] = deadline
+    leases[#leases + 1] = member
+    out[#out + 1] = id
+    out[#out + 1] = tonumber(delivery)
+    out[#out + 1] = (get_counts(base, id))
+    out[#out + 1] = msg
+    max = max - 1
+  elseif id and redis.call('ZREM', activeKey, member) == 1 then
+    -- Its message went (deleted by another tool): back to the front of
+    -- pending, where the pop below records it as malformed.
+    redis.call('RPUSH', pendingKey, id)
+  end
+end
+local ids = false
+if max > 0 then ids = redis.call('RPOP', pendingKey, max) end
+-- Jobs handed to idle workers go with this lease length (wake_one). Only
+-- after a pop: a Redis at maxmemory refuses a script whose first write
+-- could grow memory, and a claim must drain a full Redis.
+if (ids or #leases > 0) and redis.call('HGET', base .. 'stats', 'lease_ms') ~= ARGV[3] then
+  redis.call('HSET', base .. 'stats', 'lease_ms', ARGV[3])
+end
+-- Work left behind is handed to one more idle worker.
+if redis.call('LLEN', pendingKey) > 0 then wake_one(base, now) end
+if not ids then
+  if #leases > 0 then redis.call('ZADD', activeKey, unpack(leases)) end
+  return out
+end
 local msgs = redis.call('HMGET', jobsKey, unpack(ids))
 -- Counters exist only for jobs retried, recovered or released: usually none.
 local counts = {}
 if redis.call('HLEN', countsKey) > 0 then counts = redis.call('HMGET', countsKey, unpack(ids)) end
-local out = {0}
-local leases = {}
 for j, id in ipairs(ids) do
   if msgs[j] then
     -- (Inline: most jobs have no counters, and this runs for every job.)

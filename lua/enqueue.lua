@@ -4,7 +4,8 @@
 -- KEYS[3] jobs HASH (id -> message)
 -- KEYS[4] redacted HASH (id -> message with its --redact fields replaced by
 --         descriptors, used if the job dies)
--- KEYS[5] ready LIST (the wake-up token idle workers block on)
+-- KEYS[5] ready LIST (idle workers block on it: wake_one hands one of them
+--         the first job when pending goes from empty to non-empty)
 -- ARGV[1] clock, ARGV[2] (unused), ARGV[3] queue key base, then groups
 -- of four: job id, when it
 -- is due ('0' = now, '+N' = N ms from the server's now, 'N' = at N ms since
@@ -13,11 +14,12 @@
 -- place: the pending list or the scheduled set. An id that already exists,
 -- or that comes twice in the batch, goes in once and is counted once, so a
 -- job is never in two places.
--- Wakes one idle worker when pending goes from empty to non-empty.
+-- Wakes one idle worker when pending goes from empty to non-empty, handing
+-- it the oldest new job already leased (wake_one in lib.lua).
 -- Every Redis command runs once per batch (at most 1000 jobs), none per job.
 local pendingKey, scheduledKey, jobsKey, redactedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = server_now()
-heal(ARGV[3], now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready'})
+heal(ARGV[3], now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready', 'counts', 'active', 'stats'})
 local ids = {}
 for i = 4, #ARGV, 4 do ids[#ids + 1] = ARGV[i] end
 if #ids == 0 then return 0 end
@@ -59,7 +61,7 @@ redis.call('HSET', jobsKey, unpack(fields))
 if #redacted > 0 then redis.call('HSET', redactedKey, unpack(redacted)) end
 if #now_ids > 0 then
   if redis.call('LPUSH', pendingKey, unpack(now_ids)) == #now_ids then
-    wake_one(KEYS[5])
+    wake_one(ARGV[3], now)
   end
 end
 if #delayed > 0 then

@@ -104,37 +104,6 @@ local function heal(base, now, suffixes)
   return moved
 end
 
--- Wakes one idle worker of the queue: its ready LIST holds at most one
--- token, which exactly one worker blocked on it (BLPOP) takes. A worker that
--- leaves work behind when it claims passes the token on (claim.lua).
-local function wake_one(ready_key)
-  if redis.call('LLEN', ready_key) == 0 then redis.call('LPUSH', ready_key, '1') end
-end
-
--- Moves up to `max` due jobs of each of `sets` (delayed, retrying) onto
--- pending. Returns how many moved, and the earliest due time still waiting
--- (or -1). A due job leaves its set and joins pending in one step.
-local function promote_due(now, sets, pending_key, ready_key, max)
-  local moved, len = 0, 0
-  for _, set in ipairs(sets) do
-    local ids = redis.call('ZRANGEBYSCORE', set, '-inf', now, 'LIMIT', 0, max)
-    if #ids > 0 then
-      redis.call('ZREM', set, unpack(ids))
-      len = redis.call('LPUSH', pending_key, unpack(ids))
-      moved = moved + #ids
-    end
-  end
-  if moved > 0 and len == moved then wake_one(ready_key) end
-  local earliest = -1
-  for _, set in ipairs(sets) do
-    local head = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
-    if head[2] and (earliest == -1 or tonumber(head[2]) < earliest) then
-      earliest = tonumber(head[2])
-    end
-  end
-  return moved, earliest
-end
-
 -- Splits "attempts,recovered,released" (nil = never retried, recovered or released).
 local function parse_counts(text)
   if not text then return 0, 0, 0 end
@@ -155,6 +124,67 @@ end
 -- earlier delivery ended as an attempt, a recovery or a hand-back.
 local function next_delivery(a, r, l)
   return a + r + l + 1
+end
+
+-- How long a job handed to an idle worker is leased before the worker that
+-- takes it renews the lease: the lease length the queue's workers last
+-- claimed with (kept in <base>stats as lease_ms), 30 s (tq's default) before any claim.
+local function hand_lease_ms(base)
+  return tonumber(redis.call('HGET', base .. 'stats', 'lease_ms')) or 30000
+end
+
+-- Wakes one idle worker of the queue by handing it the next pending job:
+-- the job at the front of pending is leased (delivery member "<id>:<n>" in
+-- active, lease of hand_lease_ms) and its member pushed on the queue's ready
+-- LIST, which exactly one worker blocked on it (BLPOP) takes and runs with
+-- no claim call. The ready list holds at most one entry; a job in it counts
+-- as pending for every reader, a claim takes it first (lease renewed), and
+-- recovery renews its lease while it waits there, so a job waiting in ready
+-- is neither lost nor delivered twice. A front entry with no message is not
+-- handed: a bare token ('1') tells a worker to claim, and the claim buries it.
+-- Callers have checked the types of pending, ready, jobs, counts, active and stats.
+local function wake_one(base, now)
+  local ready_key, pending_key = base .. 'ready', base .. 'pending'
+  if redis.call('LLEN', ready_key) > 0 then return end
+  local id = redis.call('RPOP', pending_key)
+  if not id then return end
+  if redis.call('HEXISTS', base .. 'jobs', id) == 0 then
+    redis.call('RPUSH', pending_key, id)
+    redis.call('LPUSH', ready_key, '1')
+    return
+  end
+  local member = id .. ':' .. next_delivery(get_counts(base, id))
+  redis.call('ZADD', base .. 'active', now + hand_lease_ms(base), member)
+  redis.call('LPUSH', ready_key, member)
+end
+
+-- True if lease <member> belongs to a job handed to idle workers that none took yet.
+local function waiting_in_ready(base, member)
+  return redis.call('LPOS', base .. 'ready', member) ~= false
+end
+
+-- Moves up to `max` due jobs of each of `sets` (delayed, retrying) onto
+-- pending. Returns how many moved, and the earliest due time still waiting
+-- (or -1). A due job leaves its set and joins pending in one step.
+local function promote_due(base, now, sets, pending_key, max)
+  local moved, len = 0, 0
+  for _, set in ipairs(sets) do
+    local ids = redis.call('ZRANGEBYSCORE', set, '-inf', now, 'LIMIT', 0, max)
+    if #ids > 0 then
+      redis.call('ZREM', set, unpack(ids))
+      len = redis.call('LPUSH', pending_key, unpack(ids))
+      moved = moved + #ids
+    end
+  end
+  if moved > 0 and len == moved then wake_one(base, now) end
+  local earliest = -1
+  for _, set in ipairs(sets) do
+    local head = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
+    if head[2] and (earliest == -1 or tonumber(head[2]) < earliest) then
+      earliest = tonumber(head[2])
+    end
+  end
+  return moved, earliest
 end
 
 -- Forgets everything a live job keeps in the per-queue hashes.
@@ -274,11 +304,18 @@ end
 -- deadline before now) to the front of pending, or buries a job as poison
 -- once `max_lost` deliveries ended with no outcome. Returns {recovered,
 -- buried, ms until the earliest remaining lease expires or -1}.
-local function recover_expired(base, now, active_key, pending_key, dead_key, stats_key, ready_key, max_lost, candidates)
+local function recover_expired(base, now, active_key, pending_key, dead_key, stats_key, max_lost, candidates)
   local members = {}
   for _, member in ipairs(candidates) do
     local deadline = redis.call('ZSCORE', active_key, member)
-    if deadline and tonumber(deadline) < now then members[#members + 1] = member end
+    if deadline and tonumber(deadline) < now then
+      if waiting_in_ready(base, member) then
+        -- Handed to idle workers and not taken yet: still waiting, not lost.
+        redis.call('ZADD', active_key, now + hand_lease_ms(base), member)
+      else
+        members[#members + 1] = member
+      end
+    end
   end
   local recovered, buried = 0, 0
   if #members > 0 then redis.call('ZREM', active_key, unpack(members)) end
@@ -300,7 +337,7 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
         redis.call('HINCRBY', stats_key, 'failed', 1)
         buried = buried + 1
       else
-        if redis.call('RPUSH', pending_key, id) == 1 then wake_one(ready_key) end
+        if redis.call('RPUSH', pending_key, id) == 1 then wake_one(base, now) end
         recovered = recovered + 1
       end
     end

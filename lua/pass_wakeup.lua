@@ -1,9 +1,10 @@
--- pass_wakeup: a worker that took a wake-up token but has no free slot
--- hands it on, so another idle worker comes for the work.
--- KEYS[1] ready LIST (wake-up token)
+-- pass_wakeup: a worker that took a bare wake-up token ('1', see wake_one)
+-- but has no free slot hands it on, so another idle worker comes for the work.
+-- KEYS[1] ready LIST (a job handed to an idle worker, or a bare token)
 -- KEYS[2] pending LIST
 -- ARGV[1] clock, ARGV[2] queue key base
--- Invariant: a token is back only while work is pending (at most one).
-heal(ARGV[2], server_now(), {'ready', 'pending'})
-if redis.call('LLEN', KEYS[2]) > 0 then wake_one(KEYS[1]) end
+-- Invariant: the ready list is refilled only while work is pending (at most one entry).
+local now = server_now()
+heal(ARGV[2], now, {'ready', 'pending', 'jobs', 'counts', 'active', 'stats'})
+if redis.call('LLEN', KEYS[2]) > 0 then wake_one(ARGV[2], now) end
 return 1

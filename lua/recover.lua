@@ -4,7 +4,7 @@
 -- KEYS[2] pending LIST
 -- KEYS[3] dead ZSET
 -- KEYS[4] stats HASH
--- KEYS[5] ready LIST (wake-up token)
+-- KEYS[5] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] deliveries without an
 -- outcome after which a job is poison, ARGV[4] (unused),
 -- ARGV[5] (unused), ARGV[6] dead records' max age ms, ARGV[7] their max
@@ -26,7 +26,7 @@ local now = server_now()
 heal(base, now, {'active', 'pending', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors', 'ready'})
 local candidates, after = argv_list(8)
 retention.candidates = argv_list(after)
-local recovered, buried, wait = recover_expired(base, now, activeKey, pendingKey, deadKey, statsKey, KEYS[5],
+local recovered, buried, wait = recover_expired(base, now, activeKey, pendingKey, deadKey, statsKey,
   max_lost, candidates)
 trim_dead(base, deadKey, now)
 return {recovered, buried, wait}

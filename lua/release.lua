@@ -1,7 +1,7 @@
 -- release: a stopping worker hands back jobs it will not finish.
 -- KEYS[1] active ZSET
 -- KEYS[2] pending LIST
--- KEYS[3] ready LIST (wake-up token)
+-- KEYS[3] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] (unused), then pairs:
 -- job id, delivery number.
 -- Invariant: a released job goes from active to the front of pending in one
@@ -10,7 +10,8 @@
 -- nothing. Returns how many were handed back.
 local activeKey, pendingKey = KEYS[1], KEYS[2]
 local base = ARGV[2]
-heal(base, server_now(), {'active', 'pending', 'counts', 'ready'})
+local now = server_now()
+heal(base, now, {'active', 'pending', 'counts', 'ready', 'jobs', 'stats'})
 local released = 0
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
@@ -21,5 +22,5 @@ for i = 4, #ARGV, 2 do
     released = released + 1
   end
 end
-if released > 0 then wake_one(KEYS[3]) end
+if released > 0 then wake_one(base, now) end
 return released

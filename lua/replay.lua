@@ -2,7 +2,7 @@
 -- KEYS[1] pending LIST
 -- KEYS[2] dead ZSET
 -- KEYS[3] jobs HASH
--- KEYS[4] ready LIST (wake-up token)
+-- KEYS[4] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] dead record id, ARGV[4] new
 -- job id, ARGV[5] new job message (JSON, replay_of = the record), ARGV[6] its
 -- redacted form ('' if none)
@@ -15,7 +15,7 @@
 local pendingKey, deadKey, jobsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, dead_id, new_id = ARGV[2], ARGV[3], ARGV[4]
 local now = server_now()
-heal(base, now, {'pending', 'dead', 'jobs', 'replays', 'redacted', 'ready'})
+heal(base, now, {'pending', 'dead', 'jobs', 'replays', 'redacted', 'ready', 'counts', 'active', 'stats'})
 heal_key(base, now, base .. 'job:' .. dead_id, 'hash')
 local okey = base .. 'job:' .. dead_id
 if not redis.call('ZSCORE', deadKey, dead_id) then return {'missing'} end
@@ -27,5 +27,5 @@ redis.call('HSET', base .. 'replays', new_id, dead_id)
 if ARGV[6] ~= '' then redis.call('HSET', base .. 'redacted', new_id, ARGV[6]) end
 redis.call('HSET', okey, 'replay_job', new_id, 'replayed_at', now)
 redis.call('HINCRBY', okey, 'replays', 1)
-if redis.call('LPUSH', pendingKey, new_id) == 1 then wake_one(KEYS[4]) end
+if redis.call('LPUSH', pendingKey, new_id) == 1 then wake_one(base, now) end
 return {'queued'}

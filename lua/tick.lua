@@ -9,7 +9,7 @@
 -- KEYS[5] active ZSET
 -- KEYS[6] dead ZSET
 -- KEYS[7] stats HASH
--- KEYS[8] ready LIST (wake-up token)
+-- KEYS[8] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] worker id, ARGV[4] how long
 -- its leadership lasts without another tick (ms), ARGV[5] deliveries without
 -- an outcome after which a job is poison, ARGV[6] max jobs per step,
@@ -35,10 +35,10 @@ end
 heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
   'replays', 'merged', 'errors', 'ready'})
 redis.call('SET', leaderKey, me, 'PX', ARGV[4])
-local promoted = promote_due(now, {KEYS[2], KEYS[3]}, KEYS[4], KEYS[8], ARGV[6])
+local promoted = promote_due(base, now, {KEYS[2], KEYS[3]}, KEYS[4], ARGV[6])
 local candidates, after = argv_list(9)
 retention.candidates = argv_list(after)
-local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], KEYS[7], KEYS[8],
+local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], KEYS[7],
   tonumber(ARGV[5]), candidates)
 trim_dead(base, KEYS[6], now)
 return {1, promoted, recovered, buried}

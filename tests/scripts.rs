@@ -68,9 +68,14 @@ impl Fixture {
         if pending.iter().any(|p| p == id) {
             found.push("pending");
         }
+        // A job handed to idle workers that none took yet (leased, its member
+        // on the ready list) still waits: it is pending.
+        let ready: Vec<String> = c.lrange(&q.ready, 0, -1).unwrap();
         let active: Vec<String> = c.zrange(&q.active, 0, -1).unwrap();
-        if active.iter().any(|m| m.rsplit_once(':').is_some_and(|(i, _)| i == id)) {
-            found.push("active");
+        for member in active {
+            if member.rsplit_once(':').is_some_and(|(i, _)| i == id) {
+                found.push(if ready.contains(&member) { "pending" } else { "active" });
+            }
         }
         for (key, name) in [(&q.scheduled, "scheduled"), (&q.retry, "retry"), (&q.dead, "dead")] {
             let score: Option<f64> = c.zscore(key, id).unwrap();
@@ -409,4 +414,70 @@ async fn idle_sees_a_job_wherever_it_is_but_not_a_delayed_one() {
         .await
         .unwrap();
     assert!(!f.at(0).idle(&f.q).await.unwrap(), "retrying");
+}
+
+#[tokio::test]
+async fn a_job_handed_to_idle_workers_waits_as_pending_until_one_takes_it() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(2, Due::Now).await;
+    // The first job is leased to whichever idle worker takes it (default
+    // lease: no worker claimed yet); the second waits on pending.
+    let member = format!("{}:1", ids[0]);
+    let ready: Vec<String> = f.redis.conn().lrange(&f.q.ready, 0, -1).unwrap();
+    assert_eq!(ready, vec![member.clone()]);
+    assert_eq!(f.lease_deadline(&ids[0], 1), Some(f.t0 + 30_000));
+    f.assert_only(&ids[0], "pending");
+    f.assert_only(&ids[1], "pending");
+    let counts = f.broker.queue_counts(&["default".into()]).await.unwrap();
+    assert_eq!((counts[0].pending, counts[0].active), (2, 0));
+    match f.broker.find_job(&["default".into()], &ids[0]).await.unwrap() {
+        Some(JobRecord::Live(job)) => assert_eq!(job.state, tq::broker::LiveState::Pending),
+        other => panic!("{other:?}"),
+    }
+
+    // Nobody took it for longer than its lease: recovery leaves it waiting
+    // (not delivered twice) and renews its lease.
+    let later = f.at(30_001).recover(&f.q, 2, 100).await.unwrap();
+    assert_eq!((later.requeued, later.buried), (0, 0));
+    assert_eq!(f.lease_deadline(&ids[0], 1), Some(f.t0 + 60_001));
+    f.assert_only(&ids[0], "pending");
+
+    // An idle worker takes it with no claim call: delivery 1, already leased.
+    let mut waiter = f.broker.waiter(Duration::from_secs(1)).await.unwrap();
+    let (id, delivery) = match f.broker.wait_for_work(&mut waiter, &f.q).await.unwrap() {
+        tq::broker::Wake::Handed { id, delivery } => (id, delivery),
+        other => panic!("{other:?}"),
+    };
+    let handed = f.broker.take_handed(&f.q, id, delivery).await.unwrap().unwrap();
+    assert_eq!(
+        (handed.delivery.id.as_str(), handed.delivery.delivery),
+        (ids[0].as_str(), 1)
+    );
+    assert!(handed.more_pending, "the second job still waits");
+    f.assert_only(&ids[0], "active");
+    let recorded = f
+        .at(1000)
+        .ack(&f.q, Duration::from_secs(3600), &[ack_of(&handed.delivery)])
+        .await
+        .unwrap();
+    assert_eq!(recorded, 1);
+    f.assert_only(&ids[0], "succeeded");
+}
+
+#[tokio::test]
+async fn a_claim_takes_the_handed_job_first_under_its_own_lease() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(3, Due::Now).await;
+    let got = f.claim(1_000, 2).await;
+    let claimed: Vec<&str> = got.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(claimed, vec![ids[0].as_str(), ids[1].as_str()], "oldest first");
+    assert_eq!(
+        f.lease_deadline(&ids[0], 1),
+        Some(f.t0 + 1_000 + LEASE.as_millis() as u64)
+    );
+    f.assert_only(&ids[0], "active");
+    // The job left behind is handed on to the next idle worker.
+    let ready: Vec<String> = f.redis.conn().lrange(&f.q.ready, 0, -1).unwrap();
+    assert_eq!(ready, vec![format!("{}:1", ids[2])]);
+    f.assert_only(&ids[2], "pending");
 }

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 pub use connect::{RedisTarget, display_url};
 pub use records::{DeadFields, DeadSummary, JobRecord, LiveJob, LiveState, QueueCounts, RedisMemory, WorkerInfo};
-pub use transitions::{Ack, Delivery, Due, Failure, LeaseFate, LostLease, NewJob, ReplayOutcome};
+pub use transitions::{Ack, Delivery, Due, Failure, Handed, LeaseFate, LostLease, NewJob, ReplayOutcome};
 pub use upkeep::{Recovered, Tick};
 
 /// Most items one script call takes (jobs to enqueue, ack, renew, release,
@@ -59,6 +59,25 @@ impl Default for Retention {
 }
 
 /// A dedicated connection for waiting on wake-up tokens.
+/// What woke a waiting worker ([`Broker::wait_for_work`]).
+#[derive(Debug)]
+pub enum Wake {
+    /// The block time passed.
+    Nothing,
+    /// Work is pending: claim it.
+    Claim,
+    /// A job leased to whoever took it: read it with [`Broker::take_handed`]
+    /// (the id as stored: bytes another tool may have written).
+    Handed { id: Vec<u8>, delivery: u64 },
+}
+
+/// Splits a lease member "<id>:<delivery>" (the id may hold colons).
+fn split_member(entry: &[u8]) -> Option<(Vec<u8>, u64)> {
+    let at = entry.iter().rposition(|&b| b == b':')?;
+    let delivery = std::str::from_utf8(&entry[at + 1..]).ok()?.parse().ok()?;
+    Some((entry[..at].to_vec(), delivery))
+}
+
 pub struct Waiter {
     conn: Conn,
     block: Duration,
@@ -137,16 +156,24 @@ impl Broker {
         })
     }
 
-    /// Blocks on `waiter` until queue `q` has a wake-up token (work became
-    /// pending) or the block time passes; true if it took a token. Each
-    /// token wakes exactly one waiting worker.
-    pub async fn wait_for_work(&self, waiter: &mut Waiter, q: &QueueKeys) -> Result<bool> {
-        let popped: Option<(String, String)> = redis::cmd("BLPOP")
+    /// Blocks on `waiter` until an idle worker of queue `q` is needed or the
+    /// block time passes. Each entry of the queue's ready list wakes exactly
+    /// one waiting worker: usually a job already leased to whoever takes it
+    /// (then no claim call is needed, see `wake_one` in lua/lib.lua), else a
+    /// bare token that says "claim".
+    pub async fn wait_for_work(&self, waiter: &mut Waiter, q: &QueueKeys) -> Result<Wake> {
+        let popped: Option<(Vec<u8>, Vec<u8>)> = redis::cmd("BLPOP")
             .arg(&q.ready)
             .arg(waiter.block.as_secs_f64())
             .query_async(&mut waiter.conn)
             .await?;
-        Ok(popped.is_some())
+        Ok(match popped {
+            None => Wake::Nothing,
+            Some((_, entry)) => match split_member(&entry) {
+                Some((id, delivery)) => Wake::Handed { id, delivery },
+                None => Wake::Claim,
+            },
+        })
     }
 
     /// Puts back a wake-up token this worker took but cannot use (it is full).

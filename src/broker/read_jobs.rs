@@ -54,14 +54,18 @@ impl Broker {
                 (None, Some(_)) => (LiveState::Scheduled, finished),
                 (None, None) => {
                     // Active exactly while its next delivery holds a lease.
-                    let leased: Option<f64> = redis::cmd("ZSCORE")
-                        .arg(&k.active)
-                        .arg(lease_member(id, finished + 1))
+                    // (A job handed to idle workers that none took yet is leased but waits.)
+                    let member = lease_member(id, finished + 1);
+                    let (leased, waiting): (Option<f64>, Option<i64>) = redis::pipe()
+                        .zscore(&k.active, &member)
+                        .cmd("LPOS")
+                        .arg(&k.ready)
+                        .arg(&member)
                         .query_async(&mut self.conn())
                         .await?;
-                    match leased {
-                        Some(_) => (LiveState::Active, finished + 1),
-                        None => (LiveState::Pending, finished),
+                    match (leased, waiting) {
+                        (Some(_), None) => (LiveState::Active, finished + 1),
+                        _ => (LiveState::Pending, finished),
                     }
                 }
             };

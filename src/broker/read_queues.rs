@@ -56,8 +56,9 @@ impl Broker {
             Option<Vec<u8>>,
             Vec<u64>,
             u64,
+            Vec<Vec<u8>>,
         );
-        let (pending, active, scheduled, retry, dead, (processed, failed), oldest, results, quarantined): Row =
+        let (pending, active, scheduled, retry, dead, (processed, failed), oldest, results, quarantined, ready): Row =
             redis::pipe()
                 .llen(&q.pending)
                 .zcard(&q.active)
@@ -68,8 +69,15 @@ impl Broker {
                 .lindex(&q.pending, -1)
                 .hvals(&q.result_counts)
                 .hlen(&q.quarantine)
+                .lrange(&q.ready, 0, 9)
                 .query_async(&mut self.conn())
                 .await?;
+        // A job handed to idle workers that none took yet is leased but
+        // waits: it counts as pending, and it is the oldest one.
+        let handed: Vec<Vec<u8>> = ready.iter().filter_map(|m| handed_id(m)).collect();
+        let pending = pending + handed.len() as u64;
+        let active = active.saturating_sub(handed.len() as u64);
+        let oldest = handed.into_iter().next().or(oldest);
         let oldest_msg: Option<Vec<u8>> = match oldest {
             Some(id) if pending > 0 => {
                 redis::cmd("HGET")
@@ -228,4 +236,15 @@ impl Broker {
         }
         Ok(())
     }
+}
+
+/// The job id of a ready-list entry that hands a job ("<id>:<delivery>"),
+/// None for a bare wake-up token.
+pub(super) fn handed_id(entry: &[u8]) -> Option<Vec<u8>> {
+    let at = entry.iter().rposition(|&b| b == b':')?;
+    entry[at + 1..]
+        .iter()
+        .all(u8::is_ascii_digit)
+        .then(|| entry[..at].to_vec())
+        .filter(|id| !id.is_empty())
 }

@@ -5,6 +5,7 @@
 //! in several calls, each atomic on its own.
 
 use super::keys::QueueKeys;
+use super::records::{lease_member, parse_counts, text};
 use super::{Broker, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use redis::Value;
@@ -57,6 +58,16 @@ pub struct Delivery {
     /// The stored message as raw bytes, not yet decoded (decoding may fail:
     /// another tool may have written anything there).
     pub msg: Vec<u8>,
+}
+
+/// A job handed to this worker while it waited ([`Broker::take_handed`]).
+#[derive(Debug, Clone)]
+pub struct Handed {
+    pub delivery: Delivery,
+    /// How long its lease still runs (by the server's clock, as last seen).
+    pub lease_left: Duration,
+    /// More jobs wait on its queue: claim them.
+    pub more_pending: bool,
 }
 
 /// A successful attempt, as recorded by [`Broker::ack`].
@@ -231,6 +242,48 @@ impl Broker {
             }
         }
         Ok((out, malformed))
+    }
+
+    /// Reads the job handed to this worker as delivery `delivery` of `id`
+    /// (taken by [`Broker::wait_for_work`]; it already holds the lease, so
+    /// this is a read, not a transition). None if the lease is gone or the
+    /// entry was not a runnable tq job (then it was buried or handed back).
+    pub async fn take_handed(&self, q: &QueueKeys, id: Vec<u8>, delivery: u64) -> Result<Option<Handed>> {
+        let id = match String::from_utf8(id) {
+            Ok(id) if valid_job_id(&id) => id,
+            Ok(id) => return self.bury_foreign_id(q, id.as_bytes(), delivery).await.map(|_| None),
+            Err(e) => return self.bury_foreign_id(q, e.as_bytes(), delivery).await.map(|_| None),
+        };
+        type Row = (Option<Vec<u8>>, Option<Vec<u8>>, Option<f64>, u64);
+        let (msg, counts, deadline, pending): Row = redis::pipe()
+            .hget(&q.jobs, &id)
+            .hget(&q.counts, &id)
+            .zscore(&q.active, lease_member(&id, delivery))
+            .llen(&q.pending)
+            .query_async(&mut self.conn())
+            .await?;
+        let Some(deadline) = deadline else {
+            return Ok(None);
+        };
+        let Some(msg) = msg else {
+            // Its message went (deleted by another tool): back to pending,
+            // where the next claim records the entry as malformed.
+            self.release(q, &[(id, delivery)]).await?;
+            return Ok(None);
+        };
+        let counts = counts.map(|c| text(&c));
+        let (attempts, _, _) = parse_counts(counts.as_deref());
+        let left_ms = (deadline as u64).saturating_sub(self.estimated_server_ms());
+        Ok(Some(Handed {
+            delivery: Delivery {
+                id,
+                delivery,
+                attempts,
+                msg,
+            },
+            lease_left: Duration::from_millis(left_ms),
+            more_pending: pending > 0,
+        }))
     }
 
     /// Marks jobs of `q` succeeded: their live state goes, their result

@@ -42,7 +42,15 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
             }
             continue;
         }
-        let free = slots.available_permits().min(MAX_CLAIM);
+        // The slots are taken before the claim: a waiting task may start a
+        // job handed to it meanwhile, and a claim must never outgrow them.
+        let mut permits: Vec<OwnedSemaphorePermit> = (0..slots.available_permits().min(MAX_CLAIM))
+            .map_while(|_| slots.clone().try_acquire_owned().ok())
+            .collect();
+        let free = permits.len();
+        if free == 0 {
+            continue;
+        }
         // Woken by tokens, claim only where work was announced: one claim
         // call per job at low rates. With a backlog, or on the safety-net
         // recheck, walk every queue in priority order.
@@ -62,15 +70,10 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
         // (one call per big batch); after a few jobs, wait for a token
         // (at low rates, one claim call per job).
         let drained = !backlog && malformed == 0 && claimed.len() < BUSY_BATCH;
-        for (queue, delivery, lease_until) in claimed {
-            match slots.clone().try_acquire_owned() {
-                Ok(permit) => start(shared, queue, delivery, lease_until, permit, done),
-                Err(_) => tracing::error!(
-                    "claimed more jobs than free slots; the lease will return {}",
-                    delivery.id
-                ),
-            }
+        for ((queue, delivery, lease_until), permit) in claimed.into_iter().zip(permits.drain(..)) {
+            start(shared, queue, delivery, lease_until, permit, done);
         }
+        drop(permits);
         if drained {
             let own_running = slots.available_permits() < concurrency;
             if shared.config.burst && !own_running && burst_done(shared).await {
@@ -84,12 +87,14 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
             } else {
                 IDLE_RECHECK
             };
+            shared.idle.send_replace(true);
             tokio::select! {
                 _ = shared.claim_wake.notified() => {}
                 _ = tokio::time::sleep(recheck) => {}
                 all = slots.acquire_many(concurrency as u32), if shared.config.burst && own_running => drop(all),
                 _ = stop.changed() => {}
             }
+            shared.idle.send_replace(false);
             continue;
         }
     }
@@ -151,7 +156,7 @@ async fn burst_done(shared: &Shared) -> bool {
 }
 
 /// Runs one claimed job: instantly for quick built-ins, else on its own task.
-fn start(
+pub(super) fn start(
     shared: &Arc<Shared>,
     queue: usize,
     d: Delivery,

@@ -113,6 +113,10 @@ struct Shared {
     health: health::Health,
     processed: AtomicU64,
     claim_wake: Notify,
+    /// True while the claim loop found every queue empty and waits: only
+    /// then do the waiters take jobs handed to idle workers (a claim loop
+    /// at work takes them itself, in priority order).
+    idle: watch::Sender<bool>,
     /// Queues whose wake-up token this worker took since it last claimed.
     hints: Mutex<Vec<bool>>,
     stop: watch::Receiver<bool>,
@@ -181,6 +185,7 @@ impl Worker {
             inflight: Mutex::new(HashMap::new()),
             processed: AtomicU64::new(0),
             claim_wake: Notify::new(),
+            idle: watch::Sender::new(false),
             hints,
             stop,
             abort,
@@ -217,23 +222,32 @@ impl Worker {
             tracing::warn!("cannot register this worker yet, draining anyway: {e}");
         }
         let slots = Arc::new(Semaphore::new(shared.config.concurrency));
-        let mut background = vec![
+        let background = vec![
             tokio::spawn(upkeep::maintain(shared.clone())),
             tokio::spawn(upkeep::renew_leases(shared.clone())),
             tokio::spawn(upkeep::heartbeats(shared.clone())),
         ];
-        for index in 0..shared.queues.len() {
-            background.push(tokio::spawn(upkeep::wait_for_work(
-                shared.clone(),
-                index,
-                slots.clone(),
-            )));
-        }
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         let acker = tokio::spawn(acker::run(shared.clone(), done_rx));
+        let waiters: Vec<_> = (0..shared.queues.len())
+            .map(|index| {
+                tokio::spawn(upkeep::wait_for_work(
+                    shared.clone(),
+                    index,
+                    slots.clone(),
+                    done_tx.clone(),
+                ))
+            })
+            .collect();
         tracing::info!(worker = %shared.id, queues = ?shared.config.queues, concurrency = shared.config.concurrency, "worker started");
 
         claims::claim_loop(&shared, &slots, &done_tx).await;
+        // Waiters end their wait in progress (at most a second), so no job
+        // handed to this worker in that instant is left under a lease.
+        self.handle.stop();
+        for waiter in waiters {
+            let _ = waiter.await;
+        }
         drop(done_tx);
         drain(&shared, &slots, &self.handle).await;
         let _ = acker.await;

@@ -1,14 +1,15 @@
 //! A worker's background duties: wake-ups, promotion of due jobs, recovery of
 //! expired leases, renewal of its own leases, and its heartbeat.
 
+use super::acker::Done;
 use super::{DeliveryKey, HEARTBEAT_EVERY, HEARTBEAT_TTL, Running, Shared};
-use crate::broker::{LeaseFate, LostLease, Tick};
+use crate::broker::{LeaseFate, LostLease, Tick, Wake};
 use crate::error::Result;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc};
 
 /// Most jobs promoted or recovered per queue in one pass.
 const UPKEEP_BATCH: usize = 1000;
@@ -21,21 +22,40 @@ const LEAD_FOR: Duration = Duration::from_millis(1500);
 const WAIT_BLOCK: Duration = Duration::from_secs(1);
 /// A full worker looks again this often whether it has a free slot to wait for work with.
 const FULL_RECHECK: Duration = Duration::from_millis(20);
+/// How long a job handed to this worker waits for a slot before it goes back to its queue.
+const SLOT_WAIT: Duration = Duration::from_millis(200);
 /// Pause before reconnecting a lost wake-up connection.
 const RECONNECT_PAUSE: Duration = Duration::from_millis(100);
 /// Pause after a wait for work failed for another reason than the connection.
 const BROKEN_PAUSE: Duration = Duration::from_secs(1);
 
-/// Waits for wake-up tokens of queue `index` on a connection of its own
-/// and hands them to the claim loop, only while this worker has a free slot
-/// (a full worker leaves tokens to idle ones). The block ends every
-/// [`WAIT_BLOCK`], which also checks the connection: a dead one (killed,
-/// or silently gone) is replaced within a few seconds.
-pub(super) async fn wait_for_work(shared: Arc<Shared>, index: usize, slots: Arc<Semaphore>) {
+/// Waits, on a connection of its own, for queue `index` to need an idle
+/// worker, only while this worker has a free slot (a full worker leaves the
+/// work to idle ones). Usually what wakes it is a job already leased to it,
+/// which it starts at once: one enqueue and one ack are all a job costs at
+/// low rates. The block ends every [`WAIT_BLOCK`], which also checks the
+/// connection: a dead one (killed, or silently gone) is replaced within a
+/// few seconds. Once the worker stops, it finishes the wait in progress
+/// (a job handed meanwhile goes back to its queue) and returns.
+pub(super) async fn wait_for_work(
+    shared: Arc<Shared>,
+    index: usize,
+    slots: Arc<Semaphore>,
+    done: mpsc::UnboundedSender<Done>,
+) {
     let q = &shared.queues[index];
+    let mut stop = shared.stop.clone();
+    let mut idle = shared.idle.subscribe();
     let mut waiter = None;
     let mut reported: Option<Instant> = None;
-    loop {
+    while !*stop.borrow() {
+        if !*idle.borrow_and_update() {
+            tokio::select! {
+                _ = idle.wait_for(|idle| *idle) => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
         if slots.available_permits() == 0 {
             tokio::time::sleep(FULL_RECHECK).await;
             continue;
@@ -59,17 +79,18 @@ pub(super) async fn wait_for_work(shared: Arc<Shared>, index: usize, slots: Arc<
             },
         };
         match shared.broker.wait_for_work(w, q).await {
-            Ok(true) if slots.available_permits() == 0 => {
+            Ok(Wake::Handed { id, delivery }) => take_handed(&shared, index, &slots, &done, id, delivery).await,
+            Ok(Wake::Claim) if slots.available_permits() == 0 || *stop.borrow() => {
                 if let Err(e) = shared.broker.pass_wakeup(q).await {
                     tracing::debug!(queue = %q.name, "cannot pass the wake-up on: {e}");
                 }
             }
-            Ok(true) => shared.hint(index),
-            Ok(false) => {}
+            Ok(Wake::Claim) => shared.hint(index),
+            Ok(Wake::Nothing) => {}
             Err(e) => {
                 report_waiter(&mut reported, &q.name, &e);
                 // A lost connection is replaced at once; anything else (the
-                // token key damaged by another tool, until a script moves it
+                // ready key damaged by another tool, until a script moves it
                 // aside) is waited out.
                 let pause = if e.is_connection_error() {
                     RECONNECT_PAUSE
@@ -81,6 +102,68 @@ pub(super) async fn wait_for_work(shared: Arc<Shared>, index: usize, slots: Arc<
             }
         }
     }
+}
+
+/// Starts a job handed to this waiting worker, or hands it back to its
+/// queue when the worker has no free slot after all or is stopping.
+async fn take_handed(
+    shared: &Arc<Shared>,
+    index: usize,
+    slots: &Arc<Semaphore>,
+    done: &mpsc::UnboundedSender<Done>,
+    id: Vec<u8>,
+    delivery: u64,
+) {
+    let q = &shared.queues[index];
+    let handed = match shared.broker.take_handed(q, id.clone(), delivery).await {
+        Ok(Some(handed)) => handed,
+        Ok(None) => return,
+        Err(e) => {
+            // A key damaged by another tool, say: handing it back moves such
+            // keys aside; failing that, it returns when its lease runs out.
+            tracing::warn!(queue = %q.name, "cannot read a job handed to this worker, handing it back: {e}");
+            if let Ok(id) = String::from_utf8(id)
+                && let Err(e) = shared.broker.release(q, &[(id, delivery)]).await
+            {
+                tracing::warn!(queue = %q.name, "cannot hand it back (it returns when its lease runs out): {e}");
+            }
+            return;
+        }
+    };
+    if handed.more_pending {
+        shared.hint(index);
+    }
+    let held = [(handed.delivery.id.clone(), handed.delivery.delivery)];
+    // The claim loop holds free slots while its claim runs and gives back
+    // what it did not fill at once: wait that long for one, not longer.
+    let permit = tokio::time::timeout(SLOT_WAIT, slots.clone().acquire_owned()).await;
+    let permit = match permit {
+        Ok(Ok(permit)) if !*shared.stop.borrow() => permit,
+        _ => {
+            if let Err(e) = shared.broker.release(q, &held).await {
+                tracing::warn!(queue = %q.name, job = %held[0].0, "cannot hand a job back (it returns when its lease runs out): {e}");
+            }
+            return;
+        }
+    };
+    // A job that waited to be taken may have little lease left: renew it now
+    // rather than at the next renewal pass.
+    let mut lease_left = handed.lease_left;
+    if lease_left < shared.config.lease / 2 {
+        match shared.broker.renew(q, shared.config.lease, &held).await {
+            Ok(lost) if lost.is_empty() => lease_left = shared.config.lease,
+            Ok(_) => return,
+            Err(e) => tracing::warn!(queue = %q.name, "lease renewal failed: {e}"),
+        }
+    }
+    super::claims::start(
+        shared,
+        index,
+        handed.delivery,
+        Instant::now() + lease_left,
+        permit,
+        done,
+    );
 }
 
 /// Logs a lost wake-up connection once per outage.
