@@ -7,8 +7,8 @@
 -- KEYS[6] jobs HASH
 -- KEYS[7] result counts HASH (bucket key -> results in it)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] result TTL ms, ARGV[4] the
--- bucket's start (s), ARGV[5] bucket span (s), ARGV[6] most results the
--- queue keeps (0 = no limit), then groups of six: job id,
+-- bucket's start (s), ARGV[5] bucket span (s), ARGV[6] (unused: the count
+-- limit is kept by the leader's tick, trim_results), then groups of six: job id,
 -- delivery number, attempt number, result record (JSON), the dead record this
 -- job replays ('' if none), and '1' if the job has a redacted message.
 -- Invariant: only the delivery that holds the lease (active member
@@ -102,20 +102,6 @@ local expired = redis.call('ZRANGEBYSCORE', resultsKey, '-inf', now)
 if #expired > 0 then
   redis.call('ZREM', resultsKey, unpack(expired))
   redis.call('HDEL', countsKey, unpack(expired))
-end
--- Past the count limit the oldest buckets go whole (never the one just written).
-local max_results = tonumber(ARGV[6]) or 0
-if max_results > 0 then
-  local total = 0
-  for _, n in ipairs(redis.call('HVALS', countsKey)) do total = total + (tonumber(n) or 0) end
-  while total > max_results do
-    local oldest = redis.call('ZRANGE', resultsKey, 0, 0)[1]
-    if not oldest or oldest == bucketKey then break end
-    total = total - (tonumber(redis.call('HGET', countsKey, oldest)) or 0)
-    redis.call('DEL', oldest)
-    redis.call('ZREM', resultsKey, oldest)
-    redis.call('HDEL', countsKey, oldest)
-  end
 end
 redis.call('HINCRBY', statsKey, 'processed', #ids)
 return {#ids}

@@ -9,7 +9,7 @@
 -- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
 -- First takes the job handed to idle workers (ready, see wake_one) if none
 -- took it yet, then pops pending; records its lease length in stats.
--- Returns a flat list: count of malformed entries buried, then for each leased
+-- Returns a flat list: count of malformed entries set aside, then for each leased
 -- job: id, delivery number, finished attempts, message. (An id tq would never
 -- write that has a message is leased too; the client buries it, fenced.)
 -- The delivery number is attempts + recovered + released + 1: every earlier
@@ -18,16 +18,16 @@
 -- The lease deadline is the server's now plus the lease length.
 -- Invariant: every id popped from pending ends in exactly one place: the
 -- active set under a lease, or, when the entry is not a tq job (no message:
--- written raw by another tool, or deleted),
--- a dead record with reason 'malformed' ("malformed-<queue>-<n>") that keeps
--- the raw entry. Nothing popped is dropped. Keys of the wrong type are moved
+-- written raw by another tool, or deleted), the queue's malformed list, from
+-- which bury_malformed makes it a dead record with reason 'malformed'
+-- ("malformed-<queue>-<n>") that keeps the raw entry. Nothing popped is dropped. Keys of the wrong type are moved
 -- aside first (heal in lib.lua), so an error never strands a popped batch.
 -- Every Redis command runs once per batch, none per job.
 local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
-heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed_seq', 'ready', 'stats'})
+heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats'})
 local deadline = now + tonumber(ARGV[3])
 local max = tonumber(ARGV[4])
 local out = {0}
@@ -87,8 +87,8 @@ for j, id in ipairs(ids) do
     out[#out + 1] = a
     out[#out + 1] = msgs[j]
   else
-    local dead_id = 'malformed-' .. queue_name(base) .. '-' .. redis.call('INCR', base .. 'malformed_seq')
-    bury_raw(base, deadKey, dead_id, id, now, 'not a tq job: the queue entry has no job message')
+    -- Recorded in the DLQ by bury_malformed, under an id the caller names.
+    redis.call('RPUSH', base .. 'malformed', id)
     out[1] = out[1] + 1
   end
 end

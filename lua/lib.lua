@@ -36,7 +36,7 @@ local QUEUE_KEY_TYPES = {
   pending = 'list', jobs = 'hash', counts = 'hash', errors = 'hash', redacted = 'hash',
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
-  malformed_seq = 'string', ready = 'list',
+  malformed_seq = 'string', ready = 'list', malformed = 'list',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -61,9 +61,13 @@ local function requeue_orphans(base)
   return #orphans
 end
 
--- Moves <key> aside to "<key>:foreign:<now>" if it holds another type than
--- `want` (its content kept, recorded in <base>quarantine, logged by Redis).
--- Returns true if it did.
+-- Moves <key> aside if it holds another type than `want`: its value is
+-- kept, serialized (DUMP, so RESTORE brings it back), in the <base>quarantine
+-- hash under the key's name (or "<key>@<now>" if that name is taken), the
+-- key deleted, and Redis logs it. Only declared keys are touched, so a
+-- cluster slot being migrated refuses the script before it writes.
+-- A quarantine hash of the wrong type itself is moved to <base>quarantine_foreign.
+-- Returns true if it moved the key.
 local function heal_key(base, now, key, want)
   local t = redis.call('TYPE', key)['ok']
   if t == 'none' or t == want then return false end
@@ -71,14 +75,19 @@ local function heal_key(base, now, key, want)
   if key ~= book then
     local bt = redis.call('TYPE', book)['ok']
     if bt ~= 'none' and bt ~= 'hash' then
-      redis.call('RENAME', book, book .. ':foreign:' .. now)
+      redis.call('RENAME', book, base .. 'quarantine_foreign')
     end
   end
-  local aside = key .. ':foreign:' .. now
-  redis.call('RENAME', key, aside)
-  redis.call('HSET', book, key, aside)
+  local field = key
+  if key == book then
+    redis.call('RENAME', book, base .. 'quarantine_foreign')
+  else
+    if redis.call('HEXISTS', book, field) == 1 then field = key .. '@' .. now end
+    redis.call('HSET', book, field, redis.call('DUMP', key))
+    redis.call('DEL', key)
+  end
   redis.log(redis.LOG_WARNING, 'tq: ' .. key .. ' held a ' .. t .. ', not a ' .. want ..
-    ' (written by another tool?); moved it to ' .. aside)
+    ' (written by another tool?); moved it aside (' .. book .. ' ' .. field .. ')')
   return true
 end
 
@@ -229,6 +238,26 @@ local function trim_dead(base, dead_key, now)
         delete_dead(base, dead_key, id)
         over = over - 1
       end
+    end
+  end
+end
+
+-- Past `max_results` (0 = no limit) results, the oldest result buckets go
+-- whole: `candidates` are the oldest buckets the caller read (so it could
+-- declare them), oldest first, each checked here; the newest bucket stays.
+local function trim_results(base, max_results, candidates)
+  if max_results <= 0 or #candidates == 0 then return end
+  local index, counts = base .. 'results', base .. 'result_counts'
+  local total = 0
+  for _, n in ipairs(redis.call('HVALS', counts)) do total = total + (tonumber(n) or 0) end
+  local newest = redis.call('ZRANGE', index, -1, -1)[1]
+  for _, bucket in ipairs(candidates) do
+    if total <= max_results then break end
+    if bucket ~= newest and redis.call('ZSCORE', index, bucket) then
+      total = total - (tonumber(redis.call('HGET', counts, bucket)) or 0)
+      redis.call('DEL', bucket)
+      redis.call('ZREM', index, bucket)
+      redis.call('HDEL', counts, bucket)
     end
   end
 end

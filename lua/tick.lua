@@ -16,9 +16,12 @@
 -- ARGV[7] dead records' max age ms, ARGV[8] their max count (0 = no limit),
 -- ARGV[9] n then n lease members the caller found expired (it declares
 -- their jobs' keys; each is checked again here), then m then m ids: the
--- oldest dead records, trimmed if past either limit
+-- oldest dead records, trimmed if past either limit, then k then k keys:
+-- the oldest result buckets (trimmed past the results count limit), then the
+-- results count limit (0 = none)
 -- Returns {0, ms the current leader still holds} when another worker leads
--- (nothing done), else {1, promoted, recovered, buried}.
+-- (nothing done), else {1, promoted, recovered, buried, entries waiting on
+-- the malformed list (the caller records them: bury_malformed)}.
 -- Invariant: as promote and recover (lib.lua): a due job or an expired lease
 -- moves to pending (or the DLQ) in one step, never into two places.
 local leaderKey = KEYS[1]
@@ -33,12 +36,16 @@ if holder and holder ~= me and left > 0 then
   return {0, left}
 end
 heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
+  'results', 'result_counts', 'malformed',
   'replays', 'merged', 'errors', 'ready'})
 redis.call('SET', leaderKey, me, 'PX', ARGV[4])
 local promoted = promote_due(base, now, {KEYS[2], KEYS[3]}, KEYS[4], ARGV[6])
 local candidates, after = argv_list(9)
-retention.candidates = argv_list(after)
+local buckets
+retention.candidates, after = argv_list(after)
+buckets, after = argv_list(after)
 local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], KEYS[7],
   tonumber(ARGV[5]), candidates)
 trim_dead(base, KEYS[6], now)
-return {1, promoted, recovered, buried}
+trim_results(base, tonumber(ARGV[after]) or 0, buckets)
+return {1, promoted, recovered, buried, redis.call('LLEN', base .. 'malformed')}

@@ -135,8 +135,15 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
             }
         }
         assert_eq!(redis.queue_stats("a")["quarantined"], 1, "{key}: inspect shows it");
-        let aside: String = redis.conn().hget(format!("{}quarantine", q.base), &name).unwrap();
-        let kept: String = redis.conn().get(&aside).unwrap();
+        // Kept serialized (DUMP) in the quarantine hash: RESTORE brings it back.
+        let dump: Vec<u8> = redis.conn().hget(format!("{}quarantine", q.base), &name).unwrap();
+        let _: () = redis::cmd("RESTORE")
+            .arg("restored")
+            .arg(0)
+            .arg(dump)
+            .query(&mut redis.conn())
+            .unwrap();
+        let kept: String = redis.conn().get("restored").unwrap();
         assert_eq!(kept, "written by another tool", "{key}: the foreign value is kept");
         healthy_queue_answers(&redis, &b);
     }

@@ -481,3 +481,25 @@ async fn a_claim_takes_the_handed_job_first_under_its_own_lease() {
     assert_eq!(ready, vec![format!("{}:1", ids[2])]);
     f.assert_only(&ids[2], "pending");
 }
+
+#[tokio::test]
+async fn entries_set_aside_by_a_claim_whose_worker_died_are_recorded_by_the_next_tick() {
+    let f = Fixture::new().await;
+    // What a claim leaves when its worker dies before recording them.
+    let _: () = f.redis.conn().rpush(&f.q.malformed, &["raw-1", "raw-2"]).unwrap();
+    let tick = f
+        .broker
+        .tick(&f.q, "w1", Duration::from_secs(1), 3, 100)
+        .await
+        .unwrap();
+    assert!(matches!(tick, tq::broker::Tick::Led { .. }), "{tick:?}");
+    let left: Vec<String> = f.redis.conn().lrange(&f.q.malformed, 0, -1).unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    for (n, raw) in [(1, "raw-1"), (2, "raw-2")] {
+        let id = format!("malformed-default-{n}");
+        f.assert_only(&id, "dead");
+        let (dead, _) = f.broker.dead_record(&["default".into()], &id).await.unwrap().unwrap();
+        assert_eq!(dead.fields.reason, "malformed");
+        assert_eq!(dead.fields.raw.as_deref(), Some(raw), "{id} keeps its entry");
+    }
+}

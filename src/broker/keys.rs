@@ -38,11 +38,17 @@ pub struct QueueKeys {
     pub results: String,
     /// HASH bucket key → how many results it holds (for the count limit).
     pub result_counts: String,
-    /// HASH key → where a key of the wrong type (written by another tool) was moved.
+    /// HASH key name → the serialized value (DUMP) of a key of the wrong
+    /// type (written by another tool) that a script moved aside.
     pub quarantine: String,
-    /// LIST holding at most one wake-up token: one idle worker blocked on it
-    /// (BLPOP) takes it when work becomes pending.
+    /// The quarantine hash itself, if another tool overwrote it with another type.
+    pub quarantine_foreign: String,
+    /// LIST holding at most one entry: the lease member of the job handed to
+    /// an idle worker, which one worker blocked on it (BLPOP) takes.
     pub ready: String,
+    /// LIST of pending entries that were not tq jobs, waiting to be recorded
+    /// in the DLQ as malformed (under ids the client names, so it can declare them).
+    pub malformed: String,
     /// STRING: the worker that does this queue's due work now (expires).
     pub leader: String,
     /// STRING counter that numbers the queue's malformed dead records.
@@ -70,7 +76,9 @@ impl QueueKeys {
             results: format!("{base}results"),
             result_counts: format!("{base}result_counts"),
             quarantine: format!("{base}quarantine"),
+            quarantine_foreign: format!("{base}quarantine_foreign"),
             ready: format!("{base}ready"),
+            malformed: format!("{base}malformed"),
             leader: format!("{base}leader"),
             malformed_seq: format!("{base}malformed_seq"),
             base,
@@ -78,7 +86,7 @@ impl QueueKeys {
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 18] {
+    pub fn fixed(&self) -> [&String; 20] {
         [
             &self.pending,
             &self.jobs,
@@ -95,7 +103,9 @@ impl QueueKeys {
             &self.results,
             &self.result_counts,
             &self.quarantine,
+            &self.quarantine_foreign,
             &self.ready,
+            &self.malformed,
             &self.leader,
             &self.malformed_seq,
         ]

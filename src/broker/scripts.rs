@@ -27,6 +27,7 @@ pub(super) struct Scripts {
     pub unregister: Script,
     pub tick: Script,
     pub pass_wakeup: Script,
+    pub bury_malformed: Script,
 }
 
 impl Scripts {
@@ -49,6 +50,7 @@ impl Scripts {
             unregister: with_lib(include_str!("../../lua/unregister.lua")),
             tick: with_lib(include_str!("../../lua/tick.lua")),
             pass_wakeup: with_lib(include_str!("../../lua/pass_wakeup.lua")),
+            bury_malformed: with_lib(include_str!("../../lua/bury_malformed.lua")),
         }
     }
 }

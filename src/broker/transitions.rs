@@ -148,6 +148,9 @@ fn valid_job_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
 }
 
+/// Most malformed entries one call records.
+const MALFORMED_BATCH: isize = 100;
+
 /// How many of the oldest dead records each burial reads as candidates to trim.
 const BURY_TRIM_CANDIDATES: isize = 100;
 
@@ -214,12 +217,12 @@ impl Broker {
         let mut out = Vec::with_capacity(reply.len() / 4);
         let mut it = reply.into_iter();
         let malformed: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
-        if malformed > 0 {
-            tracing::warn!(queue = %q.name, malformed, "moved entries that are not tq jobs to the DLQ as malformed");
-        }
         // Decoded job by job, as bytes: whatever one entry holds, the rest of
         // the batch is handed out. An id tq would never write (another tool
         // put it there, with a message) is buried here, under its lease.
+        if malformed > 0 {
+            self.bury_malformed(q).await?;
+        }
         let mut malformed = malformed;
         while let (Some(id), Some(delivery), Some(attempts), Some(msg)) = (it.next(), it.next(), it.next(), it.next()) {
             let id: Vec<u8> = redis::from_redis_value(id)?;
@@ -344,6 +347,53 @@ impl Broker {
     }
 
     /// Buries a leased entry whose id tq would never write, keeping its bytes.
+    /// Records the entries claims set aside on `q`'s malformed list as dead
+    /// records "malformed-<queue>-<n>", numbered from the queue's counter as
+    /// read here, so the script can declare their keys. Returns how many.
+    pub(super) async fn bury_malformed(&self, q: &QueueKeys) -> Result<u64> {
+        let mut recorded = 0;
+        // Another worker recording the same entries makes a call refuse (-1): read again.
+        for _ in 0..20 {
+            type Read = (Option<Vec<u8>>, Vec<Vec<u8>>);
+            let read: redis::RedisResult<Read> = redis::pipe()
+                .get(&q.malformed_seq)
+                .lrange(&q.malformed, 0, MALFORMED_BATCH - 1)
+                .query_async(&mut self.conn())
+                .await;
+            // A key of the wrong type: the call with nothing moves it aside.
+            let (seq, entries, damaged) = match read {
+                Ok((seq, entries)) => (seq, entries, false),
+                Err(e) if e.is_connection_dropped() || e.is_io_error() => return Err(e.into()),
+                Err(_) => (None, Vec::new(), true),
+            };
+            if entries.is_empty() && !damaged {
+                break;
+            }
+            let seq = seq.map(|s| text(&s)).unwrap_or_default();
+            let start: u64 = seq.parse().unwrap_or(0);
+            let ids: Vec<String> = (1..=entries.len() as u64)
+                .map(|n| format!("malformed-{}-{}", q.name, start + n))
+                .collect();
+            let mut inv = self.scripts.bury_malformed.key(&q.malformed);
+            inv.key(&q.dead)
+                .key(&q.malformed_seq)
+                .arg(&self.clock)
+                .arg(&q.base)
+                .arg(&seq);
+            for entry in &entries {
+                inv.arg(entry);
+            }
+            let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+            declare(&mut inv, q, &names);
+            let n: i64 = inv.invoke_async(&mut self.conn()).await?;
+            recorded += u64::try_from(n).unwrap_or(0);
+        }
+        if recorded > 0 {
+            tracing::warn!(queue = %q.name, recorded, "moved entries that are not tq jobs to the DLQ as malformed");
+        }
+        Ok(recorded)
+    }
+
     async fn bury_foreign_id(&self, q: &QueueKeys, id: &[u8], delivery: u64) -> Result<()> {
         let error = "not a tq job id: the queue entry was written by another tool";
         let record = serde_json::json!({ "delivery": delivery, "error": error }).to_string();
@@ -361,10 +411,12 @@ impl Broker {
             .arg("")
             .arg(self.retention.dead_max_age.as_millis() as u64)
             .arg(self.retention.dead_max_count);
-        // No trimming here. (Its own record's keys are named by bytes tq
-        // cannot spell as a key here; this rare path declares only the queue's keys.)
+        // No trimming here. Its own record's keys are named by the entry's bytes.
         inv.arg(0);
         declare(&mut inv, q, &[]);
+        for part in ["job:", "failures:"] {
+            inv.key([q.base.as_bytes(), part.as_bytes(), id].concat());
+        }
         let _: Option<Vec<u8>> = inv.invoke_async(&mut self.conn()).await?;
         Ok(())
     }

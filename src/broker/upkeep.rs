@@ -14,6 +14,8 @@ use std::time::Duration;
 struct Expired {
     members: Vec<Vec<u8>>,
     oldest: Vec<Vec<u8>>,
+    /// The oldest result buckets (candidates to trim past the count limit).
+    buckets: Vec<Vec<u8>>,
     touched: Vec<String>,
 }
 
@@ -24,7 +26,12 @@ impl Expired {
         inv.arg(self.members.len())
             .arg(&self.members)
             .arg(self.oldest.len())
-            .arg(&self.oldest);
+            .arg(&self.oldest)
+            .arg(self.buckets.len())
+            .arg(&self.buckets);
+        for bucket in &self.buckets {
+            inv.key(bucket);
+        }
         let keys: Vec<&str> = self
             .touched
             .iter()
@@ -97,7 +104,8 @@ impl Broker {
     /// it declare those keys.
     async fn expired_leases(&self, q: &QueueKeys, max: usize) -> Result<Expired> {
         let now = self.server_now_ms().await?;
-        let (members, oldest): (Vec<Vec<u8>>, Vec<Vec<u8>>) = redis::pipe()
+        type Lists = (Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<Vec<u8>>);
+        let (members, oldest, buckets): Lists = redis::pipe()
             .cmd("ZRANGEBYSCORE")
             .arg(&q.active)
             .arg("-inf")
@@ -106,6 +114,7 @@ impl Broker {
             .arg(0)
             .arg(max.clamp(1, MAX_PER_CALL))
             .zrange(&q.dead, 0, TRIM_STEP - 1)
+            .zrange(&q.results, 0, TRIM_STEP - 1)
             .query_async(&mut self.conn())
             .await?;
         let ids: Vec<String> = members
@@ -129,6 +138,7 @@ impl Broker {
         Ok(Expired {
             members,
             oldest,
+            buckets,
             touched,
         })
     }
@@ -177,8 +187,13 @@ impl Broker {
             .arg(self.retention.dead_max_age.as_millis() as u64)
             .arg(self.retention.dead_max_count);
         found.pass_to(&mut inv, q);
+        inv.arg(self.retention.results_max_count);
         let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
         let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
+        if n(0) == 1 && n(4) > 0 {
+            // A claim set entries aside and its worker did not record them (it died).
+            self.bury_malformed(q).await?;
+        }
         Ok(match reply.first() {
             Some(1) => Tick::Led {
                 promoted: n(1),
