@@ -4,6 +4,24 @@
 //! [`worker::Worker`] to run them, [`broker`] with the Redis scripts behind
 //! every state change. The `tq` binary only parses flags and calls [`run`].
 
+/// Like `println!`, for tq's output: a reader that went away ends tq
+/// quietly (exit 0) instead of a panic. See [`output`].
+macro_rules! out {
+    () => {
+        $crate::output::line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+
+/// Like `print!`, for tq's output (see [`out!`]).
+macro_rules! out_text {
+    ($($arg:tt)*) => {
+        $crate::output::text(format_args!($($arg)*))
+    };
+}
+
 pub mod backoff;
 pub mod broker;
 pub mod cli;
@@ -14,6 +32,7 @@ pub mod error;
 pub mod generate;
 pub mod job;
 pub mod loadtest;
+pub mod output;
 pub mod redact;
 pub mod spawn;
 pub mod worker;

@@ -205,3 +205,42 @@ fn rediss_urls_work_with_a_private_ca() {
         .code(69)
         .stderr(predicates::str::contains("certificate"));
 }
+
+/// Runs `tq ARGS` with stdout on a pipe whose reader takes one line and
+/// goes away (as `| head -1` does); returns the exit status and stderr.
+fn read_one_line_then_close(redis: &RedisServer, args: &[&str]) -> (std::process::ExitStatus, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = std::process::Command::new(support::tq_bin())
+        .args(args)
+        .env("TQ_REDIS_URL", redis.url())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty(), "no output from {args:?}");
+    // The reader is gone: the rest of the output meets a closed pipe.
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    (child.wait().unwrap(), stderr)
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_output_quietly() {
+    let redis = RedisServer::start();
+    // Far more output than a pipe buffers (64 KiB), so tq meets the closed pipe.
+    redis.enqueue_many("default", "tq.fail", "{}", 0, 3000);
+    redis.drain(&["-c", "100"]);
+    for args in [
+        &["dlq", "list"][..],
+        &["dlq", "list", "--json"],
+        &["completions", "bash"],
+    ] {
+        let (status, stderr) = read_one_line_then_close(&redis, args);
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}

@@ -487,11 +487,7 @@ async fn entries_set_aside_by_a_claim_whose_worker_died_are_recorded_by_the_next
     let f = Fixture::new().await;
     // What a claim leaves when its worker dies before recording them.
     let _: () = f.redis.conn().rpush(&f.q.malformed, &["raw-1", "raw-2"]).unwrap();
-    let tick = f
-        .broker
-        .tick(&f.q, "w1", Duration::from_secs(1), 3, 100)
-        .await
-        .unwrap();
+    let tick = f.broker.tick(&f.q, "w1", Duration::from_secs(1), 3, 100).await.unwrap();
     assert!(matches!(tick, tq::broker::Tick::Led { .. }), "{tick:?}");
     let left: Vec<String> = f.redis.conn().lrange(&f.q.malformed, 0, -1).unwrap();
     assert!(left.is_empty(), "{left:?}");

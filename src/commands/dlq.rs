@@ -40,7 +40,7 @@ async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs, now: u64) -> Result<(
         return if ctx.json {
             print_json(&serde_json::json!({ "count": count }))
         } else {
-            println!("{count}");
+            out!("{count}");
             Ok(())
         };
     }
@@ -49,7 +49,7 @@ async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs, now: u64) -> Result<(
         return print_json(&records);
     }
     if records.is_empty() {
-        println!("no dead jobs");
+        out!("no dead jobs");
         return Ok(());
     }
     let mut table = Table::new();
@@ -72,7 +72,7 @@ async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs, now: u64) -> Result<(
             r.replay_job.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    println!("{table}");
+    out!("{table}");
     Ok(())
 }
 
@@ -90,9 +90,9 @@ fn show(ctx: &Context, dead: DeadJob, now: u64) -> Result<()> {
         return print_json(&dead);
     }
     let r = &dead.record;
-    println!("id:        {}", r.id);
-    println!("queue:     {}", r.queue);
-    println!(
+    out!("id:        {}", r.id);
+    out!("queue:     {}", r.queue);
+    out!(
         "task:      {}",
         if r.task.is_empty() {
             "(malformed entry)"
@@ -100,10 +100,10 @@ fn show(ctx: &Context, dead: DeadJob, now: u64) -> Result<()> {
             &r.task
         }
     );
-    println!("reason:    {}", r.reason);
-    println!("error:     {}", r.error);
-    println!("died:      {} ago", format_age(now.saturating_sub(r.failed_at_ms)));
-    println!("attempts:  {}", r.attempts);
+    out!("reason:    {}", r.reason);
+    out!("error:     {}", r.error);
+    out!("died:      {} ago", format_age(now.saturating_sub(r.failed_at_ms)));
+    out!("attempts:  {}", r.attempts);
     if r.replays > 0 || r.replay_job.is_some() {
         let live = r
             .replay_job
@@ -115,31 +115,31 @@ fn show(ctx: &Context, dead: DeadJob, now: u64) -> Result<()> {
                 )
             })
             .unwrap_or_default();
-        println!("replays:   {}{live}", r.replays);
+        out!("replays:   {}{live}", r.replays);
     }
     if let Some(raw) = &dead.raw {
-        println!("raw entry: {raw}");
+        out!("raw entry: {raw}");
     }
     if let Some(args) = &dead.args {
-        println!("args:      {}", args.get());
+        out!("args:      {}", args.get());
     }
     if !dead.redacted.is_empty() {
-        println!(
+        out!(
             "redacted:  {} (replay needs --args-file with the full args)",
             dead.redacted.join(", ")
         );
     }
     if let Some(options) = &dead.options {
-        println!("options:   {options}");
+        out!("options:   {options}");
     }
-    println!("history:");
+    out!("history:");
     if dead.history.is_empty() {
-        println!("  (no attempt finished: {})", r.reason);
+        out!("  (no attempt finished: {})", r.reason);
     }
     for h in &dead.history {
         let started = h["started_at_ms"].as_u64().unwrap_or(0);
         let finished = h["finished_at_ms"].as_u64().unwrap_or(started);
-        println!(
+        out!(
             "  attempt {} of job {} on {} ({} ago, ran {}): {}",
             h["attempt"],
             h["job"].as_str().unwrap_or(&r.id),
@@ -151,9 +151,9 @@ fn show(ctx: &Context, dead: DeadJob, now: u64) -> Result<()> {
         for stream in ["stdout_tail", "stderr_tail"] {
             let text = h[stream].as_str().unwrap_or("").trim_end();
             if !text.is_empty() {
-                println!("    {}:", stream.trim_end_matches("_tail"));
+                out!("    {}:", stream.trim_end_matches("_tail"));
                 for line in text.lines() {
-                    println!("      {line}");
+                    out!("      {line}");
                 }
             }
         }
@@ -219,12 +219,12 @@ async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs, now: u64) -> Resu
         print_json(&done)?;
     } else if args.dry_run {
         for r in &done {
-            println!("would replay {}", r.dead_id);
+            out!("would replay {}", r.dead_id);
         }
         eprintln!("dry run: {} dead jobs would be replayed", done.len());
     } else {
         for r in &done {
-            println!("{}", r.job_id.as_deref().unwrap_or(""));
+            out!("{}", r.job_id.as_deref().unwrap_or(""));
         }
     }
     if failures.is_empty() {
@@ -263,7 +263,7 @@ async fn purge(ctx: &Context, dlq: &Dlq, args: DlqPurgeArgs, now: u64) -> Result
     if ctx.json {
         print_json(&serde_json::json!({ "deleted": deleted }))
     } else {
-        println!("deleted {deleted} dead jobs");
+        out!("deleted {deleted} dead jobs");
         Ok(())
     }
 }

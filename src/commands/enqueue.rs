@@ -40,13 +40,13 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
                 "run_at_ms": run_at_ms, "enqueued_at_ms": msg.enqueued_at_us / 1000,
             }))?;
         } else {
-            println!("{}", msg.id);
+            out!("{}", msg.id);
         }
         return Ok(());
     }
     if !ctx.json {
         // The id first, so a script has it even if the wait fails or times out.
-        println!("{}", msg.id);
+        out!("{}", msg.id);
     }
     let status = client.wait(&msg.id, args.wait_timeout).await?;
     if ctx.json {

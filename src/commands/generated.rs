@@ -2,11 +2,10 @@
 
 use crate::cli::{CompletionsArgs, ManArgs};
 use crate::error::{Error, Result};
-use std::io::Write;
 
 /// Runs `tq completions SHELL`.
 pub fn completions(args: CompletionsArgs) -> Result<()> {
-    std::io::stdout().write_all(&crate::generate::completion(args.shell))?;
+    crate::output::bytes(&crate::generate::completion(args.shell));
     Ok(())
 }
 
@@ -18,7 +17,7 @@ pub fn man(args: ManArgs) -> Result<()> {
             let (_, page) = pages
                 .first()
                 .ok_or_else(|| Error::Failed("no man page was generated".into()))?;
-            std::io::stdout().write_all(page)?;
+            crate::output::bytes(page);
         }
         Some(dir) => {
             std::fs::create_dir_all(&dir)?;

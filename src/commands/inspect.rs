@@ -63,25 +63,25 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         ]);
     }
     if queues.is_empty() {
-        println!("no queues yet (enqueue a job to create one)");
+        out!("no queues yet (enqueue a job to create one)");
     } else {
-        println!("{table}");
+        out!("{table}");
     }
     if memory.maxmemory > 0 {
-        println!(
+        out!(
             "redis ({mode}) memory: {} used of {} ({}%)",
             format_bytes(memory.used_memory),
             format_bytes(memory.maxmemory),
             memory.used_memory * 100 / memory.maxmemory
         );
     } else {
-        println!(
+        out!(
             "redis memory: {} used (no maxmemory set)",
             format_bytes(memory.used_memory)
         );
     }
     for q in queues.iter().filter(|q| q.quarantined > 0) {
-        println!(
+        out!(
             "queue {}: {} key(s) another tool overwrote were moved aside; see HGETALL {}:{{{}}}:quarantine",
             q.name,
             q.quarantined,
@@ -90,14 +90,14 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         );
     }
     for q in queues.iter().filter(|q| q.error.is_some()) {
-        println!(
+        out!(
             "queue {} cannot be read (a key written by another tool? a worker moves it aside): {}",
             q.name,
             q.error.as_deref().unwrap_or("")
         );
     }
     if workers.is_empty() {
-        println!("no live workers");
+        out!("no live workers");
         return Ok(());
     }
     let mut table = Table::new();
@@ -121,7 +121,7 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
             format!("{} ago", format_age(now.saturating_sub(w.heartbeat_at_ms))),
         ]);
     }
-    println!("{table}");
+    out!("{table}");
     Ok(())
 }
 

@@ -103,7 +103,7 @@ pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
                     "prefix": prefix, "queues": config.mix.iter().map(|(q, _)| q).collect::<Vec<_>>(),
                 }))?;
             } else {
-                println!("submitted {submitted} jobs in {seconds:.3}s ({rate:.0} jobs/s) under prefix {prefix}");
+                out!("submitted {submitted} jobs in {seconds:.3}s ({rate:.0} jobs/s) under prefix {prefix}");
             }
             Ok(())
         }
@@ -166,7 +166,7 @@ fn padded_args(text: &str, pad: usize) -> Result<Box<RawValue>> {
 
 fn print_report(report: &Report, config: &LoadTestConfig) {
     let mix: Vec<String> = config.mix.iter().map(|(q, w)| format!("{q}={w}")).collect();
-    println!(
+    out!(
         "tq load-test: {} jobs of {} over {} · {} workers × -c {} · Redis {} {}{}",
         report.jobs,
         config.task,
@@ -198,7 +198,7 @@ fn print_report(report: &Report, config: &LoadTestConfig) {
         format!("{:.0}/s ({:.2}s)", report.submit_rate, report.submit_seconds),
         format!("{:.0}/s ({:.2}s)", report.drain_rate, report.drain_seconds),
     ]);
-    println!("{totals}");
+    out!("{totals}");
     let mut latency = Table::new();
     latency
         .load_preset(UTF8_FULL_CONDENSED)
@@ -223,7 +223,7 @@ fn print_report(report: &Report, config: &LoadTestConfig) {
     for q in &report.queues {
         add(format!("{}: ", q.name), &q.latency_ms);
     }
-    println!("{latency}");
+    out!("{latency}");
     let mut queues = Table::new();
     queues
         .load_preset(UTF8_FULL_CONDENSED)
@@ -236,12 +236,12 @@ fn print_report(report: &Report, config: &LoadTestConfig) {
             format!("{:.0}/s", q.drain_rate),
         ]);
     }
-    println!("{queues}");
-    print!("{}", report.text_histogram());
+    out!("{queues}");
+    out_text!("{}", report.text_histogram());
     if report.chaos_kills > 0 {
-        println!("chaos: {} workers SIGKILLed during the run", report.chaos_kills);
+        out!("chaos: {} workers SIGKILLed during the run", report.chaos_kills);
     }
     if report.is_clean() {
-        println!("zero loss: all {} submitted jobs accounted for", report.submitted);
+        out!("zero loss: all {} submitted jobs accounted for", report.submitted);
     }
 }

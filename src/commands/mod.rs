@@ -49,7 +49,7 @@ impl Context {
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
     let text =
         serde_json::to_string(value).map_err(|e| crate::error::Error::Failed(format!("cannot encode output: {e}")))?;
-    println!("{text}");
+    out!("{text}");
     Ok(())
 }
 

@@ -12,26 +12,26 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
     if ctx.json {
         return print_json(&status);
     }
-    println!("id:          {}", status.id);
-    println!("queue:       {}", status.queue);
-    println!("task:        {}", status.task);
-    println!("state:       {}", status.state);
-    println!("attempts:    {}", status.attempts);
-    println!("deliveries:  {}", status.deliveries);
+    out!("id:          {}", status.id);
+    out!("queue:       {}", status.queue);
+    out!("task:        {}", status.task);
+    out!("state:       {}", status.state);
+    out!("attempts:    {}", status.attempts);
+    out!("deliveries:  {}", status.deliveries);
     if let Some(reason) = &status.reason {
-        println!("reason:      {reason}");
+        out!("reason:      {reason}");
     }
     if let Some(record) = status.dead_record.as_ref().filter(|r| **r != status.id) {
-        println!("dead record: {record} (this replay died again; its history is there: tq dlq show {record})");
+        out!("dead record: {record} (this replay died again; its history is there: tq dlq show {record})");
     }
     if let Some(replay) = &status.replay_job {
-        println!("replay:      {replay} (queued or running)");
+        out!("replay:      {replay} (queued or running)");
     }
     if let Some(error) = &status.last_error {
-        println!("last error:  {error}");
+        out!("last error:  {error}");
     }
     if let Some(result) = &status.result {
-        println!("result:      {result}");
+        out!("result:      {result}");
     }
     Ok(())
 }

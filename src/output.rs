@@ -1,0 +1,36 @@
+//! Writing to stdout. A reader that goes away (`tq dlq list | head -2`)
+//! ends tq quietly with exit status 0, as ripgrep does, rather than with a
+//! panic ("failed printing to stdout") or an error message.
+
+use std::io::{ErrorKind, Write};
+
+/// Writes `args` and a newline to stdout (the `out!` macro).
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| stdout.write_all(b"\n"));
+    quit_if_closed(written);
+}
+
+/// Writes `args` to stdout with no newline (the `out_text!` macro).
+pub fn text(args: std::fmt::Arguments<'_>) {
+    quit_if_closed(std::io::stdout().lock().write_fmt(args));
+}
+
+/// Writes raw bytes to stdout.
+pub fn bytes(data: &[u8]) {
+    let mut stdout = std::io::stdout().lock();
+    quit_if_closed(stdout.write_all(data).and_then(|()| stdout.flush()));
+}
+
+/// Ends the process quietly (exit 0) if stdout's reader went away; other
+/// write errors (a full disk behind a redirect) are reported once, then the same.
+fn quit_if_closed(written: std::io::Result<()>) {
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("tq: error: cannot write to stdout: {e}");
+            std::process::exit(1);
+        }
+    }
+}
