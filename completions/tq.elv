@@ -71,6 +71,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand -c 'Jobs run at once [default: number of CPUs]'
             cand --concurrency 'Jobs run at once [default: number of CPUs]'
             cand --handler 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin'
+            cand --keep-env 'Pass tq''s own environment variable NAME (e.g. TQ_REDIS_URL, which may hold a password) on to handlers; by default they do not get tq''s settings'
             cand --lease 'How long a claimed job is held before another worker may take it back'
             cand --grace 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back'
             cand --max-deliveries 'Deliveries without an outcome (worker died each time) before a job is buried as poison'

@@ -64,6 +64,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -s V -l version -d 'Print
 complete -c tq -n "__fish_tq_using_subcommand worker" -s Q -l queues -d 'Queues to serve, highest priority first' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -s c -l concurrency -d 'Jobs run at once [default: number of CPUs]' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l handler -d 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l keep-env -d 'Pass tq\'s own environment variable NAME (e.g. TQ_REDIS_URL, which may hold a password) on to handlers; by default they do not get tq\'s settings' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l lease -d 'How long a claimed job is held before another worker may take it back' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l grace -d 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l max-deliveries -d 'Deliveries without an outcome (worker died each time) before a job is buried as poison' -r

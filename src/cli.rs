@@ -29,6 +29,7 @@ pub struct Cli {
         long,
         global = true,
         env = "TQ_REDIS_URL",
+        hide_env_values = true,
         value_name = "URL",
         help_heading = "Global options"
     )]
@@ -40,6 +41,7 @@ pub struct Cli {
         hide = true,
         global = true,
         env = "REDIS_URL",
+        hide_env_values = true,
         value_name = "URL"
     )]
     pub redis_url_fallback: Option<String>,
@@ -210,6 +212,11 @@ pub struct WorkerArgs {
     /// Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin
     #[arg(long = "handler", value_name = "NAME=COMMAND", value_parser = parse_handler)]
     pub handlers: Vec<(String, String)>,
+
+    /// Pass tq's own environment variable NAME (e.g. TQ_REDIS_URL, which may
+    /// hold a password) on to handlers; by default they do not get tq's settings
+    #[arg(long = "keep-env", value_name = "NAME")]
+    pub keep_env: Vec<String>,
 
     /// Exit 0 once the queues have nothing pending, active or waiting to retry
     #[arg(long)]

@@ -244,3 +244,70 @@ fn a_reader_that_goes_away_ends_output_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+/// Every command path of the CLI ("dlq list", ...), from clap's own tree.
+fn command_paths() -> Vec<Vec<String>> {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            out.push(p.clone());
+            walk(sub, p, out);
+        }
+    }
+    let mut out = vec![Vec::new()];
+    walk(&tq::cli::Cli::command(), Vec::new(), &mut out);
+    out
+}
+
+#[test]
+fn no_help_or_error_shows_the_password_of_the_redis_url() {
+    // A port nothing listens on: every command that needs Redis fails.
+    let url = format!("redis://admin:s3cret@127.0.0.1:{}/0", free_port());
+    for path in command_paths() {
+        for extra in [&["--help"][..], &[]] {
+            let out = std::process::Command::new(support::tq_bin())
+                .args(&path)
+                .args(extra)
+                .env("TQ_REDIS_URL", &url)
+                .env("REDIS_URL", &url)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                !text.contains("s3cret"),
+                "tq {path:?} {extra:?} shows the password:\n{text}"
+            );
+        }
+    }
+    // A URL with no scheme, given on the command line.
+    let out = std::process::Command::new(support::tq_bin())
+        .args(["--redis", "admin:hunter2@127.0.0.1:1", "inspect"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("hunter2") && stderr.contains("admin:***@"), "{stderr}");
+}
+
+#[test]
+fn handlers_do_not_inherit_the_redis_url_unless_kept() {
+    let redis = RedisServer::start();
+    let seen = redis.dir().join("env");
+    let handler = format!("dump=env >> {}", seen.display());
+    redis.enqueue(&["dump"]);
+    redis.drain(&["--handler", &handler]);
+    let env = std::fs::read_to_string(&seen).unwrap();
+    assert!(env.contains("TQ_JOB_ID="), "{env}");
+    assert!(!env.contains("TQ_REDIS_URL="), "{env}");
+    std::fs::remove_file(&seen).unwrap();
+    redis.enqueue(&["dump"]);
+    redis.drain(&["--handler", &handler, "--keep-env", "TQ_REDIS_URL"]);
+    let env = std::fs::read_to_string(&seen).unwrap();
+    assert!(env.contains("TQ_REDIS_URL="), "{env}");
+}

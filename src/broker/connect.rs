@@ -115,10 +115,9 @@ fn install_tls_provider() {
 
 /// Hides the password (or a lone user-info part) of a Redis URL.
 pub fn display_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
+    // (Without a scheme, `user:password@host:port` still hides its password.)
+    let scheme_end = url.find("://").map_or(0, |at| at + 3);
+    let rest = &url[scheme_end..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
     let Some(at) = rest[..authority_end].rfind('@') else {
         return url.to_string();
@@ -128,7 +127,7 @@ pub fn display_url(url: &str) -> String {
         Some(colon) => format!("{}:***", &userinfo[..colon]),
         None => "***".to_string(),
     };
-    format!("{}{}{}", &url[..scheme_end + 3], shown, &rest[at..])
+    format!("{}{}{}", &url[..scheme_end], shown, &rest[at..])
 }
 
 /// A connection to one node (reconnecting, or multiplexed for blocking
@@ -302,5 +301,6 @@ mod tests {
         assert_eq!(display_url("redis://:s3cret@h:6379"), "redis://:***@h:6379");
         assert_eq!(display_url("rediss://tok@h"), "rediss://***@h");
         assert_eq!(display_url("redis://127.0.0.1:6379/0"), "redis://127.0.0.1:6379/0");
+        assert_eq!(display_url("admin:hunter2@h:6379"), "admin:***@h:6379");
     }
 }

@@ -20,6 +20,7 @@ pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
             .concurrency
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
         commands: args.handlers.into_iter().collect(),
+        keep_env: args.keep_env,
         burst: args.burst,
         lease: args.lease,
         grace: args.grace,

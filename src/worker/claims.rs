@@ -206,7 +206,7 @@ pub(super) fn start(
             ),
         ))),
         Some(Handler::Builtin(task)) => handlers::run_instant(task, &msg),
-        Some(Handler::Command(_)) => None,
+        Some(Handler::Command(..)) => None,
     };
     if let Some(outcome) = instant {
         let _ = done.send(finish(Some(msg), outcome, false));

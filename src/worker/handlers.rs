@@ -73,26 +73,48 @@ impl Failure {
 pub enum Handler<'a> {
     /// One of [`BUILTINS`].
     Builtin(&'a str),
-    /// A command run through `sh -c`, args on stdin.
-    Command(&'a str),
+    /// A command run through `sh -c`, args on stdin, and the variables of
+    /// [`OWN_ENV`] withheld from its environment.
+    Command(&'a str, &'a [&'static str]),
 }
+
+/// tq's own settings in the environment. Handlers do not inherit them
+/// (`TQ_REDIS_URL` may hold a password) unless the worker is told to keep one.
+pub const OWN_ENV: &[&str] = &[
+    "TQ_REDIS_URL",
+    "REDIS_URL",
+    "TQ_PREFIX",
+    "TQ_QUEUES",
+    "TQ_CONCURRENCY",
+    "TQ_RESULTS_MAX_COUNT",
+    "TQ_DEAD_MAX_AGE",
+    "TQ_DEAD_MAX_COUNT",
+];
 
 /// The task → handler table of one worker.
 #[derive(Debug, Clone, Default)]
 pub struct Handlers {
     commands: HashMap<String, String>,
+    /// Variables of [`OWN_ENV`] removed from every command's environment.
+    withheld: Vec<&'static str>,
 }
 
 impl Handlers {
-    /// A table with the built-ins plus `commands` (task name → command line).
-    pub fn new(commands: HashMap<String, String>) -> Self {
-        Handlers { commands }
+    /// A table with the built-ins plus `commands` (task name → command line);
+    /// commands get none of [`OWN_ENV`] but those named in `keep_env`.
+    pub fn new(commands: HashMap<String, String>, keep_env: &[String]) -> Self {
+        let withheld = OWN_ENV
+            .iter()
+            .copied()
+            .filter(|name| !keep_env.iter().any(|k| k == name))
+            .collect();
+        Handlers { commands, withheld }
     }
 
     /// The handler for `task`; command handlers take precedence over built-ins.
     pub fn lookup<'a>(&'a self, task: &'a str) -> Option<Handler<'a>> {
         if let Some(cmd) = self.commands.get(task) {
-            return Some(Handler::Command(cmd));
+            return Some(Handler::Command(cmd, &self.withheld));
         }
         BUILTINS.contains(&task).then_some(Handler::Builtin(task))
     }
@@ -159,7 +181,7 @@ pub async fn run(
                 Ok(_) = lost.wait_for(|l| *l) => Outcome::LeaseLost,
             }
         }
-        Handler::Command(cmd) => run_command(cmd, job, timeout, abort, lost).await,
+        Handler::Command(cmd, withheld) => run_command(cmd, withheld, job, timeout, abort, lost).await,
     }
 }
 
@@ -169,6 +191,7 @@ fn timed_out(timeout: Duration) -> Failure {
 
 async fn run_command(
     cmd: &str,
+    withheld: &[&str],
     job: Attempt<'_>,
     timeout: Duration,
     mut abort: watch::Receiver<bool>,
@@ -187,6 +210,9 @@ async fn run_command(
         .env("TQ_ATTEMPT", job.attempt.to_string())
         .process_group(0)
         .kill_on_drop(true);
+    for name in withheld {
+        command.env_remove(name);
+    }
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return Outcome::Failure(Failure::new(format!("cannot start handler `{cmd}`: {e}"))),

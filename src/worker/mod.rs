@@ -43,6 +43,8 @@ pub struct WorkerConfig {
     pub concurrency: usize,
     /// Task name → command line.
     pub commands: HashMap<String, String>,
+    /// tq's own environment variables handlers still get (see [`handlers::OWN_ENV`]).
+    pub keep_env: Vec<String>,
     /// Exit once the queues have nothing pending, active or waiting to retry.
     pub burst: bool,
     /// How long a claim holds a job before another worker may take it back.
@@ -178,7 +180,7 @@ impl Worker {
         let shared = Shared {
             health,
             id: format!("{}-{}-{:04x}", host_name(), std::process::id(), rand::random::<u16>()),
-            handlers: Handlers::new(config.commands.clone()),
+            handlers: Handlers::new(config.commands.clone(), &config.keep_env),
             broker,
             config,
             queues,
