@@ -34,6 +34,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand inspect 'Show queue depths, totals and live workers'
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+            cand queue 'Pause, resume or empty a queue'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
@@ -225,6 +226,77 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;dlq;help;help'= {
         }
+        &'tq;queue'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
+            cand resume 'Let workers claim from QUEUE again'
+            cand purge 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;queue;pause'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;queue;resume'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;queue;purge'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --yes 'Really delete (without it, nothing is deleted and tq exits 2)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;queue;help'= {
+            cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
+            cand resume 'Let workers claim from QUEUE again'
+            cand purge 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;queue;help;pause'= {
+        }
+        &'tq;queue;help;resume'= {
+        }
+        &'tq;queue;help;purge'= {
+        }
+        &'tq;queue;help;help'= {
+        }
         &'tq;load-test'= {
             cand --jobs 'Jobs to submit'
             cand --mix 'Queues and weights, highest priority first'
@@ -290,6 +362,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand inspect 'Show queue depths, totals and live workers'
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+            cand queue 'Pause, resume or empty a queue'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
@@ -316,6 +389,17 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;help;dlq;replay'= {
         }
         &'tq;help;dlq;purge'= {
+        }
+        &'tq;help;queue'= {
+            cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
+            cand resume 'Let workers claim from QUEUE again'
+            cand purge 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
+        }
+        &'tq;help;queue;pause'= {
+        }
+        &'tq;help;queue;resume'= {
+        }
+        &'tq;help;queue;purge'= {
         }
         &'tq;help;load-test'= {
         }

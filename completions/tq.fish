@@ -37,6 +37,7 @@ complete -c tq -n "__fish_tq_needs_command" -f -a "worker" -d 'Consume jobs from
 complete -c tq -n "__fish_tq_needs_command" -f -a "inspect" -d 'Show queue depths, totals and live workers'
 complete -c tq -n "__fish_tq_needs_command" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
 complete -c tq -n "__fish_tq_needs_command" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_needs_command" -f -a "queue" -d 'Pause, resume or empty a queue'
 complete -c tq -n "__fish_tq_needs_command" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
 complete -c tq -n "__fish_tq_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c tq -n "__fish_tq_needs_command" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
@@ -164,6 +165,47 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete dead jobs (refuses without --yes)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "resume" -d 'Let workers claim from QUEUE again'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l yes -d 'Really delete (without it, nothing is deleted and tq exits 2)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let workers claim from QUEUE again'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l jobs -d 'Jobs to submit' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l mix -d 'Queues and weights, highest priority first' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l task -d 'Task of every job (any built-in; others need --external-workers with a handler)' -r
@@ -207,16 +249,20 @@ complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log 
 complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "queue" -d 'Pause, resume or empty a queue'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq queue load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'List dead jobs, newest first'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "purge" -d 'Delete dead jobs (refuses without --yes)'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "resume" -d 'Let workers claim from QUEUE again'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'

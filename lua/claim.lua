@@ -28,6 +28,8 @@ local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
 heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats'})
+-- A paused queue hands out nothing (see pause.lua).
+if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0} end
 local deadline = now + tonumber(ARGV[3])
 local max = tonumber(ARGV[4])
 local out = {0}

@@ -155,6 +155,7 @@ end
 local function wake_one(base, now)
   local ready_key, pending_key = base .. 'ready', base .. 'pending'
   if redis.call('LLEN', ready_key) > 0 then return end
+  if redis.call('HGET', base .. 'stats', 'paused') == '1' then return end
   local id = redis.call('RPOP', pending_key)
   if not id then return end
   if redis.call('HEXISTS', base .. 'jobs', id) == 0 then

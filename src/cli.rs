@@ -111,6 +111,13 @@ pub enum Command {
   [ \"$(tq dlq list --count)\" -eq 0 ]   # CI gate: no dead jobs")]
     Dlq(DlqArgs),
 
+    /// Pause, resume or empty a queue
+    #[command(after_help = "Examples:
+  tq queue pause emails         # workers stop claiming from it; running jobs finish
+  tq queue resume emails
+  tq queue purge emails --yes   # delete its pending jobs (counted)")]
+    Queue(QueueArgs),
+
     /// Fire N jobs, drain them with real workers, report throughput, latency and loss
     #[command(after_help = "Examples:
   tq load-test --jobs 10000
@@ -290,6 +297,52 @@ pub enum DlqCommand {
   tq dlq purge --all --task report.build -q low --yes"
     )]
     Purge(DlqPurgeArgs),
+}
+
+/// `tq queue`.
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    #[command(subcommand)]
+    pub command: QueueCommand,
+}
+
+/// `tq queue` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish
+    #[command(after_help = "Examples:
+  tq queue pause emails
+  tq inspect emails --json | jq '.queues[0].paused'")]
+    Pause(QueueName),
+
+    /// Let workers claim from QUEUE again
+    #[command(after_help = "Examples:
+  tq queue resume emails")]
+    Resume(QueueName),
+
+    /// Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)
+    #[command(after_help = "Examples:
+  tq queue purge emails --yes
+  tq queue purge emails --yes --json   # {\"queue\":\"emails\",\"purged\":N}")]
+    Purge(QueuePurgeArgs),
+}
+
+/// A queue name argument.
+#[derive(Debug, Args)]
+pub struct QueueName {
+    /// The queue
+    pub queue: String,
+}
+
+/// `tq queue purge`.
+#[derive(Debug, Args)]
+pub struct QueuePurgeArgs {
+    /// The queue
+    pub queue: String,
+
+    /// Really delete (without it, nothing is deleted and tq exits 2)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Filters shared by the `tq dlq` subcommands.

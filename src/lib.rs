@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Worker(args) => commands::worker::run(&ctx, args).await,
             Command::Inspect(args) => commands::inspect::run(&ctx, args).await,
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
+            Command::Queue(args) => commands::queue::run(&ctx, args).await,
             Command::LoadTest(args) => commands::load_test::run(&ctx, args).await,
             Command::Completions(args) => commands::generated::completions(args),
             Command::Man(args) => commands::generated::man(args),

@@ -37,6 +37,7 @@ impl Broker {
                     quarantined: 0,
                     processed: 0,
                     failed: 0,
+                    paused: false,
                     oldest_pending_age_ms: None,
                     error: Some(e.to_string()),
                 })
@@ -52,20 +53,20 @@ impl Broker {
             u64,
             u64,
             u64,
-            (Option<u64>, Option<u64>),
+            (Option<u64>, Option<u64>, Option<String>),
             Option<Vec<u8>>,
             Vec<u64>,
             u64,
             Vec<Vec<u8>>,
         );
-        let (pending, active, scheduled, retry, dead, (processed, failed), oldest, results, quarantined, ready): Row =
+        let (pending, active, scheduled, retry, dead, (processed, failed, paused), oldest, results, quarantined, ready): Row =
             redis::pipe()
                 .llen(&q.pending)
                 .zcard(&q.active)
                 .zcard(&q.scheduled)
                 .zcard(&q.retry)
                 .zcard(&q.dead)
-                .hmget(&q.stats, &["processed", "failed"])
+                .hmget(&q.stats, &["processed", "failed", "paused"])
                 .lindex(&q.pending, -1)
                 .hvals(&q.result_counts)
                 .hlen(&q.quarantine)
@@ -102,6 +103,7 @@ impl Broker {
             quarantined,
             processed: processed.unwrap_or(0),
             failed: failed.unwrap_or(0),
+            paused: paused.as_deref() == Some("1"),
             oldest_pending_age_ms: enqueued.map(|t| now.saturating_sub(t)),
             error: None,
         })

@@ -29,6 +29,8 @@ pub struct QueueCounts {
     pub processed: u64,
     /// Attempts failed, all time.
     pub failed: u64,
+    /// Paused (`tq queue pause`): no job of it is claimed until it is resumed.
+    pub paused: bool,
     /// Age of the oldest pending job, if any (server clock minus its enqueue time).
     pub oldest_pending_age_ms: Option<u64>,
     /// Keys of this queue another tool overwrote with the wrong type, which

@@ -28,6 +28,8 @@ pub(super) struct Scripts {
     pub tick: Script,
     pub pass_wakeup: Script,
     pub bury_malformed: Script,
+    pub pause: Script,
+    pub purge_pending: Script,
 }
 
 impl Scripts {
@@ -51,6 +53,8 @@ impl Scripts {
             tick: with_lib(include_str!("../../lua/tick.lua")),
             pass_wakeup: with_lib(include_str!("../../lua/pass_wakeup.lua")),
             bury_malformed: with_lib(include_str!("../../lua/bury_malformed.lua")),
+            pause: with_lib(include_str!("../../lua/pause.lua")),
+            purge_pending: with_lib(include_str!("../../lua/purge_pending.lua")),
         }
     }
 }

@@ -554,4 +554,67 @@ impl Broker {
         }
         Ok(released)
     }
+
+    /// Pauses (`true`) or resumes queue `q`: while paused no job of it is
+    /// claimed or handed to an idle worker; running jobs finish. False if it
+    /// already was in that state.
+    pub async fn set_paused(&self, q: &QueueKeys, paused: bool) -> Result<bool> {
+        let mut inv = self.scripts.pause.key(&q.stats);
+        inv.key(&q.ready)
+            .key(&q.pending)
+            .key(&q.active)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(if paused { "1" } else { "0" });
+        declare(&mut inv, q, &[]);
+        let changed: i64 = inv.invoke_async(&mut self.conn()).await?;
+        Ok(changed == 1)
+    }
+
+    /// Deletes every job waiting on `q` (pending, or handed to idle workers
+    /// that none took yet), oldest first, `MAX_PER_CALL` per call; `progress`
+    /// hears the running total. Returns how many went.
+    pub async fn purge_pending(&self, q: &QueueKeys, progress: impl Fn(u64)) -> Result<u64> {
+        let mut purged = 0;
+        loop {
+            type Front = (Vec<Vec<u8>>, Vec<String>);
+            let (ready, ids): Front = redis::pipe()
+                .lrange(&q.ready, 0, -1)
+                .lrange(&q.pending, -(MAX_PER_CALL as isize), -1)
+                .query_async(&mut self.conn())
+                .await?;
+            let handed = ready.iter().find_map(|m| {
+                String::from_utf8(m.clone())
+                    .ok()
+                    .filter(|m| m.rsplit_once(':').is_some())
+            });
+            if handed.is_none() && ids.is_empty() {
+                return Ok(purged);
+            }
+            let mut jobs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            if let Some((id, _)) = handed.as_deref().and_then(|m| m.rsplit_once(':')) {
+                jobs.push(id);
+            }
+            let origins: Vec<Option<String>> = redis::cmd("HMGET")
+                .arg(&q.replays)
+                .arg(&jobs)
+                .query_async(&mut self.conn())
+                .await?;
+            let origins: Vec<&str> = origins.iter().flatten().map(String::as_str).collect();
+            let mut inv = self.scripts.purge_pending.key(&q.pending);
+            inv.key(&q.ready)
+                .key(&q.active)
+                .arg(&self.clock)
+                .arg(&q.base)
+                .arg(handed.as_deref().unwrap_or(""));
+            for id in &ids {
+                inv.arg(id);
+            }
+            declare(&mut inv, q, &origins);
+            let n: i64 = inv.invoke_async(&mut self.conn()).await?;
+            // -1: the front moved (a worker claimed meanwhile): read it again.
+            purged += u64::try_from(n).unwrap_or(0);
+            progress(purged);
+        }
+    }
 }

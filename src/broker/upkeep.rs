@@ -210,7 +210,7 @@ impl Broker {
     /// read in one atomic step (delayed jobs do not count).
     pub async fn idle(&self, q: &QueueKeys) -> Result<bool> {
         let mut inv = self.scripts.idle.key(&q.pending);
-        inv.key(&q.active).key(&q.retry).arg(&self.clock);
+        inv.key(&q.active).key(&q.retry).arg(&self.clock).arg(&q.base);
         declare(&mut inv, q, &[]);
         let idle: i64 = inv.invoke_async(&mut self.conn()).await?;
         Ok(idle == 1)

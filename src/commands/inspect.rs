@@ -51,7 +51,11 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
             continue;
         }
         table.add_row([
-            q.name.clone(),
+            if q.paused {
+                format!("{} (paused)", q.name)
+            } else {
+                q.name.clone()
+            },
             q.pending.to_string(),
             q.active.to_string(),
             q.scheduled.to_string(),

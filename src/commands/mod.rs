@@ -6,6 +6,7 @@ pub mod enqueue;
 pub mod generated;
 pub mod inspect;
 pub mod load_test;
+pub mod queue;
 pub mod status;
 pub mod worker;
 
@@ -62,4 +63,18 @@ pub fn format_age(ms: u64) -> String {
         60..=3599 => format!("{}m {}s", secs / 60, secs % 60),
         _ => format!("{}h {}m", secs / 3600, secs % 3600 / 60),
     }
+}
+
+/// A spinner with a running count on stderr for long work, hidden when
+/// stderr is not a terminal or the output is JSON.
+pub fn progress_bar(ctx: &Context, what: &str) -> indicatif::ProgressBar {
+    if ctx.json || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message(what.to_string());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {pos} jobs ({per_sec})") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
 }

@@ -1,0 +1,48 @@
+//! `tq queue`: pause, resume or empty one queue.
+
+use super::{Context, print_json};
+use crate::cli::{QueueArgs, QueueCommand};
+use crate::error::{Error, Result};
+
+/// Runs `tq queue ...`.
+pub async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
+    let queue = match &args.command {
+        QueueCommand::Pause(q) | QueueCommand::Resume(q) => &q.queue,
+        QueueCommand::Purge(p) => &p.queue,
+    };
+    crate::broker::keys::validate_queue_name(queue).map_err(Error::InvalidInput)?;
+    let broker = ctx.broker().await?;
+    let q = broker.queue(queue);
+    match &args.command {
+        QueueCommand::Pause(_) | QueueCommand::Resume(_) => {
+            let pause = matches!(args.command, QueueCommand::Pause(_));
+            let changed = broker.set_paused(&q, pause).await?;
+            if ctx.json {
+                return print_json(&serde_json::json!({ "queue": queue, "paused": pause, "changed": changed }));
+            }
+            let state = if pause { "paused" } else { "running" };
+            if changed {
+                out!("queue {queue} is {state}");
+            } else {
+                out!("queue {queue} was already {state}");
+            }
+        }
+        QueueCommand::Purge(p) => {
+            if !p.yes {
+                let waiting = broker.queue_counts(std::slice::from_ref(queue)).await?;
+                let pending = waiting.first().map_or(0, |c| c.pending);
+                return Err(Error::InvalidInput(format!(
+                    "refusing to delete {pending} pending jobs of queue {queue} without --yes (nothing was deleted)"
+                )));
+            }
+            let bar = super::progress_bar(ctx, "purging");
+            let purged = broker.purge_pending(&q, |n| bar.set_position(n)).await?;
+            bar.finish_and_clear();
+            if ctx.json {
+                return print_json(&serde_json::json!({ "queue": queue, "purged": purged }));
+            }
+            out!("purged {purged} pending jobs of queue {queue}");
+        }
+    }
+    Ok(())
+}

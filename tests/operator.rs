@@ -1,0 +1,89 @@
+//! The operator's controls, through the real binary: pause, resume and
+//! purge a queue.
+
+mod support;
+use std::time::Duration;
+use support::{RedisServer, wait_until};
+
+fn state(redis: &RedisServer, id: &str) -> String {
+    redis.status(id)["state"].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn a_paused_queue_is_never_claimed_from_and_resume_restarts_it() {
+    let redis = RedisServer::start();
+    // The first job of an empty queue is handed to idle workers at once:
+    // pausing must take that one back too.
+    let a: Vec<String> = (0..3).map(|_| redis.enqueue(&["tq.noop", "-q", "a"])).collect();
+    let out = redis.tq().args(["queue", "pause", "a"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "queue a is paused");
+    let again = redis.json(&["queue", "pause", "a"]);
+    assert_eq!(again["changed"], false, "{again}");
+    let b: Vec<String> = (0..3).map(|_| redis.enqueue(&["tq.noop", "-q", "b"])).collect();
+    assert_eq!(redis.queue_stats("a")["paused"], true);
+
+    // A burst worker with `a` first runs `b`'s jobs, none of `a`'s, and
+    // jobs of a paused queue do not keep it from exiting.
+    redis.drain(&["-Q", "a,b"]);
+    for id in &b {
+        assert_eq!(state(&redis, id), "succeeded", "b job {id}");
+    }
+    for id in &a {
+        assert_eq!(state(&redis, id), "pending", "a job {id}");
+    }
+    assert_eq!(redis.queue_stats("a")["pending"], 3);
+
+    // Still paused with a worker waiting: a new job is not handed to it.
+    let _worker = redis.spawn_tq(&["worker", "-Q", "a,b"]);
+    wait_until(Duration::from_secs(20), "the worker to register", || {
+        redis.inspect()["workers"].as_array().is_some_and(|w| w.len() == 1)
+    });
+    let late = redis.enqueue(&["tq.noop", "-q", "a"]);
+    let probe = redis.enqueue(&["tq.noop", "-q", "b"]);
+    wait_until(Duration::from_secs(20), "the b job to run", || {
+        state(&redis, &probe) == "succeeded"
+    });
+    assert_eq!(state(&redis, &late), "pending");
+
+    let out = redis.tq().args(["queue", "resume", "a"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    wait_until(Duration::from_secs(20), "the a jobs to run after resume", || {
+        a.iter().chain([&late]).all(|id| state(&redis, id) == "succeeded")
+    });
+    assert_eq!(redis.queue_stats("a")["paused"], false);
+}
+
+#[test]
+fn purge_deletes_the_pending_jobs_of_one_queue_only_with_yes() {
+    let redis = RedisServer::start();
+    let dead = redis.enqueue(&["tq.fail", "--max-retries", "0"]);
+    redis.drain(&[]);
+    let replay = redis.json(&["dlq", "replay", &dead]);
+    let replay_id = replay[0]["job_id"].as_str().map(str::to_string);
+    let waiting: Vec<String> = (0..5).map(|_| redis.enqueue(&["tq.noop"])).collect();
+    let later = redis.enqueue(&["tq.noop", "--delay", "1h"]);
+    let other = redis.enqueue(&["tq.noop", "-q", "other"]);
+
+    let refused = redis.tq().args(["queue", "purge", "default"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("refusing to delete 6 pending jobs"));
+    assert_eq!(redis.queue_stats("default")["pending"], 6);
+
+    let purged = redis.json(&["queue", "purge", "default", "--yes"]);
+    assert_eq!(purged["purged"], 6, "{purged}");
+    for id in &waiting {
+        let out = redis.tq().args(["status", id]).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{id} is gone: {out:?}");
+    }
+    assert_eq!(state(&redis, &later), "scheduled", "delayed jobs stay");
+    assert_eq!(state(&redis, &other), "pending", "other queues stay");
+    // The purged replay no longer holds its dead record: it replays again.
+    let replay_id = replay_id.unwrap_or_else(|| panic!("{replay}"));
+    assert_eq!(
+        redis.tq().args(["status", &replay_id]).output().unwrap().status.code(),
+        Some(3)
+    );
+    let again = redis.tq().args(["dlq", "replay", &dead]).output().unwrap();
+    assert!(again.status.success(), "{again:?}");
+}
