@@ -31,6 +31,9 @@ _tq() {
             tq,inspect)
                 cmd="tq__subcmd__inspect"
                 ;;
+            tq,jobs)
+                cmd="tq__subcmd__jobs"
+                ;;
             tq,load-test)
                 cmd="tq__subcmd__load__subcmd__test"
                 ;;
@@ -91,6 +94,9 @@ _tq() {
             tq__subcmd__help,inspect)
                 cmd="tq__subcmd__help__subcmd__inspect"
                 ;;
+            tq__subcmd__help,jobs)
+                cmd="tq__subcmd__help__subcmd__jobs"
+                ;;
             tq__subcmd__help,load-test)
                 cmd="tq__subcmd__help__subcmd__load__subcmd__test"
                 ;;
@@ -118,6 +124,9 @@ _tq() {
             tq__subcmd__help__subcmd__dlq,show)
                 cmd="tq__subcmd__help__subcmd__dlq__subcmd__show"
                 ;;
+            tq__subcmd__help__subcmd__jobs,list)
+                cmd="tq__subcmd__help__subcmd__jobs__subcmd__list"
+                ;;
             tq__subcmd__help__subcmd__queue,pause)
                 cmd="tq__subcmd__help__subcmd__queue__subcmd__pause"
                 ;;
@@ -126,6 +135,18 @@ _tq() {
                 ;;
             tq__subcmd__help__subcmd__queue,resume)
                 cmd="tq__subcmd__help__subcmd__queue__subcmd__resume"
+                ;;
+            tq__subcmd__jobs,help)
+                cmd="tq__subcmd__jobs__subcmd__help"
+                ;;
+            tq__subcmd__jobs,list)
+                cmd="tq__subcmd__jobs__subcmd__list"
+                ;;
+            tq__subcmd__jobs__subcmd__help,help)
+                cmd="tq__subcmd__jobs__subcmd__help__subcmd__help"
+                ;;
+            tq__subcmd__jobs__subcmd__help,list)
+                cmd="tq__subcmd__jobs__subcmd__help__subcmd__list"
                 ;;
             tq__subcmd__queue,help)
                 cmd="tq__subcmd__queue__subcmd__help"
@@ -158,7 +179,7 @@ _tq() {
 
     case "${cmd}" in
         tq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version enqueue worker inspect status dlq queue load-test completions man help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version enqueue worker inspect status dlq jobs queue load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,7 +579,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__help)
-            opts="enqueue worker inspect status dlq queue load-test completions man help"
+            opts="enqueue worker inspect status dlq jobs queue load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +718,34 @@ _tq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tq__subcmd__help__subcmd__jobs)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__help__subcmd__jobs__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tq__subcmd__help__subcmd__load__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -816,6 +865,120 @@ _tq() {
                 return 0
             fi
             case "${prev}" in
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__jobs)
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__jobs__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__jobs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__jobs__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__jobs__subcmd__list)
+            opts="-q -v -h -V --queue --state --task --limit --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -W "pending scheduled retrying active" -- "${cur}"))
+                    return 0
+                    ;;
+                --task)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --redis)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

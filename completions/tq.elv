@@ -34,6 +34,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand inspect 'Show queue depths, totals and live workers'
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+            cand jobs 'See the jobs waiting or running on queues, not only their counts'
             cand queue 'Pause, resume or empty a queue'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
@@ -226,6 +227,47 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;dlq;help;help'= {
         }
+        &'tq;jobs'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;jobs;list'= {
+            cand -q 'Only jobs of this queue (repeatable, or comma-separated) [default: every queue]'
+            cand --queue 'Only jobs of this queue (repeatable, or comma-separated) [default: every queue]'
+            cand --state 'Only jobs in this state (repeatable, or comma-separated) [default: all four]'
+            cand --task 'Only jobs of this task'
+            cand --limit 'Most jobs listed per queue and state'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;jobs;help'= {
+            cand list 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;jobs;help;list'= {
+        }
+        &'tq;jobs;help;help'= {
+        }
         &'tq;queue'= {
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
@@ -362,6 +404,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand inspect 'Show queue depths, totals and live workers'
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+            cand jobs 'See the jobs waiting or running on queues, not only their counts'
             cand queue 'Pause, resume or empty a queue'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
@@ -389,6 +432,11 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;help;dlq;replay'= {
         }
         &'tq;help;dlq;purge'= {
+        }
+        &'tq;help;jobs'= {
+            cand list 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
+        }
+        &'tq;help;jobs;list'= {
         }
         &'tq;help;queue'= {
             cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'

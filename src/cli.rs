@@ -111,6 +111,13 @@ pub enum Command {
   [ \"$(tq dlq list --count)\" -eq 0 ]   # CI gate: no dead jobs")]
     Dlq(DlqArgs),
 
+    /// See the jobs waiting or running on queues, not only their counts
+    #[command(after_help = "Examples:
+  tq jobs list
+  tq jobs list -q emails --state retrying --task send_email
+  tq jobs list --state active --json | jq -r '.[].worker'")]
+    Jobs(JobsArgs),
+
     /// Pause, resume or empty a queue
     #[command(after_help = "Examples:
   tq queue pause emails         # workers stop claiming from it; running jobs finish
@@ -297,6 +304,52 @@ pub enum DlqCommand {
   tq dlq purge --all --task report.build -q low --yes"
     )]
     Purge(DlqPurgeArgs),
+}
+
+/// `tq jobs`.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    #[command(subcommand)]
+    pub command: JobsCommand,
+}
+
+/// `tq jobs` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker
+    #[command(after_help = "Examples:
+  tq jobs list -q high --state pending --limit 5
+  tq jobs list --state scheduled --json")]
+    List(JobsListArgs),
+}
+
+/// A job state `tq jobs list` can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JobState {
+    Pending,
+    Scheduled,
+    Retrying,
+    Active,
+}
+
+/// `tq jobs list`.
+#[derive(Debug, Args)]
+pub struct JobsListArgs {
+    /// Only jobs of this queue (repeatable, or comma-separated) [default: every queue]
+    #[arg(short = 'q', long = "queue", value_delimiter = ',', value_name = "QUEUE")]
+    pub queues: Vec<String>,
+
+    /// Only jobs in this state (repeatable, or comma-separated) [default: all four]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATE")]
+    pub state: Vec<JobState>,
+
+    /// Only jobs of this task
+    #[arg(long, value_name = "TASK")]
+    pub task: Option<String>,
+
+    /// Most jobs listed per queue and state
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
 }
 
 /// `tq queue`.

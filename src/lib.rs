@@ -55,6 +55,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Inspect(args) => commands::inspect::run(&ctx, args).await,
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
             Command::Queue(args) => commands::queue::run(&ctx, args).await,
+            Command::Jobs(args) => commands::jobs::run(&ctx, args).await,
             Command::LoadTest(args) => commands::load_test::run(&ctx, args).await,
             Command::Completions(args) => commands::generated::completions(args),
             Command::Man(args) => commands::generated::man(args),

@@ -87,3 +87,58 @@ fn purge_deletes_the_pending_jobs_of_one_queue_only_with_yes() {
     let again = redis.tq().args(["dlq", "replay", &dead]).output().unwrap();
     assert!(again.status.success(), "{again:?}");
 }
+
+#[test]
+fn jobs_list_shows_each_state_with_its_times_and_worker() {
+    let redis = RedisServer::start();
+    let pending: Vec<String> = (0..3).map(|_| redis.enqueue(&["tq.noop", "-q", "idle"])).collect();
+    let scheduled = redis.enqueue(&["tq.noop", "-q", "idle", "--delay", "1h"]);
+    let sleeper = redis.enqueue(&["tq.sleep", "-q", "busy", "--args", r#"{"ms":60000}"#]);
+    let failing = redis.enqueue(&["tq.fail", "-q", "busy", "--max-retries", "3", "--retry-base", "1h"]);
+    let _worker = redis.spawn_tq(&["worker", "-Q", "busy", "-c", "2"]);
+    wait_until(Duration::from_secs(20), "one job running, one retrying", || {
+        state(&redis, &sleeper) == "active" && state(&redis, &failing) == "retrying"
+    });
+
+    let listed = redis.json(&["jobs", "list", "-q", "idle", "--state", "pending"]);
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        pending.iter().map(String::as_str).collect::<Vec<_>>(),
+        "oldest first"
+    );
+    let limited = redis.json(&["jobs", "list", "-q", "idle", "--state", "pending", "--limit", "2"]);
+    assert_eq!(limited.as_array().unwrap().len(), 2);
+
+    let listed = redis.json(&["jobs", "list", "-q", "idle", "--state", "scheduled"]);
+    assert_eq!(listed[0]["id"], scheduled.as_str(), "{listed}");
+    assert!(listed[0]["due_at_ms"].as_u64().is_some(), "{listed}");
+
+    let listed = redis.json(&["jobs", "list", "-q", "busy", "--state", "retrying"]);
+    assert_eq!(listed[0]["id"], failing.as_str(), "{listed}");
+    assert_eq!(listed[0]["attempts"], 1, "{listed}");
+    assert!(listed[0]["last_error"].as_str().is_some(), "{listed}");
+
+    let worker_id = redis.inspect()["workers"][0]["id"].as_str().unwrap().to_string();
+    wait_until(Duration::from_secs(20), "the worker to list its running job", || {
+        let listed = redis.json(&["jobs", "list", "-q", "busy", "--state", "active"]);
+        listed[0]["id"] == sleeper.as_str() && listed[0]["worker"] == worker_id.as_str()
+    });
+
+    let by_task = redis.json(&["jobs", "list", "--task", "tq.sleep"]);
+    let ids: Vec<&str> = by_task
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![sleeper.as_str()]);
+    let text = redis.tq().args(["jobs", "list", "-q", "idle"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("waiting") && text.contains("due in"), "{text}");
+}

@@ -25,7 +25,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 pub use connect::{RedisTarget, display_url};
-pub use records::{DeadFields, DeadSummary, JobRecord, LiveJob, LiveState, QueueCounts, RedisMemory, WorkerInfo};
+pub use records::{
+    DeadFields, DeadSummary, JobRecord, JobSummary, LiveJob, LiveState, QueueCounts, RedisMemory, RunningJob,
+    WorkerInfo,
+};
 pub use transitions::{Ack, Delivery, Due, Failure, Handed, LeaseFate, LostLease, NewJob, ReplayOutcome};
 pub use upkeep::{Recovered, Tick};
 

@@ -1,9 +1,11 @@
 //! Reads of one job: live, dead, merged into a dead record, or succeeded.
 
 use super::Broker;
+use super::MAX_PER_CALL;
 use super::keys::QueueKeys;
+use super::read_queues::handed_id;
 use super::records::{
-    DeadFields, JobRecord, LiveJob, LiveState, lease_member, parse_counts, per_queue, text, warn_broken,
+    DeadFields, JobRecord, JobSummary, LiveJob, LiveState, lease_member, parse_counts, per_queue, text, warn_broken,
 };
 use crate::error::Result;
 use crate::job::ResultRecord;
@@ -173,5 +175,149 @@ impl Broker {
             }
         }
         Ok(records)
+    }
+
+    /// Up to `limit` jobs of `queue` in `state`, in the order they run
+    /// (pending: oldest first; scheduled and retrying: soonest due; active:
+    /// soonest lease end), only of `task` if given. Reads ranges from the
+    /// right end, so a 1,000,000-job backlog costs what a small one does;
+    /// with `task`, it looks at no more than `scan` jobs.
+    pub async fn list_jobs(
+        &self,
+        queue: &str,
+        state: LiveState,
+        limit: usize,
+        task: Option<&str>,
+        scan: usize,
+    ) -> Result<Vec<JobSummary>> {
+        let k = self.queue(queue);
+        // Filtering by task reads big windows; otherwise just what is shown.
+        let window = if task.is_some() {
+            MAX_PER_CALL
+        } else {
+            limit.clamp(1, MAX_PER_CALL)
+        };
+        let mut out = Vec::new();
+        let mut offset = 0;
+        // The job handed to idle workers that none took yet is the oldest pending one.
+        let ready: Vec<Vec<u8>> = redis::cmd("LRANGE")
+            .arg(&k.ready)
+            .arg(0)
+            .arg(-1)
+            .query_async(&mut self.conn())
+            .await?;
+        let handed: Vec<String> = ready
+            .iter()
+            .map(|m| text(m))
+            .filter(|m| handed_id(m.as_bytes()).is_some())
+            .collect();
+        while out.len() < limit && offset < scan {
+            // (id, score) of the next window.
+            let mut entries: Vec<(String, Option<f64>)> = match state {
+                LiveState::Pending => {
+                    let mut ids: Vec<String> = redis::cmd("LRANGE")
+                        .arg(&k.pending)
+                        .arg(-((offset + window) as isize))
+                        .arg(-(offset as isize) - 1)
+                        .query_async(&mut self.conn())
+                        .await?;
+                    ids.reverse();
+                    ids.into_iter().map(|id| (id, None)).collect()
+                }
+                LiveState::Scheduled | LiveState::Retrying | LiveState::Active => {
+                    let key = match state {
+                        LiveState::Scheduled => &k.scheduled,
+                        LiveState::Retrying => &k.retry,
+                        _ => &k.active,
+                    };
+                    redis::cmd("ZRANGE")
+                        .arg(key)
+                        .arg(offset)
+                        .arg(offset + window - 1)
+                        .arg("WITHSCORES")
+                        .query_async::<Vec<(String, f64)>>(&mut self.conn())
+                        .await?
+                        .into_iter()
+                        .map(|(m, s)| (m, Some(s)))
+                        .collect()
+                }
+            };
+            let read = entries.len();
+            if offset == 0 && state == LiveState::Pending {
+                let mut first: Vec<(String, Option<f64>)> = handed
+                    .iter()
+                    .filter_map(|m| m.rsplit_once(':').map(|(id, _)| (id.to_string(), None)))
+                    .collect();
+                first.append(&mut entries);
+                entries = first;
+            }
+            if state == LiveState::Active {
+                // Lease members "<id>:<delivery>"; a handed job not taken yet is pending.
+                entries.retain(|(m, _)| !handed.contains(m));
+                for (m, _) in entries.iter_mut() {
+                    if let Some((id, _)) = m.rsplit_once(':') {
+                        *m = id.to_string();
+                    }
+                }
+            }
+            offset += read;
+            if entries.is_empty() {
+                if read < window {
+                    break;
+                }
+                continue;
+            }
+            let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
+            type Row = (Vec<Option<Vec<u8>>>, Vec<Option<String>>, Vec<Option<Vec<u8>>>);
+            let (msgs, counts, errors): Row = redis::pipe()
+                .cmd("HMGET")
+                .arg(&k.jobs)
+                .arg(&ids)
+                .cmd("HMGET")
+                .arg(&k.counts)
+                .arg(&ids)
+                .cmd("HMGET")
+                .arg(&k.errors)
+                .arg(&ids)
+                .query_async(&mut self.conn())
+                .await?;
+            for (j, (id, score)) in entries.iter().enumerate() {
+                let msg = msgs.get(j).cloned().flatten();
+                let decoded = msg
+                    .as_deref()
+                    .and_then(|m| serde_json::from_slice::<crate::job::JobMessage>(m).ok());
+                let job_task = decoded.as_ref().map(|m| m.task.clone()).unwrap_or_default();
+                if task.is_some_and(|t| t != job_task) {
+                    continue;
+                }
+                let (attempts, _, _) = parse_counts(counts.get(j).and_then(|c| c.as_deref()));
+                let score = score.map(|s| s as u64);
+                out.push(JobSummary {
+                    id: id.clone(),
+                    queue: queue.to_string(),
+                    state,
+                    task: job_task,
+                    attempts,
+                    enqueued_at_ms: decoded.map_or(0, |m| m.enqueued_at_us / 1000),
+                    due_at_ms: score.filter(|_| matches!(state, LiveState::Scheduled | LiveState::Retrying)),
+                    lease_until_ms: score.filter(|_| state == LiveState::Active),
+                    worker: None,
+                    running_ms: None,
+                    last_error: errors
+                        .get(j)
+                        .cloned()
+                        .flatten()
+                        .filter(|_| state == LiveState::Retrying)
+                        .map(|e| text(&e)),
+                });
+                if out.len() == limit {
+                    break;
+                }
+            }
+            if read < window {
+                break;
+            }
+        }
+        Ok(out)
     }
 }

@@ -185,6 +185,7 @@ impl Broker {
                     processed: num("processed"),
                     started_at_ms: num("started_at"),
                     heartbeat_at_ms: num("heartbeat_at"),
+                    running: h.get("running").map(|r| parse_running(r)).unwrap_or_default(),
                     id,
                 }
             })
@@ -249,4 +250,22 @@ pub(super) fn handed_id(entry: &[u8]) -> Option<Vec<u8>> {
         .all(u8::is_ascii_digit)
         .then(|| entry[..at].to_vec())
         .filter(|id| !id.is_empty())
+}
+
+/// Parses a heartbeat's "queue/id/delivery/ms,..." list (see the worker's heartbeat).
+fn parse_running(text: &str) -> Vec<super::records::RunningJob> {
+    text.split(',')
+        .filter_map(|entry| {
+            let mut parts = entry.rsplitn(3, '/');
+            let ran_ms = parts.next()?.parse().ok()?;
+            let delivery = parts.next()?.parse().ok()?;
+            let (queue, id) = parts.next()?.split_once('/')?;
+            Some(super::records::RunningJob {
+                queue: queue.to_string(),
+                id: id.to_string(),
+                delivery,
+                ran_ms,
+            })
+        })
+        .collect()
 }

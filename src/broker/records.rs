@@ -62,6 +62,18 @@ pub struct WorkerInfo {
     pub started_at_ms: u64,
     /// Its last heartbeat (server clock, ms since the epoch).
     pub heartbeat_at_ms: u64,
+    /// Jobs it runs (at most 200 listed), as of its last heartbeat.
+    pub running: Vec<RunningJob>,
+}
+
+/// A job a worker runs, as its last heartbeat listed it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RunningJob {
+    pub queue: String,
+    pub id: String,
+    pub delivery: u64,
+    /// How long it had run at that heartbeat, ms.
+    pub ran_ms: u64,
 }
 
 /// Redis's memory use, so growth is visible in `tq inspect`.
@@ -85,6 +97,34 @@ pub enum LiveState {
     Retrying,
     /// Leased to a worker.
     Active,
+}
+
+/// One waiting or running job as `tq jobs list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSummary {
+    pub id: String,
+    pub queue: String,
+    pub state: LiveState,
+    /// Its task ('' if the message does not decode).
+    pub task: String,
+    /// Attempts that finished (failed) before.
+    pub attempts: u64,
+    /// When it was enqueued (ms since the epoch, as the message says).
+    pub enqueued_at_ms: u64,
+    /// Scheduled or retrying: when it becomes pending (server clock).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at_ms: Option<u64>,
+    /// Active: when its lease runs out unless renewed (server clock).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_until_ms: Option<u64>,
+    /// Active: the worker that runs it, and for how long it has run (as of that worker's last heartbeat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running_ms: Option<u64>,
+    /// Retrying: the error of its last attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
 }
 
 /// A job that has not finished.

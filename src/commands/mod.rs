@@ -5,6 +5,7 @@ pub mod dlq;
 pub mod enqueue;
 pub mod generated;
 pub mod inspect;
+pub mod jobs;
 pub mod load_test;
 pub mod queue;
 pub mod status;

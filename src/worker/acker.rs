@@ -100,6 +100,7 @@ impl Book<'_> {
                     queue: done.queue,
                     lease_until: done.lease_until,
                     stop: None,
+                    started: Instant::now(),
                 });
         }
     }

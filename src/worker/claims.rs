@@ -219,6 +219,7 @@ pub(super) fn start(
         queue,
         lease_until,
         stop: Some(stop),
+        started: Instant::now(),
     };
     shared.inflight().insert((id, delivery), running);
     let shared = shared.clone();

@@ -96,6 +96,8 @@ struct Running {
     /// Stops its handler when the lease turns out to be lost (none for jobs
     /// that do not run on their own task).
     stop: Option<watch::Sender<bool>>,
+    /// When it started here (for `tq jobs list`: how long it has run).
+    started: Instant,
 }
 
 /// A delivery: job id and delivery number. The worker keeps its books per

@@ -18,6 +18,8 @@ const UPKEEP_BATCH: usize = 1000;
 const TICK: Duration = Duration::from_millis(500);
 /// A leader that stopped ticking (it died) is replaced after this long.
 const LEAD_FOR: Duration = Duration::from_millis(1500);
+/// Most running jobs a heartbeat lists.
+const RUNNING_LISTED: usize = 200;
 /// How long one wait for a wake-up token blocks (also the connection check).
 const WAIT_BLOCK: Duration = Duration::from_secs(1);
 /// A full worker looks again this often whether it has a free slot to wait for work with.
@@ -291,8 +293,22 @@ fn stop_lost(inflight: &mut HashMap<DeliveryKey, Running>, queue: &str, gone: &L
 
 /// Writes this worker's registration so `tq inspect` can list it.
 pub(super) async fn heartbeat(shared: &Shared) -> Result<()> {
-    let active = shared.inflight().len();
+    // The jobs it runs, for `tq jobs list`: "queue/id/delivery/ms run so far",
+    // at most RUNNING_LISTED of them.
+    let (active, running) = {
+        let inflight = shared.inflight();
+        let listed: Vec<String> = inflight
+            .iter()
+            .take(RUNNING_LISTED)
+            .map(|((id, delivery), r)| {
+                let queue = &shared.queues[r.queue].name;
+                format!("{queue}/{id}/{delivery}/{}", r.started.elapsed().as_millis())
+            })
+            .collect();
+        (inflight.len(), listed.join(","))
+    };
     let fields = [
+        ("running", running),
         ("host", super::host_name()),
         ("pid", std::process::id().to_string()),
         ("queues", shared.config.queues.join(",")),

@@ -1,0 +1,109 @@
+//! `tq jobs list`: the jobs waiting or running on queues.
+
+use super::{Context, format_age, print_json};
+use crate::broker::{JobSummary, LiveState};
+use crate::cli::{JobState, JobsArgs, JobsCommand};
+use crate::error::{Error, Result};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use std::collections::HashMap;
+
+/// With --task, how many jobs per queue and state are looked at at most.
+const TASK_SCAN: usize = 100_000;
+
+/// Runs `tq jobs ...`.
+pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
+    let JobsCommand::List(args) = args.command;
+    let broker = ctx.broker().await?;
+    let queues = if args.queues.is_empty() {
+        broker.queues().await?
+    } else {
+        for q in &args.queues {
+            crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
+        }
+        args.queues.clone()
+    };
+    let states: Vec<LiveState> = if args.state.is_empty() {
+        vec![
+            LiveState::Active,
+            LiveState::Pending,
+            LiveState::Retrying,
+            LiveState::Scheduled,
+        ]
+    } else {
+        args.state
+            .iter()
+            .map(|s| match s {
+                JobState::Pending => LiveState::Pending,
+                JobState::Scheduled => LiveState::Scheduled,
+                JobState::Retrying => LiveState::Retrying,
+                JobState::Active => LiveState::Active,
+            })
+            .collect()
+    };
+    let scan = if args.task.is_some() { TASK_SCAN } else { args.limit };
+    let mut jobs: Vec<JobSummary> = Vec::new();
+    for queue in &queues {
+        for &state in &states {
+            jobs.extend(
+                broker
+                    .list_jobs(queue, state, args.limit, args.task.as_deref(), scan)
+                    .await?,
+            );
+        }
+    }
+    let now = broker.server_now_ms().await?;
+    if jobs.iter().any(|j| j.state == LiveState::Active) {
+        // Who runs them: each live worker lists its jobs in its heartbeat.
+        let mut running = HashMap::new();
+        for w in broker.live_workers().await? {
+            let since = now.saturating_sub(w.heartbeat_at_ms);
+            for r in &w.running {
+                running.insert((r.queue.clone(), r.id.clone()), (w.id.clone(), r.ran_ms + since));
+            }
+        }
+        for job in jobs.iter_mut().filter(|j| j.state == LiveState::Active) {
+            if let Some((worker, ran)) = running.get(&(job.queue.clone(), job.id.clone())) {
+                job.worker = Some(worker.clone());
+                job.running_ms = Some(*ran);
+            }
+        }
+    }
+    if ctx.json {
+        return print_json(&jobs);
+    }
+    if jobs.is_empty() {
+        out!("no jobs");
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(["id", "queue", "state", "task", "attempts", "when", "worker"]);
+    for j in &jobs {
+        let when = match j.state {
+            LiveState::Pending => format!("waiting {}", format_age(now.saturating_sub(j.enqueued_at_ms))),
+            LiveState::Scheduled | LiveState::Retrying => match j.due_at_ms {
+                Some(due) if due > now => format!("due in {}", format_age(due - now)),
+                _ => "due now".to_string(),
+            },
+            LiveState::Active => j
+                .running_ms
+                .map_or_else(|| "running".to_string(), |ms| format!("running {}", format_age(ms))),
+        };
+        let state = serde_json::to_value(j.state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        table.add_row([
+            j.id.clone(),
+            j.queue.clone(),
+            state,
+            j.task.clone(),
+            j.attempts.to_string(),
+            when,
+            j.worker.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    out!("{table}");
+    Ok(())
+}
