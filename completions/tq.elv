@@ -52,6 +52,8 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --retry-base 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter'
             cand --retry-cap 'Longest wait between two attempts'
             cand --timeout 'Kill an attempt (and its whole process group) after this long; 0 = no limit'
+            cand --unique-for 'Create no second job with the same task and args (or --unique-key) for this long: another enqueue prints the first job''s id ("duplicate": true in JSON)'
+            cand --unique-key 'What makes the job unique under --unique-for [default: its task and args]'
             cand --redact 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead'
             cand --wait-timeout 'Give up waiting after this long (exit 1)'
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'

@@ -36,7 +36,7 @@ local QUEUE_KEY_TYPES = {
   pending = 'list', jobs = 'hash', counts = 'hash', errors = 'hash', redacted = 'hash',
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
-  malformed_seq = 'string', ready = 'list', malformed = 'list',
+  malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
 }
 
 -- Puts back on pending every live job that no index holds (its index key

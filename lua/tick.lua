@@ -36,7 +36,7 @@ if holder and holder ~= me and left > 0 then
   return {0, left}
 end
 heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
-  'results', 'result_counts', 'malformed',
+  'results', 'result_counts', 'malformed', 'unique', 'unique_until',
   'replays', 'merged', 'errors', 'ready'})
 redis.call('SET', leaderKey, me, 'PX', ARGV[4])
 local promoted = promote_due(base, now, {KEYS[2], KEYS[3]}, KEYS[4], ARGV[6])
@@ -48,4 +48,13 @@ local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], 
   tonumber(ARGV[5]), candidates)
 trim_dead(base, KEYS[6], now)
 trim_results(base, tonumber(ARGV[after]) or 0, buckets)
+-- Unique-job names whose window ended (up to 100 per tick).
+local ended = redis.call('ZRANGEBYSCORE', base .. 'unique_until', '-inf', now, 'LIMIT', 0, 100)
+if #ended > 0 then
+  for _, name in ipairs(ended) do
+    local untl = tonumber(string.match(redis.call('HGET', base .. 'unique', name) or '', '|(%d+)$'))
+    if untl and untl <= now then redis.call('HDEL', base .. 'unique', name) end
+  end
+  redis.call('ZREM', base .. 'unique_until', unpack(ended))
+end
 return {1, promoted, recovered, buried, redis.call('LLEN', base .. 'malformed')}

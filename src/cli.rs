@@ -191,6 +191,15 @@ pub struct EnqueueArgs {
     #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
     pub timeout: Duration,
 
+    /// Create no second job with the same task and args (or --unique-key) for
+    /// this long: another enqueue prints the first job's id ("duplicate": true in JSON)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub unique_for: Option<Duration>,
+
+    /// What makes the job unique under --unique-for [default: its task and args]
+    #[arg(long, value_name = "KEY", requires = "unique_for")]
+    pub unique_key: Option<String>,
+
     /// JSON pointer of an args field the dead-letter queue must not keep (repeatable);
     /// it keeps {"omitted":true,"length":N,"sha256":H} instead
     #[arg(long, value_name = "PATH")]

@@ -23,6 +23,18 @@ pub mod defaults {
     pub const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
 }
 
+/// What [`Client::enqueue`] did.
+#[derive(Debug, Clone)]
+pub struct Enqueued {
+    /// The job's id: the new job's, or for a unique job whose name another
+    /// job holds, that job's.
+    pub id: String,
+    /// True when no job was created (a unique job's name was held).
+    pub duplicate: bool,
+    /// The message that was (or would have been) stored.
+    pub msg: JobMessage,
+}
+
 /// Everything needed to enqueue one job.
 #[derive(Debug, Clone)]
 pub struct EnqueueRequest {
@@ -44,6 +56,9 @@ pub struct EnqueueRequest {
     pub timeout: Duration,
     /// JSON pointers of args fields the dead-letter queue must not keep.
     pub redact: Vec<String>,
+    /// Unique job: no second job of the same name (`Some(key)`, or None: the
+    /// task and args) is created for this long.
+    pub unique: Option<(Option<String>, Duration)>,
 }
 
 impl EnqueueRequest {
@@ -59,6 +74,7 @@ impl EnqueueRequest {
             retry_cap: defaults::RETRY_CAP,
             timeout: defaults::TIMEOUT,
             redact: Vec::new(),
+            unique: None,
         }
     }
 
@@ -77,7 +93,14 @@ impl EnqueueRequest {
             redact: self.redact.clone(),
             replay_of: None,
         };
-        let entry = new_job_entry(&msg, self.due)?;
+        let mut entry = new_job_entry(&msg, self.due)?;
+        entry.unique = self.unique.as_ref().map(|(key, window)| {
+            let name = match key {
+                Some(key) => format!("key:{key}"),
+                None => format!("auto:{} {}", self.task, self.args.get()),
+            };
+            (name, *window)
+        });
         Ok((msg, entry))
     }
 }
@@ -99,6 +122,7 @@ pub fn new_job_entry(msg: &JobMessage, due: Due) -> Result<NewJob> {
         due,
         msg: encode(msg)?,
         dead_msg,
+        unique: None,
     })
 }
 
@@ -254,14 +278,25 @@ impl Client {
     }
 
     /// Puts one job on its queue; returns the stored message.
-    pub async fn enqueue(&self, request: &EnqueueRequest) -> Result<JobMessage> {
+    pub async fn enqueue(&self, request: &EnqueueRequest) -> Result<Enqueued> {
         crate::broker::keys::validate_queue_name(&request.queue).map_err(Error::InvalidInput)?;
         crate::redact::validate_paths(&request.args, &request.redact).map_err(Error::InvalidInput)?;
         let (msg, entry) = request.to_new_job()?;
         self.broker.register_queue(&request.queue).await?;
         let q = self.broker.queue(&request.queue);
-        self.broker.enqueue(&q, std::slice::from_ref(&entry)).await?;
-        Ok(msg)
+        let (_, duplicates) = self.broker.enqueue_unique(&q, std::slice::from_ref(&entry)).await?;
+        Ok(match duplicates.into_iter().next() {
+            Some((_, held_by)) => Enqueued {
+                id: held_by,
+                duplicate: true,
+                msg,
+            },
+            None => Enqueued {
+                id: msg.id.clone(),
+                duplicate: false,
+                msg,
+            },
+        })
     }
 
     /// Every queue name that has received a job, sorted.

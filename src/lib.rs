@@ -37,7 +37,7 @@ pub mod redact;
 pub mod spawn;
 pub mod worker;
 
-pub use client::{Client, EnqueueRequest, JobStatus};
+pub use client::{Client, EnqueueRequest, Enqueued, JobStatus};
 pub use error::{Error, Result};
 pub use worker::{Worker, WorkerConfig};
 

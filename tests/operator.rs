@@ -142,3 +142,55 @@ fn jobs_list_shows_each_state_with_its_times_and_worker() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("waiting") && text.contains("due in"), "{text}");
 }
+
+#[test]
+fn unique_jobs_are_created_once_per_window_even_under_concurrent_enqueues() {
+    let redis = RedisServer::start();
+    let first = redis.json(&["enqueue", "tq.noop", "--args", "[1]", "--unique-for", "10s"]);
+    let second = redis.json(&["enqueue", "tq.noop", "--args", "[1]", "--unique-for", "10s"]);
+    assert_eq!(first["duplicate"], false, "{first}");
+    assert_eq!(
+        (second["id"].clone(), second["duplicate"].clone()),
+        (first["id"].clone(), true.into())
+    );
+    let other_args = redis.json(&["enqueue", "tq.noop", "--args", "[2]", "--unique-for", "10s"]);
+    assert_ne!(other_args["id"], first["id"], "other args, other job");
+    assert_eq!(redis.queue_stats("default")["pending"], 2);
+
+    // 50 at once with one key: exactly one job.
+    let children: Vec<_> = (0..50)
+        .map(|n| {
+            std::process::Command::new(support::tq_bin())
+                .args(["enqueue", "tq.noop", "-q", "u", "--args", &format!("[{n}]")])
+                .args(["--unique-for", "5s", "--unique-key", "nightly-report"])
+                .env("TQ_REDIS_URL", redis.url())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let ids: std::collections::HashSet<String> = children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(redis.queue_stats("u")["pending"], 1);
+    // Once the window ends, the key makes a new job.
+    wait_until(Duration::from_secs(20), "the window to end", || {
+        let id = redis.enqueue(&[
+            "tq.noop",
+            "-q",
+            "u",
+            "--unique-for",
+            "1s",
+            "--unique-key",
+            "nightly-report",
+        ]);
+        !ids.contains(&id)
+    });
+    assert_eq!(redis.queue_stats("u")["pending"], 2);
+}

@@ -53,6 +53,10 @@ pub struct QueueKeys {
     pub leader: String,
     /// STRING counter that numbers the queue's malformed dead records.
     pub malformed_seq: String,
+    /// HASH unique-job name → "<id>|<until ms>" (`--unique-for`).
+    pub unique: String,
+    /// ZSET of unique-job names by when they are free again (the tick forgets them).
+    pub unique_until: String,
 }
 
 impl QueueKeys {
@@ -81,12 +85,14 @@ impl QueueKeys {
             malformed: format!("{base}malformed"),
             leader: format!("{base}leader"),
             malformed_seq: format!("{base}malformed_seq"),
+            unique: format!("{base}unique"),
+            unique_until: format!("{base}unique_until"),
             base,
         }
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 20] {
+    pub fn fixed(&self) -> [&String; 22] {
         [
             &self.pending,
             &self.jobs,
@@ -108,6 +114,8 @@ impl QueueKeys {
             &self.malformed,
             &self.leader,
             &self.malformed_seq,
+            &self.unique,
+            &self.unique_until,
         ]
     }
 

@@ -44,6 +44,10 @@ pub struct NewJob {
     /// The message with its redacted fields replaced by descriptors; empty if
     /// nothing is redacted. It replaces `msg` if the job dies.
     pub dead_msg: String,
+    /// Unique jobs: what names the job's uniqueness (`key:<K>`, or
+    /// `auto:<task>\n<args>`, which the script digests), and for how long no
+    /// other job of that name is created. None: not unique.
+    pub unique: Option<(String, Duration)>,
 }
 
 /// One job handed to a worker by [`Broker::claim`].
@@ -172,6 +176,12 @@ impl Broker {
     /// Adds jobs to queue `q`; returns how many were new (ids already stored,
     /// or repeated in `jobs`, go in once).
     pub async fn enqueue(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<u64> {
+        Ok(self.enqueue_unique(q, jobs).await?.0)
+    }
+
+    /// Like [`Broker::enqueue`], also returning the unique jobs that were not
+    /// created: (new id, id of the job that holds the name).
+    pub async fn enqueue_unique(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<(u64, Vec<(String, String)>)> {
         if let Some(bad) = jobs.iter().find(|j| !valid_job_id(&j.id)) {
             return Err(Error::InvalidInput(format!(
                 "invalid job id {:?}: use 1 to 200 letters, digits, '_', '.', ':' or '-'",
@@ -179,21 +189,36 @@ impl Broker {
             )));
         }
         let mut added = 0;
+        let mut duplicates = Vec::new();
         for chunk in jobs.chunks(MAX_PER_CALL) {
             let mut inv = self.scripts.enqueue.key(&q.pending);
             inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted).key(&q.ready);
             inv.arg(&self.clock).arg("").arg(&q.base);
             for job in chunk {
-                inv.arg(&job.id).arg(job.due.encode()).arg(&job.msg).arg(&job.dead_msg);
+                let (unique, unique_ms) = job
+                    .unique
+                    .as_ref()
+                    .map_or(("", 0), |(name, window)| (name.as_str(), window.as_millis() as u64));
+                inv.arg(&job.id)
+                    .arg(job.due.encode())
+                    .arg(&job.msg)
+                    .arg(&job.dead_msg)
+                    .arg(unique)
+                    .arg(unique_ms);
             }
             declare(&mut inv, q, &[]);
-            added += match inv.invoke_async::<u64>(&mut self.conn()).await {
-                Ok(n) => n,
+            let reply: Vec<String> = match inv.invoke_async(&mut self.conn()).await {
+                Ok(reply) => reply,
                 Err(e) if crate::error::is_out_of_memory(&e) => return Err(self.out_of_memory("enqueue").await),
                 Err(e) => return Err(e.into()),
             };
+            let mut it = reply.into_iter();
+            added += it.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+            while let (Some(new), Some(held_by)) = (it.next(), it.next()) {
+                duplicates.push((new, held_by));
+            }
         }
-        Ok(added)
+        Ok((added, duplicates))
     }
 
     /// Leases up to `max` pending jobs of `q` for `lease` (from the server's

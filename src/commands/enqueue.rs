@@ -17,6 +17,7 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     request.retry_cap = args.retry_cap;
     request.timeout = args.timeout;
     request.redact = args.redact.clone();
+    request.unique = args.unique_for.map(|window| (args.unique_key.clone(), window));
     // A delay counts from the server's clock, not this machine's.
     request.due = match (args.delay, args.at) {
         (Some(delay), _) => Due::In(delay),
@@ -27,7 +28,8 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
         return Err(Error::InvalidInput("the task name is empty".into()));
     }
     let client = Client::new(ctx.broker().await?);
-    let msg = client.enqueue(&request).await?;
+    let enqueued = client.enqueue(&request).await?;
+    let msg = &enqueued.msg;
     if !args.wait {
         if ctx.json {
             let run_at_ms = match request.due {
@@ -36,26 +38,27 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
                 Due::In(delay) => Some(client.broker().server_now_ms().await? + delay.as_millis() as u64),
             };
             print_json(&serde_json::json!({
-                "id": msg.id, "queue": msg.queue, "task": msg.task,
+                "id": enqueued.id, "queue": msg.queue, "task": msg.task,
                 "run_at_ms": run_at_ms, "enqueued_at_ms": msg.enqueued_at_us / 1000,
+                "duplicate": enqueued.duplicate,
             }))?;
         } else {
-            out!("{}", msg.id);
+            out!("{}", enqueued.id);
         }
         return Ok(());
     }
     if !ctx.json {
         // The id first, so a script has it even if the wait fails or times out.
-        out!("{}", msg.id);
+        out!("{}", enqueued.id);
     }
-    let status = client.wait(&msg.id, args.wait_timeout).await?;
+    let status = client.wait(&enqueued.id, args.wait_timeout).await?;
     if ctx.json {
         print_json(&status)?;
     }
     if status.state == "dead" {
         return Err(Error::Failed(format!(
             "job {} died: {}",
-            msg.id,
+            enqueued.id,
             status.last_error.as_deref().unwrap_or("no error recorded")
         )));
     }
