@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--retry-base', '--retry-base', [CompletionResultType]::ParameterName, 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter')
             [CompletionResult]::new('--retry-cap', '--retry-cap', [CompletionResultType]::ParameterName, 'Longest wait between two attempts')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Kill an attempt (and its whole process group) after this long; 0 = no limit')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'A job not started by then is not run but goes to the DLQ as `expired`: a duration from now (1h) or an RFC 3339 time')
             [CompletionResult]::new('--unique-for', '--unique-for', [CompletionResultType]::ParameterName, 'Create no second job with the same task and args (or --unique-key) for this long: another enqueue prints the first job''s id ("duplicate": true in JSON)')
             [CompletionResult]::new('--unique-key', '--unique-key', [CompletionResultType]::ParameterName, 'What makes the job unique under --unique-for [default: its task and args]')
             [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead')

@@ -505,7 +505,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__enqueue)
-            opts="-q -v -h -V --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --unique-for --unique-key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-q -v -h -V --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,6 +548,10 @@ _tq() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

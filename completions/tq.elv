@@ -52,6 +52,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --retry-base 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter'
             cand --retry-cap 'Longest wait between two attempts'
             cand --timeout 'Kill an attempt (and its whole process group) after this long; 0 = no limit'
+            cand --expires 'A job not started by then is not run but goes to the DLQ as `expired`: a duration from now (1h) or an RFC 3339 time'
             cand --unique-for 'Create no second job with the same task and args (or --unique-key) for this long: another enqueue prints the first job''s id ("duplicate": true in JSON)'
             cand --unique-key 'What makes the job unique under --unique-for [default: its task and args]'
             cand --redact 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead'

@@ -52,6 +52,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l max-retries -d 'Retrie
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l retry-base -d 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l retry-cap -d 'Longest wait between two attempts' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l timeout -d 'Kill an attempt (and its whole process group) after this long; 0 = no limit' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l expires -d 'A job not started by then is not run but goes to the DLQ as `expired`: a duration from now (1h) or an RFC 3339 time' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l unique-for -d 'Create no second job with the same task and args (or --unique-key) for this long: another enqueue prints the first job\'s id ("duplicate": true in JSON)' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l unique-key -d 'What makes the job unique under --unique-for [default: its task and args]' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redact -d 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead' -r

@@ -9,7 +9,8 @@
 -- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
 -- First takes the job handed to idle workers (ready, see wake_one) if none
 -- took it yet, then pops pending; records its lease length in stats.
--- Returns a flat list: count of malformed entries set aside, then for each leased
+-- Returns a flat list: count of malformed entries set aside, count of jobs
+-- set aside as expired (--expires passed before they started), then for each leased
 -- job: id, delivery number, finished attempts, message. (An id tq would never
 -- write that has a message is leased too; the client buries it, fenced.)
 -- The delivery number is attempts + recovered + released + 1: every earlier
@@ -27,13 +28,40 @@ local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEY
 local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
-heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats'})
+heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats', 'expires', 'expired'})
 -- A paused queue hands out nothing (see pause.lua).
-if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0} end
+if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, 0} end
 local deadline = now + tonumber(ARGV[3])
 local max = tonumber(ARGV[4])
-local out = {0}
+local out = {0, 0}
 local leases = {}
+-- Leases the jobs collected in `out` (after the two counts, groups of four:
+-- id, delivery, attempts, message), except those past their --expires time:
+-- they go to the expired list, where bury_expired buries them (named by the
+-- caller, which declares their keys); a handed one gives up its lease.
+local function finish()
+  if redis.call('HLEN', base .. 'expires') > 0 and #out > 2 then
+    local ids = {}
+    for k = 3, #out, 4 do ids[#ids + 1] = out[k] end
+    local ends = redis.call('HMGET', base .. 'expires', unpack(ids))
+    local kept, kept_leases = {out[1], 0}, {}
+    for j, id in ipairs(ids) do
+      local k = 3 + (j - 1) * 4
+      if ends[j] and tonumber(ends[j]) <= now then
+        redis.call('ZREM', activeKey, id .. ':' .. out[k + 1])
+        redis.call('RPUSH', base .. 'expired', id)
+        kept[2] = kept[2] + 1
+      else
+        for m = k, k + 3 do kept[#kept + 1] = out[m] end
+        kept_leases[#kept_leases + 1] = leases[2 * j - 1]
+        kept_leases[#kept_leases + 1] = leases[2 * j]
+      end
+    end
+    out, leases = kept, kept_leases
+  end
+  if #leases > 0 then redis.call('ZADD', activeKey, unpack(leases)) end
+  return out
+end
 -- A job handed to idle workers that none took yet is the oldest pending
 -- job: it goes first, under this claim's lease (its delivery is unchanged).
 local handed = redis.call('LPOP', KEYS[6], max)
@@ -64,10 +92,7 @@ if (ids or #leases > 0) and redis.call('HGET', base .. 'stats', 'lease_ms') ~= A
 end
 -- Work left behind is handed to one more idle worker.
 if redis.call('LLEN', pendingKey) > 0 then wake_one(base, now) end
-if not ids then
-  if #leases > 0 then redis.call('ZADD', activeKey, unpack(leases)) end
-  return out
-end
+if not ids then return finish() end
 local msgs = redis.call('HMGET', jobsKey, unpack(ids))
 -- Counters exist only for jobs retried, recovered or released: usually none.
 local counts = {}
@@ -94,5 +119,4 @@ for j, id in ipairs(ids) do
     out[1] = out[1] + 1
   end
 end
-if #leases > 0 then redis.call('ZADD', activeKey, unpack(leases)) end
-return out
+return finish()

@@ -10,7 +10,9 @@
 -- of six: job id, when it is due ('0' = now, '+N' = N ms from the server's
 -- now, 'N' = at N ms since the epoch), message (JSON), redacted message (''
 -- if none), what names a unique job ('' = not unique: 'key:<K>' or
--- 'auto:<task> <args>', digested here), and for how long (ms) it holds the name.
+-- 'auto:<task> <args>', digested here), for how long (ms) it holds the name,
+-- and when the job expires unless started ('' = never, '+N' = N ms from the
+-- server's now, 'N' = at N ms since the epoch), kept in <base>expires.
 -- Unique names live in <base>unique (name -> "<id>|<until ms>") and
 -- <base>unique_until (names by when they end, so the leader's tick forgets them).
 -- Invariant: every new job gets its message in the jobs hash and exactly one
@@ -28,16 +30,16 @@ local pendingKey, scheduledKey, jobsKey, redactedKey = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[3]
 local now = server_now()
 heal(base, now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready', 'counts', 'active', 'stats',
-  'unique', 'unique_until'})
+  'unique', 'unique_until', 'expires'})
 local ids = {}
-for i = 4, #ARGV, 6 do ids[#ids + 1] = ARGV[i] end
+for i = 4, #ARGV, 7 do ids[#ids + 1] = ARGV[i] end
 if #ids == 0 then return {0} end
 local existing = redis.call('HMGET', jobsKey, unpack(ids))
 local seen, names = {}, {}
-local fields, redacted, now_ids, delayed, held, dups = {}, {}, {}, {}, {}, {}
+local fields, redacted, now_ids, delayed, held, dups, expiring = {}, {}, {}, {}, {}, {}, {}
 for j = 1, #ids do
   local id = ids[j]
-  local i = 4 + (j - 1) * 6
+  local i = 4 + (j - 1) * 7
   local new = not existing[j] and not seen[id]
   local name = ARGV[i + 4]
   if new and name ~= '' then
@@ -65,6 +67,15 @@ for j = 1, #ids do
     if ARGV[i + 3] ~= '' then
       redacted[#redacted + 1] = id
       redacted[#redacted + 1] = ARGV[i + 3]
+    end
+    local expires = ARGV[i + 6]
+    if expires ~= '' then
+      expiring[#expiring + 1] = id
+      if string.sub(expires, 1, 1) == '+' then
+        expiring[#expiring + 1] = now + tonumber(string.sub(expires, 2))
+      else
+        expiring[#expiring + 1] = tonumber(expires) or 0
+      end
     end
     local due = ARGV[i + 1]
     if due == '0' then
@@ -94,6 +105,7 @@ for _, h in ipairs(held) do
   redis.call('ZADD', base .. 'unique_until', h[3], h[1])
 end
 if #redacted > 0 then redis.call('HSET', redactedKey, unpack(redacted)) end
+if #expiring > 0 then redis.call('HSET', base .. 'expires', unpack(expiring)) end
 if #now_ids > 0 then
   if redis.call('LPUSH', pendingKey, unpack(now_ids)) == #now_ids then
     wake_one(base, now)

@@ -37,6 +37,7 @@ local QUEUE_KEY_TYPES = {
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
+  expires = 'hash', expired = 'list',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -156,9 +157,12 @@ local function wake_one(base, now)
   local ready_key, pending_key = base .. 'ready', base .. 'pending'
   if redis.call('LLEN', ready_key) > 0 then return end
   if redis.call('HGET', base .. 'stats', 'paused') == '1' then return end
+  heal_key(base, now, base .. 'expires', 'hash')
   local id = redis.call('RPOP', pending_key)
   if not id then return end
-  if redis.call('HEXISTS', base .. 'jobs', id) == 0 then
+  local ends = tonumber(redis.call('HGET', base .. 'expires', id))
+  if redis.call('HEXISTS', base .. 'jobs', id) == 0 or (ends and ends <= now) then
+    -- Not a runnable job (no message, or expired): a claim deals with it.
     redis.call('RPUSH', pending_key, id)
     redis.call('LPUSH', ready_key, '1')
     return
@@ -199,7 +203,7 @@ end
 
 -- Forgets everything a live job keeps in the per-queue hashes.
 local function forget_live(base, id)
-  for _, h in ipairs({'jobs', 'counts', 'errors', 'redacted', 'replays'}) do
+  for _, h in ipairs({'jobs', 'counts', 'errors', 'redacted', 'replays', 'expires'}) do
     redis.call('HDEL', base .. h, id)
   end
 end

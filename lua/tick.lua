@@ -36,7 +36,7 @@ if holder and holder ~= me and left > 0 then
   return {0, left}
 end
 heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
-  'results', 'result_counts', 'malformed', 'unique', 'unique_until',
+  'results', 'result_counts', 'malformed', 'unique', 'unique_until', 'expired', 'expires',
   'replays', 'merged', 'errors', 'ready'})
 redis.call('SET', leaderKey, me, 'PX', ARGV[4])
 local promoted = promote_due(base, now, {KEYS[2], KEYS[3]}, KEYS[4], ARGV[6])
@@ -57,4 +57,4 @@ if #ended > 0 then
   end
   redis.call('ZREM', base .. 'unique_until', unpack(ended))
 end
-return {1, promoted, recovered, buried, redis.call('LLEN', base .. 'malformed')}
+return {1, promoted, recovered, buried, redis.call('LLEN', base .. 'malformed'), redis.call('LLEN', base .. 'expired')}

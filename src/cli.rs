@@ -191,6 +191,11 @@ pub struct EnqueueArgs {
     #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
     pub timeout: Duration,
 
+    /// A job not started by then is not run but goes to the DLQ as `expired`:
+    /// a duration from now (1h) or an RFC 3339 time
+    #[arg(long, value_parser = parse_expiry, value_name = "DURATION|TIME")]
+    pub expires: Option<Expiry>,
+
     /// Create no second job with the same task and args (or --unique-key) for
     /// this long: another enqueue prints the first job's id ("duplicate": true in JSON)
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
@@ -600,6 +605,22 @@ pub struct StatusArgs {
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text.trim())
         .map_err(|e| format!("invalid duration {text:?}: {e} (examples: 250ms, 30s, 5m, 1h)"))
+}
+
+/// `--expires`: a duration from now or a point in time.
+#[derive(Debug, Clone, Copy)]
+pub enum Expiry {
+    In(Duration),
+    At(std::time::SystemTime),
+}
+
+fn parse_expiry(text: &str) -> Result<Expiry, String> {
+    if let Ok(d) = humantime::parse_duration(text.trim()) {
+        return Ok(Expiry::In(d));
+    }
+    humantime::parse_rfc3339_weak(text.trim()).map(Expiry::At).map_err(|_| {
+        format!("invalid --expires {text:?}: give a duration (30s, 1h) or an RFC 3339 time (2026-01-02T03:04:05Z)")
+    })
 }
 
 fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {

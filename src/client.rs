@@ -59,6 +59,8 @@ pub struct EnqueueRequest {
     /// Unique job: no second job of the same name (`Some(key)`, or None: the
     /// task and args) is created for this long.
     pub unique: Option<(Option<String>, Duration)>,
+    /// A job not started by then is not run: it goes to the DLQ as `expired`.
+    pub expires: Option<Due>,
 }
 
 impl EnqueueRequest {
@@ -75,6 +77,7 @@ impl EnqueueRequest {
             timeout: defaults::TIMEOUT,
             redact: Vec::new(),
             unique: None,
+            expires: None,
         }
     }
 
@@ -94,6 +97,7 @@ impl EnqueueRequest {
             replay_of: None,
         };
         let mut entry = new_job_entry(&msg, self.due)?;
+        entry.expires = self.expires;
         entry.unique = self.unique.as_ref().map(|(key, window)| {
             let name = match key {
                 Some(key) => format!("key:{key}"),
@@ -123,6 +127,7 @@ pub fn new_job_entry(msg: &JobMessage, due: Due) -> Result<NewJob> {
         msg: encode(msg)?,
         dead_msg,
         unique: None,
+        expires: None,
     })
 }
 

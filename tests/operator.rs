@@ -194,3 +194,38 @@ fn unique_jobs_are_created_once_per_window_even_under_concurrent_enqueues() {
     });
     assert_eq!(redis.queue_stats("u")["pending"], 2);
 }
+
+#[test]
+fn a_job_not_started_before_it_expires_goes_to_the_dlq_unrun() {
+    let redis = RedisServer::start();
+    let runs = redis.dir().join("runs");
+    let handler = format!("record=echo $TQ_JOB_ID >> {}", runs.display());
+    let server_ms = || -> u64 {
+        let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut redis.conn()).unwrap();
+        secs * 1000 + micros / 1000
+    };
+    let start = server_ms();
+    // The first job of an empty queue is handed to idle workers at once;
+    // the second waits on pending: both must expire.
+    let expiring: Vec<String> = (0..2).map(|_| redis.enqueue(&["record", "--expires", "1s"])).collect();
+    let lasting = redis.enqueue(&["record", "--expires", "1h"]);
+    // No worker until their time is past (by the server's clock).
+    wait_until(Duration::from_secs(10), "the expiry to pass", || {
+        server_ms() > start + 1_500
+    });
+    redis.drain(&["--handler", &handler]);
+    for id in &expiring {
+        let status = redis.status(id);
+        assert_eq!(status["state"], "dead", "{status}");
+        let (record, _) = (redis.json(&["dlq", "show", id]), ());
+        assert_eq!(record["reason"], "expired", "{record}");
+    }
+    assert_eq!(state(&redis, &lasting), "succeeded");
+    let ran = std::fs::read_to_string(&runs).unwrap();
+    assert_eq!(ran.trim(), lasting, "only the job that had not expired ran");
+    // Replayable like any dead job: the replay has no expiry and runs.
+    let replay = redis.json(&["dlq", "replay", &expiring[0]]);
+    let new_id = replay[0]["job_id"].as_str().unwrap().to_string();
+    redis.drain(&["--handler", &handler]);
+    assert_eq!(state(&redis, &new_id), "succeeded");
+}

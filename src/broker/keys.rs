@@ -57,6 +57,11 @@ pub struct QueueKeys {
     pub unique: String,
     /// ZSET of unique-job names by when they are free again (the tick forgets them).
     pub unique_until: String,
+    /// HASH id → when the job expires (ms, server clock) if it has not started (`--expires`).
+    pub expires: String,
+    /// LIST of jobs a claim found expired, waiting to be buried as `expired`
+    /// (by a call that names them, so it can declare their keys).
+    pub expired: String,
 }
 
 impl QueueKeys {
@@ -87,12 +92,14 @@ impl QueueKeys {
             malformed_seq: format!("{base}malformed_seq"),
             unique: format!("{base}unique"),
             unique_until: format!("{base}unique_until"),
+            expires: format!("{base}expires"),
+            expired: format!("{base}expired"),
             base,
         }
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 22] {
+    pub fn fixed(&self) -> [&String; 24] {
         [
             &self.pending,
             &self.jobs,
@@ -116,6 +123,8 @@ impl QueueKeys {
             &self.malformed_seq,
             &self.unique,
             &self.unique_until,
+            &self.expires,
+            &self.expired,
         ]
     }
 

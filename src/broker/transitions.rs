@@ -23,7 +23,7 @@ pub enum Due {
 }
 
 impl Due {
-    fn encode(self) -> String {
+    pub(super) fn encode(self) -> String {
         match self {
             Due::Now => "0".into(),
             Due::In(d) => format!("+{}", d.as_millis()),
@@ -48,6 +48,8 @@ pub struct NewJob {
     /// `auto:<task>\n<args>`, which the script digests), and for how long no
     /// other job of that name is created. None: not unique.
     pub unique: Option<(String, Duration)>,
+    /// When the job expires unless it started by then (`--expires`).
+    pub expires: Option<Due>,
 }
 
 /// One job handed to a worker by [`Broker::claim`].
@@ -204,7 +206,8 @@ impl Broker {
                     .arg(&job.msg)
                     .arg(&job.dead_msg)
                     .arg(unique)
-                    .arg(unique_ms);
+                    .arg(unique_ms)
+                    .arg(job.expires.map_or(String::new(), Due::encode));
             }
             declare(&mut inv, q, &[]);
             let reply: Vec<String> = match inv.invoke_async(&mut self.conn()).await {
@@ -242,11 +245,15 @@ impl Broker {
         let mut out = Vec::with_capacity(reply.len() / 4);
         let mut it = reply.into_iter();
         let malformed: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
+        let expired: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
         // Decoded job by job, as bytes: whatever one entry holds, the rest of
         // the batch is handed out. An id tq would never write (another tool
         // put it there, with a message) is buried here, under its lease.
         if malformed > 0 {
             self.bury_malformed(q).await?;
+        }
+        if expired > 0 {
+            self.bury_expired(q).await?;
         }
         let mut malformed = malformed;
         while let (Some(id), Some(delivery), Some(attempts), Some(msg)) = (it.next(), it.next(), it.next(), it.next()) {
@@ -417,6 +424,51 @@ impl Broker {
             tracing::warn!(queue = %q.name, recorded, "moved entries that are not tq jobs to the DLQ as malformed");
         }
         Ok(recorded)
+    }
+
+    /// Buries the jobs claims set aside on `q`'s expired list as dead with
+    /// reason `expired`, declaring each one's keys. Returns how many.
+    pub(super) async fn bury_expired(&self, q: &QueueKeys) -> Result<u64> {
+        let mut buried = 0;
+        for _ in 0..20 {
+            let ids: Vec<String> = redis::cmd("LRANGE")
+                .arg(&q.expired)
+                .arg(0)
+                .arg(MALFORMED_BATCH - 1)
+                .query_async(&mut self.conn())
+                .await
+                .unwrap_or_default();
+            if ids.is_empty() {
+                break;
+            }
+            let origins: Vec<Option<String>> = redis::cmd("HMGET")
+                .arg(&q.replays)
+                .arg(&ids)
+                .query_async(&mut self.conn())
+                .await?;
+            let mut inv = self.scripts.bury_expired.key(&q.expired);
+            inv.key(&q.dead)
+                .key(&q.stats)
+                .arg(&self.clock)
+                .arg(&q.base)
+                .arg(self.retention.dead_max_age.as_millis() as u64)
+                .arg(self.retention.dead_max_count);
+            for id in &ids {
+                inv.arg(id);
+            }
+            let named: Vec<&str> = ids
+                .iter()
+                .map(String::as_str)
+                .chain(origins.iter().flatten().map(String::as_str))
+                .collect();
+            declare(&mut inv, q, &named);
+            let n: i64 = inv.invoke_async(&mut self.conn()).await?;
+            buried += u64::try_from(n).unwrap_or(0);
+        }
+        if buried > 0 {
+            tracing::warn!(queue = %q.name, buried, "jobs expired before they started: moved to the DLQ as expired");
+        }
+        Ok(buried)
     }
 
     async fn bury_foreign_id(&self, q: &QueueKeys, id: &[u8], delivery: u64) -> Result<()> {

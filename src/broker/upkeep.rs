@@ -190,9 +190,12 @@ impl Broker {
         inv.arg(self.retention.results_max_count);
         let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
         let n = |i: usize| reply.get(i).and_then(|v| u64::try_from(*v).ok()).unwrap_or(0);
+        // Entries a claim set aside whose worker did not record them (it died).
         if n(0) == 1 && n(4) > 0 {
-            // A claim set entries aside and its worker did not record them (it died).
             self.bury_malformed(q).await?;
+        }
+        if n(0) == 1 && n(5) > 0 {
+            self.bury_expired(q).await?;
         }
         Ok(match reply.first() {
             Some(1) => Tick::Led {

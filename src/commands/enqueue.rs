@@ -18,6 +18,10 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     request.timeout = args.timeout;
     request.redact = args.redact.clone();
     request.unique = args.unique_for.map(|window| (args.unique_key.clone(), window));
+    request.expires = args.expires.map(|e| match e {
+        crate::cli::Expiry::In(d) => Due::In(d),
+        crate::cli::Expiry::At(t) => Due::At(t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),
+    });
     // A delay counts from the server's clock, not this machine's.
     request.due = match (args.delay, args.at) {
         (Some(delay), _) => Due::In(delay),
