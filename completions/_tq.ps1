@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;enqueue' {
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Enqueue many jobs from FILE (or - for stdin), one JSON object per line: {"task": T, "args": {..}, "queue": Q, "max_retries": N, "delay": "30s", "expires": "1h"} (only task is required; -q and the other flags are the defaults). Prints the ids in order; a bad line stops the batch, naming it, after every line before it was enqueued')
             [CompletionResult]::new('--args', '--args', [CompletionResultType]::ParameterName, 'Arguments as JSON text, or - to read them from stdin')
             [CompletionResult]::new('--args-file', '--args-file', [CompletionResultType]::ParameterName, 'Read the JSON arguments from a file')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Queue to put the job on')

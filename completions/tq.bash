@@ -505,12 +505,16 @@ _tq() {
             return 0
             ;;
         tq__subcmd__enqueue)
-            opts="-q -v -h -V --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-q -v -h -V --batch --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --args)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tq;enqueue'= {
+            cand --batch 'Enqueue many jobs from FILE (or - for stdin), one JSON object per line: {"task": T, "args": {..}, "queue": Q, "max_retries": N, "delay": "30s", "expires": "1h"} (only task is required; -q and the other flags are the defaults). Prints the ids in order; a bad line stops the batch, naming it, after every line before it was enqueued'
             cand --args 'Arguments as JSON text, or - to read them from stdin'
             cand --args-file 'Read the JSON arguments from a file'
             cand -q 'Queue to put the job on'

@@ -43,6 +43,7 @@ complete -c tq -n "__fish_tq_needs_command" -f -a "load-test" -d 'Fire N jobs, d
 complete -c tq -n "__fish_tq_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c tq -n "__fish_tq_needs_command" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
 complete -c tq -n "__fish_tq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l batch -d 'Enqueue many jobs from FILE (or - for stdin), one JSON object per line: {"task": T, "args": {..}, "queue": Q, "max_retries": N, "delay": "30s", "expires": "1h"} (only task is required; -q and the other flags are the defaults). Prints the ids in order; a bad line stops the batch, naming it, after every line before it was enqueued' -r -F
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args -d 'Arguments as JSON text, or - to read them from stdin' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args-file -d 'Read the JSON arguments from a file' -r -F
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s q -l queue -d 'Queue to put the job on' -r

@@ -32,7 +32,8 @@ local start_ms, span_ms = tonumber(ARGV[4]) * 1000, tonumber(ARGV[5]) * 1000
 if now < start_ms - 1000 or now >= start_ms + span_ms + 1000 then
   return {-1, now}
 end
-heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts'})
+heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts',
+  'expires'})
 heal_key(base, now, bucketKey, 'hash')
 local members = {}
 for i = 7, #ARGV, 6 do
@@ -83,6 +84,7 @@ for j = 1, #members do
 end
 if #ids == 0 then return {0} end
 redis.call('HDEL', jobsKey, unpack(ids))
+if redis.call('HLEN', base .. 'expires') > 0 then redis.call('HDEL', base .. 'expires', unpack(ids)) end
 if #redacted > 0 then redis.call('HDEL', base .. 'redacted', unpack(redacted)) end
 if #rare > 0 then
   for _, h in ipairs({'counts', 'errors', 'replays'}) do

@@ -7,12 +7,13 @@
 -- KEYS[5] ready LIST (idle workers block on it: wake_one hands one of them
 --         the first job when pending goes from empty to non-empty)
 -- ARGV[1] clock, ARGV[2] (unused), ARGV[3] queue key base, then groups
--- of six: job id, when it is due ('0' = now, '+N' = N ms from the server's
+-- of five: job id, when it is due ('0' = now, '+N' = N ms from the server's
 -- now, 'N' = at N ms since the epoch), message (JSON), redacted message (''
--- if none), what names a unique job ('' = not unique: 'key:<K>' or
--- 'auto:<task> <args>', digested here), for how long (ms) it holds the name,
--- and when the job expires unless started ('' = never, '+N' = N ms from the
--- server's now, 'N' = at N ms since the epoch), kept in <base>expires.
+-- if none), and options ('' for none, the common case, else
+-- "<expiry>|<unique ms>|<unique name>": when the job expires unless started
+-- ('' = never, else as the due time), kept in <base>expires; for how long
+-- (ms) a unique job holds its name, and the name ('' = not unique, else
+-- 'key:<K>' or 'auto:<task> <args>', which is digested here).
 -- Unique names live in <base>unique (name -> "<id>|<until ms>") and
 -- <base>unique_until (names by when they end, so the leader's tick forgets them).
 -- Invariant: every new job gets its message in the jobs hash and exactly one
@@ -32,16 +33,19 @@ local now = server_now()
 heal(base, now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready', 'counts', 'active', 'stats',
   'unique', 'unique_until', 'expires'})
 local ids = {}
-for i = 4, #ARGV, 7 do ids[#ids + 1] = ARGV[i] end
+for i = 4, #ARGV, 5 do ids[#ids + 1] = ARGV[i] end
 if #ids == 0 then return {0} end
 local existing = redis.call('HMGET', jobsKey, unpack(ids))
 local seen, names = {}, {}
 local fields, redacted, now_ids, delayed, held, dups, expiring = {}, {}, {}, {}, {}, {}, {}
 for j = 1, #ids do
   local id = ids[j]
-  local i = 4 + (j - 1) * 7
+  local i = 4 + (j - 1) * 5
   local new = not existing[j] and not seen[id]
-  local name = ARGV[i + 4]
+  local expires, unique_ms, name = '', '0', ''
+  if ARGV[i + 4] ~= '' then
+    expires, unique_ms, name = string.match(ARGV[i + 4], '^([^|]*)|(%d*)|(.*)$')
+  end
   if new and name ~= '' then
     if string.sub(name, 1, 5) == 'auto:' then name = 'auto:' .. redis.sha1hex(string.sub(name, 6)) end
     local holder = names[name]
@@ -56,7 +60,7 @@ for j = 1, #ids do
       new = false
     else
       names[name] = id
-      local untl = now + tonumber(ARGV[i + 5])
+      local untl = now + (tonumber(unique_ms) or 0)
       held[#held + 1] = {name, id .. '|' .. untl, untl}
     end
   end
@@ -68,8 +72,7 @@ for j = 1, #ids do
       redacted[#redacted + 1] = id
       redacted[#redacted + 1] = ARGV[i + 3]
     end
-    local expires = ARGV[i + 6]
-    if expires ~= '' then
+    if expires and expires ~= '' then
       expiring[#expiring + 1] = id
       if string.sub(expires, 1, 1) == '+' then
         expiring[#expiring + 1] = now + tonumber(string.sub(expires, 2))

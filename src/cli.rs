@@ -153,7 +153,16 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct EnqueueArgs {
     /// Task name (built-ins: tq.noop, tq.echo, tq.sleep, tq.fail, tq.flaky)
-    pub task: String,
+    #[arg(required_unless_present = "batch")]
+    pub task: Option<String>,
+
+    /// Enqueue many jobs from FILE (or - for stdin), one JSON object per line:
+    /// {"task": T, "args": {..}, "queue": Q, "max_retries": N, "delay": "30s",
+    /// "expires": "1h"} (only task is required; -q and the other flags are the
+    /// defaults). Prints the ids in order; a bad line stops the batch, naming it,
+    /// after every line before it was enqueued.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["task", "args", "args_file", "wait"])]
+    pub batch: Option<PathBuf>,
 
     /// Arguments as JSON text, or - to read them from stdin
     #[arg(long, value_name = "JSON", conflicts_with = "args_file")]

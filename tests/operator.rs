@@ -229,3 +229,50 @@ fn a_job_not_started_before_it_expires_goes_to_the_dlq_unrun() {
     redis.drain(&["--handler", &handler]);
     assert_eq!(state(&redis, &new_id), "succeeded");
 }
+
+#[test]
+fn a_batch_enqueues_every_line_before_a_bad_one_and_names_it() {
+    let redis = RedisServer::start();
+    let file = redis.dir().join("jobs.jsonl");
+    let mut lines: Vec<String> = (0..5000)
+        .map(|n| {
+            format!(
+                r#"{{"task":"tq.noop","args":[{n}],"queue":"{}"}}"#,
+                if n % 2 == 0 { "a" } else { "b" }
+            )
+        })
+        .collect();
+    lines.push(r#"{"task":"tq.noop","args":[1,}"#.to_string());
+    lines.extend((0..10).map(|_| r#"{"task":"tq.noop"}"#.to_string()));
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = redis.tq().args(["enqueue", "--batch"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 5001:"), "{stderr}");
+    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(ids.len(), 5000);
+    let pending = |q: &str| redis.queue_stats(q)["pending"].as_u64().unwrap();
+    assert_eq!((pending("a"), pending("b")), (2500, 2500));
+    let queues = redis.inspect()["queues"].clone();
+    assert!(
+        queues.as_array().unwrap().iter().all(|q| q["name"] != "default"),
+        "nothing after the bad line: {queues}"
+    );
+
+    // From stdin, as JSON: every id, in order, runnable.
+    let good = "{\"task\":\"tq.echo\",\"args\":[1]}\n\n{\"task\":\"tq.noop\",\"queue\":\"c\",\"delay\":\"1h\"}\n";
+    let out = redis
+        .tq()
+        .args(["enqueue", "--batch", "-", "--json"])
+        .write_stdin(good)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let ids: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(state(&redis, &ids[0]), "pending");
+    assert_eq!(state(&redis, &ids[1]), "scheduled");
+}

@@ -52,6 +52,22 @@ pub struct NewJob {
     pub expires: Option<Due>,
 }
 
+impl NewJob {
+    /// Its options as enqueue.lua reads them: '' when it has none (the
+    /// common case), else "<expiry>|<unique ms>|<unique name>".
+    fn options(&self) -> String {
+        if self.unique.is_none() && self.expires.is_none() {
+            return String::new();
+        }
+        let (name, window) = self
+            .unique
+            .as_ref()
+            .map_or(("", 0), |(name, window)| (name.as_str(), window.as_millis() as u64));
+        let expiry = self.expires.map_or(String::new(), Due::encode);
+        format!("{expiry}|{window}|{name}")
+    }
+}
+
 /// One job handed to a worker by [`Broker::claim`].
 #[derive(Debug, Clone)]
 pub struct Delivery {
@@ -197,17 +213,11 @@ impl Broker {
             inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted).key(&q.ready);
             inv.arg(&self.clock).arg("").arg(&q.base);
             for job in chunk {
-                let (unique, unique_ms) = job
-                    .unique
-                    .as_ref()
-                    .map_or(("", 0), |(name, window)| (name.as_str(), window.as_millis() as u64));
                 inv.arg(&job.id)
                     .arg(job.due.encode())
                     .arg(&job.msg)
                     .arg(&job.dead_msg)
-                    .arg(unique)
-                    .arg(unique_ms)
-                    .arg(job.expires.map_or(String::new(), Due::encode));
+                    .arg(job.options());
             }
             declare(&mut inv, q, &[]);
             let reply: Vec<String> = match inv.invoke_async(&mut self.conn()).await {

@@ -10,8 +10,12 @@ use std::time::UNIX_EPOCH;
 
 /// Runs `tq enqueue`.
 pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
+    if let Some(path) = &args.batch {
+        return super::batch::run(ctx, &args, path).await;
+    }
+    let task = args.task.clone().unwrap_or_default();
     let text = read_args(&args)?;
-    let mut request = EnqueueRequest::new(&args.task, parse_args(&text)?, &args.queue);
+    let mut request = EnqueueRequest::new(&task, parse_args(&text)?, &args.queue);
     request.max_retries = args.max_retries;
     request.retry_base = args.retry_base;
     request.retry_cap = args.retry_cap;
@@ -28,7 +32,7 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
         (None, Some(at)) => Due::At(at.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),
         (None, None) => Due::Now,
     };
-    if args.task.trim().is_empty() {
+    if task.trim().is_empty() {
         return Err(Error::InvalidInput("the task name is empty".into()));
     }
     let client = Client::new(ctx.broker().await?);

@@ -1,6 +1,7 @@
 //! One file per subcommand; each turns validated flags into library calls and
 //! prints the outcome for people or, with `--json`, for scripts.
 
+pub mod batch;
 pub mod dlq;
 pub mod enqueue;
 pub mod generated;
