@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Inspect, replay and purge dead jobs (the dead-letter queue)')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'See the jobs waiting or running on queues, not only their counts')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: a waiting one never runs, a running one''s handler is killed; either ends in the DLQ with reason "cancelled" (not retried)')
+            [CompletionResult]::new('retry-now', 'retry-now', [CompletionResultType]::ParameterValue, 'Run jobs waiting on a retry backoff or a delay now (they become pending)')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Pause, resume or empty a queue')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
@@ -296,6 +298,34 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         'tq;jobs;help;help' {
             break
         }
+        'tq;cancel' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;retry-now' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tq;queue' {
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
@@ -445,6 +475,8 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Inspect, replay and purge dead jobs (the dead-letter queue)')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'See the jobs waiting or running on queues, not only their counts')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: a waiting one never runs, a running one''s handler is killed; either ends in the DLQ with reason "cancelled" (not retried)')
+            [CompletionResult]::new('retry-now', 'retry-now', [CompletionResultType]::ParameterValue, 'Run jobs waiting on a retry backoff or a delay now (they become pending)')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Pause, resume or empty a queue')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
@@ -488,6 +520,12 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;help;jobs;list' {
+            break
+        }
+        'tq;help;cancel' {
+            break
+        }
+        'tq;help;retry-now' {
             break
         }
         'tq;help;queue' {

@@ -16,6 +16,9 @@ _tq() {
             ",$1")
                 cmd="tq"
                 ;;
+            tq,cancel)
+                cmd="tq__subcmd__cancel"
+                ;;
             tq,completions)
                 cmd="tq__subcmd__completions"
                 ;;
@@ -42,6 +45,9 @@ _tq() {
                 ;;
             tq,queue)
                 cmd="tq__subcmd__queue"
+                ;;
+            tq,retry-now)
+                cmd="tq__subcmd__retry__subcmd__now"
                 ;;
             tq,status)
                 cmd="tq__subcmd__status"
@@ -79,6 +85,9 @@ _tq() {
             tq__subcmd__dlq__subcmd__help,show)
                 cmd="tq__subcmd__dlq__subcmd__help__subcmd__show"
                 ;;
+            tq__subcmd__help,cancel)
+                cmd="tq__subcmd__help__subcmd__cancel"
+                ;;
             tq__subcmd__help,completions)
                 cmd="tq__subcmd__help__subcmd__completions"
                 ;;
@@ -105,6 +114,9 @@ _tq() {
                 ;;
             tq__subcmd__help,queue)
                 cmd="tq__subcmd__help__subcmd__queue"
+                ;;
+            tq__subcmd__help,retry-now)
+                cmd="tq__subcmd__help__subcmd__retry__subcmd__now"
                 ;;
             tq__subcmd__help,status)
                 cmd="tq__subcmd__help__subcmd__status"
@@ -179,8 +191,34 @@ _tq() {
 
     case "${cmd}" in
         tq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version enqueue worker inspect status dlq jobs queue load-test completions man help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__cancel)
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -595,8 +633,22 @@ _tq() {
             return 0
             ;;
         tq__subcmd__help)
-            opts="enqueue worker inspect status dlq jobs queue load-test completions man help"
+            opts="enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -835,6 +887,20 @@ _tq() {
         tq__subcmd__help__subcmd__queue__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__help__subcmd__retry__subcmd__now)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1281,6 +1347,32 @@ _tq() {
         tq__subcmd__queue__subcmd__resume)
             opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__retry__subcmd__now)
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -35,6 +35,8 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
             cand jobs 'See the jobs waiting or running on queues, not only their counts'
+            cand cancel 'Cancel jobs: a waiting one never runs, a running one''s handler is killed; either ends in the DLQ with reason "cancelled" (not retried)'
+            cand retry-now 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
             cand queue 'Pause, resume or empty a queue'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
@@ -272,6 +274,32 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;jobs;help;help'= {
         }
+        &'tq;cancel'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;retry-now'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tq;queue'= {
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
@@ -409,6 +437,8 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
             cand jobs 'See the jobs waiting or running on queues, not only their counts'
+            cand cancel 'Cancel jobs: a waiting one never runs, a running one''s handler is killed; either ends in the DLQ with reason "cancelled" (not retried)'
+            cand retry-now 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
             cand queue 'Pause, resume or empty a queue'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
@@ -441,6 +471,10 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand list 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
         }
         &'tq;help;jobs;list'= {
+        }
+        &'tq;help;cancel'= {
+        }
+        &'tq;help;retry-now'= {
         }
         &'tq;help;queue'= {
             cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'

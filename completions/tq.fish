@@ -38,6 +38,8 @@ complete -c tq -n "__fish_tq_needs_command" -f -a "inspect" -d 'Show queue depth
 complete -c tq -n "__fish_tq_needs_command" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
 complete -c tq -n "__fish_tq_needs_command" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
 complete -c tq -n "__fish_tq_needs_command" -f -a "jobs" -d 'See the jobs waiting or running on queues, not only their counts'
+complete -c tq -n "__fish_tq_needs_command" -f -a "cancel" -d 'Cancel jobs: a waiting one never runs, a running one\'s handler is killed; either ends in the DLQ with reason "cancelled" (not retried)'
+complete -c tq -n "__fish_tq_needs_command" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
 complete -c tq -n "__fish_tq_needs_command" -f -a "queue" -d 'Pause, resume or empty a queue'
 complete -c tq -n "__fish_tq_needs_command" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
 complete -c tq -n "__fish_tq_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
@@ -197,6 +199,22 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cancel" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand cancel" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cancel" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
@@ -281,17 +299,19 @@ complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log 
 complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr'
 complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "jobs" -d 'See the jobs waiting or running on queues, not only their counts'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "queue" -d 'Pause, resume or empty a queue'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs queue load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "jobs" -d 'See the jobs waiting or running on queues, not only their counts'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "cancel" -d 'Cancel jobs: a waiting one never runs, a running one\'s handler is killed; either ends in the DLQ with reason "cancelled" (not retried)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "queue" -d 'Pause, resume or empty a queue'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'List dead jobs, newest first'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'

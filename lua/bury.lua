@@ -18,7 +18,7 @@ local base, id = ARGV[2], ARGV[3]
 retention.age_ms, retention.count = tonumber(ARGV[9]) or 0, tonumber(ARGV[10]) or 0
 retention.candidates = argv_list(11)
 local now = server_now()
-heal(base, now, {'active', 'dead', 'stats', 'counts', 'jobs', 'redacted', 'replays', 'merged', 'errors'})
+heal(base, now, {'active', 'dead', 'stats', 'counts', 'jobs', 'redacted', 'replays', 'merged', 'errors', 'cancel', 'expires'})
 heal_key(base, now, base .. 'failures:' .. id, 'list')
 if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return false end
 local a, r, l = get_counts(base, id)

@@ -14,7 +14,7 @@ local listKey, deadKey, statsKey = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[3]) or 0, tonumber(ARGV[4]) or 0
 local now = server_now()
-heal(base, now, {'expired', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors', 'expires'})
+heal(base, now, {'expired', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors', 'expires', 'cancel'})
 local n = #ARGV - 4
 if n == 0 then return 0 end
 local head = redis.call('LRANGE', listKey, 0, n - 1)

@@ -37,7 +37,7 @@ local QUEUE_KEY_TYPES = {
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
-  expires = 'hash', expired = 'list',
+  expires = 'hash', expired = 'list', cancel = 'hash',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -203,7 +203,7 @@ end
 
 -- Forgets everything a live job keeps in the per-queue hashes.
 local function forget_live(base, id)
-  for _, h in ipairs({'jobs', 'counts', 'errors', 'redacted', 'replays', 'expires'}) do
+  for _, h in ipairs({'jobs', 'counts', 'errors', 'redacted', 'replays', 'expires', 'cancel'}) do
     redis.call('HDEL', base .. h, id)
   end
 end
@@ -363,7 +363,12 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
     else
       local a, r, l = get_counts(base, id)
       set_counts(base, id, a, r + 1, l)
-      if r + 1 >= max_lost then
+      if redis.call('HEXISTS', base .. 'cancel', id) == 1 then
+        local ok, job = pcall(cjson.decode, msg)
+        local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
+        bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator while it ran', task)
+        buried = buried + 1
+      elseif r + 1 >= max_lost then
         local ok, job = pcall(cjson.decode, msg)
         local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
         bury_live(base, dead_key, id, now, 'poison: delivered ' .. delivery .. ' times',

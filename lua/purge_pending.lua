@@ -15,7 +15,7 @@
 local pendingKey, readyKey, activeKey = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[2]
 local now = server_now()
-heal(base, now, {'pending', 'ready', 'active', 'jobs', 'counts', 'errors', 'redacted', 'replays'})
+heal(base, now, {'pending', 'ready', 'active', 'jobs', 'counts', 'errors', 'redacted', 'replays', 'cancel', 'expires'})
 local ids = {}
 for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
 if #ids > 0 then

@@ -23,7 +23,7 @@ local base = ARGV[2]
 local max_lost = tonumber(ARGV[3])
 retention.age_ms, retention.count = tonumber(ARGV[6]) or 0, tonumber(ARGV[7]) or 0
 local now = server_now()
-heal(base, now, {'active', 'pending', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors', 'ready'})
+heal(base, now, {'active', 'pending', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors', 'ready', 'cancel', 'expires'})
 local candidates, after = argv_list(8)
 retention.candidates = argv_list(after)
 local recovered, buried, wait = recover_expired(base, now, activeKey, pendingKey, deadKey, statsKey,

@@ -37,7 +37,7 @@ if holder and holder ~= me and left > 0 then
 end
 heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
   'results', 'result_counts', 'malformed', 'unique', 'unique_until', 'expired', 'expires',
-  'replays', 'merged', 'errors', 'ready'})
+  'replays', 'merged', 'errors', 'ready', 'cancel'})
 redis.call('SET', leaderKey, me, 'PX', ARGV[4])
 local promoted = promote_due(base, now, {KEYS[2], KEYS[3]}, KEYS[4], ARGV[6])
 local candidates, after = argv_list(9)

@@ -118,6 +118,18 @@ pub enum Command {
   tq jobs list --state active --json | jq -r '.[].worker'")]
     Jobs(JobsArgs),
 
+    /// Cancel jobs: a waiting one never runs, a running one's handler is killed;
+    /// either ends in the DLQ with reason "cancelled" (not retried)
+    #[command(after_help = "Examples:
+  tq cancel 01jd3k5q8m2x7v9c4b6n0t1r2s
+  tq jobs list --state scheduled --json | jq -r '.[].id' | xargs tq cancel")]
+    Cancel(JobIds),
+
+    /// Run jobs waiting on a retry backoff or a delay now (they become pending)
+    #[command(after_help = "Examples:
+  tq retry-now 01jd3k5q8m2x7v9c4b6n0t1r2s")]
+    RetryNow(JobIds),
+
     /// Pause, resume or empty a queue
     #[command(after_help = "Examples:
   tq queue pause emails         # workers stop claiming from it; running jobs finish
@@ -327,6 +339,14 @@ pub enum DlqCommand {
   tq dlq purge --all --task report.build -q low --yes"
     )]
     Purge(DlqPurgeArgs),
+}
+
+/// Job ids (`tq cancel`, `tq retry-now`).
+#[derive(Debug, Args)]
+pub struct JobIds {
+    /// Job ids
+    #[arg(required = true)]
+    pub ids: Vec<String>,
 }
 
 /// `tq jobs`.

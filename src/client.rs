@@ -182,7 +182,7 @@ pub struct JobStatus {
 impl JobStatus {
     /// True once the job will not run again on its own.
     pub fn is_final(&self) -> bool {
-        matches!(self.state.as_str(), "succeeded" | "dead")
+        matches!(self.state.as_str(), "succeeded" | "dead" | "cancelled")
     }
 
     fn empty(id: &str, queue: &str, state: &str) -> Self {
@@ -260,7 +260,8 @@ impl JobStatus {
             replay_job: f.replay_job.clone(),
             enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
             finished_at_ms: Some(f.failed_at_ms),
-            ..Self::empty(id, queue, "dead")
+            // A cancelled job is kept in the DLQ (replayable) with reason "cancelled".
+            ..Self::empty(id, queue, if f.reason == "cancelled" { "cancelled" } else { "dead" })
         }
     }
 }

@@ -56,6 +56,8 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
             Command::Queue(args) => commands::queue::run(&ctx, args).await,
             Command::Jobs(args) => commands::jobs::run(&ctx, args).await,
+            Command::Cancel(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::Cancel).await,
+            Command::RetryNow(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::RetryNow).await,
             Command::LoadTest(args) => commands::load_test::run(&ctx, args).await,
             Command::Completions(args) => commands::generated::completions(args),
             Command::Man(args) => commands::generated::man(args),

@@ -276,3 +276,83 @@ fn a_batch_enqueues_every_line_before_a_bad_one_and_names_it() {
     assert_eq!(state(&redis, &ids[0]), "pending");
     assert_eq!(state(&redis, &ids[1]), "scheduled");
 }
+
+fn process_alive(pid: &str) -> bool {
+    std::process::Command::new("kill")
+        .args(["-0", pid.trim()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn cancel_kills_a_running_handler_and_keeps_waiting_jobs_from_running() {
+    let redis = RedisServer::start();
+    let dir = redis.dir();
+    let pid_file = dir.join("pid");
+    let runs = dir.join("runs");
+    let handler = format!(
+        "long=echo $TQ_JOB_ID >> {}; echo $$ > {}; exec sleep 60",
+        runs.display(),
+        pid_file.display()
+    );
+    let record = format!("record=echo $TQ_JOB_ID >> {}", runs.display());
+    let long = redis.enqueue(&["long", "--max-retries", "3"]);
+    let later = redis.enqueue(&["record", "--delay", "2s"]);
+    let _worker = redis.spawn_tq(&["worker", "-c", "4", "--handler", &handler, "--handler", &record]);
+    wait_until(Duration::from_secs(20), "the long job to start", || {
+        pid_file.exists() && state(&redis, &long) == "active"
+    });
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    assert!(process_alive(&pid));
+
+    let out = redis.json(&["cancel", &long, &later]);
+    assert_eq!(out[0]["result"], "cancelling", "{out}");
+    assert_eq!(out[1]["result"], "cancelled", "{out}");
+    wait_until(Duration::from_secs(20), "the handler to be killed", || {
+        !process_alive(&pid)
+    });
+    wait_until(Duration::from_secs(20), "the job to end cancelled", || {
+        state(&redis, &long) == "cancelled"
+    });
+    let status = redis.status(&long);
+    assert_eq!(
+        (status["reason"].clone(), status["attempts"].clone()),
+        ("cancelled".into(), 1.into()),
+        "{status}"
+    );
+    assert_eq!(state(&redis, &later), "cancelled");
+
+    // Neither runs again: a job enqueued after its due time runs, they do not.
+    let marker = redis.enqueue(&["record", "--delay", "2500ms"]);
+    wait_until(Duration::from_secs(20), "a later job to run", || {
+        state(&redis, &marker) == "succeeded"
+    });
+    let ran = std::fs::read_to_string(&runs).unwrap();
+    assert_eq!(
+        ran.lines().collect::<Vec<_>>(),
+        vec![long.as_str(), marker.as_str()],
+        "{ran}"
+    );
+    let unknown = redis.tq().args(["cancel", "nope"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(3));
+}
+
+#[test]
+fn retry_now_runs_a_job_waiting_on_its_backoff() {
+    let redis = RedisServer::start();
+    let marker = redis.dir().join("ok");
+    let handler = format!("once=test -f {0} || {{ touch {0}; exit 1; }}", marker.display());
+    let id = redis.enqueue(&["once", "--retry-base", "1h"]);
+    let _worker = redis.spawn_tq(&["worker", "--handler", &handler]);
+    wait_until(Duration::from_secs(20), "the first attempt to fail", || {
+        state(&redis, &id) == "retrying"
+    });
+    let out = redis.json(&["retry-now", &id]);
+    assert_eq!(out[0]["result"], "pending", "{out}");
+    wait_until(Duration::from_secs(20), "the retry to run", || {
+        state(&redis, &id) == "succeeded"
+    });
+    let again = redis.json(&["retry-now", &id]);
+    assert_eq!(again[0]["result"], "finished", "{again}");
+}

@@ -62,6 +62,8 @@ pub struct QueueKeys {
     /// LIST of jobs a claim found expired, waiting to be buried as `expired`
     /// (by a call that names them, so it can declare their keys).
     pub expired: String,
+    /// HASH id → when an operator asked to cancel the job while it ran (`tq cancel`).
+    pub cancel: String,
 }
 
 impl QueueKeys {
@@ -94,12 +96,13 @@ impl QueueKeys {
             unique_until: format!("{base}unique_until"),
             expires: format!("{base}expires"),
             expired: format!("{base}expired"),
+            cancel: format!("{base}cancel"),
             base,
         }
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 24] {
+    pub fn fixed(&self) -> [&String; 25] {
         [
             &self.pending,
             &self.jobs,
@@ -125,6 +128,7 @@ impl QueueKeys {
             &self.unique_until,
             &self.expires,
             &self.expired,
+            &self.cancel,
         ]
     }
 

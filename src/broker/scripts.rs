@@ -29,6 +29,8 @@ pub(super) struct Scripts {
     pub pass_wakeup: Script,
     pub bury_malformed: Script,
     pub pause: Script,
+    pub cancel: Script,
+    pub retry_now: Script,
     pub bury_expired: Script,
     pub purge_pending: Script,
 }
@@ -55,6 +57,8 @@ impl Scripts {
             pass_wakeup: with_lib(include_str!("../../lua/pass_wakeup.lua")),
             bury_malformed: with_lib(include_str!("../../lua/bury_malformed.lua")),
             pause: with_lib(include_str!("../../lua/pause.lua")),
+            cancel: with_lib(include_str!("../../lua/cancel.lua")),
+            retry_now: with_lib(include_str!("../../lua/retry_now.lua")),
             bury_expired: with_lib(include_str!("../../lua/bury_expired.lua")),
             purge_pending: with_lib(include_str!("../../lua/purge_pending.lua")),
         }

@@ -704,4 +704,77 @@ impl Broker {
             progress(purged);
         }
     }
+
+    /// Cancels jobs `ids` of `q` (see lua/cancel.lua): one word per id,
+    /// "cancelled", "cancelling" (running: its worker stops it) or "unknown".
+    pub async fn cancel(&self, q: &QueueKeys, ids: &[String]) -> Result<Vec<String>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MAX_PER_CALL) {
+            let origins: Vec<Option<String>> = redis::cmd("HMGET")
+                .arg(&q.replays)
+                .arg(chunk)
+                .query_async(&mut self.conn())
+                .await?;
+            let mut inv = self.scripts.cancel.key(&q.pending);
+            inv.key(&q.scheduled)
+                .key(&q.retry)
+                .key(&q.active)
+                .key(&q.dead)
+                .key(&q.ready)
+                .arg(&self.clock)
+                .arg(&q.base)
+                .arg(self.retention.dead_max_age.as_millis() as u64)
+                .arg(self.retention.dead_max_count);
+            for id in chunk {
+                inv.arg(id);
+            }
+            let named: Vec<&str> = chunk
+                .iter()
+                .map(String::as_str)
+                .chain(origins.iter().flatten().map(String::as_str))
+                .collect();
+            declare(&mut inv, q, &named);
+            let words: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+            out.extend(words);
+        }
+        Ok(out)
+    }
+
+    /// Moves jobs `ids` of `q` waiting on a delay or a retry backoff to
+    /// pending: one word per id, "pending" or "not_waiting".
+    pub async fn retry_now(&self, q: &QueueKeys, ids: &[String]) -> Result<Vec<String>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MAX_PER_CALL) {
+            let mut inv = self.scripts.retry_now.key(&q.scheduled);
+            inv.key(&q.retry).key(&q.pending).arg(&self.clock).arg(&q.base);
+            for id in chunk {
+                inv.arg(id);
+            }
+            declare(&mut inv, q, &[]);
+            let words: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+            out.extend(words);
+        }
+        Ok(out)
+    }
+
+    /// Which of `ids` (jobs of `q` this worker runs) an operator asked to cancel.
+    pub async fn cancel_requested(&self, q: &QueueKeys, ids: &[&str]) -> Result<Vec<bool>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        if redis::cmd("HLEN")
+            .arg(&q.cancel)
+            .query_async::<u64>(&mut self.conn())
+            .await?
+            == 0
+        {
+            return Ok(vec![false; ids.len()]);
+        }
+        let marks: Vec<Option<String>> = redis::cmd("HMGET")
+            .arg(&q.cancel)
+            .arg(ids)
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(marks.iter().map(Option::is_some).collect())
+    }
 }

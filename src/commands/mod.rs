@@ -2,6 +2,7 @@
 //! prints the outcome for people or, with `--json`, for scripts.
 
 pub mod batch;
+pub mod cancel;
 pub mod dlq;
 pub mod enqueue;
 pub mod generated;

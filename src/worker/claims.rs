@@ -214,7 +214,7 @@ pub(super) fn start(
     }
     // Only jobs that take time need their lease renewed (and handing back on
     // a stop); instant ones are acked within the same batch.
-    let (stop, lost) = watch::channel(false);
+    let (stop, lost) = watch::channel(handlers::Stop::No);
     let running = Running {
         queue,
         lease_until,

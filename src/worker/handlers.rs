@@ -33,6 +33,25 @@ pub enum Outcome {
     LeaseLost,
 }
 
+/// Why a running job must stop before it ends on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// It may run on.
+    No,
+    /// Its lease is gone: another delivery owns the job ([`Outcome::LeaseLost`]).
+    LeaseLost,
+    /// An operator cancelled it (`tq cancel`): it dies with reason `cancelled`.
+    Cancelled,
+}
+
+/// The outcome of a job stopped by `why`.
+fn stopped(why: Stop) -> Outcome {
+    match why {
+        Stop::Cancelled => Outcome::Failure(Failure::fatal("cancelled", "cancelled by an operator while it ran")),
+        _ => Outcome::LeaseLost,
+    }
+}
+
 /// A failed attempt.
 #[derive(Debug, Clone, Default)]
 pub struct Failure {
@@ -158,7 +177,7 @@ pub async fn run(
     handler: Handler<'_>,
     job: Attempt<'_>,
     mut abort: watch::Receiver<bool>,
-    mut lost: watch::Receiver<bool>,
+    mut lost: watch::Receiver<Stop>,
 ) -> Outcome {
     if let Handler::Builtin(task) = handler
         && let Some(outcome) = run_instant(task, job.msg)
@@ -178,7 +197,7 @@ pub async fn run(
                     if sleep > timeout { Outcome::Failure(timed_out(timeout)) } else { Outcome::Success(String::new()) }
                 }
                 _ = abort.wait_for(|a| *a) => Outcome::Cancelled,
-                Ok(_) = lost.wait_for(|l| *l) => Outcome::LeaseLost,
+                Ok(why) = lost.wait_for(|l| *l != Stop::No) => stopped(*why),
             }
         }
         Handler::Command(cmd, withheld) => run_command(cmd, withheld, job, timeout, abort, lost).await,
@@ -195,7 +214,7 @@ async fn run_command(
     job: Attempt<'_>,
     timeout: Duration,
     mut abort: watch::Receiver<bool>,
-    mut lost: watch::Receiver<bool>,
+    mut lost: watch::Receiver<Stop>,
 ) -> Outcome {
     let mut command = tokio::process::Command::new("sh");
     command
@@ -237,7 +256,7 @@ async fn run_command(
         status = child.wait() => Ended::Exited(status),
         _ = tokio::time::sleep(timeout) => Ended::TimedOut,
         _ = abort.wait_for(|a| *a) => Ended::Aborted,
-        Ok(_) = lost.wait_for(|l| *l) => Ended::LeaseLost,
+        Ok(why) = lost.wait_for(|l| *l != Stop::No) => Ended::Stopped(*why),
     };
     // Whatever happened, nothing the handler started may outlive its attempt.
     kill_group(pgid);
@@ -255,7 +274,7 @@ async fn run_command(
     };
     match ended {
         Ended::Aborted => Outcome::Cancelled,
-        Ended::LeaseLost => Outcome::LeaseLost,
+        Ended::Stopped(why) => stopped(why),
         Ended::TimedOut => fail(timed_out(timeout).error, false),
         Ended::Exited(Err(e)) => fail(format!("lost track of handler: {e}"), false),
         Ended::Exited(Ok(status)) if status.success() => Outcome::Success(result_json(&stdout)),
@@ -282,7 +301,7 @@ enum Ended {
     Exited(std::io::Result<std::process::ExitStatus>),
     TimedOut,
     Aborted,
-    LeaseLost,
+    Stopped(Stop),
 }
 
 fn kill_group(pgid: Option<libc::pid_t>) {

@@ -95,7 +95,7 @@ struct Running {
     lease_until: Instant,
     /// Stops its handler when the lease turns out to be lost (none for jobs
     /// that do not run on their own task).
-    stop: Option<watch::Sender<bool>>,
+    stop: Option<watch::Sender<handlers::Stop>>,
     /// When it started here (for `tq jobs list`: how long it has run).
     started: Instant,
 }
@@ -230,6 +230,7 @@ impl Worker {
             tokio::spawn(upkeep::maintain(shared.clone())),
             tokio::spawn(upkeep::renew_leases(shared.clone())),
             tokio::spawn(upkeep::heartbeats(shared.clone())),
+            tokio::spawn(upkeep::watch_cancels(shared.clone())),
         ];
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         let acker = tokio::spawn(acker::run(shared.clone(), done_rx));

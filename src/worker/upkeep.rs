@@ -18,6 +18,8 @@ const UPKEEP_BATCH: usize = 1000;
 const TICK: Duration = Duration::from_millis(500);
 /// A leader that stopped ticking (it died) is replaced after this long.
 const LEAD_FOR: Duration = Duration::from_millis(1500);
+/// How often a worker running jobs looks for cancellations.
+const CANCEL_CHECK: Duration = Duration::from_millis(500);
 /// Most running jobs a heartbeat lists.
 const RUNNING_LISTED: usize = 200;
 /// How long one wait for a wake-up token blocks (also the connection check).
@@ -270,13 +272,42 @@ pub(super) async fn renew_leases(shared: Arc<Shared>) {
     }
 }
 
+/// Kills the handlers of running jobs an operator cancelled (`tq cancel`),
+/// checking every [`CANCEL_CHECK`] while this worker runs jobs (two reads per
+/// queue, one when nothing is cancelled). The job then dies with reason `cancelled`.
+pub(super) async fn watch_cancels(shared: Arc<Shared>) {
+    loop {
+        tokio::time::sleep(CANCEL_CHECK).await;
+        let mut by_queue: HashMap<usize, Vec<DeliveryKey>> = HashMap::new();
+        for (key, running) in shared.inflight().iter().filter(|(_, r)| r.stop.is_some()) {
+            by_queue.entry(running.queue).or_default().push(key.clone());
+        }
+        for (queue, held) in by_queue {
+            let q = &shared.queues[queue];
+            let ids: Vec<&str> = held.iter().map(|(id, _)| id.as_str()).collect();
+            match shared.broker.cancel_requested(q, &ids).await {
+                Ok(marks) => {
+                    let inflight = shared.inflight();
+                    for (key, _) in held.iter().zip(marks).filter(|(_, m)| *m) {
+                        if let Some(stop) = inflight.get(key).and_then(|r| r.stop.as_ref()) {
+                            tracing::info!(queue = %q.name, job = %key.0, "cancelled by an operator: stopping its handler");
+                            stop.send_replace(super::handlers::Stop::Cancelled);
+                        }
+                    }
+                }
+                Err(e) => tracing::debug!(queue = %q.name, "cannot read cancellations: {e}"),
+            }
+        }
+    }
+}
+
 /// Stops and forgets a delivery whose lease is gone, saying what became of its job.
 fn stop_lost(inflight: &mut HashMap<DeliveryKey, Running>, queue: &str, gone: &LostLease) {
     let Some(running) = inflight.remove(&(gone.id.clone(), gone.delivery)) else {
         return;
     };
     if let Some(stop) = running.stop {
-        stop.send_replace(true);
+        stop.send_replace(super::handlers::Stop::LeaseLost);
     }
     let fate = match gone.fate {
         LeaseFate::ClaimedAgain(n) => format!("delivery {n} runs it now"),
