@@ -191,7 +191,7 @@ _tq() {
 
     case "${cmd}" in
         tq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,6 +209,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -217,7 +221,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cancel)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -233,6 +237,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -243,7 +251,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__completions)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,6 +267,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -269,7 +281,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version list show replay purge help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version list show replay purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -285,6 +297,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -379,7 +395,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__list)
-            opts="-q -v -h -V --queue --task --since --limit --count --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-q -v -h -V --queue --task --since --limit --count --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -417,6 +433,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -425,7 +445,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__purge)
-            opts="-q -v -h -V --all --queue --task --since --older-than --yes --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-q -v -h -V --all --queue --task --since --older-than --yes --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,6 +483,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -471,7 +495,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__replay)
-            opts="-q -v -h -V --all --queue --task --since --dry-run --args-file --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-q -v -h -V --all --queue --task --since --dry-run --args-file --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +533,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -517,7 +545,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__show)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +563,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -543,7 +575,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__enqueue)
-            opts="-q -v -h -V --batch --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-q -v -h -V --batch --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -623,6 +655,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -941,7 +977,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__inspect)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,6 +993,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -967,7 +1007,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__jobs)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version list help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -983,6 +1023,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1035,7 +1079,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__jobs__subcmd__list)
-            opts="-q -v -h -V --queue --state --task --limit --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-q -v -h -V --queue --state --task --limit --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1073,6 +1117,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1081,7 +1129,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__load__subcmd__test)
-            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --lease --batch --rate --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --cluster --no-progress --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --lease --batch --rate --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --cluster --no-progress --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1159,6 +1207,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1167,7 +1219,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__man)
-            opts="-v -h -V --out-dir --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --out-dir --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1189,6 +1241,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1197,7 +1253,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version pause resume purge help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version pause resume purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,6 +1269,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1293,7 +1353,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__pause)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1309,6 +1369,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1319,7 +1383,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__purge)
-            opts="-v -h -V --yes --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --yes --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1335,6 +1399,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1345,7 +1413,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__resume)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1363,6 +1431,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1371,7 +1443,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__retry__subcmd__now)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1387,6 +1459,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1397,7 +1473,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__status)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1415,6 +1491,10 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1423,7 +1503,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__worker)
-            opts="-Q -c -v -h -V --queues --concurrency --handler --keep-env --burst --lease --grace --max-deliveries --result-ttl --results-max-count --dead-max-age --dead-max-count --redis --redis-url --prefix --json --verbose --quiet --help --version"
+            opts="-Q -c -v -h -V --queues --concurrency --handler --keep-env --burst --lease --grace --max-deliveries --result-ttl --results-max-count --dead-max-age --dead-max-count --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1491,6 +1571,10 @@ _tq() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tq_global_optspecs
-    string join \n redis= redis-url= prefix= json v/verbose quiet h/help V/version
+    string join \n redis= redis-url= prefix= json v/verbose quiet log-format= h/help V/version
 end
 
 function __fish_tq_needs_command
@@ -27,9 +27,11 @@ end
 complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_needs_command" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_needs_command" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_needs_command" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_needs_command" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_needs_command" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_needs_command" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_needs_command" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_needs_command" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_needs_command" -f -a "enqueue" -d 'Put one job on a queue and print its id'
@@ -63,10 +65,12 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait-timeout -d 'Give 
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait -d 'Block until the job succeeded (exit 0) or died (exit 1)'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand enqueue" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s Q -l queues -d 'Queues to serve, highest priority first' -r
@@ -83,34 +87,42 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l dead-max-count -d 'Most
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand worker" -l burst -d 'Exit 0 once the queues have nothing pending, active or waiting to retry'
 complete -c tq -n "__fish_tq_using_subcommand worker" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand worker" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand worker" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand status" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand status" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand status" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand status" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand status" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -f -a "list" -d 'List dead jobs, newest first'
@@ -125,18 +137,22 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l count -d 'Print only how many dead jobs match (ignores --limit)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s q -l queue -d 'Only dead jobs of this queue (repeatable, or comma-separated)' -r
@@ -146,11 +162,13 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l all -d 'Replay every dead job that matches the filters'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'List what would be replayed; change nothing'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s q -l queue -d 'Only dead jobs of this queue (repeatable, or comma-separated)' -r
@@ -160,11 +178,13 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l all -d 'Delete every dead job that matches the filters'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l yes -d 'Really delete (without it, nothing is deleted and tq exits 2)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'List dead jobs, newest first'
@@ -175,9 +195,11 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
@@ -192,9 +214,11 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
@@ -202,25 +226,31 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand cancel" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand cancel" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cancel" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand cancel" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand retry-now" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
@@ -230,26 +260,32 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcomm
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l yes -d 'Really delete (without it, nothing is deleted and tq exits 2)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
@@ -273,30 +309,36 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l cluster -d 'With --s
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l submit-only -d 'Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l external-workers -d 'Use workers already running (on --prefix and the --mix queues) instead of starting some'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l spawn-redis -d 'Start a private throwaway redis-server for the run (also done when no URL was given and nothing listens at the default one)'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l no-progress -d 'No progress bars'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand load-test" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand completions" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand completions" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand man" -l out-dir -d 'Write tq.1 and one page per subcommand into this directory instead of printing tq.1' -r -F
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
 complete -c tq -n "__fish_tq_using_subcommand man" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr'
+complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'

@@ -65,9 +65,20 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
     pub verbose: u8,
 
-    /// Only errors on stderr
+    /// Only errors on stderr (a worker's one line per finished job is off too)
     #[arg(long, global = true, help_heading = "Global options")]
     pub quiet: bool,
+
+    /// Log lines as text or as JSON objects (for log shippers)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        value_name = "FORMAT",
+        help_heading = "Global options"
+    )]
+    pub log_format: LogFormat,
 
     #[command(subcommand)]
     pub command: Command,
@@ -339,6 +350,13 @@ pub enum DlqCommand {
   tq dlq purge --all --task report.build -q low --yes"
     )]
     Purge(DlqPurgeArgs),
+}
+
+/// How log lines on stderr look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Job ids (`tq cancel`, `tq retry-now`).

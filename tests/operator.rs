@@ -356,3 +356,39 @@ fn retry_now_runs_a_job_waiting_on_its_backoff() {
     let again = redis.json(&["retry-now", &id]);
     assert_eq!(again[0]["result"], "finished", "{again}");
 }
+
+#[test]
+fn the_worker_logs_one_line_per_finished_job_unless_quiet() {
+    let redis = RedisServer::start();
+    let ok = redis.enqueue(&["tq.echo", "--args", "[1]"]);
+    let flaky = redis.enqueue(&["tq.fail", "--max-retries", "1", "--retry-base", "100ms"]);
+    let mut worker = redis.spawn_tq(&["worker", "--burst"]);
+    assert!(worker.wait_exit(Duration::from_secs(60)).success(), "{}", worker.log());
+    let log = worker.log();
+    assert!(log.contains(&format!("job {ok} tq.echo succeeded in ")), "{log}");
+    assert!(
+        log.contains(&format!("job {flaky} tq.fail failed (attempt 1/2): ")) && log.contains("retry in"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("job {flaky} tq.fail dead (retries exhausted): ")),
+        "{log}"
+    );
+
+    let quiet_job = redis.enqueue(&["tq.noop"]);
+    let mut quiet = redis.spawn_tq(&["worker", "--burst", "--quiet"]);
+    assert!(quiet.wait_exit(Duration::from_secs(60)).success());
+    assert!(!quiet.log().contains(&quiet_job), "{}", quiet.log());
+
+    let json_job = redis.enqueue(&["tq.noop"]);
+    let mut json = redis.spawn_tq(&["worker", "--burst", "--log-format", "json"]);
+    assert!(json.wait_exit(Duration::from_secs(60)).success());
+    let line = json
+        .log()
+        .lines()
+        .find(|l| l.contains(&json_job))
+        .map(str::to_string)
+        .unwrap_or_default();
+    let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(parsed["fields"]["job"], json_job.as_str(), "{parsed}");
+}

@@ -162,6 +162,13 @@ async fn record(book: &Book<'_>) {
         let items = &acks[index];
         if !items.is_empty() {
             let recorded = persist(book, "ack", &ack_items[index], || shared.broker.ack(q, ttl, items)).await;
+            if recorded == Some(items.len() as u64) {
+                for done in &ack_items[index] {
+                    let ms = finished_us.saturating_sub(done.started_at_us) / 1000;
+                    let task = done.job.as_ref().map_or("", |j| j.task.as_str());
+                    tracing::info!(target: "tq::job", job = %done.id, task, queue = %q.name, ms, "job {} {task} succeeded in {ms} ms", done.id);
+                }
+            }
             if let Some(recorded) = recorded.filter(|n| *n < items.len() as u64) {
                 tracing::info!(
                     queue = %q.name,
@@ -242,7 +249,11 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
         Some(delay) => {
             let moved = persist(book, "retry", &items, || shared.broker.retry(q, &entry, delay)).await;
             if moved == Some(true) {
-                tracing::debug!(job = %done.id, attempt, delay_ms = delay.as_millis() as u64, "retrying: {}", failure.error);
+                let tries = done.job.as_ref().map_or(0, |j| u64::from(j.max_retries) + 1);
+                let task = entry.task;
+                let retry_in = humantime::format_duration(Duration::from_millis(delay.as_millis() as u64 / 100 * 100));
+                tracing::info!(target: "tq::job", job = %done.id, task, queue = %q.name, attempt, delay_ms = delay.as_millis() as u64,
+                    "job {} {task} failed (attempt {attempt}/{tries}): {}, retry in {retry_in}", done.id, entry.error);
             }
             moved.map(|m| m.then_some(()))
         }
@@ -254,7 +265,8 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
             });
             let record = persist(book, "bury", &items, || shared.broker.bury(q, &entry, reason)).await;
             if let Some(Some(record)) = &record {
-                tracing::warn!(job = %done.id, queue = %q.name, reason, dead_record = %record, "job is dead: {}", failure.error);
+                tracing::warn!(target: "tq::job", job = %done.id, task = entry.task, queue = %q.name, reason, dead_record = %record,
+                    "job {} {} dead ({reason}): {}", done.id, entry.task, entry.error);
             }
             record.map(|r| r.map(|_| ()))
         }
