@@ -977,12 +977,16 @@ _tq() {
             return 0
             ;;
         tq__subcmd__inspect)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --watch --interval --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --redis)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -104,10 +104,12 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;inspect'= {
+            cand --interval 'How often --watch reads Redis'
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --watch 'Redraw every --interval with rates (jobs/s processed and failed) until Ctrl-C; with --json, one JSON document per interval (JSON lines)'
             cand --json 'Print one JSON document on stdout instead of text'
             cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
             cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'

@@ -95,11 +95,13 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -s v -l verbose -d 'More l
 complete -c tq -n "__fish_tq_using_subcommand worker" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l interval -d 'How often --watch reads Redis' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l watch -d 'Redraw every --interval with rates (jobs/s processed and failed) until Ctrl-C; with --json, one JSON document per interval (JSON lines)'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'

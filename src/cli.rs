@@ -104,7 +104,9 @@ pub enum Command {
     /// Show queue depths, totals and live workers
     #[command(after_help = "Examples:
   tq inspect
-  tq inspect high default --json")]
+  tq inspect high default --json
+  tq inspect --watch                      # live, redrawn in place; Ctrl-C to stop
+  tq inspect --watch --interval 5s --json # one JSON document per interval")]
     Inspect(InspectArgs),
 
     /// Show one job's state, attempts, last error and result
@@ -639,6 +641,15 @@ pub struct ManArgs {
 pub struct InspectArgs {
     /// Queues to show [default: every known queue]
     pub queues: Vec<String>,
+
+    /// Redraw every --interval with rates (jobs/s processed and failed) until
+    /// Ctrl-C; with --json, one JSON document per interval (JSON lines)
+    #[arg(long)]
+    pub watch: bool,
+
+    /// How often --watch reads Redis
+    #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DURATION", requires = "watch")]
+    pub interval: Duration,
 }
 
 /// `tq status`.

@@ -22,6 +22,11 @@ pub fn bytes(data: &[u8]) {
     quit_if_closed(stdout.write_all(data).and_then(|()| stdout.flush()));
 }
 
+/// Flushes stdout (a live view's frame must show before the next wait).
+pub fn flush() {
+    quit_if_closed(std::io::stdout().lock().flush());
+}
+
 /// Ends the process quietly (exit 0) if stdout's reader went away; other
 /// write errors (a full disk behind a redirect) are reported once, then the same.
 fn quit_if_closed(written: std::io::Result<()>) {

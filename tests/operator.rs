@@ -392,3 +392,79 @@ fn the_worker_logs_one_line_per_finished_job_unless_quiet() {
     let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
     assert_eq!(parsed["fields"]["job"], json_job.as_str(), "{parsed}");
 }
+
+fn tmux(socket: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("tmux")
+        .arg("-S")
+        .arg(socket)
+        .args(args)
+        .output()
+        .expect("tmux is missing: scripts/setup and .ci/run install it");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn inspect_watch_redraws_in_place_in_a_terminal_and_ends_on_ctrl_c() {
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop", "-q", "watched"]);
+    let socket = redis.dir().join("tmux.sock");
+    let exit = redis.dir().join("exit");
+    let command = format!(
+        "TQ_REDIS_URL={} {} inspect --watch --interval 200ms; echo $? > {}",
+        redis.url(),
+        support::tq_bin().display(),
+        exit.display()
+    );
+    tmux(
+        &socket,
+        &["new-session", "-d", "-x", "120", "-y", "40", "-s", "w", &command],
+    );
+    let pending_shown = |n: u64| {
+        let screen = tmux(&socket, &["capture-pane", "-p", "-t", "w"]);
+        screen.lines().any(|l| {
+            let cells: Vec<&str> = l.split(['│', '┆']).map(str::trim).collect();
+            cells.get(1) == Some(&"watched") && cells.get(2) == Some(&n.to_string().as_str())
+        })
+    };
+    wait_until(Duration::from_secs(20), "the table with 1 pending", || pending_shown(1));
+    for _ in 0..2 {
+        redis.enqueue(&["tq.noop", "-q", "watched"]);
+    }
+    wait_until(Duration::from_secs(20), "the redrawn table with 3 pending", || {
+        pending_shown(3)
+    });
+    // Redrawn in place: nothing scrolled off into the pane's history.
+    let history = tmux(&socket, &["display", "-p", "-t", "w", "#{history_size}"]);
+    assert_eq!(history.trim(), "0", "the view scrolled instead of redrawing");
+    tmux(&socket, &["send-keys", "-t", "w", "C-c"]);
+    wait_until(Duration::from_secs(20), "the watch to exit", || exit.exists());
+    assert_eq!(std::fs::read_to_string(&exit).unwrap().trim(), "0");
+    tmux(&socket, &["kill-server"]);
+}
+
+#[test]
+fn inspect_watch_json_prints_one_document_per_interval_with_rates() {
+    use std::io::{BufRead, BufReader};
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop"]);
+    let mut child = std::process::Command::new(support::tq_bin())
+        .args(["inspect", "--watch", "--interval", "200ms", "--json"])
+        .env("TQ_REDIS_URL", redis.url())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for n in 0..3 {
+        let line = lines.next().unwrap().unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(doc["queues"][0]["pending"], 1, "{doc}");
+        if n > 0 {
+            assert_eq!(doc["rates"]["default"]["pending_change"], 0, "{doc}");
+        }
+    }
+    // SIGINT, as Ctrl-C sends it.
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}

@@ -1,10 +1,57 @@
 //! `tq inspect`: queue depths, totals and live workers.
 
 use super::{Context, format_age, print_json};
+use crate::broker::{Broker, QueueCounts, RedisMemory, WorkerInfo};
 use crate::cli::InspectArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// One reading of every queue and worker.
+struct Snapshot {
+    queues: Vec<QueueCounts>,
+    workers: Vec<WorkerInfo>,
+    now: u64,
+    memory: RedisMemory,
+    mode: &'static str,
+}
+
+impl Snapshot {
+    async fn read(broker: &Broker, names: &[String]) -> Result<Snapshot> {
+        Ok(Snapshot {
+            queues: broker.queue_counts(names).await?,
+            workers: broker.live_workers().await?,
+            now: broker.server_now_ms().await?,
+            memory: broker.memory().await?,
+            mode: if broker.is_cluster() { "cluster" } else { "single" },
+        })
+    }
+
+    fn json(&self, rates: Option<&HashMap<String, Rates>>) -> serde_json::Value {
+        let redis = serde_json::json!({
+            "mode": self.mode,
+            "used_memory": self.memory.used_memory,
+            "maxmemory": self.memory.maxmemory,
+        });
+        let mut doc = serde_json::json!({ "queues": self.queues, "workers": self.workers, "redis": redis });
+        if let Some(rates) = rates {
+            doc["time_ms"] = self.now.into();
+            doc["rates"] = serde_json::to_value(rates).unwrap_or_default();
+        }
+        doc
+    }
+}
+
+/// Per-queue change since the last reading of `--watch`.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Rates {
+    processed_per_sec: f64,
+    failed_per_sec: f64,
+    pending_change: i64,
+}
 
 /// Runs `tq inspect`.
 pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
@@ -18,21 +65,82 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         args.queues.clone()
     };
     let broker = client.broker();
-    let queues = broker.queue_counts(&names).await?;
-    let workers = broker.live_workers().await?;
-    let now = broker.server_now_ms().await?;
-    let memory = broker.memory().await?;
-    let mode = if broker.is_cluster() { "cluster" } else { "single" };
-    if ctx.json {
-        let redis = serde_json::json!({
-            "mode": mode,
-            "used_memory": memory.used_memory,
-            "maxmemory": memory.maxmemory,
-        });
-        return print_json(&serde_json::json!({ "queues": queues, "workers": workers, "redis": redis }));
+    if args.watch {
+        return watch(ctx, broker, &args, names).await;
     }
+    let snap = Snapshot::read(broker, &names).await?;
+    if ctx.json {
+        return print_json(&snap.json(None));
+    }
+    out_text!("{}", render(&snap, broker.prefix(), None));
+    Ok(())
+}
+
+/// `tq inspect --watch`: redraws in place every interval (JSON lines with
+/// `--json`) until Ctrl-C, which ends it with exit 0.
+async fn watch(ctx: &Context, broker: &Broker, args: &InspectArgs, fixed: Vec<String>) -> Result<()> {
+    let mut tick = tokio::time::interval(args.interval.max(Duration::from_millis(100)));
+    let mut last: Option<Snapshot> = None;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            _ = &mut ctrl_c => return Ok(()),
+            _ = tick.tick() => {}
+        }
+        // Queues created meanwhile show up too, unless the command named its queues.
+        let names = if args.queues.is_empty() {
+            broker.queues().await?
+        } else {
+            fixed.clone()
+        };
+        let snap = Snapshot::read(broker, &names).await?;
+        let rates = last.as_ref().map(|prev| rates(prev, &snap));
+        if ctx.json {
+            print_json(&snap.json(Some(&rates.clone().unwrap_or_default())))?;
+        } else {
+            // Redrawn in place: from the top, each line over the last frame's
+            // (cleared to its end), then the rest of the screen below. (No
+            // whole-screen clear: terminals scroll that into their history.)
+            let mut frame = String::from("\x1b[H");
+            let text = render(&snap, broker.prefix(), rates.as_ref());
+            let footer = format!("every {} · Ctrl-C to stop", humantime::format_duration(args.interval));
+            for line in text.lines().chain(std::iter::once(footer.as_str())) {
+                frame.push_str(line);
+                frame.push_str("\x1b[K\n");
+            }
+            frame.push_str("\x1b[J");
+            out_text!("{frame}");
+            crate::output::flush();
+        }
+        last = Some(snap);
+    }
+}
+
+fn rates(prev: &Snapshot, now: &Snapshot) -> HashMap<String, Rates> {
+    let secs = (now.now.saturating_sub(prev.now) as f64 / 1000.0).max(0.001);
+    now.queues
+        .iter()
+        .map(|q| {
+            let before = prev.queues.iter().find(|p| p.name == q.name);
+            let delta = |f: fn(&QueueCounts) -> u64| before.map_or(0, |b| f(q).saturating_sub(f(b)));
+            let rate = Rates {
+                processed_per_sec: (delta(|c| c.processed) as f64 / secs * 10.0).round() / 10.0,
+                failed_per_sec: (delta(|c| c.failed) as f64 / secs * 10.0).round() / 10.0,
+                pending_change: q.pending as i64 - before.map_or(q.pending as i64, |b| b.pending as i64),
+            };
+            (q.name.clone(), rate)
+        })
+        .collect()
+}
+
+/// The text of `tq inspect` (with rate columns while watching).
+fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>) -> String {
+    use std::fmt::Write;
+    let mut text = String::new();
+    let (queues, workers, now, memory, mode) = (&snap.queues, &snap.workers, snap.now, &snap.memory, snap.mode);
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut header = vec![
         "queue",
         "pending",
         "active",
@@ -42,15 +150,19 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         "processed",
         "failed",
         "oldest pending",
-    ]);
-    for q in &queues {
+    ];
+    if rates.is_some() {
+        header.extend(["done/s", "failed/s", "pending Δ"]);
+    }
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(header.clone());
+    for q in queues {
         if q.error.is_some() {
             let mut row = vec![q.name.clone(), "broken".to_string()];
-            row.resize(9, "-".to_string());
+            row.resize(header.len(), "-".to_string());
             table.add_row(row);
             continue;
         }
-        table.add_row([
+        let mut row = vec![
             if q.paused {
                 format!("{} (paused)", q.name)
             } else {
@@ -64,45 +176,57 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
             q.processed.to_string(),
             q.failed.to_string(),
             q.oldest_pending_age_ms.map(format_age).unwrap_or_else(|| "-".into()),
-        ]);
+        ];
+        if let Some(rates) = rates {
+            match rates.get(&q.name) {
+                Some(r) => row.extend([
+                    format!("{:.1}", r.processed_per_sec),
+                    format!("{:.1}", r.failed_per_sec),
+                    format!("{:+}", r.pending_change),
+                ]),
+                None => row.extend(["-".to_string(), "-".to_string(), "-".to_string()]),
+            }
+        }
+        table.add_row(row);
     }
     if queues.is_empty() {
-        out!("no queues yet (enqueue a job to create one)");
+        let _ = writeln!(text, "no queues yet (enqueue a job to create one)");
     } else {
-        out!("{table}");
+        let _ = writeln!(text, "{table}");
     }
     if memory.maxmemory > 0 {
-        out!(
+        let _ = writeln!(
+            text,
             "redis ({mode}) memory: {} used of {} ({}%)",
             format_bytes(memory.used_memory),
             format_bytes(memory.maxmemory),
             memory.used_memory * 100 / memory.maxmemory
         );
     } else {
-        out!(
+        let _ = writeln!(
+            text,
             "redis memory: {} used (no maxmemory set)",
             format_bytes(memory.used_memory)
         );
     }
     for q in queues.iter().filter(|q| q.quarantined > 0) {
-        out!(
+        let _ = writeln!(
+            text,
             "queue {}: {} key(s) another tool overwrote were moved aside; see HGETALL {}:{{{}}}:quarantine",
-            q.name,
-            q.quarantined,
-            broker.prefix(),
-            q.name
+            q.name, q.quarantined, prefix, q.name
         );
     }
     for q in queues.iter().filter(|q| q.error.is_some()) {
-        out!(
+        let _ = writeln!(
+            text,
             "queue {} cannot be read (a key written by another tool? a worker moves it aside): {}",
             q.name,
             q.error.as_deref().unwrap_or("")
         );
     }
     if workers.is_empty() {
-        out!("no live workers");
-        return Ok(());
+        let _ = writeln!(text, "no live workers");
+        return text;
     }
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
@@ -114,7 +238,7 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         "up",
         "last seen",
     ]);
-    for w in &workers {
+    for w in workers {
         table.add_row([
             w.id.clone(),
             w.queues.join(","),
@@ -125,8 +249,8 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
             format!("{} ago", format_age(now.saturating_sub(w.heartbeat_at_ms))),
         ]);
     }
-    out!("{table}");
-    Ok(())
+    let _ = writeln!(text, "{table}");
+    text
 }
 
 /// Bytes in the largest unit that keeps them at or above 1.
