@@ -51,8 +51,8 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l batch -d 'Enqueue many
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args -d 'Arguments as JSON text, or - to read them from stdin' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l args-file -d 'Read the JSON arguments from a file' -r -F
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s q -l queue -d 'Queue to put the job on' -r
-complete -c tq -n "__fish_tq_using_subcommand enqueue" -l delay -d 'Run no earlier than this long from now (e.g. 30s, 5m)' -r
-complete -c tq -n "__fish_tq_using_subcommand enqueue" -l at -d 'Run no earlier than this time (RFC 3339, e.g. 2026-01-02T03:04:05Z)' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l delay -d 'Run no earlier than this long from now (e.g. 30s, 5m; at most 10 years)' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l at -d 'Run no earlier than this time (RFC 3339 with any offset, e.g. 2026-01-02T03:04:05Z or 2026-01-02T05:04:05+02:00)' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l max-retries -d 'Retries after the first failed attempt' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l retry-base -d 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l retry-cap -d 'Longest wait between two attempts' -r

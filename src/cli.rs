@@ -201,11 +201,12 @@ pub struct EnqueueArgs {
     #[arg(short = 'q', long, default_value = "default", value_name = "QUEUE")]
     pub queue: String,
 
-    /// Run no earlier than this long from now (e.g. 30s, 5m)
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "at")]
+    /// Run no earlier than this long from now (e.g. 30s, 5m; at most 10 years)
+    #[arg(long, value_parser = parse_delay, value_name = "DURATION", conflicts_with = "at", allow_hyphen_values = true)]
     pub delay: Option<Duration>,
 
-    /// Run no earlier than this time (RFC 3339, e.g. 2026-01-02T03:04:05Z)
+    /// Run no earlier than this time (RFC 3339 with any offset, e.g.
+    /// 2026-01-02T03:04:05Z or 2026-01-02T05:04:05+02:00)
     #[arg(long, value_parser = parse_time, value_name = "TIME")]
     pub at: Option<std::time::SystemTime>,
 
@@ -681,9 +682,62 @@ fn parse_expiry(text: &str) -> Result<Expiry, String> {
     })
 }
 
+/// Longest `--delay` (or `--at` ahead): anything longer is a typo.
+const MAX_DELAY: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
+fn parse_delay(text: &str) -> Result<Duration, String> {
+    if text.trim().starts_with('-') {
+        return Err(format!(
+            "invalid delay {text:?}: a delay cannot be negative (to run now, leave --delay out)"
+        ));
+    }
+    let delay = parse_duration(text)?;
+    if delay > MAX_DELAY {
+        return Err(format!("invalid delay {text:?}: more than 10 years"));
+    }
+    Ok(delay)
+}
+
+/// An RFC 3339 time: `Z`, no zone (UTC), or any `+HH:MM`/`-HH:MM` offset.
 fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
-    humantime::parse_rfc3339_weak(text.trim())
-        .map_err(|e| format!("invalid time {text:?}: {e} (example: 2026-01-02T03:04:05Z)"))
+    let text = text.trim();
+    let invalid =
+        |why: &str| format!("invalid time {text:?}: {why} (examples: 2026-01-02T03:04:05Z, 2026-01-02T05:04:05+02:00)");
+    // A trailing numeric offset: parse the local part as UTC, then shift.
+    let (local, offset_secs) = match text
+        .len()
+        .checked_sub(6)
+        .and_then(|at| text.get(at..).map(|tail| (at, tail)))
+    {
+        Some((at, tail))
+            if (tail.starts_with('+') || tail.starts_with('-'))
+                && tail.as_bytes().get(3) == Some(&b':')
+                && text.contains('T') =>
+        {
+            let hours: i64 = tail[1..3].parse().map_err(|_| invalid("bad offset"))?;
+            let minutes: i64 = tail[4..6].parse().map_err(|_| invalid("bad offset"))?;
+            if hours > 23 || minutes > 59 {
+                return Err(invalid("bad offset"));
+            }
+            let sign = if tail.starts_with('-') { -1 } else { 1 };
+            (&text[..at], sign * (hours * 3600 + minutes * 60))
+        }
+        _ => (text, 0),
+    };
+    let utc = humantime::parse_rfc3339_weak(local).map_err(|e| invalid(&e.to_string()))?;
+    let shifted = if offset_secs >= 0 {
+        utc.checked_sub(Duration::from_secs(offset_secs as u64))
+    } else {
+        utc.checked_add(Duration::from_secs((-offset_secs) as u64))
+    };
+    let at = shifted.ok_or_else(|| invalid("out of range"))?;
+    if at
+        .duration_since(std::time::SystemTime::now())
+        .is_ok_and(|ahead| ahead > MAX_DELAY)
+    {
+        return Err(invalid("more than 10 years ahead"));
+    }
+    Ok(at)
 }
 
 fn parse_handler(text: &str) -> Result<(String, String), String> {

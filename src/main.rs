@@ -6,7 +6,11 @@ use tq::cli::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let json = cli.json;
     let default_level = match (cli.quiet, cli.verbose, &cli.command) {
         (true, _, _) => "error",
         (_, 0, Command::Worker(_)) => "info",
@@ -29,7 +33,61 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tq: error: {e}");
+            if json {
+                // Scripts reading stdout get the failure too.
+                let doc = serde_json::json!({ "error": e.to_string(), "exit_code": e.exit_code() });
+                tq::output::line(format_args!("{doc}"));
+            }
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// clap's own errors in one line plus where to look (help and version print as usual).
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = e.to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut message = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    // "the following required arguments were not provided:" names them on the next line.
+    if message.ends_with(':')
+        && let Some(next) = lines.next()
+    {
+        message = format!("{message} {next}");
+    }
+    eprintln!("tq: error: {message} (see `{} --help`)", command_path());
+    if std::env::args().any(|a| a == "--json") {
+        let doc = serde_json::json!({ "error": message, "exit_code": 2 });
+        tq::output::line(format_args!("{doc}"));
+    }
+    ExitCode::from(2)
+}
+
+/// "tq" and the subcommands named on the command line ("tq dlq list").
+fn command_path() -> String {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut path = vec!["tq".to_string()];
+    for arg in std::env::args().skip(1) {
+        let Some(sub) = cmd.find_subcommand(&arg).cloned() else {
+            if arg.starts_with('-') {
+                continue;
+            }
+            break;
+        };
+        path.push(arg);
+        cmd = sub;
+    }
+    path.join(" ")
 }

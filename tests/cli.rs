@@ -311,3 +311,52 @@ fn handlers_do_not_inherit_the_redis_url_unless_kept() {
     let env = std::fs::read_to_string(&seen).unwrap();
     assert!(env.contains("TQ_REDIS_URL="), "{env}");
 }
+
+#[test]
+fn usage_errors_are_one_line_and_json_failures_reach_stdout() {
+    let redis = RedisServer::start();
+    for (args, says) in [
+        (
+            &["enqueue", "tq.noop", "--delay", "-5s"][..],
+            "a delay cannot be negative",
+        ),
+        (&["enqueue", "tq.noop", "--delay", "20y"], "more than 10 years"),
+        (&["enqueue"], "<TASK>"),
+        (&["dlq", "list", "--frob"], "tq dlq list --help"),
+        (
+            &["enqueue", "tq.noop", "--at", "2026-01-02T03:04:05+25:00"],
+            "bad offset",
+        ),
+    ] {
+        let out = redis.tq().args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    let out = redis.tq().args(["status", "nope", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["exit_code"], 3, "{doc}");
+    assert!(doc["error"].as_str().is_some_and(|e| e.contains("nope")), "{doc}");
+}
+
+#[test]
+fn at_takes_any_rfc3339_offset() {
+    let redis = RedisServer::start();
+    let utc = redis.enqueue(&["tq.noop", "--at", "2030-06-01T10:00:00Z"]);
+    let paris = redis.enqueue(&["tq.noop", "--at", "2030-06-01T12:00:00+02:00"]);
+    let ny = redis.enqueue(&["tq.noop", "--at", "2030-06-01T06:00:00-04:00"]);
+    let listed = redis.json(&["jobs", "list", "--state", "scheduled"]);
+    let due = |id: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["id"] == id)
+            .map(|j| j["due_at_ms"].clone())
+    };
+    assert_eq!(due(&utc), Some(1_906_538_400_000u64.into()), "{listed}");
+    assert_eq!(due(&paris), due(&utc));
+    assert_eq!(due(&ny), due(&utc));
+}
