@@ -8,6 +8,8 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_NOT_FOUND: u8 = 3;
 /// Exit code: Redis could not be reached (EX_UNAVAILABLE).
 pub const EXIT_UNAVAILABLE: u8 = 69;
+/// Exit code: stopped by Ctrl-C (SIGINT), as shells report it.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Everything that can go wrong in tq.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +45,9 @@ pub enum Error {
     /// A local I/O operation failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The operator stopped the command (Ctrl-C) after it cleaned up.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl Error {
@@ -50,6 +55,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::InvalidInput(_) => EXIT_USAGE,
+            Error::Interrupted(_) => EXIT_INTERRUPTED,
             Error::NotFound(_) => EXIT_NOT_FOUND,
             Error::Unreachable { .. } => EXIT_UNAVAILABLE,
             Error::Redis(e) if is_connection_error(e) => EXIT_UNAVAILABLE,

@@ -253,3 +253,30 @@ fn with_no_url_and_nothing_listening_load_test_spawns_redis_and_others_exit_69()
         "{stderr}"
     );
 }
+
+#[test]
+fn ctrl_c_stops_a_load_test_and_removes_its_workers_and_keys() {
+    let redis = support::RedisServer::start();
+    let mut run = redis.spawn_tq(&["load-test", "--jobs", "1000000", "--rate", "2000", "--no-progress"]);
+    support::wait_until(Duration::from_secs(30), "the run to enqueue jobs", || {
+        let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut redis.conn()).unwrap();
+        keys.iter().any(|k| k.contains("-load-"))
+    });
+    // Its workers run in the process group the harness started it in.
+    let group = run.child.id().to_string();
+    let workers_running = || {
+        std::process::Command::new("pgrep")
+            .args(["-g", &group])
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty())
+    };
+    assert!(workers_running());
+    run.signal(libc::SIGINT);
+    let status = run.wait_exit(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(130), "{}", run.log());
+    let log = run.log();
+    assert!(log.contains("load test on the Redis at redis://127.0.0.1:"), "{log}");
+    let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut redis.conn()).unwrap();
+    assert!(keys.iter().all(|k| !k.contains("-load-")), "keys left: {keys:?}");
+    support::wait_until(Duration::from_secs(10), "its workers to be gone", || !workers_running());
+}

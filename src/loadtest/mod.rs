@@ -80,12 +80,31 @@ pub async fn run(target: &RedisTarget, prefix: &str, config: &LoadTestConfig) ->
         prefix.to_string()
     };
     let broker = Broker::connect(target, &run_prefix).await?;
+    if !config.redis_spawned {
+        let cleanup = if own_workers {
+            "; its keys are deleted when the run ends"
+        } else {
+            ""
+        };
+        eprintln!(
+            "tq: load test on the Redis at {} under key prefix {run_prefix}{cleanup}",
+            crate::broker::display_url(&target.url)
+        );
+    }
     let queues: Vec<String> = config.mix.iter().map(|(q, _)| q.clone()).collect();
     for q in &queues {
         crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
         broker.register_queue(q).await?;
     }
-    let result = run_with(&broker, target, &queues, config, own_workers).await;
+    // Ctrl-C stops the run: its workers die with it (kill_on_drop), its keys
+    // are deleted below, and a private Redis stops when the caller drops it.
+    let result = tokio::select! {
+        result = run_with(&broker, target, &queues, config, own_workers) => result,
+        _ = tokio::signal::ctrl_c() => Err(Error::Interrupted(format!(
+            "interrupted: the load test stopped{}",
+            if own_workers { " and its workers and keys are gone" } else { "" }
+        ))),
+    };
     if own_workers && let Err(e) = broker.delete_all_keys().await {
         tracing::warn!("could not delete the run's keys under {run_prefix}: {e}");
     }
