@@ -177,6 +177,12 @@ pub struct JobStatus {
     pub started_at_ms: Option<u64>,
     /// When it finished: succeeded or died (ms since the epoch).
     pub finished_at_ms: Option<u64>,
+    /// Scheduled or retrying: when it runs next (server clock, ms since the epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at_ms: Option<u64>,
+    /// Active: the worker that runs it (as its last heartbeat says).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker: Option<String>,
 }
 
 impl JobStatus {
@@ -201,6 +207,8 @@ impl JobStatus {
             enqueued_at_ms: None,
             started_at_ms: None,
             finished_at_ms: None,
+            due_at_ms: None,
+            worker: None,
         }
     }
 
@@ -244,6 +252,7 @@ impl JobStatus {
             deliveries: live.deliveries,
             last_error: live.last_error,
             enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
+            due_at_ms: live.due_at_ms,
             ..Self::empty(id, &live.queue, &state)
         }
     }
@@ -313,10 +322,25 @@ impl Client {
     /// The state of job `id`, looked up in every known queue.
     pub async fn status(&self, id: &str) -> Result<JobStatus> {
         let queues = self.queues().await?;
-        match self.broker.find_job(&queues, id).await? {
-            Some(record) => Ok(JobStatus::from_record(id, record)),
-            None => Err(Error::NotFound(format!("no job with id {id}"))),
+        let mut status = match self.broker.find_job(&queues, id).await? {
+            Some(record) => JobStatus::from_record(id, record),
+            None => {
+                return Err(Error::NotFound(format!(
+                    "no job with id {id}: it never existed, or it succeeded and its result expired (results are kept for the worker's --result-ttl, 24h by default)"
+                )));
+            }
+        };
+        if status.state == "active" {
+            // Who runs it, and since when: its worker's last heartbeat says.
+            let now = self.broker.server_now_ms().await?;
+            for w in self.broker.live_workers().await? {
+                if let Some(r) = w.running.iter().find(|r| r.id == id) {
+                    status.worker = Some(w.id.clone());
+                    status.started_at_ms = Some(w.heartbeat_at_ms.saturating_sub(r.ran_ms).min(now));
+                }
+            }
         }
+        Ok(status)
     }
 
     /// Waits until job `id` succeeded or died, or `timeout` passed.

@@ -130,6 +130,18 @@ fn jobs_list_shows_each_state_with_its_times_and_worker() {
         listed[0]["id"] == sleeper.as_str() && listed[0]["worker"] == worker_id.as_str()
     });
 
+    // tq status says the same: when the retry runs, and who runs the active job.
+    let retrying = redis.status(&failing);
+    assert!(retrying["due_at_ms"].as_u64().is_some(), "{retrying}");
+    let text = redis.tq().args(["status", &failing]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("next retry:"),
+        "{text:?}"
+    );
+    let active = redis.status(&sleeper);
+    assert_eq!(active["worker"], worker_id.as_str(), "{active}");
+    assert!(active["started_at_ms"].as_u64().is_some(), "{active}");
+
     let by_task = redis.json(&["jobs", "list", "--task", "tq.sleep"]);
     let ids: Vec<&str> = by_task
         .as_array()

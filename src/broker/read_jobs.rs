@@ -78,6 +78,7 @@ impl Broker {
                 attempts,
                 deliveries,
                 last_error: error.map(|e| text(&e)),
+                due_at_ms: retry.or(scheduled).map(|s| s as u64),
             })));
         }
         if !dead.is_empty() {

@@ -142,6 +142,8 @@ pub struct LiveJob {
     pub deliveries: u64,
     /// The error of its last failed attempt.
     pub last_error: Option<String>,
+    /// Scheduled or retrying: when it becomes pending (server clock, ms).
+    pub due_at_ms: Option<u64>,
 }
 
 /// The stored fields of a dead record.

@@ -33,5 +33,29 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
     if let Some(result) = &status.result {
         out!("result:      {result}");
     }
+    let time = |ms: u64| humantime::format_rfc3339_millis(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms));
+    if let Some(ms) = status.enqueued_at_ms {
+        out!("enqueued:    {}", time(ms));
+    }
+    if let Some(ms) = status.due_at_ms {
+        let what = if status.state == "retrying" {
+            "next retry:"
+        } else {
+            "due:        "
+        };
+        out!("{what}  {}", time(ms));
+    }
+    if let Some(ms) = status.started_at_ms {
+        out!("started:     {}", time(ms));
+    }
+    if let Some(ms) = status.finished_at_ms {
+        out!("finished:    {}", time(ms));
+        if let Some(start) = status.started_at_ms {
+            out!("ran for:     {}", super::format_age(ms.saturating_sub(start)));
+        }
+    }
+    if let Some(worker) = &status.worker {
+        out!("worker:      {worker}");
+    }
     Ok(())
 }
