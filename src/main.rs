@@ -33,8 +33,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tq: error: {e}");
-            if json {
-                // Scripts reading stdout get the failure too.
+            if json && !tq::output::wrote_anything() {
+                // Scripts reading stdout get the failure too (unless a
+                // document, such as a load test's report, is already there).
                 let doc = serde_json::json!({ "error": e.to_string(), "exit_code": e.exit_code() });
                 tq::output::line(format_args!("{doc}"));
             }

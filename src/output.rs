@@ -3,6 +3,16 @@
 //! panic ("failed printing to stdout") or an error message.
 
 use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once anything was written to stdout.
+static WROTE: AtomicBool = AtomicBool::new(false);
+
+/// True once this process wrote anything to stdout (a `--json` failure then
+/// adds no second document).
+pub fn wrote_anything() -> bool {
+    WROTE.load(Ordering::Relaxed)
+}
 
 /// Writes `args` and a newline to stdout (the `out!` macro).
 pub fn line(args: std::fmt::Arguments<'_>) {
@@ -30,6 +40,7 @@ pub fn flush() {
 /// Ends the process quietly (exit 0) if stdout's reader went away; other
 /// write errors (a full disk behind a redirect) are reported once, then the same.
 fn quit_if_closed(written: std::io::Result<()>) {
+    WROTE.store(true, Ordering::Relaxed);
     match written {
         Ok(()) => {}
         Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
