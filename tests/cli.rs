@@ -360,3 +360,61 @@ fn at_takes_any_rfc3339_offset() {
     assert_eq!(due(&paris), due(&utc));
     assert_eq!(due(&ny), due(&utc));
 }
+
+#[test]
+fn a_wrong_password_or_a_server_that_is_not_redis_is_one_clear_line() {
+    let redis = RedisServer::start();
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("requirepass")
+        .arg("s3cret")
+        .query(&mut redis.conn())
+        .unwrap();
+    let port = redis
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    for url in [
+        format!("redis://:hunter2@127.0.0.1:{port}/0"),
+        format!("redis://127.0.0.1:{port}/0"),
+    ] {
+        let out = std::process::Command::new(support::tq_bin())
+            .args(["inspect"])
+            .env("TQ_REDIS_URL", &url)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("refused the credentials") && !stderr.contains("hunter2"),
+            "{stderr}"
+        );
+    }
+
+    // Something that answers, but not in Redis's protocol (an HTTP server, say).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let http = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 256];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+        }
+    });
+    let out = std::process::Command::new(support::tq_bin())
+        .args(["--redis", &format!("redis://127.0.0.1:{http}"), "inspect"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(69), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("does not speak the Redis protocol"), "{stderr}");
+}

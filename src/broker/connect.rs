@@ -95,7 +95,22 @@ impl RedisTarget {
         }
     }
 
-    fn classify(&self, e: redis::RedisError) -> Error {
+    pub(super) fn classify(&self, e: redis::RedisError) -> Error {
+        let text = e.to_string();
+        if e.kind() == redis::ErrorKind::AuthenticationFailed || text.contains("NOAUTH") || text.contains("WRONGPASS") {
+            return Error::Failed(format!(
+                "Redis at {} refused the credentials ({}): check the user and password in --redis or TQ_REDIS_URL",
+                self.display(),
+                text.lines().next().unwrap_or("").trim()
+            ));
+        }
+        if text.contains("Parse error") || text.contains("Incompatible type") {
+            return Error::Unreachable {
+                url: self.display(),
+                reason: "what answers there does not speak the Redis protocol".into(),
+                hint: " (a wrong port? Redis listens on 6379 by default)".into(),
+            };
+        }
         if is_connection_error(&e) {
             self.unreachable(&e)
         } else {

@@ -119,7 +119,12 @@ impl Broker {
             offset_ms: Arc::new(AtomicI64::new(0)),
             retention: Retention::default(),
         };
-        broker.sync_clock().await?;
+        // The first command tells a wrong password or a server that is not
+        // Redis apart from other errors: say so in one line.
+        broker.sync_clock().await.map_err(|e| match e {
+            crate::error::Error::Redis(e) => target.classify(e),
+            other => other,
+        })?;
         Ok(broker)
     }
 
