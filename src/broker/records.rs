@@ -17,9 +17,9 @@ pub struct QueueCounts {
     pub pending: u64,
     /// Jobs leased to a worker.
     pub active: u64,
-    /// Delayed jobs plus jobs waiting for a retry.
+    /// Delayed jobs (`--delay`, `--at`) waiting for their time.
     pub scheduled: u64,
-    /// Of `scheduled`, the jobs waiting for a retry.
+    /// Failed jobs waiting for their next attempt (retry backoff).
     pub retrying: u64,
     /// Dead jobs.
     pub dead: u64,

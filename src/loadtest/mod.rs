@@ -263,7 +263,7 @@ async fn wait_for_drain(
         }
         let idle = stats
             .iter()
-            .all(|s| s.error.is_none() && s.pending == 0 && s.active == 0 && s.scheduled == 0);
+            .all(|s| s.error.is_none() && s.pending == 0 && s.active == 0 && s.scheduled == 0 && s.retrying == 0);
         idle_checks = if idle { idle_checks + 1 } else { 0 };
         if idle_checks >= 3 {
             tracing::warn!("queues are empty but {} jobs are unaccounted for", total - finished);
