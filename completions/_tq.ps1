@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put one job on a queue and print its id')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Consume jobs from queues in strict priority order')
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show queue depths, totals and live workers')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show queue depths, totals and live workers (scheduled = delayed jobs plus jobs waiting for a retry; "of which retrying" = the latter)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Inspect, replay and purge dead jobs (the dead-letter queue)')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'See the jobs waiting or running on queues, not only their counts')
@@ -494,7 +494,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         'tq;help' {
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put one job on a queue and print its id')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Consume jobs from queues in strict priority order')
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show queue depths, totals and live workers')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show queue depths, totals and live workers (scheduled = delayed jobs plus jobs waiting for a retry; "of which retrying" = the latter)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one job''s state, attempts, last error and result')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Inspect, replay and purge dead jobs (the dead-letter queue)')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'See the jobs waiting or running on queues, not only their counts')

@@ -32,7 +32,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
             cand enqueue 'Put one job on a queue and print its id'
             cand worker 'Consume jobs from queues in strict priority order'
-            cand inspect 'Show queue depths, totals and live workers'
+            cand inspect 'Show queue depths, totals and live workers (scheduled = delayed jobs plus jobs waiting for a retry; "of which retrying" = the latter)'
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
             cand jobs 'See the jobs waiting or running on queues, not only their counts'
@@ -456,7 +456,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;help'= {
             cand enqueue 'Put one job on a queue and print its id'
             cand worker 'Consume jobs from queues in strict priority order'
-            cand inspect 'Show queue depths, totals and live workers'
+            cand inspect 'Show queue depths, totals and live workers (scheduled = delayed jobs plus jobs waiting for a retry; "of which retrying" = the latter)'
             cand status 'Show one job''s state, attempts, last error and result'
             cand dlq 'Inspect, replay and purge dead jobs (the dead-letter queue)'
             cand jobs 'See the jobs waiting or running on queues, not only their counts'

@@ -101,7 +101,8 @@ pub enum Command {
   tq worker -Q ci --burst          # drain and exit 0 (for CI pipelines)")]
     Worker(WorkerArgs),
 
-    /// Show queue depths, totals and live workers
+    /// Show queue depths, totals and live workers (scheduled = delayed jobs plus
+    /// jobs waiting for a retry; "of which retrying" = the latter)
     #[command(after_help = "Examples:
   tq inspect
   tq inspect high default --json

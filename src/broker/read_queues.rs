@@ -96,7 +96,7 @@ impl Broker {
             name: name.to_string(),
             pending,
             active,
-            scheduled,
+            scheduled: scheduled + retry,
             retrying: retry,
             dead,
             results: results.iter().sum(),

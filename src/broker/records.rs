@@ -17,9 +17,10 @@ pub struct QueueCounts {
     pub pending: u64,
     /// Jobs leased to a worker.
     pub active: u64,
-    /// Delayed jobs (`--delay`, `--at`) waiting for their time.
+    /// Jobs waiting for a time: delayed (`--delay`, `--at`) plus failed jobs
+    /// waiting for their next attempt (as SPEC.md defines it).
     pub scheduled: u64,
-    /// Failed jobs waiting for their next attempt (retry backoff).
+    /// Of `scheduled`, the failed jobs waiting for their next attempt.
     pub retrying: u64,
     /// Dead jobs.
     pub dead: u64,

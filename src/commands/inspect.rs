@@ -145,7 +145,7 @@ fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>)
         "pending",
         "active",
         "scheduled",
-        "retrying",
+        "of which retrying",
         "dead",
         "results",
         "processed",
