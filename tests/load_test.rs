@@ -280,3 +280,41 @@ fn ctrl_c_stops_a_load_test_and_removes_its_workers_and_keys() {
     assert!(keys.iter().all(|k| !k.contains("-load-")), "keys left: {keys:?}");
     support::wait_until(Duration::from_secs(10), "its workers to be gone", || !workers_running());
 }
+
+#[test]
+fn a_load_test_whose_workers_all_die_stops_waiting_and_says_so() {
+    let redis = support::RedisServer::start();
+    let mut run = redis.spawn_tq(&[
+        "load-test",
+        "--jobs",
+        "10000",
+        "--rate",
+        "2000",
+        "--workers",
+        "2",
+        "--timeout",
+        "300s",
+        "--no-progress",
+    ]);
+    support::wait_until(Duration::from_secs(30), "its workers to register", || {
+        let keys: Vec<String> = redis::cmd("KEYS").arg("*workers*").query(&mut redis.conn()).unwrap();
+        keys.iter().filter(|k| k.contains(":worker:")).count() == 2
+    });
+    // SIGKILL the workers (the other processes of its group), not the run.
+    let group = run.child.id().to_string();
+    let out = std::process::Command::new("pgrep")
+        .args(["-g", &group])
+        .output()
+        .unwrap();
+    for pid in String::from_utf8_lossy(&out.stdout).lines().filter(|p| *p != group) {
+        let _ = std::process::Command::new("kill").args(["-9", pid]).status();
+    }
+    // Far sooner than --timeout: it sees its workers are gone.
+    let status = run.wait_exit(Duration::from_secs(120));
+    assert_eq!(status.code(), Some(1), "{}", run.log());
+    assert!(
+        run.log().contains("every worker of the load test exited"),
+        "{}",
+        run.log()
+    );
+}

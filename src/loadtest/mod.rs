@@ -177,7 +177,9 @@ async fn run_with(
     }
 
     let drain_bar = bars.add(ProgressBar::new(total).with_style(style).with_prefix("drain"));
-    wait_for_drain(broker, queues, total, config.timeout, &drain_bar).await?;
+    // Without chaos, workers that all exited will not come back: stop waiting then.
+    let watched = pool.as_ref().filter(|_| config.chaos_kill_every.is_none());
+    wait_for_drain(broker, queues, total, config.timeout, &drain_bar, watched).await?;
     drain_bar.finish();
     if let Some(chaos) = chaos {
         chaos.abort();
@@ -238,10 +240,19 @@ async fn wait_for_drain(
     total: u64,
     timeout: Duration,
     bar: &ProgressBar,
+    workers: Option<&Arc<tokio::sync::Mutex<WorkerPool>>>,
 ) -> Result<()> {
     let deadline = Instant::now() + timeout;
     let mut idle_checks = 0;
     loop {
+        if let Some(pool) = workers
+            && pool.lock().await.all_exited()
+        {
+            tracing::warn!(
+                "every worker of the load test exited (see their errors above): stopped waiting for the drain"
+            );
+            return Ok(());
+        }
         // A failover or a slot migration makes Redis unreachable for a
         // moment: look again rather than end the run.
         let stats = match broker.queue_counts(queues).await {

@@ -70,6 +70,11 @@ impl WorkerPool {
         })
     }
 
+    /// True when every worker process has exited (crashed, or refused to start).
+    pub fn all_exited(&mut self) -> bool {
+        !self.children.is_empty() && self.children.iter_mut().all(|c| matches!(c.try_wait(), Ok(Some(_))))
+    }
+
     /// SIGKILLs one worker at random and starts a replacement.
     pub async fn kill_one(&mut self) -> Result<()> {
         if self.children.is_empty() {
