@@ -33,7 +33,7 @@ if now < start_ms - 1000 or now >= start_ms + span_ms + 1000 then
   return {-1, now}
 end
 heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts',
-  'expires'})
+  'expires', 'cancel'})
 heal_key(base, now, bucketKey, 'hash')
 local members = {}
 for i = 7, #ARGV, 6 do
@@ -85,6 +85,7 @@ end
 if #ids == 0 then return {0} end
 redis.call('HDEL', jobsKey, unpack(ids))
 if redis.call('HLEN', base .. 'expires') > 0 then redis.call('HDEL', base .. 'expires', unpack(ids)) end
+if redis.call('HLEN', base .. 'cancel') > 0 then redis.call('HDEL', base .. 'cancel', unpack(ids)) end
 if #redacted > 0 then redis.call('HDEL', base .. 'redacted', unpack(redacted)) end
 if #rare > 0 then
   for _, h in ipairs({'counts', 'errors', 'replays'}) do

@@ -499,3 +499,39 @@ async fn entries_set_aside_by_a_claim_whose_worker_died_are_recorded_by_the_next
         assert_eq!(dead.fields.raw.as_deref(), Some(raw), "{id} keeps its entry");
     }
 }
+
+#[tokio::test]
+async fn a_job_cancelled_while_it_ran_is_buried_not_retried_and_its_mark_goes() {
+    let f = Fixture::new().await;
+    f.enqueue(2, Due::Now).await;
+    let claimed = f.claim(0, 2).await;
+    let words = f
+        .broker
+        .cancel(&f.q, &[claimed[0].id.clone(), claimed[1].id.clone()])
+        .await
+        .unwrap();
+    assert_eq!(words, vec!["cancelling", "cancelling"]);
+    // Its handler failed before the worker saw the mark: no retry.
+    assert!(
+        f.at(10)
+            .retry(&f.q, &failure(&claimed[0]), Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
+    f.assert_only(&claimed[0].id, "dead");
+    let (dead, _) = f
+        .broker
+        .dead_record(&["default".into()], &claimed[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(dead.fields.reason, "cancelled");
+    // It succeeded before the worker saw the mark: recorded, and the mark is gone.
+    f.at(10)
+        .ack(&f.q, Duration::from_secs(60), &[ack_of(&claimed[1])])
+        .await
+        .unwrap();
+    f.assert_only(&claimed[1].id, "succeeded");
+    let marks: u64 = f.redis.conn().hlen(&f.q.cancel).unwrap();
+    assert_eq!(marks, 0);
+}

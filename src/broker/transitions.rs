@@ -520,10 +520,14 @@ impl Broker {
             .arg(failure.delivery)
             .arg(backoff.as_millis() as u64)
             .arg(failure.error)
-            .arg(failure.record);
-        declare(&mut inv, q, &[failure.id]);
+            .arg(failure.record)
+            .arg(failure.task)
+            .arg(self.retention.dead_max_age.as_millis() as u64)
+            .arg(self.retention.dead_max_count);
+        declare(&mut inv, q, &[failure.id, failure.replay_of]);
+        // 1: scheduled; 2: buried as cancelled (an operator cancelled it meanwhile).
         let moved: i64 = inv.invoke_async(&mut self.conn()).await?;
-        Ok(moved == 1)
+        Ok(moved >= 1)
     }
 
     /// Moves a leased job into the dead-letter set with `reason`.
