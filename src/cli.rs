@@ -101,8 +101,10 @@ pub enum Command {
   tq worker -Q ci --burst          # drain and exit 0 (for CI pipelines)")]
     Worker(WorkerArgs),
 
-    /// Show queue depths, totals and live workers (scheduled = delayed jobs plus
-    /// jobs waiting for a retry; "of which retrying" = the latter)
+    /// Show queue depths, totals and live workers
+    ///
+    /// scheduled = delayed jobs plus jobs waiting for a retry; "of which
+    /// retrying" = the latter.
     #[command(after_help = "Examples:
   tq inspect
   tq inspect high default --json
@@ -132,8 +134,11 @@ pub enum Command {
   tq jobs list --state active --json | jq -r '.[].worker'")]
     Jobs(JobsArgs),
 
-    /// Cancel jobs: a waiting one never runs, a running one's handler is killed;
-    /// either ends in the DLQ with reason "cancelled" (not retried)
+    /// Cancel jobs: waiting ones never run, running ones are killed
+    ///
+    /// A waiting job leaves its queue at once; a running job's handler (its
+    /// whole process group) is killed by its worker within a second. Either
+    /// ends in the DLQ with reason "cancelled", never retried, and can be replayed.
     #[command(after_help = "Examples:
   tq cancel 01jd3k5q8m2x7v9c4b6n0t1r2s
   tq jobs list --state scheduled --json | jq -r '.[].id' | xargs tq cancel")]
