@@ -15,24 +15,18 @@ local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[3]) or 0, tonumber(ARGV[4]) or 0
 local now = server_now()
 heal(base, now, {'expired', 'dead', 'stats', 'jobs', 'counts', 'redacted', 'replays', 'merged', 'errors', 'expires', 'cancel'})
-local n = #ARGV - 4
-if n == 0 then return 0 end
-local head = redis.call('LRANGE', listKey, 0, n - 1)
-if #head ~= n then return -1 end
-for i = 1, n do
-  if head[i] ~= ARGV[4 + i] then return -1 end
-end
+local head = list_is(listKey, 5)
+if not head then return -1 end
+if #head == 0 then return 0 end
 local buried = 0
 for _, id in ipairs(head) do
   local msg = redis.call('HGET', base .. 'jobs', id)
   if msg then
     local ends = redis.call('HGET', base .. 'expires', id) or '?'
-    local ok, job = pcall(cjson.decode, msg)
-    local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
-    bury_live(base, deadKey, id, now, 'expired', 'not started before it expired (at ' .. ends .. ' ms)', task)
+    bury_live(base, deadKey, id, now, 'expired', 'not started before it expired (at ' .. ends .. ' ms)', task_of(msg))
     buried = buried + 1
   end
 end
-redis.call('LTRIM', listKey, n, -1)
+redis.call('LTRIM', listKey, #head, -1)
 if buried > 0 then redis.call('HINCRBY', statsKey, 'failed', buried) end
 return buried

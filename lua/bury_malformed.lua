@@ -17,13 +17,10 @@ local now = server_now()
 heal(base, now, {'malformed', 'dead', 'malformed_seq'})
 local seq = redis.call('GET', seqKey) or ''
 if seq ~= ARGV[3] then return -1 end
-local n = #ARGV - 3
+local head = list_is(listKey, 4)
+if not head then return -1 end
+local n = #head
 if n == 0 then return 0 end
-local head = redis.call('LRANGE', listKey, 0, n - 1)
-if #head ~= n then return -1 end
-for i = 1, n do
-  if head[i] ~= ARGV[3 + i] then return -1 end
-end
 local start = tonumber(seq) or 0
 for i = 1, n do
   bury_raw(base, deadKey, 'malformed-' .. queue_name(base) .. '-' .. (start + i), head[i], now,

@@ -43,9 +43,7 @@ for i = 5, #ARGV do
       waiting = true
     end
     if waiting then
-      local ok, job = pcall(cjson.decode, msg)
-      local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
-      bury_live(base, deadKey, id, now, 'cancelled', 'cancelled by an operator before it ran', task)
+      bury_live(base, deadKey, id, now, 'cancelled', 'cancelled by an operator before it ran', task_of(msg))
       result = 'cancelled'
     end
   end

@@ -288,6 +288,27 @@ local function write_dead(base, dead_key, id, now, fields)
   return id
 end
 
+-- The task a stored message names ('' if it does not decode).
+local function task_of(msg)
+  local ok, job = pcall(cjson.decode, msg)
+  return (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
+end
+
+-- Reads the entries of list `key` a caller passed from ARGV[first] on: the
+-- first n (or, with `tail`, the last n, as LRANGE -n -1 lists them). Returns
+-- them, or nil if the list no longer holds exactly those (read again).
+local function list_is(key, first, tail)
+  local n = #ARGV - first + 1
+  if n <= 0 then return {} end
+  local got
+  if tail then got = redis.call('LRANGE', key, -n, -1) else got = redis.call('LRANGE', key, 0, n - 1) end
+  if #got ~= n then return nil end
+  for i = 1, n do
+    if got[i] ~= ARGV[first + i - 1] then return nil end
+  end
+  return got
+end
+
 -- bury_raw records a queue entry that is not a tq job (no message) as a dead
 -- record with reason 'malformed', keeping the entry as found.
 local function bury_raw(base, dead_key, dead_id, raw, now, err)
@@ -364,15 +385,11 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
       local a, r, l = get_counts(base, id)
       set_counts(base, id, a, r + 1, l)
       if redis.call('HEXISTS', base .. 'cancel', id) == 1 then
-        local ok, job = pcall(cjson.decode, msg)
-        local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
-        bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator while it ran', task)
+        bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator while it ran', task_of(msg))
         buried = buried + 1
       elseif r + 1 >= max_lost then
-        local ok, job = pcall(cjson.decode, msg)
-        local task = (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
         bury_live(base, dead_key, id, now, 'poison: delivered ' .. delivery .. ' times',
-          'lease expired ' .. (r + 1) .. ' times without an outcome', task)
+          'lease expired ' .. (r + 1) .. ' times without an outcome', task_of(msg))
         redis.call('HINCRBY', stats_key, 'failed', 1)
         buried = buried + 1
       else

@@ -16,15 +16,8 @@ local pendingKey, readyKey, activeKey = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[2]
 local now = server_now()
 heal(base, now, {'pending', 'ready', 'active', 'jobs', 'counts', 'errors', 'redacted', 'replays', 'cancel', 'expires'})
-local ids = {}
-for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
-if #ids > 0 then
-  local front = redis.call('LRANGE', pendingKey, -#ids, -1)
-  if #front ~= #ids then return -1 end
-  for i = 1, #ids do
-    if front[i] ~= ids[i] then return -1 end
-  end
-end
+local ids = list_is(pendingKey, 4, true)
+if not ids then return -1 end
 local gone = {}
 local member = ARGV[3]
 if member ~= '' and redis.call('LREM', readyKey, 0, member) > 0 then

@@ -436,6 +436,24 @@ impl Broker {
         Ok(recorded)
     }
 
+    /// The dead records that the replays among `ids` came from: burying or
+    /// deleting those jobs may touch them, so callers declare their keys.
+    pub(super) async fn replay_origins(
+        &self,
+        q: &QueueKeys,
+        ids: &[impl redis::ToRedisArgs + Sync],
+    ) -> Result<Vec<String>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let origins: Vec<Option<String>> = redis::cmd("HMGET")
+            .arg(&q.replays)
+            .arg(ids)
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(origins.into_iter().flatten().collect())
+    }
+
     /// Buries the jobs claims set aside on `q`'s expired list as dead with
     /// reason `expired`, declaring each one's keys. Returns how many.
     pub(super) async fn bury_expired(&self, q: &QueueKeys) -> Result<u64> {
@@ -451,11 +469,7 @@ impl Broker {
             if ids.is_empty() {
                 break;
             }
-            let origins: Vec<Option<String>> = redis::cmd("HMGET")
-                .arg(&q.replays)
-                .arg(&ids)
-                .query_async(&mut self.conn())
-                .await?;
+            let origins = self.replay_origins(q, &ids).await?;
             let mut inv = self.scripts.bury_expired.key(&q.expired);
             inv.key(&q.dead)
                 .key(&q.stats)
@@ -466,11 +480,7 @@ impl Broker {
             for id in &ids {
                 inv.arg(id);
             }
-            let named: Vec<&str> = ids
-                .iter()
-                .map(String::as_str)
-                .chain(origins.iter().flatten().map(String::as_str))
-                .collect();
+            let named: Vec<&str> = ids.iter().chain(&origins).map(String::as_str).collect();
             declare(&mut inv, q, &named);
             let n: i64 = inv.invoke_async(&mut self.conn()).await?;
             buried += u64::try_from(n).unwrap_or(0);
@@ -686,12 +696,8 @@ impl Broker {
             if let Some((id, _)) = handed.as_deref().and_then(|m| m.rsplit_once(':')) {
                 jobs.push(id);
             }
-            let origins: Vec<Option<String>> = redis::cmd("HMGET")
-                .arg(&q.replays)
-                .arg(&jobs)
-                .query_async(&mut self.conn())
-                .await?;
-            let origins: Vec<&str> = origins.iter().flatten().map(String::as_str).collect();
+            let origins = self.replay_origins(q, &jobs).await?;
+            let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
             let mut inv = self.scripts.purge_pending.key(&q.pending);
             inv.key(&q.ready)
                 .key(&q.active)
@@ -714,11 +720,7 @@ impl Broker {
     pub async fn cancel(&self, q: &QueueKeys, ids: &[String]) -> Result<Vec<String>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(MAX_PER_CALL) {
-            let origins: Vec<Option<String>> = redis::cmd("HMGET")
-                .arg(&q.replays)
-                .arg(chunk)
-                .query_async(&mut self.conn())
-                .await?;
+            let origins = self.replay_origins(q, chunk).await?;
             let mut inv = self.scripts.cancel.key(&q.pending);
             inv.key(&q.scheduled)
                 .key(&q.retry)
@@ -732,11 +734,7 @@ impl Broker {
             for id in chunk {
                 inv.arg(id);
             }
-            let named: Vec<&str> = chunk
-                .iter()
-                .map(String::as_str)
-                .chain(origins.iter().flatten().map(String::as_str))
-                .collect();
+            let named: Vec<&str> = chunk.iter().chain(&origins).map(String::as_str).collect();
             declare(&mut inv, q, &named);
             let words: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
             out.extend(words);

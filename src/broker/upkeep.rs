@@ -126,15 +126,8 @@ impl Broker {
                     .map(|(id, _)| id.to_string())
             })
             .collect();
-        let mut touched = ids.clone();
-        if !ids.is_empty() {
-            let origins: Vec<Option<String>> = redis::cmd("HMGET")
-                .arg(&q.replays)
-                .arg(&ids)
-                .query_async(&mut self.conn())
-                .await?;
-            touched.extend(origins.into_iter().flatten());
-        }
+        let mut touched = self.replay_origins(q, &ids).await?;
+        touched.extend(ids);
         Ok(Expired {
             members,
             oldest,
