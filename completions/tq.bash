@@ -395,7 +395,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__list)
-            opts="-q -v -h -V --queue --task --since --limit --count --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --queue --task --since --limit --count --wide --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -977,7 +977,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__inspect)
-            opts="-v -h -V --watch --interval --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --watch --interval --wide --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,7 +1083,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__jobs__subcmd__list)
-            opts="-q -v -h -V --queue --state --task --limit --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --queue --state --task --limit --wide --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -102,6 +102,7 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of e
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l watch -d 'Redraw every --interval with rates (jobs/s processed and failed) until Ctrl-C; with --json, one JSON document per interval (JSON lines)'
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l wide -d 'Show every column in full (by default tables fit the terminal, or 80 columns when piped: long text is cut with … and minor columns hidden)'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
@@ -142,6 +143,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l count -d 'Print only how many dead jobs match (ignores --limit)'
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l wide -d 'Show every column in full (by default tables fit the terminal, or 80 columns when piped: long text is cut with … and minor columns hidden)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
@@ -218,6 +220,7 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
+complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l wide -d 'Show every column in full (by default tables fit the terminal, or 80 columns when piped: long text is cut with … and minor columns hidden)'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'

@@ -420,6 +420,11 @@ pub struct JobsListArgs {
     /// Most jobs listed per queue and state
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub limit: usize,
+
+    /// Show every column in full (by default tables fit the terminal, or 80
+    /// columns when piped: long text is cut with … and minor columns hidden)
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// `tq queue`.
@@ -497,6 +502,11 @@ pub struct DlqListArgs {
     /// Print only how many dead jobs match (ignores --limit)
     #[arg(long)]
     pub count: bool,
+
+    /// Show every column in full (by default tables fit the terminal, or 80
+    /// columns when piped: long text is cut with … and minor columns hidden)
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// `tq dlq show`.
@@ -657,6 +667,11 @@ pub struct InspectArgs {
     /// How often --watch reads Redis
     #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DURATION", requires = "watch")]
     pub interval: Duration,
+
+    /// Show every column in full (by default tables fit the terminal, or 80
+    /// columns when piped: long text is cut with … and minor columns hidden)
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// `tq status`.

@@ -144,9 +144,10 @@ fn jobs_list_shows_each_state_with_its_times_and_worker() {
         "{busy}"
     );
     let text = redis.tq().args(["inspect"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        String::from_utf8_lossy(&text.stdout).contains("of which retrying"),
-        "{text:?}"
+        text.lines().any(|l| l.contains("scheduled ┆ of which")) && text.contains("┆ retrying"),
+        "{text}"
     );
 
     // tq status says the same: when the retry runs, and who runs the active job.
@@ -498,4 +499,66 @@ fn inspect_watch_json_prints_one_document_per_interval_with_rates() {
         .args(["-INT", &child.id().to_string()])
         .status();
     assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn tables_fit_80_columns_cutting_long_text_unless_wide() {
+    let redis = RedisServer::start();
+    let queue = "reports_for_the_finance_department_monthly";
+    let task = "reports.generate_the_monthly_statement_for_every_customer";
+    redis.enqueue(&[task, "-q", queue, "--max-retries", "0"]);
+    redis.enqueue(&[task, "-q", queue]);
+    redis.drain(&["-Q", queue, "--handler", &format!("{task}=false")]);
+    redis.enqueue(&[task, "-q", queue]);
+    for command in [&["inspect"][..], &["jobs", "list"], &["dlq", "list"]] {
+        let out = redis.tq().args(command).output().unwrap();
+        assert!(out.status.success(), "{command:?}: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= 80, "{command:?} is {widest} wide:\n{text}");
+        assert!(
+            text.contains('…') && !text.contains(queue),
+            "{command:?} cut nothing:\n{text}"
+        );
+        assert!(
+            text.contains("--wide shows them"),
+            "{command:?} names no hidden column:\n{text}"
+        );
+
+        let out = redis.tq().args(command).arg("--wide").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(queue) && !text.contains('…'),
+            "{command:?} --wide:\n{text}"
+        );
+        assert!(!text.contains("hidden"), "{command:?} --wide:\n{text}");
+    }
+    let out = redis.tq().args(["dlq", "list", "--wide"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(task));
+}
+
+#[test]
+fn inspect_marks_a_worker_that_stopped_beating_as_stale_then_forgets_it() {
+    let redis = RedisServer::start();
+    let mut worker = redis.spawn_tq(&["worker", "-Q", "q"]);
+    wait_until(Duration::from_secs(20), "the worker to register", || {
+        redis.inspect()["workers"][0]["stale"] == false
+    });
+    let text = redis.tq().arg("inspect").output().unwrap();
+    assert!(!String::from_utf8_lossy(&text.stdout).contains("stale"));
+
+    worker.signal(libc::SIGKILL);
+    worker.wait_exit(Duration::from_secs(20));
+    wait_until(Duration::from_secs(20), "inspect to mark it stale", || {
+        redis.inspect()["workers"][0]["stale"] == true
+    });
+    let text = redis.tq().arg("inspect").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("ago (stale)") && text.contains("stale: no heartbeat"),
+        "{text}"
+    );
+    wait_until(Duration::from_secs(30), "the dead worker to be forgotten", || {
+        redis.inspect()["workers"] == serde_json::json!([])
+    });
 }

@@ -80,7 +80,7 @@ fn results_are_kept_up_to_their_count_limit_oldest_buckets_first() {
 }
 
 #[test]
-fn a_killed_worker_leaves_the_registry_within_two_heartbeats_without_inspect() {
+fn a_killed_worker_leaves_the_registry_without_inspect() {
     let redis = RedisServer::start();
     let _peer = redis.spawn_tq(&["worker"]);
     let victim = redis.spawn_tq(&["worker"]);
@@ -91,11 +91,9 @@ fn a_killed_worker_leaves_the_registry_within_two_heartbeats_without_inspect() {
     let pid = victim.child.id().to_string();
     assert!(registered().iter().any(|w| w.contains(&format!("-{pid}-"))));
     victim.signal(libc::SIGKILL);
-    let killed = Instant::now();
-    wait_until(Duration::from_secs(10), "the dead worker to leave the registry", || {
+    // Its peer forgets it 10 s after its last heartbeat (inspect shows it as
+    // stale until then: tests/operator.rs).
+    wait_until(Duration::from_secs(30), "the dead worker to leave the registry", || {
         !registered().iter().any(|w| w.contains(&format!("-{pid}-")))
     });
-    let took = killed.elapsed();
-    // Two heartbeat periods (2 s each), plus this test's own polling.
-    assert!(took <= Duration::from_millis(4300), "left after {took:?}");
 }

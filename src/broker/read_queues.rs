@@ -114,14 +114,15 @@ impl Broker {
         self.live_worker_ids().await.map(drop)
     }
 
-    /// The ids of live workers, oldest first, after forgetting the dead ones.
+    /// The ids of registered workers, oldest first, after forgetting the ones
+    /// silent for [`crate::worker::HEARTBEAT_TTL`].
     async fn live_worker_ids(&self) -> Result<Vec<String>> {
         Ok(self
             .scripts
             .workers
             .key(&self.global.workers)
             .arg(&self.clock)
-            .arg(crate::worker::LIVE_CUTOFF.as_millis() as u64)
+            .arg(crate::worker::HEARTBEAT_TTL.as_millis() as u64)
             .invoke_async(&mut self.conn())
             .await?)
     }
@@ -155,8 +156,9 @@ impl Broker {
         })
     }
 
-    /// Workers whose heartbeat is recent (by the server's clock); forgets the
-    /// ones that stopped reporting.
+    /// Registered workers: those that wrote a heartbeat within
+    /// [`crate::worker::HEARTBEAT_TTL`] (server clock), which includes ones
+    /// silent past [`crate::worker::STALE_AFTER`]; forgets the rest.
     pub async fn live_workers(&self) -> Result<Vec<WorkerInfo>> {
         let ids = self.live_worker_ids().await?;
         if ids.is_empty() {

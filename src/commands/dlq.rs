@@ -1,11 +1,11 @@
 //! `tq dlq list|show|replay|purge`: the dead-letter queue for operators and scripts.
 
+use super::table::{Fit, Grid};
 use super::{Context, format_age, print_json};
 use crate::cli::{DlqArgs, DlqCommand, DlqFilter, DlqListArgs, DlqPurgeArgs, DlqReplayArgs};
 use crate::client::parse_args;
 use crate::dlq::{DeadJob, Dlq, Filter, Replay, Replayed};
 use crate::error::{Error, Result};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 /// Runs `tq dlq ...`.
 pub async fn run(ctx: &Context, args: DlqArgs) -> Result<()> {
@@ -52,12 +52,18 @@ async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs, now: u64) -> Result<(
         out!("no dead jobs");
         return Ok(());
     }
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(["id", "queue", "task", "reason", "error", "attempts", "died", "replay"]);
+    let mut table = Grid::new(&[
+        ("id", Fit::Keep),
+        ("queue", Fit::Cut),
+        ("task", Fit::Cut),
+        ("reason", Fit::Hide(4)),
+        ("error", Fit::Cut),
+        ("attempts", Fit::Hide(2)),
+        ("died", Fit::Hide(1)),
+        ("replay", Fit::Hide(3)),
+    ]);
     for r in &records {
-        table.add_row([
+        table.row(vec![
             r.id.clone(),
             r.queue.clone(),
             if r.task.is_empty() {
@@ -66,23 +72,14 @@ async fn list(ctx: &Context, dlq: &Dlq, args: DlqListArgs, now: u64) -> Result<(
                 r.task.clone()
             },
             r.reason.clone(),
-            first_line(&r.error, 60),
+            r.error.lines().next().unwrap_or("").to_string(),
             r.attempts.to_string(),
             format!("{} ago", format_age(now.saturating_sub(r.failed_at_ms))),
             r.replay_job.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    out!("{table}");
+    out!("{}", table.render(args.wide));
     Ok(())
-}
-
-fn first_line(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > max {
-        format!("{}…", line.chars().take(max - 1).collect::<String>())
-    } else {
-        line.to_string()
-    }
 }
 
 fn show(ctx: &Context, dead: DeadJob, now: u64) -> Result<()> {

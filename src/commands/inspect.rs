@@ -1,11 +1,11 @@
 //! `tq inspect`: queue depths, totals and live workers.
 
+use super::table::{Fit, Grid};
 use super::{Context, format_age, print_json};
 use crate::broker::{Broker, QueueCounts, RedisMemory, WorkerInfo};
 use crate::cli::InspectArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -36,7 +36,16 @@ impl Snapshot {
             "used_memory": self.memory.used_memory,
             "maxmemory": self.memory.maxmemory,
         });
-        let mut doc = serde_json::json!({ "queues": self.queues, "workers": self.workers, "redis": redis });
+        let workers: Vec<serde_json::Value> = self
+            .workers
+            .iter()
+            .map(|w| {
+                let mut value = serde_json::to_value(w).unwrap_or_default();
+                value["stale"] = is_stale(w, self.now).into();
+                value
+            })
+            .collect();
+        let mut doc = serde_json::json!({ "queues": self.queues, "workers": workers, "redis": redis });
         if let Some(rates) = rates {
             doc["time_ms"] = self.now.into();
             doc["rates"] = serde_json::to_value(rates).unwrap_or_default();
@@ -72,7 +81,7 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     if ctx.json {
         return print_json(&snap.json(None));
     }
-    out_text!("{}", render(&snap, broker.prefix(), None));
+    out_text!("{}", render(&snap, broker.prefix(), None, args.wide));
     Ok(())
 }
 
@@ -103,7 +112,7 @@ async fn watch(ctx: &Context, broker: &Broker, args: &InspectArgs, fixed: Vec<St
             // (cleared to its end), then the rest of the screen below. (No
             // whole-screen clear: terminals scroll that into their history.)
             let mut frame = String::from("\x1b[H");
-            let text = render(&snap, broker.prefix(), rates.as_ref());
+            let text = render(&snap, broker.prefix(), rates.as_ref(), args.wide);
             let footer = format!("every {} · Ctrl-C to stop", humantime::format_duration(args.interval));
             for line in text.lines().chain(std::iter::once(footer.as_str())) {
                 frame.push_str(line);
@@ -135,32 +144,35 @@ fn rates(prev: &Snapshot, now: &Snapshot) -> HashMap<String, Rates> {
 }
 
 /// The text of `tq inspect` (with rate columns while watching).
-fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>) -> String {
+fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>, wide: bool) -> String {
     use std::fmt::Write;
     let mut text = String::new();
     let (queues, workers, now, memory, mode) = (&snap.queues, &snap.workers, snap.now, &snap.memory, snap.mode);
-    let mut table = Table::new();
-    let mut header = vec![
-        "queue",
-        "pending",
-        "active",
-        "scheduled",
-        "of which retrying",
-        "dead",
-        "results",
-        "processed",
-        "failed",
-        "oldest pending",
+    let mut columns = vec![
+        ("queue", Fit::Cut),
+        ("pending", Fit::Keep),
+        ("active", Fit::Keep),
+        ("scheduled", Fit::Keep),
+        ("of which\nretrying", Fit::Keep),
+        ("dead", Fit::Keep),
+        ("results", Fit::Hide(5)),
+        ("processed", Fit::Hide(4)),
+        ("failed", Fit::Hide(3)),
+        ("oldest\npending", Fit::Hide(2)),
     ];
     if rates.is_some() {
-        header.extend(["done/s", "failed/s", "pending Δ"]);
+        columns.extend([
+            ("done/s", Fit::Keep),
+            ("failed/s", Fit::Keep),
+            ("pending\nchange", Fit::Hide(1)),
+        ]);
     }
-    table.load_preset(UTF8_FULL_CONDENSED).set_header(header.clone());
+    let mut table = Grid::new(&columns);
     for q in queues {
         if q.error.is_some() {
             let mut row = vec![q.name.clone(), "broken".to_string()];
-            row.resize(header.len(), "-".to_string());
-            table.add_row(row);
+            row.resize(columns.len(), "-".to_string());
+            table.row(row);
             continue;
         }
         let mut row = vec![
@@ -189,12 +201,12 @@ fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>)
                 None => row.extend(["-".to_string(), "-".to_string(), "-".to_string()]),
             }
         }
-        table.add_row(row);
+        table.row(row);
     }
     if queues.is_empty() {
         let _ = writeln!(text, "no queues yet (enqueue a job to create one)");
     } else {
-        let _ = writeln!(text, "{table}");
+        let _ = writeln!(text, "{}", table.render(wide));
     }
     if memory.maxmemory > 0 {
         let _ = writeln!(
@@ -230,29 +242,46 @@ fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>)
         let _ = writeln!(text, "no live workers");
         return text;
     }
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "worker",
-        "queues",
-        "active",
-        "concurrency",
-        "processed",
-        "up",
-        "last seen",
+    let mut table = Grid::new(&[
+        ("worker", Fit::Cut),
+        ("queues", Fit::Cut),
+        ("active", Fit::Keep),
+        ("concurrency", Fit::Hide(1)),
+        ("processed", Fit::Hide(2)),
+        ("up", Fit::Hide(3)),
+        ("last seen", Fit::Keep),
     ]);
     for w in workers {
-        table.add_row([
+        let silent = now.saturating_sub(w.heartbeat_at_ms);
+        table.row(vec![
             w.id.clone(),
             w.queues.join(","),
             w.active.to_string(),
             w.concurrency.to_string(),
             w.processed.to_string(),
             format_age(now.saturating_sub(w.started_at_ms)),
-            format!("{} ago", format_age(now.saturating_sub(w.heartbeat_at_ms))),
+            if is_stale(w, now) {
+                format!("{} ago (stale)", format_age(silent))
+            } else {
+                format!("{} ago", format_age(silent))
+            },
         ]);
     }
-    let _ = writeln!(text, "{table}");
+    let _ = writeln!(text, "{}", table.render(wide));
+    if workers.iter().any(|w| is_stale(w, now)) {
+        let _ = writeln!(
+            text,
+            "stale: no heartbeat for over {} s (dead, stopped or cut off from Redis); forgotten {} s after its last one; its jobs come back when their leases expire",
+            crate::worker::STALE_AFTER.as_secs(),
+            crate::worker::HEARTBEAT_TTL.as_secs()
+        );
+    }
     text
+}
+
+/// A worker that missed two heartbeats in a row.
+fn is_stale(worker: &WorkerInfo, now: u64) -> bool {
+    now.saturating_sub(worker.heartbeat_at_ms) > crate::worker::STALE_AFTER.as_millis() as u64
 }
 
 /// Bytes in the largest unit that keeps them at or above 1.

@@ -1,10 +1,10 @@
 //! `tq jobs list`: the jobs waiting or running on queues.
 
+use super::table::{Fit, Grid};
 use super::{Context, format_age, print_json};
 use crate::broker::{JobSummary, LiveState};
 use crate::cli::{JobState, JobsArgs, JobsCommand};
 use crate::error::{Error, Result};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use std::collections::HashMap;
 
 /// With --task, how many jobs per queue and state are looked at at most.
@@ -75,10 +75,15 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
         out!("no jobs");
         return Ok(());
     }
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(["id", "queue", "state", "task", "attempts", "when", "worker"]);
+    let mut table = Grid::new(&[
+        ("id", Fit::Keep),
+        ("queue", Fit::Cut),
+        ("state", Fit::Keep),
+        ("task", Fit::Cut),
+        ("attempts", Fit::Hide(1)),
+        ("when", Fit::Keep),
+        ("worker", Fit::Hide(2)),
+    ]);
     for j in &jobs {
         let when = match j.state {
             LiveState::Pending => format!("waiting {}", format_age(now.saturating_sub(j.enqueued_at_ms))),
@@ -94,7 +99,7 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        table.add_row([
+        table.row(vec![
             j.id.clone(),
             j.queue.clone(),
             state,
@@ -104,6 +109,6 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
             j.worker.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    out!("{table}");
+    out!("{}", table.render(args.wide));
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod load_test;
 pub mod queue;
 pub mod status;
+pub mod table;
 pub mod worker;
 
 use crate::broker::{Broker, RedisTarget};

@@ -29,10 +29,11 @@ use tokio::sync::{Notify, Semaphore, mpsc, watch};
 pub const HEARTBEAT_TTL: Duration = Duration::from_secs(10);
 /// How often a worker writes its heartbeat.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
-/// A worker whose last heartbeat is older than this is dead: live workers
-/// prune it from the registry (every half heartbeat period), so a SIGKILLed
-/// worker is gone within two periods.
-pub const LIVE_CUTOFF: Duration = Duration::from_millis(2500);
+/// A worker whose last heartbeat is older than this missed two beats: dead,
+/// stopped (SIGSTOP) or cut off from Redis. `tq inspect` marks it stale until
+/// live workers forget it, [`HEARTBEAT_TTL`] after its last heartbeat. (Its
+/// jobs come back when their leases expire, whatever the registry says.)
+pub const STALE_AFTER: Duration = Duration::from_secs(5);
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
