@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: waiting ones never run, running ones are killed')
             [CompletionResult]::new('retry-now', 'retry-now', [CompletionResultType]::ParameterValue, 'Run jobs waiting on a retry backoff or a delay now (they become pending)')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Pause, resume or empty a queue')
+            [CompletionResult]::new('cron', 'cron', [CompletionResultType]::ParameterValue, 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write every page with --out-dir)')
@@ -429,6 +430,204 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         'tq;queue;help;help' {
             break
         }
+        'tq;cron' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create or update a schedule (the same definition twice changes nothing)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List schedules: next run, last run and its job''s state')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one schedule and its next runs')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a schedule (jobs it already created stay)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop a schedule firing')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Enqueue a schedule''s job now, once, under its own id (its cadence is unchanged)')
+            [CompletionResult]::new('tick', 'tick', [CompletionResultType]::ParameterValue, 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tq;cron;add' {
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Fire every DURATION (at least 1s), at multiples of it since the epoch')
+            [CompletionResult]::new('--cron', '--cron', [CompletionResultType]::ParameterName, 'Fire at the times of a cron expression (see below)')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'The IANA time zone --cron is read in')
+            [CompletionResult]::new('--catch-up', '--catch-up', [CompletionResultType]::ParameterName, 'What a gap of missed ticks fires: one job, or none')
+            [CompletionResult]::new('--args', '--args', [CompletionResultType]::ParameterName, 'Arguments as JSON text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Queue its jobs go to')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue its jobs go to')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Retries after the first failed attempt')
+            [CompletionResult]::new('--retry-base', '--retry-base', [CompletionResultType]::ParameterName, 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter')
+            [CompletionResult]::new('--retry-cap', '--retry-cap', [CompletionResultType]::ParameterName, 'Longest wait between two attempts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Kill an attempt (and its whole process group) after this long; 0 = no limit')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'A tick''s job not started this long after its tick is not run (DLQ reason `expired`)')
+            [CompletionResult]::new('--unique-for', '--unique-for', [CompletionResultType]::ParameterName, 'Create no job while another with the same task and args (or --unique-key) was created less than this long ago')
+            [CompletionResult]::new('--unique-key', '--unique-key', [CompletionResultType]::ParameterName, 'What makes its jobs unique under --unique-for [default: task and args]')
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;list' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Show every column in full (by default tables fit the terminal, or 80 columns when piped)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;show' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;remove' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;pause' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;resume' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;run' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;tick' {
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tq;cron;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create or update a schedule (the same definition twice changes nothing)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List schedules: next run, last run and its job''s state')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one schedule and its next runs')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a schedule (jobs it already created stay)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop a schedule firing')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Enqueue a schedule''s job now, once, under its own id (its cadence is unchanged)')
+            [CompletionResult]::new('tick', 'tick', [CompletionResultType]::ParameterValue, 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tq;cron;help;add' {
+            break
+        }
+        'tq;cron;help;list' {
+            break
+        }
+        'tq;cron;help;show' {
+            break
+        }
+        'tq;cron;help;remove' {
+            break
+        }
+        'tq;cron;help;pause' {
+            break
+        }
+        'tq;cron;help;resume' {
+            break
+        }
+        'tq;cron;help;run' {
+            break
+        }
+        'tq;cron;help;tick' {
+            break
+        }
+        'tq;cron;help;help' {
+            break
+        }
         'tq;load-test' {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Jobs to submit')
             [CompletionResult]::new('--mix', '--mix', [CompletionResultType]::ParameterName, 'Queues and weights, highest priority first')
@@ -504,6 +703,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: waiting ones never run, running ones are killed')
             [CompletionResult]::new('retry-now', 'retry-now', [CompletionResultType]::ParameterValue, 'Run jobs waiting on a retry backoff or a delay now (they become pending)')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Pause, resume or empty a queue')
+            [CompletionResult]::new('cron', 'cron', [CompletionResultType]::ParameterValue, 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write every page with --out-dir)')
@@ -567,6 +767,41 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;help;queue;purge' {
+            break
+        }
+        'tq;help;cron' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create or update a schedule (the same definition twice changes nothing)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List schedules: next run, last run and its job''s state')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one schedule and its next runs')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a schedule (jobs it already created stay)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop a schedule firing')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Enqueue a schedule''s job now, once, under its own id (its cadence is unchanged)')
+            [CompletionResult]::new('tick', 'tick', [CompletionResultType]::ParameterValue, 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)')
+            break
+        }
+        'tq;help;cron;add' {
+            break
+        }
+        'tq;help;cron;list' {
+            break
+        }
+        'tq;help;cron;show' {
+            break
+        }
+        'tq;help;cron;remove' {
+            break
+        }
+        'tq;help;cron;pause' {
+            break
+        }
+        'tq;help;cron;resume' {
+            break
+        }
+        'tq;help;cron;run' {
+            break
+        }
+        'tq;help;cron;tick' {
             break
         }
         'tq;help;load-test' {

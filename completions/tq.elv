@@ -39,6 +39,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand cancel 'Cancel jobs: waiting ones never run, running ones are killed'
             cand retry-now 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
             cand queue 'Pause, resume or empty a queue'
+            cand cron 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
@@ -394,6 +395,185 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;queue;help;help'= {
         }
+        &'tq;cron'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Create or update a schedule (the same definition twice changes nothing)'
+            cand list 'List schedules: next run, last run and its job''s state'
+            cand show 'Show one schedule and its next runs'
+            cand remove 'Delete a schedule (jobs it already created stay)'
+            cand pause 'Stop a schedule firing'
+            cand resume 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)'
+            cand run 'Enqueue a schedule''s job now, once, under its own id (its cadence is unchanged)'
+            cand tick 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;cron;add'= {
+            cand --every 'Fire every DURATION (at least 1s), at multiples of it since the epoch'
+            cand --cron 'Fire at the times of a cron expression (see below)'
+            cand --tz 'The IANA time zone --cron is read in'
+            cand --catch-up 'What a gap of missed ticks fires: one job, or none'
+            cand --args 'Arguments as JSON text'
+            cand -q 'Queue its jobs go to'
+            cand --queue 'Queue its jobs go to'
+            cand --max-retries 'Retries after the first failed attempt'
+            cand --retry-base 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter'
+            cand --retry-cap 'Longest wait between two attempts'
+            cand --timeout 'Kill an attempt (and its whole process group) after this long; 0 = no limit'
+            cand --expires 'A tick''s job not started this long after its tick is not run (DLQ reason `expired`)'
+            cand --unique-for 'Create no job while another with the same task and args (or --unique-key) was created less than this long ago'
+            cand --unique-key 'What makes its jobs unique under --unique-for [default: task and args]'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;list'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --wide 'Show every column in full (by default tables fit the terminal, or 80 columns when piped)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;show'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;remove'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;pause'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;resume'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;run'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;tick'= {
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tq;cron;help'= {
+            cand add 'Create or update a schedule (the same definition twice changes nothing)'
+            cand list 'List schedules: next run, last run and its job''s state'
+            cand show 'Show one schedule and its next runs'
+            cand remove 'Delete a schedule (jobs it already created stay)'
+            cand pause 'Stop a schedule firing'
+            cand resume 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)'
+            cand run 'Enqueue a schedule''s job now, once, under its own id (its cadence is unchanged)'
+            cand tick 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tq;cron;help;add'= {
+        }
+        &'tq;cron;help;list'= {
+        }
+        &'tq;cron;help;show'= {
+        }
+        &'tq;cron;help;remove'= {
+        }
+        &'tq;cron;help;pause'= {
+        }
+        &'tq;cron;help;resume'= {
+        }
+        &'tq;cron;help;run'= {
+        }
+        &'tq;cron;help;tick'= {
+        }
+        &'tq;cron;help;help'= {
+        }
         &'tq;load-test'= {
             cand --jobs 'Jobs to submit'
             cand --mix 'Queues and weights, highest priority first'
@@ -466,6 +646,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand cancel 'Cancel jobs: waiting ones never run, running ones are killed'
             cand retry-now 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
             cand queue 'Pause, resume or empty a queue'
+            cand cron 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
@@ -512,6 +693,32 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;help;queue;resume'= {
         }
         &'tq;help;queue;purge'= {
+        }
+        &'tq;help;cron'= {
+            cand add 'Create or update a schedule (the same definition twice changes nothing)'
+            cand list 'List schedules: next run, last run and its job''s state'
+            cand show 'Show one schedule and its next runs'
+            cand remove 'Delete a schedule (jobs it already created stay)'
+            cand pause 'Stop a schedule firing'
+            cand resume 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)'
+            cand run 'Enqueue a schedule''s job now, once, under its own id (its cadence is unchanged)'
+            cand tick 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)'
+        }
+        &'tq;help;cron;add'= {
+        }
+        &'tq;help;cron;list'= {
+        }
+        &'tq;help;cron;show'= {
+        }
+        &'tq;help;cron;remove'= {
+        }
+        &'tq;help;cron;pause'= {
+        }
+        &'tq;help;cron;resume'= {
+        }
+        &'tq;help;cron;run'= {
+        }
+        &'tq;help;cron;tick'= {
         }
         &'tq;help;load-test'= {
         }

@@ -43,6 +43,7 @@ complete -c tq -n "__fish_tq_needs_command" -f -a "jobs" -d 'See the jobs waitin
 complete -c tq -n "__fish_tq_needs_command" -f -a "cancel" -d 'Cancel jobs: waiting ones never run, running ones are killed'
 complete -c tq -n "__fish_tq_needs_command" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
 complete -c tq -n "__fish_tq_needs_command" -f -a "queue" -d 'Pause, resume or empty a queue'
+complete -c tq -n "__fish_tq_needs_command" -f -a "cron" -d 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
 complete -c tq -n "__fish_tq_needs_command" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
 complete -c tq -n "__fish_tq_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c tq -n "__fish_tq_needs_command" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
@@ -297,6 +298,129 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let workers claim from QUEUE again'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "add" -d 'Create or update a schedule (the same definition twice changes nothing)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "list" -d 'List schedules: next run, last run and its job\'s state'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "show" -d 'Show one schedule and its next runs'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "remove" -d 'Delete a schedule (jobs it already created stay)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "pause" -d 'Stop a schedule firing'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "resume" -d 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "run" -d 'Enqueue a schedule\'s job now, once, under its own id (its cadence is unchanged)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "tick" -d 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l every -d 'Fire every DURATION (at least 1s), at multiples of it since the epoch' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l cron -d 'Fire at the times of a cron expression (see below)' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l tz -d 'The IANA time zone --cron is read in' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l catch-up -d 'What a gap of missed ticks fires: one job, or none' -r -f -a "one\t'One job for the whole gap, then on with the cadence'
+none\t'No job for the gap'"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l args -d 'Arguments as JSON text' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -s q -l queue -d 'Queue its jobs go to' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l max-retries -d 'Retries after the first failed attempt' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l retry-base -d 'Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l retry-cap -d 'Longest wait between two attempts' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l timeout -d 'Kill an attempt (and its whole process group) after this long; 0 = no limit' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l expires -d 'A tick\'s job not started this long after its tick is not run (DLQ reason `expired`)' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l unique-for -d 'Create no job while another with the same task and args (or --unique-key) was created less than this long ago' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l unique-key -d 'What makes its jobs unique under --unique-for [default: task and args]' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l wide -d 'Show every column in full (by default tables fit the terminal, or 80 columns when piped)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create or update a schedule (the same definition twice changes nothing)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "list" -d 'List schedules: next run, last run and its job\'s state'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one schedule and its next runs'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a schedule (jobs it already created stay)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop a schedule firing'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "run" -d 'Enqueue a schedule\'s job now, once, under its own id (its cadence is unchanged)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "tick" -d 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)'
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l jobs -d 'Jobs to submit' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l mix -d 'Queues and weights, highest priority first' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l task -d 'Task of every job (any built-in; others need --external-workers with a handler)' -r
@@ -346,19 +470,20 @@ complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log 
 complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "jobs" -d 'See the jobs waiting or running on queues, not only their counts'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "cancel" -d 'Cancel jobs: waiting ones never run, running ones are killed'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "queue" -d 'Pause, resume or empty a queue'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "jobs" -d 'See the jobs waiting or running on queues, not only their counts'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "cancel" -d 'Cancel jobs: waiting ones never run, running ones are killed'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "queue" -d 'Pause, resume or empty a queue'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "cron" -d 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'List dead jobs, newest first'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'
@@ -367,3 +492,11 @@ complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "resume" -d 'Let workers claim from QUEUE again'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "add" -d 'Create or update a schedule (the same definition twice changes nothing)'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "list" -d 'List schedules: next run, last run and its job\'s state'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "show" -d 'Show one schedule and its next runs'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "remove" -d 'Delete a schedule (jobs it already created stay)'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "pause" -d 'Stop a schedule firing'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "resume" -d 'Let a paused schedule fire again, from its next tick (no catch-up for the pause)'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "run" -d 'Enqueue a schedule\'s job now, once, under its own id (its cadence is unchanged)'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "tick" -d 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)'

@@ -37,7 +37,7 @@ local QUEUE_KEY_TYPES = {
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
-  expires = 'hash', expired = 'list', cancel = 'hash',
+  expires = 'hash', expired = 'list', cancel = 'hash', cron = 'hash', cron_due = 'zset', cron_last = 'hash',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -402,4 +402,99 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
   local wait = -1
   if head[2] then wait = math.max(0, tonumber(head[2]) - now) end
   return recovered, buried, wait
+end
+
+-- Adds new jobs to the queue at base: groups of five in args from index
+-- first (id, due, message, redacted message, options), as enqueue.lua
+-- describes them; the caller declared the queue's keys and healed them.
+-- Returns {jobs added, then for each unique job not created: its id and
+-- the id of the job that holds its name}.
+local function enqueue_batch(base, now, args, first)
+  local pendingKey, scheduledKey, jobsKey, redactedKey = base .. 'pending', base .. 'scheduled', base .. 'jobs', base .. 'redacted'
+  local ids = {}
+  for i = first, #args, 5 do ids[#ids + 1] = args[i] end
+  if #ids == 0 then return {0} end
+  local existing = redis.call('HMGET', jobsKey, unpack(ids))
+  local seen, names = {}, {}
+  local fields, redacted, now_ids, delayed, held, dups, expiring = {}, {}, {}, {}, {}, {}, {}
+  for j = 1, #ids do
+    local id = ids[j]
+    local i = first + (j - 1) * 5
+    local new = not existing[j] and not seen[id]
+    local expires, unique_ms, name = '', '0', ''
+    if args[i + 4] ~= '' then
+      expires, unique_ms, name = string.match(args[i + 4], '^([^|]*)|(%d*)|(.*)$')
+    end
+    if new and name ~= '' then
+      if string.sub(name, 1, 5) == 'auto:' then name = 'auto:' .. redis.sha1hex(string.sub(name, 6)) end
+      local holder = names[name]
+      if not holder then
+        local entry = redis.call('HGET', base .. 'unique', name)
+        local hid, untl = string.match(entry or '', '^(.*)|(%d+)$')
+        if hid and tonumber(untl) > now then holder = hid end
+      end
+      if holder then
+        dups[#dups + 1] = id
+        dups[#dups + 1] = holder
+        new = false
+      else
+        names[name] = id
+        local untl = now + (tonumber(unique_ms) or 0)
+        held[#held + 1] = {name, id .. '|' .. untl, untl}
+      end
+    end
+    if new then
+      seen[id] = true
+      fields[#fields + 1] = id
+      fields[#fields + 1] = args[i + 2]
+      if args[i + 3] ~= '' then
+        redacted[#redacted + 1] = id
+        redacted[#redacted + 1] = args[i + 3]
+      end
+      if expires and expires ~= '' then
+        expiring[#expiring + 1] = id
+        if string.sub(expires, 1, 1) == '+' then
+          expiring[#expiring + 1] = now + tonumber(string.sub(expires, 2))
+        else
+          expiring[#expiring + 1] = tonumber(expires) or 0
+        end
+      end
+      local due = args[i + 1]
+      if due == '0' then
+        now_ids[#now_ids + 1] = id
+      else
+        local due_ms
+        if string.sub(due, 1, 1) == '+' then
+          due_ms = now + tonumber(string.sub(due, 2))
+        else
+          due_ms = tonumber(due) or 0
+        end
+        if due_ms > now then
+          delayed[#delayed + 1] = due_ms
+          delayed[#delayed + 1] = id
+        else
+          now_ids[#now_ids + 1] = id
+        end
+      end
+    end
+  end
+  local out = {#fields / 2}
+  for _, d in ipairs(dups) do out[#out + 1] = d end
+  if #fields == 0 then return out end
+  redis.call('HSET', jobsKey, unpack(fields))
+  for _, h in ipairs(held) do
+    redis.call('HSET', base .. 'unique', h[1], h[2])
+    redis.call('ZADD', base .. 'unique_until', h[3], h[1])
+  end
+  if #redacted > 0 then redis.call('HSET', redactedKey, unpack(redacted)) end
+  if #expiring > 0 then redis.call('HSET', base .. 'expires', unpack(expiring)) end
+  if #now_ids > 0 then
+    if redis.call('LPUSH', pendingKey, unpack(now_ids)) == #now_ids then
+      wake_one(base, now)
+    end
+  end
+  if #delayed > 0 then
+    redis.call('ZADD', scheduledKey, unpack(delayed))
+  end
+  return out
 end

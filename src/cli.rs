@@ -156,6 +156,15 @@ pub enum Command {
   tq queue purge emails --yes   # delete its pending jobs (counted)")]
     Queue(QueueArgs),
 
+    /// Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there
+    #[command(after_help = "Examples:
+  tq cron add digest --cron \"0 9 * * MON-FRI\" --tz Europe/Paris send_digest
+  tq cron add cleanup --every 1h sessions.cleanup -q low
+  tq cron list
+  tq cron run digest            # fire once now, outside the cadence
+  tq cron pause digest")]
+    Cron(CronArgs),
+
     /// Fire N jobs, drain them with real workers, report throughput, latency and loss
     #[command(after_help = "Examples:
   tq load-test --jobs 10000
@@ -453,6 +462,155 @@ pub enum QueueCommand {
   tq queue purge emails --yes
   tq queue purge emails --yes --json   # {\"queue\":\"emails\",\"purged\":N}")]
     Purge(QueuePurgeArgs),
+}
+
+/// `tq cron`.
+#[derive(Debug, Args)]
+pub struct CronArgs {
+    #[command(subcommand)]
+    pub command: CronCommand,
+}
+
+/// `tq cron` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CronCommand {
+    /// Create or update a schedule (the same definition twice changes nothing)
+    #[command(after_help = "Examples:
+  tq cron add digest --cron \"0 9 * * MON-FRI\" --tz Europe/Paris send_digest --args '{\"kind\":\"daily\"}'
+  tq cron add cleanup --every 1h sessions.cleanup -q low --expires 50m
+  tq cron add heartbeat --every 10s tq.noop --catch-up none
+
+Cron expressions: 5 fields (minute hour day-of-month month day-of-week) or 6
+with seconds first; lists, ranges, steps and names (*/15, 9-17, MON-FRI, JAN);
+aliases @yearly @monthly @weekly @daily @hourly. They are read in --tz: a
+time a daylight-saving change skips fires once when the gap ends (02:30 on
+the spring-forward night fires at 03:00); a time it repeats fires once, the
+first time. --every fires at multiples of its period since the Unix epoch
+(--every 5m at :00, :05, ...).
+
+After a gap (no worker ran, or Redis was unreachable, for more than 5 s past
+a tick) a schedule fires one job for the whole gap with --catch-up one (the
+default) or none with --catch-up none, then goes on with its cadence.")]
+    Add(Box<CronAddArgs>),
+
+    /// List schedules: next run, last run and its job's state
+    #[command(after_help = "Examples:
+  tq cron list
+  tq cron list --json | jq -r '.[] | select(.paused) | .name'")]
+    List(CronListArgs),
+
+    /// Show one schedule and its next runs
+    #[command(after_help = "Examples:
+  tq cron show digest")]
+    Show(CronName),
+
+    /// Delete a schedule (jobs it already created stay)
+    #[command(after_help = "Examples:
+  tq cron remove digest")]
+    Remove(CronName),
+
+    /// Stop a schedule firing
+    #[command(after_help = "Examples:
+  tq cron pause digest")]
+    Pause(CronName),
+
+    /// Let a paused schedule fire again, from its next tick (no catch-up for the pause)
+    #[command(after_help = "Examples:
+  tq cron resume digest")]
+    Resume(CronName),
+
+    /// Enqueue a schedule's job now, once, under its own id (its cadence is unchanged)
+    #[command(after_help = "Examples:
+  tq cron run digest
+  tq status \"$(tq cron run digest)\"")]
+    Run(CronName),
+
+    /// Fire every due schedule once and exit (workers do this on their own;
+    /// for setups that fire from a separate process, e.g. a CI schedule)
+    #[command(after_help = "Examples:
+  tq cron tick
+  tq cron tick --json")]
+    Tick,
+}
+
+/// A schedule name argument.
+#[derive(Debug, Args)]
+pub struct CronName {
+    /// The schedule's name
+    pub name: String,
+}
+
+/// `tq cron list`.
+#[derive(Debug, Args)]
+pub struct CronListArgs {
+    /// Show every column in full (by default tables fit the terminal, or 80
+    /// columns when piped)
+    #[arg(long)]
+    pub wide: bool,
+}
+
+/// `tq cron add`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("when").required(true).args(["every", "cron"])))]
+pub struct CronAddArgs {
+    /// The schedule's name (letters, digits, '_', '.', '-'); its jobs' ids are cron:NAME:<tick ms>
+    pub name: String,
+
+    /// The task its jobs run
+    pub task: String,
+
+    /// Fire every DURATION (at least 1s), at multiples of it since the epoch
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub every: Option<Duration>,
+
+    /// Fire at the times of a cron expression (see below)
+    #[arg(long, value_name = "EXPR")]
+    pub cron: Option<String>,
+
+    /// The IANA time zone --cron is read in
+    #[arg(long, default_value = "UTC", value_name = "ZONE", requires = "cron")]
+    pub tz: String,
+
+    /// What a gap of missed ticks fires: one job, or none
+    #[arg(long, value_enum, default_value = "one", value_name = "HOW")]
+    pub catch_up: crate::broker::CatchUp,
+
+    /// Arguments as JSON text
+    #[arg(long, default_value = "{}", value_name = "JSON")]
+    pub args: String,
+
+    /// Queue its jobs go to
+    #[arg(short = 'q', long, default_value = "default", value_name = "QUEUE")]
+    pub queue: String,
+
+    /// Retries after the first failed attempt
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub max_retries: u32,
+
+    /// Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter
+    #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DURATION")]
+    pub retry_base: Duration,
+
+    /// Longest wait between two attempts
+    #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
+    pub retry_cap: Duration,
+
+    /// Kill an attempt (and its whole process group) after this long; 0 = no limit
+    #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
+    pub timeout: Duration,
+
+    /// A tick's job not started this long after its tick is not run (DLQ reason `expired`)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub expires: Option<Duration>,
+
+    /// Create no job while another with the same task and args (or
+    /// --unique-key) was created less than this long ago
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub unique_for: Option<Duration>,
+
+    /// What makes its jobs unique under --unique-for [default: task and args]
+    #[arg(long, value_name = "KEY", requires = "unique_for")]
+    pub unique_key: Option<String>,
 }
 
 /// A queue name argument.

@@ -83,8 +83,14 @@ impl EnqueueRequest {
 
     /// Builds the stored message and the broker entry for this request.
     pub fn to_new_job(&self) -> Result<(JobMessage, NewJob)> {
+        self.to_new_job_with_id(new_job_id())
+    }
+
+    /// Like [`EnqueueRequest::to_new_job`], under a given id (a periodic
+    /// job's `cron:NAME:<tick>`).
+    pub fn to_new_job_with_id(&self, id: String) -> Result<(JobMessage, NewJob)> {
         let msg = JobMessage {
-            id: new_job_id(),
+            id,
             task: self.task.clone(),
             queue: self.queue.clone(),
             args: self.args.clone(),

@@ -27,6 +27,7 @@ pub mod broker;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod cron;
 pub mod dlq;
 pub mod error;
 pub mod generate;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Inspect(args) => commands::inspect::run(&ctx, args).await,
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
             Command::Queue(args) => commands::queue::run(&ctx, args).await,
+            Command::Cron(args) => commands::cron::run(&ctx, args).await,
             Command::Jobs(args) => commands::jobs::run(&ctx, args).await,
             Command::Cancel(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::Cancel).await,
             Command::RetryNow(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::RetryNow).await,

@@ -285,3 +285,49 @@ fn a_killed_workers_jobs_are_redelivered_and_wait_works_on_the_cluster() {
         assert_eq!(status["result"], serde_json::json!([42]), "{status}");
     }
 }
+
+#[test]
+fn periodic_jobs_fire_once_per_tick_on_queues_of_three_masters() {
+    let cluster = RedisCluster::start(3);
+    for q in QUEUES {
+        cluster.json(&["cron", "add", &format!("beat-{q}"), "--every", "1s", "tq.noop", "-q", q]);
+    }
+    let _workers: Vec<_> = (0..2)
+        .map(|_| cluster.spawn_tq(&["worker", "-Q", &QUEUES.join(",")]))
+        .collect();
+    support::wait_until(Duration::from_secs(30), "three ticks' jobs on every queue", || {
+        QUEUES.iter().all(|q| {
+            let inspect = cluster.json(&["inspect"]);
+            let row = inspect["queues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == *q)
+                .cloned();
+            row.is_some_and(|r| r["results"].as_u64().unwrap_or(0) >= 3)
+        })
+    });
+    for q in QUEUES {
+        let show = cluster.json(&["cron", "show", &format!("beat-{q}")]);
+        let job = show["schedule"]["last_job"].as_str().unwrap().to_string();
+        assert!(job.starts_with(&format!("cron:beat-{q}:")), "{show}");
+        cluster
+            .tq()
+            .args(["cron", "remove", &format!("beat-{q}")])
+            .assert()
+            .success();
+    }
+    // One run per job: processed equals the jobs that succeeded (each kept once).
+    support::wait_until(Duration::from_secs(20), "the last jobs to finish", || {
+        let inspect = cluster.json(&["inspect"]);
+        inspect["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["pending"] == 0 && r["active"] == 0)
+    });
+    let inspect = cluster.json(&["inspect"]);
+    for row in inspect["queues"].as_array().unwrap() {
+        assert_eq!(row["processed"], row["results"], "{row}");
+    }
+}

@@ -64,6 +64,12 @@ pub struct QueueKeys {
     pub expired: String,
     /// HASH id → when an operator asked to cancel the job while it ran (`tq cancel`).
     pub cancel: String,
+    /// HASH schedule name → its definition (JSON) for periodic jobs on this queue (`tq cron`).
+    pub cron: String,
+    /// ZSET schedule name → its next fire time (ms, server clock); a paused schedule is absent.
+    pub cron_due: String,
+    /// HASH schedule name → "<tick ms>|<job id>" of its last firing.
+    pub cron_last: String,
 }
 
 impl QueueKeys {
@@ -97,12 +103,15 @@ impl QueueKeys {
             expires: format!("{base}expires"),
             expired: format!("{base}expired"),
             cancel: format!("{base}cancel"),
+            cron: format!("{base}cron"),
+            cron_due: format!("{base}cron_due"),
+            cron_last: format!("{base}cron_last"),
             base,
         }
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 25] {
+    pub fn fixed(&self) -> [&String; 28] {
         [
             &self.pending,
             &self.jobs,
@@ -129,6 +138,9 @@ impl QueueKeys {
             &self.expires,
             &self.expired,
             &self.cancel,
+            &self.cron,
+            &self.cron_due,
+            &self.cron_last,
         ]
     }
 

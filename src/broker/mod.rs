@@ -8,6 +8,7 @@
 //! [`Broker::with_fixed_clock`].
 
 pub mod connect;
+mod cron;
 pub mod keys;
 mod read_dead;
 mod read_jobs;
@@ -26,8 +27,8 @@ use std::time::Duration;
 
 pub use connect::{RedisTarget, display_url};
 pub use records::{
-    DeadFields, DeadSummary, JobRecord, JobSummary, LiveJob, LiveState, QueueCounts, RedisMemory, RunningJob,
-    WorkerInfo,
+    CatchUp, CronFire, CronPut, CronRecord, CronSpec, DeadFields, DeadSummary, JobRecord, JobSummary, LiveJob,
+    LiveState, QueueCounts, RedisMemory, RunningJob, WorkerInfo,
 };
 pub use transitions::{Ack, Delivery, Due, Failure, Handed, LeaseFate, LostLease, NewJob, ReplayOutcome};
 pub use upkeep::{Recovered, Tick};

@@ -39,6 +39,9 @@ impl Broker {
                     failed: 0,
                     paused: false,
                     oldest_pending_age_ms: None,
+                    schedules: 0,
+                    next_schedule: None,
+                    next_schedule_ms: None,
                     error: Some(e.to_string()),
                 })
             })
@@ -58,21 +61,37 @@ impl Broker {
             Vec<u64>,
             u64,
             Vec<Vec<u8>>,
+            u64,
+            Vec<(String, f64)>,
         );
-        let (pending, active, scheduled, retry, dead, (processed, failed, paused), oldest, results, quarantined, ready): Row =
-            redis::pipe()
-                .llen(&q.pending)
-                .zcard(&q.active)
-                .zcard(&q.scheduled)
-                .zcard(&q.retry)
-                .zcard(&q.dead)
-                .hmget(&q.stats, &["processed", "failed", "paused"])
-                .lindex(&q.pending, -1)
-                .hvals(&q.result_counts)
-                .hlen(&q.quarantine)
-                .lrange(&q.ready, 0, 9)
-                .query_async(&mut self.conn())
-                .await?;
+        let (
+            pending,
+            active,
+            scheduled,
+            retry,
+            dead,
+            (processed, failed, paused),
+            oldest,
+            results,
+            quarantined,
+            ready,
+            schedules,
+            next_schedule,
+        ): Row = redis::pipe()
+            .llen(&q.pending)
+            .zcard(&q.active)
+            .zcard(&q.scheduled)
+            .zcard(&q.retry)
+            .zcard(&q.dead)
+            .hmget(&q.stats, &["processed", "failed", "paused"])
+            .lindex(&q.pending, -1)
+            .hvals(&q.result_counts)
+            .hlen(&q.quarantine)
+            .lrange(&q.ready, 0, 9)
+            .hlen(&q.cron)
+            .zrange_withscores(&q.cron_due, 0, 0)
+            .query_async(&mut self.conn())
+            .await?;
         // A job handed to idle workers that none took yet is leased but
         // waits: it counts as pending, and it is the oldest one.
         let handed: Vec<Vec<u8>> = ready.iter().filter_map(|m| handed_id(m)).collect();
@@ -105,6 +124,9 @@ impl Broker {
             failed: failed.unwrap_or(0),
             paused: paused.as_deref() == Some("1"),
             oldest_pending_age_ms: enqueued.map(|t| now.saturating_sub(t)),
+            schedules,
+            next_schedule: next_schedule.first().map(|(name, _)| name.clone()),
+            next_schedule_ms: next_schedule.first().map(|(_, at)| *at as u64),
             error: None,
         })
     }

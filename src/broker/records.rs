@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use crate::job::ResultRecord;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Depths and totals of one queue.
@@ -37,6 +37,11 @@ pub struct QueueCounts {
     /// Keys of this queue another tool overwrote with the wrong type, which
     /// a script moved aside (listed in the queue's `quarantine` hash).
     pub quarantined: u64,
+    /// Periodic jobs' schedules feeding this queue (`tq cron`), paused ones included.
+    pub schedules: u64,
+    /// The schedule of this queue due first, and when (ms, server clock).
+    pub next_schedule: Option<String>,
+    pub next_schedule_ms: Option<u64>,
     /// Why the queue could not be read (a key written by another tool), if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -290,4 +295,81 @@ pub(super) fn score_range(since_ms: Option<u64>, before_ms: Option<u64>) -> (Str
         since_ms.map_or("-inf".to_string(), |s| s.to_string()),
         before_ms.map_or("+inf".to_string(), |b| format!("({b}")),
     )
+}
+
+/// What happens to ticks a gap swallowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum CatchUp {
+    /// One job for the whole gap, then on with the cadence.
+    One,
+    /// No job for the gap.
+    None,
+}
+
+/// A periodic job's schedule as `tq cron add` defined it. Stored as JSON,
+/// compared byte for byte: adding the same definition twice changes nothing.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CronSpec {
+    pub name: String,
+    pub queue: String,
+    pub task: String,
+    /// Arguments, as JSON text.
+    pub args: String,
+    /// `--every`, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_ms: Option<u64>,
+    /// `--cron`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cron: Option<String>,
+    pub tz: String,
+    pub catch_up: CatchUp,
+    pub max_retries: u32,
+    pub retry_base_ms: u64,
+    pub retry_cap_ms: u64,
+    pub timeout_ms: u64,
+    /// Each job expires this long after its tick unless it started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique_for_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique_key: Option<String>,
+}
+
+/// A periodic job's schedule as stored, with its state.
+#[derive(Debug, Clone)]
+pub struct CronRecord {
+    /// Its name.
+    pub name: String,
+    /// The queue it feeds (where it is stored).
+    pub queue: String,
+    /// The definition, or why it could not be read (bytes another tool wrote).
+    pub spec: std::result::Result<CronSpec, String>,
+    /// The stored definition as it is, which a firing must still find.
+    pub raw: String,
+    /// Its next fire time (ms, server clock); None while paused.
+    pub next_ms: Option<u64>,
+    /// Its last firing: the tick (or the time of a run-now) and the job id
+    /// ('' for a gap skipped under `--catch-up none`).
+    pub last: Option<(u64, String)>,
+}
+
+/// What a firing did ([`crate::broker::Broker::cron_fire`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CronFire {
+    /// The tick fired: the job it created (or the unique job standing for
+    /// it), or None for a skipped gap.
+    Fired { job: Option<String> },
+    /// Another worker fired this tick first, or the schedule changed.
+    Moved,
+}
+
+/// What `tq cron add` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CronPut {
+    Created,
+    Changed,
+    Unchanged,
 }

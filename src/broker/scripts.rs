@@ -33,6 +33,10 @@ pub(super) struct Scripts {
     pub retry_now: Script,
     pub bury_expired: Script,
     pub purge_pending: Script,
+    pub cron_put: Script,
+    pub cron_remove: Script,
+    pub cron_pause: Script,
+    pub cron_fire: Script,
 }
 
 impl Scripts {
@@ -61,6 +65,10 @@ impl Scripts {
             retry_now: with_lib(include_str!("../../lua/retry_now.lua")),
             bury_expired: with_lib(include_str!("../../lua/bury_expired.lua")),
             purge_pending: with_lib(include_str!("../../lua/purge_pending.lua")),
+            cron_put: with_lib(include_str!("../../lua/cron_put.lua")),
+            cron_remove: with_lib(include_str!("../../lua/cron_remove.lua")),
+            cron_pause: with_lib(include_str!("../../lua/cron_pause.lua")),
+            cron_fire: with_lib(include_str!("../../lua/cron_fire.lua")),
         }
     }
 }

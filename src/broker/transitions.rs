@@ -53,9 +53,21 @@ pub struct NewJob {
 }
 
 impl NewJob {
+    /// Refuses an id the key layout cannot hold.
+    pub(super) fn check_id(&self) -> Result<()> {
+        if valid_job_id(&self.id) {
+            Ok(())
+        } else {
+            Err(Error::InvalidInput(format!(
+                "invalid job id {:?}: use 1 to 200 letters, digits, '_', '.', ':' or '-'",
+                self.id
+            )))
+        }
+    }
+
     /// Its options as enqueue.lua reads them: '' when it has none (the
     /// common case), else "<expiry>|<unique ms>|<unique name>".
-    fn options(&self) -> String {
+    pub(super) fn options(&self) -> String {
         if self.unique.is_none() && self.expires.is_none() {
             return String::new();
         }
@@ -200,11 +212,8 @@ impl Broker {
     /// Like [`Broker::enqueue`], also returning the unique jobs that were not
     /// created: (new id, id of the job that holds the name).
     pub async fn enqueue_unique(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<(u64, Vec<(String, String)>)> {
-        if let Some(bad) = jobs.iter().find(|j| !valid_job_id(&j.id)) {
-            return Err(Error::InvalidInput(format!(
-                "invalid job id {:?}: use 1 to 200 letters, digits, '_', '.', ':' or '-'",
-                bad.id
-            )));
+        for job in jobs {
+            job.check_id()?;
         }
         let mut added = 0;
         let mut duplicates = Vec::new();

@@ -208,6 +208,29 @@ fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>,
     } else {
         let _ = writeln!(text, "{}", table.render(wide));
     }
+    let schedules: u64 = queues.iter().map(|q| q.schedules).sum();
+    if schedules > 0 {
+        let next = queues
+            .iter()
+            .filter_map(|q| Some((q.next_schedule_ms?, q.next_schedule.as_deref()?, q.name.as_str())))
+            .min();
+        match next {
+            Some((at, name, queue)) => {
+                let _ = writeln!(
+                    text,
+                    "periodic jobs: {schedules} schedule(s); next: {name} on {queue} {}",
+                    if at > now {
+                        format!("in {}", format_age(at - now))
+                    } else {
+                        "due now".into()
+                    }
+                );
+            }
+            None => {
+                let _ = writeln!(text, "periodic jobs: {schedules} schedule(s), all paused");
+            }
+        }
+    }
     if memory.maxmemory > 0 {
         let _ = writeln!(
             text,

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod cancel;
+pub mod cron;
 pub mod dlq;
 pub mod enqueue;
 pub mod generated;

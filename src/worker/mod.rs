@@ -227,12 +227,16 @@ impl Worker {
             tracing::warn!("cannot register this worker yet, draining anyway: {e}");
         }
         let slots = Arc::new(Semaphore::new(shared.config.concurrency));
-        let background = vec![
+        let mut background = vec![
             tokio::spawn(upkeep::maintain(shared.clone())),
             tokio::spawn(upkeep::renew_leases(shared.clone())),
             tokio::spawn(upkeep::heartbeats(shared.clone())),
             tokio::spawn(upkeep::watch_cancels(shared.clone())),
         ];
+        // A --burst worker drains and leaves; periodic jobs are for workers that stay.
+        if !shared.config.burst {
+            background.push(tokio::spawn(upkeep::fire_schedules(shared.clone())));
+        }
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         let acker = tokio::spawn(acker::run(shared.clone(), done_rx));
         let waiters: Vec<_> = (0..shared.queues.len())

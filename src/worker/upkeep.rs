@@ -28,6 +28,8 @@ const WAIT_BLOCK: Duration = Duration::from_secs(1);
 const FULL_RECHECK: Duration = Duration::from_millis(20);
 /// How long a job handed to this worker waits for a slot before it goes back to its queue.
 const SLOT_WAIT: Duration = Duration::from_millis(200);
+/// How often a worker looks for new periodic jobs' schedules.
+const CRON_CHECK: Duration = Duration::from_secs(1);
 /// Pause before reconnecting a lost wake-up connection.
 const RECONNECT_PAUSE: Duration = Duration::from_millis(100);
 /// Pause after a wait for work failed for another reason than the connection.
@@ -229,6 +231,62 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
             }
         }
     }
+}
+
+/// Fires the periodic jobs of this worker's queues as their ticks come due
+/// (`tq cron`). Every worker does, at the tick (plus a few ms of jitter so
+/// racing workers rarely collide); the firing script lets one of them fire
+/// each tick. Between ticks it costs one read per queue every [`CRON_CHECK`].
+pub(super) async fn fire_schedules(shared: Arc<Shared>) {
+    loop {
+        let wait = match next_schedule_in(&shared).await {
+            Ok(wait) => wait,
+            Err(e) => {
+                tracing::debug!("reading periodic jobs failed: {e}");
+                CRON_CHECK
+            }
+        };
+        let jitter = Duration::from_millis(rand::random::<u64>() % 20);
+        tokio::time::sleep(wait + jitter).await;
+        if wait >= CRON_CHECK {
+            continue;
+        }
+        match crate::cron::fire_due(&shared.broker, &shared.queues).await {
+            Ok(fired) if fired.is_empty() => {
+                // Another worker fired it, or a schedule due cannot be fired
+                // (unreadable): no ticking in a loop. Ticks are >= 1 s apart.
+                tokio::time::sleep(CRON_CHECK).await;
+            }
+            Ok(fired) => {
+                for f in fired {
+                    match &f.job {
+                        Some(job) if f.catch_up => {
+                            tracing::info!(schedule = %f.name, queue = %f.queue, job = %job, "periodic job enqueued (one for the ticks missed)")
+                        }
+                        Some(job) => {
+                            tracing::debug!(schedule = %f.name, queue = %f.queue, job = %job, "periodic job enqueued")
+                        }
+                        None => {
+                            tracing::info!(schedule = %f.name, queue = %f.queue, "missed ticks skipped (--catch-up none)")
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("firing periodic jobs failed: {e}"),
+        }
+    }
+}
+
+/// How long until the earliest schedule of this worker's queues is due (at most [`CRON_CHECK`]).
+async fn next_schedule_in(shared: &Shared) -> Result<Duration> {
+    let now = shared.broker.server_now_ms().await?;
+    let mut wait = CRON_CHECK;
+    for q in &shared.queues {
+        if let Some(at) = shared.broker.cron_earliest(q).await? {
+            wait = wait.min(Duration::from_millis(at.saturating_sub(now)));
+        }
+    }
+    Ok(wait)
 }
 
 /// A lost connection is the claim loop's to report; anything else marks the queue broken.
