@@ -101,13 +101,13 @@ fn five_workers_fire_each_tick_exactly_once() {
 fn each_tick_fires_once_while_workers_are_killed_and_replaced() {
     let redis = RedisServer::start();
     let start = || redis.spawn_tq(&["worker", "-Q", "beat", "--lease", "2s"]);
-    let mut workers: Vec<_> = (0..4).map(|_| start()).collect();
-    wait_until(Duration::from_secs(20), "4 workers", || {
-        redis.inspect()["workers"].as_array().is_some_and(|w| w.len() == 4)
+    let mut workers: Vec<_> = (0..5).map(|_| start()).collect();
+    wait_until(Duration::from_secs(20), "5 workers", || {
+        redis.inspect()["workers"].as_array().is_some_and(|w| w.len() == 5)
     });
     let added = server_ms(&redis);
     redis.json(&["cron", "add", "tick", "--every", "1s", "tq.noop", "-q", "beat"]);
-    for round in 0..8 {
+    for round in 0..10 {
         let_pass(&redis, 2_000);
         let victim = rand::random_range(0..workers.len());
         let mut dead = std::mem::replace(&mut workers[victim], start());
