@@ -25,6 +25,9 @@ _tq() {
             tq,cron)
                 cmd="tq__subcmd__cron"
                 ;;
+            tq,dashboard)
+                cmd="tq__subcmd__dashboard"
+                ;;
             tq,dlq)
                 cmd="tq__subcmd__dlq"
                 ;;
@@ -151,6 +154,9 @@ _tq() {
             tq__subcmd__help,cron)
                 cmd="tq__subcmd__help__subcmd__cron"
                 ;;
+            tq__subcmd__help,dashboard)
+                cmd="tq__subcmd__help__subcmd__dashboard"
+                ;;
             tq__subcmd__help,dlq)
                 cmd="tq__subcmd__help__subcmd__dlq"
                 ;;
@@ -275,7 +281,7 @@ _tq() {
 
     case "${cmd}" in
         tq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -830,6 +836,48 @@ _tq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tq__subcmd__dashboard)
+            opts="-v -h -V --listen --read-only --auth-token --basic-auth --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basic-auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tq__subcmd__dlq)
             opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version list show replay purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1219,7 +1267,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__help)
-            opts="enqueue worker inspect status dlq jobs cancel retry-now queue cron load-test completions man help"
+            opts="enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1375,6 +1423,20 @@ _tq() {
         tq__subcmd__help__subcmd__cron__subcmd__tick)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__help__subcmd__dashboard)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -165,6 +165,19 @@ pub enum Command {
   tq cron pause digest")]
     Cron(CronArgs),
 
+    /// The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics
+    #[command(after_help = "Examples:
+  tq dashboard                                  # http://127.0.0.1:5001/
+  tq dashboard --read-only --listen 127.0.0.1:8080
+  tq dashboard --listen 0.0.0.0:5001 --auth-token \"$(openssl rand -hex 16)\"
+  curl -s http://127.0.0.1:5001/metrics         # Prometheus text format
+  curl -s http://127.0.0.1:5001/api/overview    # the tq inspect --json shape
+
+Safety: it listens on loopback unless told otherwise, and refuses any other
+address without --auth-token or --basic-auth. Every action is a POST with the
+page's CSRF token from the same origin; --read-only refuses them all.")]
+    Dashboard(DashboardArgs),
+
     /// Fire N jobs, drain them with real workers, report throughput, latency and loss
     #[command(after_help = "Examples:
   tq load-test --jobs 10000
@@ -462,6 +475,35 @@ pub enum QueueCommand {
   tq queue purge emails --yes
   tq queue purge emails --yes --json   # {\"queue\":\"emails\",\"purged\":N}")]
     Purge(QueuePurgeArgs),
+}
+
+/// `tq dashboard`.
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:5001", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+
+    /// Show everything, change nothing: no action buttons, every action refused (403)
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// Require this token: open /?token=TOKEN once (it sets a cookie) or send
+    /// Authorization: Bearer TOKEN
+    #[arg(long, value_name = "TOKEN", conflicts_with = "basic_auth")]
+    pub auth_token: Option<String>,
+
+    /// Require HTTP basic authentication with this user and password
+    #[arg(long, value_name = "USER:PASS", value_parser = parse_user_pass)]
+    pub basic_auth: Option<(String, String)>,
+}
+
+fn parse_user_pass(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((user, pass)) if !user.is_empty() && !pass.is_empty() => Ok((user.to_string(), pass.to_string())),
+        // The value is a secret: not echoed back.
+        _ => Err("expected USER:PASS (both non-empty)".to_string()),
+    }
 }
 
 /// `tq cron`.

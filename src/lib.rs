@@ -28,6 +28,7 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod cron;
+pub mod dashboard;
 pub mod dlq;
 pub mod error;
 pub mod generate;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
             Command::Queue(args) => commands::queue::run(&ctx, args).await,
             Command::Cron(args) => commands::cron::run(&ctx, args).await,
+            Command::Dashboard(args) => commands::dashboard::run(&ctx, args).await,
             Command::Jobs(args) => commands::jobs::run(&ctx, args).await,
             Command::Cancel(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::Cancel).await,
             Command::RetryNow(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::RetryNow).await,

@@ -46,8 +46,7 @@ pub async fn run(ctx: &Context, args: CronArgs) -> Result<()> {
         CronCommand::Pause(n) => pause_or_resume(ctx, &broker, &n.name, true).await,
         CronCommand::Resume(n) => pause_or_resume(ctx, &broker, &n.name, false).await,
         CronCommand::Run(n) => {
-            let (q, record) = find(&broker, &n.name).await?;
-            let id = crate::cron::run_now(&broker, &q, &record).await?;
+            let id = run_now(&broker, &n.name).await?;
             if ctx.json {
                 return print_json(&serde_json::json!({ "name": n.name, "id": id }));
             }
@@ -177,24 +176,7 @@ async fn find(broker: &Broker, name: &str) -> Result<(QueueKeys, CronRecord)> {
 }
 
 async fn pause_or_resume(ctx: &Context, broker: &Broker, name: &str, pause: bool) -> Result<()> {
-    let (q, record) = find(broker, name).await?;
-    let now = broker.server_now_ms().await?;
-    let next = record
-        .spec
-        .as_ref()
-        .ok()
-        .and_then(|s| s.schedule().ok())
-        .and_then(|s| s.next_after(now));
-    let next = match (pause, next) {
-        (true, _) => 0,
-        (false, Some(next)) => next,
-        (false, None) => {
-            return Err(Error::Failed(format!(
-                "schedule {name:?} cannot be read, so it cannot resume: add it again"
-            )));
-        }
-    };
-    let changed = broker.cron_set_paused(&q, name, pause, next).await?.unwrap_or(false);
+    let changed = set_paused(broker, name, pause).await?;
     if ctx.json {
         return print_json(&serde_json::json!({ "name": name, "paused": pause, "changed": changed }));
     }
@@ -209,7 +191,7 @@ async fn pause_or_resume(ctx: &Context, broker: &Broker, name: &str, pause: bool
 
 /// A schedule as `tq cron list --json` and `show --json` print it.
 #[derive(Debug, Serialize)]
-struct Listed {
+pub struct Listed {
     name: String,
     queue: String,
     task: Option<String>,
@@ -260,7 +242,8 @@ async fn listed(client: &Client, record: &CronRecord) -> Result<Listed> {
     })
 }
 
-async fn list(ctx: &Context, broker: &Broker, wide: bool) -> Result<()> {
+/// Every schedule, by name, as `tq cron list --json` prints them.
+pub async fn schedules(broker: &Broker) -> Result<Vec<Listed>> {
     let client = Client::new(broker.clone());
     let mut all = Vec::new();
     for queue in broker.queues().await? {
@@ -269,6 +252,39 @@ async fn list(ctx: &Context, broker: &Broker, wide: bool) -> Result<()> {
         }
     }
     all.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(all)
+}
+
+/// Pauses or resumes schedule `name`: whether it changed.
+pub async fn set_paused(broker: &Broker, name: &str, pause: bool) -> Result<bool> {
+    let (q, record) = find(broker, name).await?;
+    let now = broker.server_now_ms().await?;
+    let next = record
+        .spec
+        .as_ref()
+        .ok()
+        .and_then(|s| s.schedule().ok())
+        .and_then(|s| s.next_after(now));
+    let next = match (pause, next) {
+        (true, _) => 0,
+        (false, Some(next)) => next,
+        (false, None) => {
+            return Err(Error::Failed(format!(
+                "schedule {name:?} cannot be read, so it cannot resume: add it again"
+            )));
+        }
+    };
+    Ok(broker.cron_set_paused(&q, name, pause, next).await?.unwrap_or(false))
+}
+
+/// `tq cron run NAME`: the id of the job it enqueued.
+pub async fn run_now(broker: &Broker, name: &str) -> Result<String> {
+    let (q, record) = find(broker, name).await?;
+    crate::cron::run_now(broker, &q, &record).await
+}
+
+async fn list(ctx: &Context, broker: &Broker, wide: bool) -> Result<()> {
+    let all = schedules(broker).await?;
     if ctx.json {
         return print_json(&all);
     }

@@ -54,6 +54,12 @@ impl Snapshot {
     }
 }
 
+/// `tq inspect --json` of every known queue: what the dashboard's overview shows.
+pub async fn overview(broker: &Broker) -> Result<serde_json::Value> {
+    let names = broker.queues().await?;
+    Ok(Snapshot::read(broker, &names).await?.json(None))
+}
+
 /// Per-queue change since the last reading of `--watch`.
 #[derive(Debug, Clone, Copy, Serialize)]
 struct Rates {

@@ -40,34 +40,8 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
             })
             .collect()
     };
-    let scan = if args.task.is_some() { TASK_SCAN } else { args.limit };
-    let mut jobs: Vec<JobSummary> = Vec::new();
-    for queue in &queues {
-        for &state in &states {
-            jobs.extend(
-                broker
-                    .list_jobs(queue, state, args.limit, args.task.as_deref(), scan)
-                    .await?,
-            );
-        }
-    }
+    let jobs = list(&broker, &queues, &states, args.task.as_deref(), args.limit).await?;
     let now = broker.server_now_ms().await?;
-    if jobs.iter().any(|j| j.state == LiveState::Active) {
-        // Who runs them: each live worker lists its jobs in its heartbeat.
-        let mut running = HashMap::new();
-        for w in broker.live_workers().await? {
-            let since = now.saturating_sub(w.heartbeat_at_ms);
-            for r in &w.running {
-                running.insert((r.queue.clone(), r.id.clone()), (w.id.clone(), r.ran_ms + since));
-            }
-        }
-        for job in jobs.iter_mut().filter(|j| j.state == LiveState::Active) {
-            if let Some((worker, ran)) = running.get(&(job.queue.clone(), job.id.clone())) {
-                job.worker = Some(worker.clone());
-                job.running_ms = Some(*ran);
-            }
-        }
-    }
     if ctx.json {
         return print_json(&jobs);
     }
@@ -111,4 +85,40 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
     }
     out!("{}", table.render(args.wide));
     Ok(())
+}
+
+/// Up to `limit` jobs per queue and state, in the order they run, with the
+/// worker and run time of active ones (from the workers' heartbeats).
+pub async fn list(
+    broker: &crate::broker::Broker,
+    queues: &[String],
+    states: &[LiveState],
+    task: Option<&str>,
+    limit: usize,
+) -> Result<Vec<JobSummary>> {
+    let scan = if task.is_some() { TASK_SCAN } else { limit };
+    let mut jobs: Vec<JobSummary> = Vec::new();
+    for queue in queues {
+        for &state in states {
+            jobs.extend(broker.list_jobs(queue, state, limit, task, scan).await?);
+        }
+    }
+    let now = broker.server_now_ms().await?;
+    if jobs.iter().any(|j| j.state == LiveState::Active) {
+        // Who runs them: each live worker lists its jobs in its heartbeat.
+        let mut running = HashMap::new();
+        for w in broker.live_workers().await? {
+            let since = now.saturating_sub(w.heartbeat_at_ms);
+            for r in &w.running {
+                running.insert((r.queue.clone(), r.id.clone()), (w.id.clone(), r.ran_ms + since));
+            }
+        }
+        for job in jobs.iter_mut().filter(|j| j.state == LiveState::Active) {
+            if let Some((worker, ran)) = running.get(&(job.queue.clone(), job.id.clone())) {
+                job.worker = Some(worker.clone());
+                job.running_ms = Some(*ran);
+            }
+        }
+    }
+    Ok(jobs)
 }

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod cancel;
 pub mod cron;
+pub mod dashboard;
 pub mod dlq;
 pub mod enqueue;
 pub mod generated;
