@@ -285,6 +285,11 @@ pub struct EnqueueArgs {
 /// `tq worker`.
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
+    /// Serve this worker's Prometheus metrics at http://ADDR/metrics (job
+    /// durations by queue and task, outcomes, running jobs, batch sizes)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+
     /// Queues to serve, highest priority first
     #[arg(
         short = 'Q',

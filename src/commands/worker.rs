@@ -3,7 +3,8 @@
 use super::Context;
 use crate::broker::Retention;
 use crate::cli::WorkerArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::worker::metrics::WorkerMetrics;
 use crate::worker::{StopHandle, Worker, WorkerConfig};
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -33,11 +34,46 @@ pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
         },
     };
     let worker = Worker::new(ctx.broker().await?, config)?;
+    if let Some(addr) = args.metrics_listen {
+        serve_metrics(addr, worker.metrics()).await?;
+    }
     watch_signals(worker.stop_handle())?;
     let summary = worker.run().await?;
     if ctx.json {
         super::print_json(&serde_json::json!({ "processed": summary.processed }))?;
     }
+    Ok(())
+}
+
+/// Serves `GET /metrics` on `addr` for as long as the worker runs.
+async fn serve_metrics(addr: std::net::SocketAddr, metrics: std::sync::Arc<WorkerMetrics>) -> Result<()> {
+    use axum::http::{HeaderMap, StatusCode, header};
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Failed(format!("cannot listen on --metrics-listen {addr}: {e}")))?;
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move |headers: HeaderMap| {
+            let metrics = metrics.clone();
+            async move {
+                match metrics.encode() {
+                    Ok(text) => {
+                        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+                        let (content_type, body) = crate::dashboard::metrics::negotiate(accept, text);
+                        ([(header::CONTENT_TYPE, content_type)], body).into_response()
+                    }
+                    Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+                }
+            }
+        }),
+    );
+    tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::warn!("metrics server stopped: {e}");
+        }
+    });
     Ok(())
 }
 

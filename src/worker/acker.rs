@@ -163,9 +163,11 @@ async fn record(book: &Book<'_>) {
         if !items.is_empty() {
             let recorded = persist(book, "ack", &ack_items[index], || shared.broker.ack(q, ttl, items)).await;
             if recorded == Some(items.len() as u64) {
+                shared.metrics.acked(items.len());
                 for done in &ack_items[index] {
                     let ms = finished_us.saturating_sub(done.started_at_us) / 1000;
                     let task = done.job.as_ref().map_or("", |j| j.task.as_str());
+                    shared.metrics.finished(&q.name, task, "succeeded", ms);
                     tracing::info!(target: "tq::job", job = %done.id, task, queue = %q.name, ms, "job {} {task} succeeded in {ms} ms", done.id);
                 }
             }
@@ -249,6 +251,8 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
         Some(delay) => {
             let moved = persist(book, "retry", &items, || shared.broker.retry(q, &entry, delay)).await;
             if moved == Some(true) {
+                let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
+                shared.metrics.finished(&q.name, entry.task, "retried", ms);
                 let tries = done.job.as_ref().map_or(0, |j| u64::from(j.max_retries) + 1);
                 let task = entry.task;
                 let retry_in = humantime::format_duration(Duration::from_millis(delay.as_millis() as u64 / 100 * 100));
@@ -265,6 +269,8 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
             });
             let record = persist(book, "bury", &items, || shared.broker.bury(q, &entry, reason)).await;
             if let Some(Some(record)) = &record {
+                let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
+                shared.metrics.finished(&q.name, entry.task, "dead", ms);
                 tracing::warn!(target: "tq::job", job = %done.id, task = entry.task, queue = %q.name, reason, dead_record = %record,
                     "job {} {} dead ({reason}): {}", done.id, entry.task, entry.error);
             }

@@ -128,6 +128,9 @@ async fn claim(shared: &Shared, want: usize, only: Option<&[bool]>) -> Result<(V
             }
         };
         malformed += bad;
+        if !got.is_empty() {
+            shared.metrics.claimed(got.len());
+        }
         out.extend(got.into_iter().map(|d| (index, d, lease_until)));
         if bad > 0 {
             // Malformed entries took the place of jobs this queue may still

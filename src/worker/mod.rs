@@ -13,6 +13,7 @@ mod acker;
 mod claims;
 pub mod handlers;
 mod health;
+pub mod metrics;
 mod upkeep;
 
 use crate::broker::keys::{QueueKeys, validate_queue_name};
@@ -126,6 +127,7 @@ struct Shared {
     hints: Mutex<Vec<bool>>,
     stop: watch::Receiver<bool>,
     abort: watch::Receiver<bool>,
+    metrics: Arc<metrics::WorkerMetrics>,
 }
 
 impl Shared {
@@ -194,6 +196,7 @@ impl Worker {
             hints,
             stop,
             abort,
+            metrics: Arc::new(metrics::WorkerMetrics::default()),
         };
         Ok(Worker {
             shared: Arc::new(shared),
@@ -202,6 +205,11 @@ impl Worker {
                 abort: Arc::new(abort_tx),
             },
         })
+    }
+
+    /// This worker's metrics, to serve (`--metrics-listen`).
+    pub fn metrics(&self) -> Arc<metrics::WorkerMetrics> {
+        self.shared.metrics.clone()
     }
 
     /// This worker's id (host-pid-random), as `inspect` lists it.

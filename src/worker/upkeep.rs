@@ -396,6 +396,7 @@ pub(super) async fn heartbeat(shared: &Shared) -> Result<()> {
             .collect();
         (inflight.len(), listed.join(","))
     };
+    shared.metrics.set_running(active);
     let fields = [
         ("running", running),
         ("host", super::host_name()),

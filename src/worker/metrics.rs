@@ -1,0 +1,113 @@
+//! A worker's own Prometheus metrics (`tq worker --metrics-listen ADDR`):
+//! how long jobs ran, how they ended, how many run now, and the batch
+//! sizes of its claims and acks. Counted in memory; Redis is not read.
+
+use crate::error::{Error, Result};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    queue: String,
+    task: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    queue: String,
+    outcome: String,
+}
+
+type Durations = Family<JobLabels, Histogram, fn() -> Histogram>;
+
+fn duration_histogram() -> Histogram {
+    // 1 ms to about 9 hours, doubling.
+    Histogram::new(exponential_buckets(0.001, 2.0, 25))
+}
+
+/// The metrics of one worker process.
+pub struct WorkerMetrics {
+    registry: Registry,
+    durations: Durations,
+    outcomes: Family<OutcomeLabels, Counter>,
+    running: Gauge,
+    claim_batch: Histogram,
+    ack_batch: Histogram,
+}
+
+impl Default for WorkerMetrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let durations: Durations = Family::new_with_constructor(duration_histogram);
+        let outcomes = Family::<OutcomeLabels, Counter>::default();
+        let running = Gauge::default();
+        let claim_batch = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+        let ack_batch = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+        registry.register(
+            "tq_job_duration_seconds",
+            "How long a job's attempt ran on this worker, by queue and task",
+            durations.clone(),
+        );
+        registry.register(
+            "tq_worker_jobs",
+            "Attempts this worker finished, by outcome: succeeded, retried (failed, will retry) or dead",
+            outcomes.clone(),
+        );
+        registry.register("tq_worker_running_jobs", "Jobs this worker runs now", running.clone());
+        registry.register("tq_worker_claim_batch_size", "Jobs one claim call took", claim_batch.clone());
+        registry.register("tq_worker_ack_batch_size", "Jobs one ack call recorded", ack_batch.clone());
+        WorkerMetrics {
+            registry,
+            durations,
+            outcomes,
+            running,
+            claim_batch,
+            ack_batch,
+        }
+    }
+}
+
+impl WorkerMetrics {
+    /// A job's attempt ended with `outcome` after `ms`.
+    pub fn finished(&self, queue: &str, task: &str, outcome: &str, ms: u64) {
+        self.durations
+            .get_or_create(&JobLabels {
+                queue: queue.to_string(),
+                task: task.to_string(),
+            })
+            .observe(ms as f64 / 1000.0);
+        self.outcomes
+            .get_or_create(&OutcomeLabels {
+                queue: queue.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    /// A claim took `n` jobs.
+    pub fn claimed(&self, n: usize) {
+        self.claim_batch.observe(n as f64);
+    }
+
+    /// An ack recorded `n` jobs.
+    pub fn acked(&self, n: usize) {
+        self.ack_batch.observe(n as f64);
+    }
+
+    /// Jobs running now.
+    pub fn set_running(&self, n: usize) {
+        self.running.set(n as i64);
+    }
+
+    /// The metrics in OpenMetrics text.
+    pub fn encode(&self) -> Result<String> {
+        let mut text = String::new();
+        encode(&mut text, &self.registry).map_err(|e| Error::Failed(format!("cannot encode metrics: {e}")))?;
+        Ok(text)
+    }
+}
