@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;worker' {
+            [CompletionResult]::new('--metrics-listen', '--metrics-listen', [CompletionResultType]::ParameterName, 'Serve this worker''s Prometheus metrics at http://ADDR/metrics (job durations by queue and task, outcomes, running jobs, batch sizes)')
             [CompletionResult]::new('-Q', '-Q ', [CompletionResultType]::ParameterName, 'Queues to serve, highest priority first')
             [CompletionResult]::new('--queues', '--queues', [CompletionResultType]::ParameterName, 'Queues to serve, highest priority first')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Jobs run at once [default: number of CPUs]')

@@ -2245,12 +2245,16 @@ _tq() {
             return 0
             ;;
         tq__subcmd__worker)
-            opts="-Q -c -v -h -V --queues --concurrency --handler --keep-env --burst --lease --grace --max-deliveries --result-ttl --results-max-count --dead-max-age --dead-max-count --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-Q -c -v -h -V --metrics-listen --queues --concurrency --handler --keep-env --burst --lease --grace --max-deliveries --result-ttl --results-max-count --dead-max-age --dead-max-count --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --metrics-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --queues)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -78,6 +78,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;worker'= {
+            cand --metrics-listen 'Serve this worker''s Prometheus metrics at http://ADDR/metrics (job durations by queue and task, outcomes, running jobs, batch sizes)'
             cand -Q 'Queues to serve, highest priority first'
             cand --queues 'Queues to serve, highest priority first'
             cand -c 'Jobs run at once [default: number of CPUs]'

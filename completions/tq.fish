@@ -75,6 +75,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -s v -l verbose -d 'More 
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand worker" -l metrics-listen -d 'Serve this worker\'s Prometheus metrics at http://ADDR/metrics (job durations by queue and task, outcomes, running jobs, batch sizes)' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -s Q -l queues -d 'Queues to serve, highest priority first' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -s c -l concurrency -d 'Jobs run at once [default: number of CPUs]' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l handler -d 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin' -r

@@ -59,8 +59,16 @@ impl Default for WorkerMetrics {
             outcomes.clone(),
         );
         registry.register("tq_worker_running_jobs", "Jobs this worker runs now", running.clone());
-        registry.register("tq_worker_claim_batch_size", "Jobs one claim call took", claim_batch.clone());
-        registry.register("tq_worker_ack_batch_size", "Jobs one ack call recorded", ack_batch.clone());
+        registry.register(
+            "tq_worker_claim_batch_size",
+            "Jobs one claim call took",
+            claim_batch.clone(),
+        );
+        registry.register(
+            "tq_worker_ack_batch_size",
+            "Jobs one ack call recorded",
+            ack_batch.clone(),
+        );
         WorkerMetrics {
             registry,
             durations,

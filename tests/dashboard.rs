@@ -1,0 +1,396 @@
+//! `tq dashboard` through the real binary: the page in real headless
+//! Chromium (over WebDriver, chromedriver), its safety rules over HTTP
+//! (curl), and `/metrics` checked by promtool.
+
+mod support;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use support::{RedisServer, Spawned, free_port, wait_until};
+
+/// `curl` a dashboard URL: (HTTP status, body).
+fn curl(args: &[&str]) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("curl runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_string())
+}
+
+/// A dashboard on a free loopback port, serving once its API answers.
+fn dashboard(redis: &RedisServer, extra: &[&str]) -> (Spawned, String) {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut args = vec!["dashboard", "--listen", &listen];
+    args.extend_from_slice(extra);
+    let spawned = redis.spawn_tq(&args);
+    let base = format!("http://{listen}");
+    wait_until(Duration::from_secs(20), "the dashboard to answer", || {
+        curl(&[&format!("{base}/metrics")]).0 != 0
+    });
+    (spawned, base)
+}
+
+/// The CSRF token the page carries.
+fn csrf_of(base: &str) -> String {
+    let (_, page) = curl(&[&format!("{base}/")]);
+    let at = page.find("name=\"tq-csrf\" content=\"").expect("csrf meta") + 24;
+    page[at..at + 32].to_string()
+}
+
+/// chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian's chromium-driver) is installed");
+        let url = format!("http://127.0.0.1:{port}");
+        wait_until(Duration::from_secs(20), "chromedriver to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        Driver { child, url }
+    }
+
+    async fn browser(&self) -> fantoccini::Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"],
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        fantoccini::ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits (polling the live page, never reloading it) until `check` holds.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(page: &fantoccini::Client, css: &str) -> Option<String> {
+    match page.find(fantoccini::Locator::Css(css)).await {
+        Ok(e) => e.text().await.ok(),
+        Err(_) => None,
+    }
+}
+
+async fn count(page: &fantoccini::Client, css: &str) -> usize {
+    page.find_all(fantoccini::Locator::Css(css))
+        .await
+        .map_or(0, |v| v.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_inspect_counts_replays_a_dead_job_live_and_pauses_a_queue() {
+    let redis = RedisServer::start();
+    let marker = redis.dir().join("flip-may-succeed");
+    let handler = format!("flip=test -f {}", marker.display());
+    let flip = redis.enqueue(&["flip", "-q", "work", "--max-retries", "0"]);
+    let xss = redis.enqueue(&[
+        "tq.fail",
+        "-q",
+        "work",
+        "--max-retries",
+        "0",
+        "--args",
+        r#"{"message":"<script>alert(1)</script>"}"#,
+    ]);
+    for _ in 0..3 {
+        redis.enqueue(&["tq.noop", "-q", "other", "--delay", "1h"]);
+    }
+    let _worker = redis.spawn_tq(&["worker", "-Q", "other,work", "--handler", &handler]);
+    wait_until(Duration::from_secs(20), "both jobs to die", || {
+        redis.queue_stats("work")["dead"] == 2
+    });
+    let (_dashboard, base) = dashboard(&redis, &[]);
+    let driver = Driver::start();
+    let page = driver.browser().await;
+
+    // The overview shows what tq inspect --json says.
+    page.goto(&format!("{base}/")).await.unwrap();
+    let inspect = redis.inspect();
+    for q in inspect["queues"].as_array().unwrap() {
+        let name = q["name"].as_str().unwrap();
+        for field in [
+            "pending",
+            "active",
+            "scheduled",
+            "retrying",
+            "dead",
+            "processed",
+            "failed",
+        ] {
+            let css = format!(r#"tr[data-queue="{name}"] td[data-field="{field}"]"#);
+            let want = q[field].to_string();
+            eventually(&format!("{name} {field} = {want}"), || async {
+                text_of(&page, &css).await.as_deref() == Some(want.as_str())
+            })
+            .await;
+        }
+    }
+    assert_eq!(count(&page, "tr[data-worker]").await, 1);
+
+    // The dead letters: an error with markup is text, and runs nothing.
+    page.goto(&format!("{base}/dlq")).await.unwrap();
+    let error_css = format!(r#"tr[data-dead="{xss}"] td[data-field="error"]"#);
+    eventually("the dead jobs listed", || async {
+        text_of(&page, &error_css).await.is_some()
+    })
+    .await;
+    assert_eq!(
+        text_of(&page, &error_css).await.as_deref(),
+        Some("<script>alert(1)</script>")
+    );
+    assert!(page.get_alert_text().await.is_err(), "an alert opened");
+    let injected = page
+        .execute("return document.querySelectorAll('main script').length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(injected, serde_json::json!(0));
+
+    // Replay: once the job succeeds, its record leaves the page, unreloaded.
+    std::fs::write(&marker, "").unwrap();
+    page.execute("window.tqSamePage = true; return 1", vec![])
+        .await
+        .unwrap();
+    let row = format!(r#"tr[data-dead="{flip}"]"#);
+    page.find(fantoccini::Locator::Css(&format!(
+        r#"{row} button[data-action="replay"]"#
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    eventually("the replay's job id", || async {
+        text_of(&page, "#status")
+            .await
+            .is_some_and(|t| t.starts_with("replayed as "))
+    })
+    .await;
+    let said = text_of(&page, "#status").await.unwrap_or_default();
+    let replay = said.trim_start_matches("replayed as ").trim().to_string();
+    eventually("the replayed record to leave the page", || async {
+        count(&page, &row).await == 0
+    })
+    .await;
+    let same = page.execute("return window.tqSamePage === true", vec![]).await.unwrap();
+    assert_eq!(same, serde_json::json!(true), "the page was reloaded");
+    assert_eq!(redis.status(&replay)["state"], "succeeded", "replay {replay}");
+
+    // Pause: the worker (other first in -Q) stops claiming from it.
+    page.goto(&format!("{base}/queues/other")).await.unwrap();
+    let pause = r#"button[data-action="pause"]"#;
+    eventually("the pause button", || async { count(&page, pause).await == 1 }).await;
+    page.find(fantoccini::Locator::Css(pause))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(10), "inspect to show the pause", || {
+        redis.queue_stats("other")["paused"] == true
+    });
+    let held = redis.enqueue(&["tq.noop", "-q", "other"]);
+    let probe = redis.enqueue(&["tq.noop", "-q", "work"]);
+    wait_until(Duration::from_secs(20), "the probe to run", || {
+        redis.status(&probe)["state"] == "succeeded"
+    });
+    assert_eq!(
+        redis.status(&held)["state"],
+        "pending",
+        "a paused queue was claimed from"
+    );
+
+    // The README's screenshot.
+    page.goto(&format!("{base}/")).await.unwrap();
+    eventually("the overview", || async { count(&page, "tr[data-queue]").await == 2 }).await;
+    eventually("the paused tag", || async { count(&page, ".tag.paused").await == 1 }).await;
+    let png = page.screenshot().await.unwrap();
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("dashboard.png"), png).unwrap();
+
+    // Read-only: the same data, no action buttons.
+    let (_read_only, ro_base) = dashboard(&redis, &["--read-only"]);
+    for path in ["/", "/dlq", "/queues/work", "/cron"] {
+        page.goto(&format!("{ro_base}{path}")).await.unwrap();
+        eventually("the page to draw", || async {
+            text_of(&page, "#updated")
+                .await
+                .is_some_and(|t| t.contains("read-only"))
+        })
+        .await;
+        assert_eq!(count(&page, "button").await, 0, "a button on read-only {path}");
+    }
+    page.close().await.unwrap();
+}
+
+#[test]
+fn actions_need_the_csrf_token_the_same_origin_and_a_writable_dashboard() {
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop", "-q", "q"]);
+    let (_d, base) = dashboard(&redis, &[]);
+    let pause = format!("{base}/api/queues/q/pause");
+    let (code, body) = curl(&["-X", "POST", &pause]);
+    assert_eq!(code, 403, "{body}");
+    assert!(body.contains("CSRF"), "{body}");
+    let token = csrf_of(&base);
+    let header = format!("X-CSRF-Token: {token}");
+    let (code, body) = curl(&["-X", "POST", "-H", &header, "-H", "Origin: http://evil.example", &pause]);
+    assert_eq!(code, 403, "{body}");
+    assert_eq!(
+        redis.queue_stats("q")["paused"],
+        false,
+        "a refused action changed nothing"
+    );
+    let (code, body) = curl(&["-X", "POST", "-H", &header, &pause]);
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(redis.queue_stats("q")["paused"], true);
+
+    let (_ro, ro_base) = dashboard(&redis, &["--read-only"]);
+    let token = csrf_of(&ro_base);
+    let header = format!("X-CSRF-Token: {token}");
+    let (code, body) = curl(&["-X", "POST", "-H", &header, &format!("{ro_base}/api/queues/q/resume")]);
+    assert_eq!(code, 403, "{body}");
+    assert!(body.contains("read-only"), "{body}");
+    assert_eq!(redis.queue_stats("q")["paused"], true, "read-only changed nothing");
+    let (code, body) = curl(&[&format!("{ro_base}/api/overview")]);
+    assert_eq!(code, 200, "{body}");
+}
+
+#[test]
+fn a_public_address_needs_auth_and_auth_is_enforced() {
+    let redis = RedisServer::start();
+    let out = redis
+        .tq()
+        .args(["dashboard", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--auth-token") && err.trim().lines().count() == 1, "{err}");
+
+    let (_t, base) = dashboard(&redis, &["--auth-token", "s3cret-token"]);
+    let api = format!("{base}/api/overview");
+    assert_eq!(curl(&[&api]).0, 401);
+    assert_eq!(curl(&["-H", "Authorization: Bearer nope", &api]).0, 401);
+    assert_eq!(curl(&["-H", "Authorization: Bearer s3cret-token", &api]).0, 200);
+    let (code, headers) = curl(&["-D", "-", &format!("{base}/?token=s3cret-token")]);
+    assert_eq!(code, 200);
+    assert!(headers.contains("tq_token=s3cret-token; HttpOnly"), "{headers}");
+    assert_eq!(curl(&["-H", "Cookie: tq_token=s3cret-token", &api]).0, 200);
+
+    let (_b, base) = dashboard(&redis, &["--basic-auth", "ops:hunter22"]);
+    let api = format!("{base}/api/overview");
+    assert_eq!(curl(&[&api]).0, 401);
+    assert_eq!(curl(&["-u", "ops:wrong", &api]).0, 401);
+    let (code, body) = curl(&["-u", "ops:hunter22", &api]);
+    assert_eq!(code, 200);
+    assert!(!body.contains("hunter22"), "a password in a response");
+}
+
+#[test]
+fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
+    let redis = RedisServer::start();
+    for _ in 0..4 {
+        redis.enqueue(&["tq.noop", "-q", "a"]);
+    }
+    redis.enqueue(&["tq.fail", "-q", "a", "--max-retries", "0"]);
+    redis.enqueue(&["tq.noop", "-q", "b", "--delay", "1h"]);
+    let port = free_port();
+    let worker_metrics = format!("http://127.0.0.1:{port}/metrics");
+    let _worker = redis.spawn_tq(&["worker", "-Q", "a", "--metrics-listen", &format!("127.0.0.1:{port}")]);
+    wait_until(Duration::from_secs(20), "the jobs to run", || {
+        let a = redis.queue_stats("a");
+        a["pending"] == 0 && a["active"] == 0 && a["dead"] == 1
+    });
+    let (_d, base) = dashboard(&redis, &[]);
+    let (code, text) = curl(&[&format!("{base}/metrics")]);
+    assert_eq!(code, 200);
+    promtool(&text);
+    let inspect = redis.inspect();
+    for q in inspect["queues"].as_array().unwrap() {
+        let name = q["name"].as_str().unwrap();
+        for state in ["pending", "active", "scheduled", "retrying", "dead"] {
+            let line = format!("tq_queue_jobs{{queue=\"{name}\",state=\"{state}\"}} {}", q[state]);
+            assert!(text.contains(&line), "{line} not in\n{text}");
+        }
+        for (metric, field) in [
+            ("tq_jobs_processed_total", "processed"),
+            ("tq_jobs_failed_total", "failed"),
+        ] {
+            let line = format!("{metric}{{queue=\"{name}\"}} {}", q[field]);
+            assert!(text.contains(&line), "{line} not in\n{text}");
+        }
+    }
+    assert!(text.contains("tq_workers 1"), "{text}");
+
+    let (code, text) = curl(&[&worker_metrics]);
+    assert_eq!(code, 200);
+    promtool(&text);
+    assert!(
+        text.contains(r#"tq_job_duration_seconds_count{queue="a",task="tq.noop"} 4"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"tq_job_duration_seconds_count{queue="a",task="tq.fail"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"tq_worker_jobs_total{queue="a",outcome="dead"} 1"#),
+        "{text}"
+    );
+}
+
+/// `promtool check metrics` (Debian's prometheus package) accepts `text`.
+fn promtool(text: &str) {
+    use std::io::Write;
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool (Debian's prometheus package) is installed");
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool: {}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
