@@ -10,6 +10,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct JobLabels {
@@ -38,6 +40,15 @@ pub struct WorkerMetrics {
     running: Gauge,
     claim_batch: Histogram,
     ack_batch: Histogram,
+    /// The families' members by queue, then task or outcome, looked up by
+    /// `&str`: no allocation per finished job once a pair was seen.
+    handles: Mutex<HashMap<String, Handles>>,
+}
+
+#[derive(Default)]
+struct Handles {
+    durations: HashMap<String, Histogram>,
+    outcomes: HashMap<&'static str, Counter>,
 }
 
 impl Default for WorkerMetrics {
@@ -76,23 +87,41 @@ impl Default for WorkerMetrics {
             running,
             claim_batch,
             ack_batch,
+            handles: Mutex::new(HashMap::new()),
         }
     }
 }
 
 impl WorkerMetrics {
     /// A job's attempt ended with `outcome` after `ms`.
-    pub fn finished(&self, queue: &str, task: &str, outcome: &str, ms: u64) {
-        self.durations
-            .get_or_create(&JobLabels {
+    pub fn finished(&self, queue: &str, task: &str, outcome: &'static str, ms: u64) {
+        let mut handles = self.handles.lock().unwrap_or_else(|e| e.into_inner());
+        if !handles.contains_key(queue) {
+            handles.insert(queue.to_string(), Handles::default());
+        }
+        let Some(of_queue) = handles.get_mut(queue) else {
+            return;
+        };
+        if !of_queue.durations.contains_key(task) {
+            let labels = JobLabels {
                 queue: queue.to_string(),
                 task: task.to_string(),
-            })
-            .observe(ms as f64 / 1000.0);
-        self.outcomes
-            .get_or_create(&OutcomeLabels {
-                queue: queue.to_string(),
-                outcome: outcome.to_string(),
+            };
+            let histogram = self.durations.get_or_create(&labels).clone();
+            of_queue.durations.insert(task.to_string(), histogram);
+        }
+        if let Some(h) = of_queue.durations.get(task) {
+            h.observe(ms as f64 / 1000.0);
+        }
+        of_queue
+            .outcomes
+            .entry(outcome)
+            .or_insert_with(|| {
+                let labels = OutcomeLabels {
+                    queue: queue.to_string(),
+                    outcome: outcome.to_string(),
+                };
+                self.outcomes.get_or_create(&labels).clone()
             })
             .inc();
     }
@@ -117,5 +146,38 @@ impl WorkerMetrics {
         let mut text = String::new();
         encode(&mut text, &self.registry).map_err(|e| Error::Failed(format!("cannot encode metrics: {e}")))?;
         Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_finished_attempt_is_counted_once_under_its_labels() {
+        let m = WorkerMetrics::default();
+        m.finished("a", "send", "succeeded", 12);
+        m.finished("a", "send", "succeeded", 3000);
+        m.finished("a", "send", "dead", 5);
+        m.finished("b", "send", "retried", 1);
+        m.claimed(7);
+        let text = m.encode().unwrap();
+        assert!(
+            text.contains(r#"tq_job_duration_seconds_count{queue="a",task="send"} 3"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"tq_job_duration_seconds_count{queue="b",task="send"} 1"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"tq_worker_jobs_total{queue="a",outcome="succeeded"} 2"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"tq_worker_jobs_total{queue="a",outcome="dead"} 1"#),
+            "{text}"
+        );
+        assert!(text.contains("tq_worker_claim_batch_size_sum 7.0"), "{text}");
     }
 }
