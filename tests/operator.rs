@@ -469,7 +469,10 @@ fn inspect_watch_redraws_in_place_in_a_terminal_and_ends_on_ctrl_c() {
     let history = tmux(&socket, &["display", "-p", "-t", "w", "#{history_size}"]);
     assert_eq!(history.trim(), "0", "the view scrolled instead of redrawing");
     tmux(&socket, &["send-keys", "-t", "w", "C-c"]);
-    wait_until(Duration::from_secs(20), "the watch to exit", || exit.exists());
+    // The shell creates the file before it writes the status: wait for the status.
+    wait_until(Duration::from_secs(20), "the watch to exit", || {
+        std::fs::read_to_string(&exit).is_ok_and(|t| !t.trim().is_empty())
+    });
     assert_eq!(std::fs::read_to_string(&exit).unwrap().trim(), "0");
     tmux(&socket, &["kill-server"]);
 }
