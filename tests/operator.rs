@@ -333,9 +333,9 @@ fn cancel_kills_a_running_handler_and_keeps_waiting_jobs_from_running() {
     let later = redis.enqueue(&["record", "--delay", "2s"]);
     let _worker = redis.spawn_tq(&["worker", "-c", "4", "--handler", &handler, "--handler", &record]);
     wait_until(Duration::from_secs(20), "the long job to start", || {
-        pid_file.exists() && state(&redis, &long) == "active"
+        std::fs::read_to_string(&pid_file).is_ok_and(|p| p.ends_with('\n')) && state(&redis, &long) == "active"
     });
-    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_string();
     assert!(process_alive(&pid));
 
     let out = redis.json(&["cancel", &long, &later]);
