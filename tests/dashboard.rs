@@ -180,6 +180,47 @@ async fn the_page_shows_inspect_counts_replays_a_dead_job_live_and_pauses_a_queu
         .unwrap();
     assert_eq!(injected, serde_json::json!(0));
 
+    // The task filter narrows the list; emptied, it lists them all again.
+    let task_filter = page
+        .find(fantoccini::Locator::Css(r#"input[name="task"]"#))
+        .await
+        .unwrap();
+    task_filter.send_keys("no.such.task\u{E007}").await.unwrap();
+    eventually("the filter to empty the list", || async {
+        count(&page, "tr[data-dead]").await == 0
+    })
+    .await;
+    let task_filter = page
+        .find(fantoccini::Locator::Css(r#"input[name="task"]"#))
+        .await
+        .unwrap();
+    task_filter.clear().await.unwrap();
+    task_filter.send_keys("\u{E007}").await.unwrap();
+    eventually("both records back", || async {
+        count(&page, "tr[data-dead]").await == 2
+    })
+    .await;
+
+    // The dead record's page: its fields and its attempt, as text.
+    page.goto(&format!("{base}/dlq/{xss}")).await.unwrap();
+    eventually("the dead record's page", || async {
+        text_of(&page, "dl")
+            .await
+            .is_some_and(|t| t.contains("retries exhausted"))
+    })
+    .await;
+    let record = text_of(&page, "dl").await.unwrap_or_default();
+    assert!(record.contains("tq.fail") && !record.contains("[object"), "{record}");
+    assert_eq!(
+        text_of(&page, r#"td[data-field="error"]"#).await.as_deref(),
+        Some("<script>alert(1)</script>")
+    );
+    page.goto(&format!("{base}/dlq")).await.unwrap();
+    eventually("the dead jobs listed again", || async {
+        text_of(&page, &error_css).await.is_some()
+    })
+    .await;
+
     // Replay: once the job succeeds, its record leaves the page, unreloaded.
     std::fs::write(&marker, "").unwrap();
     page.execute("window.tqSamePage = true; return 1", vec![])
@@ -209,6 +250,13 @@ async fn the_page_shows_inspect_counts_replays_a_dead_job_live_and_pauses_a_queu
     let same = page.execute("return window.tqSamePage === true", vec![]).await.unwrap();
     assert_eq!(same, serde_json::json!(true), "the page was reloaded");
     assert_eq!(redis.status(&replay)["state"], "succeeded", "replay {replay}");
+    page.goto(&format!("{base}/jobs/{replay}")).await.unwrap();
+    eventually("the replay's job page", || async {
+        text_of(&page, "dl")
+            .await
+            .is_some_and(|t| t.contains("succeeded") && t.contains("flip"))
+    })
+    .await;
 
     // Pause: the worker (other first in -Q) stops claiming from it.
     page.goto(&format!("{base}/queues/other")).await.unwrap();
