@@ -49,8 +49,12 @@ struct Driver {
 impl Driver {
     fn start() -> Driver {
         let port = free_port();
+        use std::os::unix::process::CommandExt;
+        // Its own process group, which the browser it starts joins: a
+        // failing test kills both (see Drop).
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -81,7 +85,10 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SAFETY: kill only sends a signal to the process group we started.
+        unsafe {
+            libc::kill(-(self.child.id() as libc::pid_t), libc::SIGKILL);
+        }
         let _ = self.child.wait();
     }
 }
