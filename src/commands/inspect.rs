@@ -54,10 +54,14 @@ impl Snapshot {
     }
 }
 
-/// `tq inspect --json` of every known queue: what the dashboard's overview shows.
+/// `tq inspect --json` of every known queue, with the server's `time_ms` it
+/// was read at: what the dashboard's overview shows.
 pub async fn overview(broker: &Broker) -> Result<serde_json::Value> {
     let names = broker.queues().await?;
-    Ok(Snapshot::read(broker, &names).await?.json(None))
+    let snap = Snapshot::read(broker, &names).await?;
+    let mut doc = snap.json(None);
+    doc["time_ms"] = snap.now.into();
+    Ok(doc)
 }
 
 /// Per-queue change since the last reading of `--watch`.

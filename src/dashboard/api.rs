@@ -50,8 +50,6 @@ async fn overview(State(s): State<Shared>) -> Response {
     reply(
         async {
             let mut doc = crate::commands::inspect::overview(&s.broker).await?;
-            doc["schedules"] = to_json(crate::commands::cron::schedules(&s.broker).await?)?;
-            doc["time_ms"] = s.broker.server_now_ms().await?.into();
             doc["read_only"] = s.read_only.into();
             Ok(doc)
         }
