@@ -98,11 +98,7 @@ impl Broker {
             .arg(next_ms);
         if let Some(job) = job {
             job.check_id()?;
-            inv.arg(&job.id)
-                .arg(job.due.encode())
-                .arg(&job.msg)
-                .arg(&job.dead_msg)
-                .arg(job.options());
+            job.push_args(&mut inv);
         }
         declare(&mut inv, q, &[]);
         let reply: Vec<String> = match inv.invoke_async(&mut self.conn()).await {

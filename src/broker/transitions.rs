@@ -65,9 +65,19 @@ impl NewJob {
         }
     }
 
+    /// Appends it to a script call as enqueue.lua and cron_fire.lua read a
+    /// job: id, due, message, redacted message, options.
+    pub(super) fn push_args(&self, inv: &mut redis::ScriptInvocation<'_>) {
+        inv.arg(&self.id)
+            .arg(self.due.encode())
+            .arg(&self.msg)
+            .arg(&self.dead_msg)
+            .arg(self.options());
+    }
+
     /// Its options as enqueue.lua reads them: '' when it has none (the
     /// common case), else "<expiry>|<unique ms>|<unique name>".
-    pub(super) fn options(&self) -> String {
+    fn options(&self) -> String {
         if self.unique.is_none() && self.expires.is_none() {
             return String::new();
         }
@@ -222,11 +232,7 @@ impl Broker {
             inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted).key(&q.ready);
             inv.arg(&self.clock).arg("").arg(&q.base);
             for job in chunk {
-                inv.arg(&job.id)
-                    .arg(job.due.encode())
-                    .arg(&job.msg)
-                    .arg(&job.dead_msg)
-                    .arg(job.options());
+                job.push_args(&mut inv);
             }
             declare(&mut inv, q, &[]);
             let reply: Vec<String> = match inv.invoke_async(&mut self.conn()).await {
