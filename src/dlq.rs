@@ -193,6 +193,18 @@ impl Dlq {
         Ok(found)
     }
 
+    /// Ids of the records matching `filter` that a replay-all replays: not
+    /// malformed, and with no replay queued or running already.
+    pub async fn replayable(&self, filter: &Filter) -> Result<Vec<String>> {
+        Ok(self
+            .list(filter, None)
+            .await?
+            .into_iter()
+            .filter(|r| r.replay_job.is_none() && !r.task.is_empty())
+            .map(|r| r.id)
+            .collect())
+    }
+
     /// How many records match `filter` (without reading them when no task filter is set).
     pub async fn count(&self, filter: &Filter) -> Result<u64> {
         if filter.task.is_some() {

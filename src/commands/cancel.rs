@@ -1,7 +1,7 @@
 //! `tq cancel` and `tq retry-now`: act on single jobs by id.
 
 use super::{Context, print_json};
-use crate::broker::JobRecord;
+use crate::broker::{Broker, JobRecord};
 use crate::cli::JobIds;
 use crate::error::{Error, Result};
 
@@ -12,6 +12,25 @@ pub enum Action {
     RetryNow,
 }
 
+/// Does `action` to job `id` (looked for on `queues`). Returns what became
+/// of it: `cancelled`, `cancelling`, `pending`, `not_waiting`, `finished`
+/// (it had ended already) or `unknown` (no such job).
+pub async fn act(broker: &Broker, queues: &[String], id: &str, action: Action) -> Result<String> {
+    Ok(match broker.find_job(queues, id).await? {
+        Some(JobRecord::Live(job)) => {
+            let q = broker.queue(&job.queue);
+            let ids = [id.to_string()];
+            let words = match action {
+                Action::Cancel => broker.cancel(&q, &ids).await?,
+                Action::RetryNow => broker.retry_now(&q, &ids).await?,
+            };
+            words.into_iter().next().unwrap_or_else(|| "unknown".into())
+        }
+        Some(_) => "finished".to_string(),
+        None => "unknown".to_string(),
+    })
+}
+
 /// Runs `tq cancel` or `tq retry-now`: prints what became of each job; exit
 /// 3 if some id names no live job.
 pub async fn run(ctx: &Context, args: JobIds, action: Action) -> Result<()> {
@@ -19,19 +38,7 @@ pub async fn run(ctx: &Context, args: JobIds, action: Action) -> Result<()> {
     let queues = broker.queues().await?;
     let mut results = Vec::new();
     for id in &args.ids {
-        let word = match broker.find_job(&queues, id).await? {
-            Some(JobRecord::Live(job)) => {
-                let q = broker.queue(&job.queue);
-                let words = match action {
-                    Action::Cancel => broker.cancel(&q, std::slice::from_ref(id)).await?,
-                    Action::RetryNow => broker.retry_now(&q, std::slice::from_ref(id)).await?,
-                };
-                words.into_iter().next().unwrap_or_else(|| "unknown".into())
-            }
-            Some(_) => "finished".to_string(),
-            None => "unknown".to_string(),
-        };
-        results.push((id.clone(), word));
+        results.push((id.clone(), act(&broker, &queues, id, action).await?));
     }
     if ctx.json {
         let list: Vec<_> = results

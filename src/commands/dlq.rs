@@ -21,7 +21,8 @@ pub async fn run(ctx: &Context, args: DlqArgs) -> Result<()> {
     }
 }
 
-fn filter(f: &DlqFilter, now: u64) -> Result<Filter> {
+/// The records `--queue`, `--task` and `--since` select, as of the server's `now`.
+pub fn filter(f: &DlqFilter, now: u64) -> Result<Filter> {
     for q in &f.queues {
         crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
     }
@@ -171,12 +172,7 @@ async fn replay(ctx: &Context, dlq: &Dlq, args: DlqReplayArgs, now: u64) -> Resu
         None => None,
     };
     let ids: Vec<String> = if args.all {
-        dlq.list(&filter(&args.filter, now)?, None)
-            .await?
-            .into_iter()
-            .filter(|r| r.replay_job.is_none() && !r.task.is_empty())
-            .map(|r| r.id)
-            .collect()
+        dlq.replayable(&filter(&args.filter, now)?).await?
     } else {
         args.ids.clone()
     };

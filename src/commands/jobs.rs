@@ -7,6 +7,14 @@ use crate::cli::{JobState, JobsArgs, JobsCommand};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
+/// Every state a live job can be in, in the order `tq jobs list` shows them.
+pub const ALL_STATES: [LiveState; 4] = [
+    LiveState::Active,
+    LiveState::Pending,
+    LiveState::Retrying,
+    LiveState::Scheduled,
+];
+
 /// With --task, how many jobs per queue and state are looked at at most.
 const TASK_SCAN: usize = 100_000;
 
@@ -23,12 +31,7 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
         args.queues.clone()
     };
     let states: Vec<LiveState> = if args.state.is_empty() {
-        vec![
-            LiveState::Active,
-            LiveState::Pending,
-            LiveState::Retrying,
-            LiveState::Scheduled,
-        ]
+        ALL_STATES.to_vec()
     } else {
         args.state
             .iter()

@@ -2,7 +2,7 @@
 //! and changed through the same library calls the CLI makes.
 
 use super::{Shared, api_error};
-use crate::broker::{JobRecord, LiveState};
+use crate::broker::LiveState;
 use crate::client::Client;
 use crate::dlq::{Dlq, Filter, Replay};
 use crate::error::{Error, Result};
@@ -69,12 +69,7 @@ async fn queue_jobs(State(s): State<Shared>, Path(queue): Path<String>, Query(q)
         async {
             queue_name(&queue)?;
             let states = match q.state.as_deref() {
-                None | Some("") => vec![
-                    LiveState::Active,
-                    LiveState::Pending,
-                    LiveState::Retrying,
-                    LiveState::Scheduled,
-                ],
+                None | Some("") => crate::commands::jobs::ALL_STATES.to_vec(),
                 Some("pending") => vec![LiveState::Pending],
                 Some("scheduled") => vec![LiveState::Scheduled],
                 Some("retrying") => vec![LiveState::Retrying],
@@ -129,20 +124,19 @@ async fn job(State(s): State<Shared>, Path(id): Path<String>) -> Response {
 }
 
 async fn job_action(State(s): State<Shared>, Path((id, action)): Path<(String, String)>) -> Response {
+    use crate::commands::cancel::{Action, act};
     reply(
         async {
-            let queues = s.broker.queues().await?;
-            let Some(JobRecord::Live(job)) = s.broker.find_job(&queues, &id).await? else {
-                return Err(Error::NotFound(format!("no waiting or running job {id}")));
-            };
-            let q = s.broker.queue(&job.queue);
-            let ids = std::slice::from_ref(&id);
-            let words = match action.as_str() {
-                "cancel" => s.broker.cancel(&q, ids).await?,
-                "retry-now" => s.broker.retry_now(&q, ids).await?,
+            let action = match action.as_str() {
+                "cancel" => Action::Cancel,
+                "retry-now" => Action::RetryNow,
                 _ => return Err(Error::NotFound(format!("no action {action:?}"))),
             };
-            Ok(json!({ "id": id, "result": words.first() }))
+            let result = act(&s.broker, &s.broker.queues().await?, &id, action).await?;
+            if result == "unknown" || result == "finished" {
+                return Err(Error::NotFound(format!("no waiting or running job {id}")));
+            }
+            Ok(json!({ "id": id, "result": result }))
         }
         .await,
     )
@@ -160,25 +154,18 @@ struct DeadQuery {
 }
 
 impl DeadQuery {
+    /// The records it selects, as `tq dlq list -q Q --task T --since D` would.
     async fn filter(&self, s: &Shared) -> Result<Filter> {
-        let now = s.broker.server_now_ms().await?;
         let since = match self.since.as_deref().filter(|t| !t.is_empty()) {
             Some(text) => Some(crate::cli::parse_duration(text).map_err(Error::InvalidInput)?),
             None => None,
         };
-        let queues = match self.queue.as_deref().filter(|q| !q.is_empty()) {
-            Some(q) => {
-                queue_name(q)?;
-                vec![q.to_string()]
-            }
-            None => Vec::new(),
-        };
-        Ok(Filter {
-            queues,
+        let options = crate::cli::DlqFilter {
+            queues: self.queue.iter().filter(|q| !q.is_empty()).cloned().collect(),
             task: self.task.clone().filter(|t| !t.is_empty()),
-            since_ms: since.map(|d| now.saturating_sub(d.as_millis() as u64)),
-            before_ms: None,
-        })
+            since,
+        };
+        crate::commands::dlq::filter(&options, s.broker.server_now_ms().await?)
     }
 }
 
@@ -217,13 +204,7 @@ async fn dead_replay_all(State(s): State<Shared>, Json(q): Json<DeadQuery>) -> R
     reply(
         async {
             let dlq = Dlq::new(s.broker.clone());
-            let ids: Vec<String> = dlq
-                .list(&q.filter(&s).await?, None)
-                .await?
-                .into_iter()
-                .filter(|r| r.replay_job.is_none() && !r.task.is_empty())
-                .map(|r| r.id)
-                .collect();
+            let ids = dlq.replayable(&q.filter(&s).await?).await?;
             if q.dry_run {
                 return Ok(json!({ "matched": ids.len(), "replayed": 0 }));
             }
