@@ -238,21 +238,8 @@ pub struct EnqueueArgs {
     #[arg(long, value_parser = parse_time, value_name = "TIME")]
     pub at: Option<std::time::SystemTime>,
 
-    /// Retries after the first failed attempt
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub max_retries: u32,
-
-    /// Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter
-    #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DURATION")]
-    pub retry_base: Duration,
-
-    /// Longest wait between two attempts
-    #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
-    pub retry_cap: Duration,
-
-    /// Kill an attempt (and its whole process group) after this long; 0 = no limit
-    #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub retry: RetryOptions,
 
     /// A job not started by then is not run but goes to the DLQ as `expired`:
     /// a duration from now (1h) or an RFC 3339 time
@@ -280,6 +267,36 @@ pub struct EnqueueArgs {
     /// Give up waiting after this long (exit 1)
     #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DURATION", requires = "wait")]
     pub wait_timeout: Duration,
+}
+
+/// How a job retries and how long one attempt may run (`tq enqueue`, `tq cron add`).
+#[derive(Debug, Clone, Args)]
+pub struct RetryOptions {
+    /// Retries after the first failed attempt
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub max_retries: u32,
+
+    /// Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter
+    #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DURATION")]
+    pub retry_base: Duration,
+
+    /// Longest wait between two attempts
+    #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
+    pub retry_cap: Duration,
+
+    /// Kill an attempt (and its whole process group) after this long; 0 = no limit
+    #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+impl RetryOptions {
+    /// Sets these options on `req`.
+    pub fn apply(&self, req: &mut crate::client::EnqueueRequest) {
+        req.max_retries = self.max_retries;
+        req.retry_base = self.retry_base;
+        req.retry_cap = self.retry_cap;
+        req.timeout = self.timeout;
+    }
 }
 
 /// `tq worker`.
@@ -630,21 +647,8 @@ pub struct CronAddArgs {
     #[arg(short = 'q', long, default_value = "default", value_name = "QUEUE")]
     pub queue: String,
 
-    /// Retries after the first failed attempt
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub max_retries: u32,
-
-    /// Backoff base: retry n waits base·2^(n-1) plus up to 30 % jitter
-    #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DURATION")]
-    pub retry_base: Duration,
-
-    /// Longest wait between two attempts
-    #[arg(long, value_parser = parse_duration, default_value = "10m", value_name = "DURATION")]
-    pub retry_cap: Duration,
-
-    /// Kill an attempt (and its whole process group) after this long; 0 = no limit
-    #[arg(long, value_parser = parse_duration, default_value = "30m", value_name = "DURATION")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub retry: RetryOptions,
 
     /// A tick's job not started this long after its tick is not run (DLQ reason `expired`)
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
@@ -1002,10 +1006,10 @@ mod tests {
             panic!("not enqueue")
         };
         use crate::client::defaults;
-        assert_eq!(args.max_retries, defaults::MAX_RETRIES);
-        assert_eq!(args.retry_base, defaults::RETRY_BASE);
-        assert_eq!(args.retry_cap, defaults::RETRY_CAP);
-        assert_eq!(args.timeout, defaults::TIMEOUT);
+        assert_eq!(args.retry.max_retries, defaults::MAX_RETRIES);
+        assert_eq!(args.retry.retry_base, defaults::RETRY_BASE);
+        assert_eq!(args.retry.retry_cap, defaults::RETRY_CAP);
+        assert_eq!(args.retry.timeout, defaults::TIMEOUT);
     }
 
     #[test]

@@ -128,10 +128,8 @@ fn request(args: &EnqueueArgs, text: &str) -> std::result::Result<(String, NewJo
         ));
     }
     let mut req = EnqueueRequest::new(&line.task, job_args, &queue);
-    req.max_retries = line.max_retries.unwrap_or(args.max_retries);
-    req.retry_base = args.retry_base;
-    req.retry_cap = args.retry_cap;
-    req.timeout = args.timeout;
+    args.retry.apply(&mut req);
+    req.max_retries = line.max_retries.unwrap_or(args.retry.max_retries);
     let duration = |what: &str, v: &str| -> std::result::Result<Duration, String> {
         humantime::parse_duration(v).map_err(|e| format!("invalid {what} {v:?}: {e}"))
     };

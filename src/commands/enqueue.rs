@@ -16,10 +16,7 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     let task = args.task.clone().unwrap_or_default();
     let text = read_args(&args)?;
     let mut request = EnqueueRequest::new(&task, parse_args(&text)?, &args.queue);
-    request.max_retries = args.max_retries;
-    request.retry_base = args.retry_base;
-    request.retry_cap = args.retry_cap;
-    request.timeout = args.timeout;
+    args.retry.apply(&mut request);
     request.redact = args.redact.clone();
     request.unique = args.unique_for.map(|window| (args.unique_key.clone(), window));
     request.expires = args.expires.map(|e| match e {
