@@ -240,8 +240,8 @@ pub struct Fired {
 /// this call fired; ticks another worker fired first are not in it.
 pub async fn fire_due(broker: &Broker, queues: &[QueueKeys]) -> Result<Vec<Fired>> {
     let mut fired = Vec::new();
+    let now = broker.server_now_ms().await?;
     for q in queues {
-        let now = broker.server_now_ms().await?;
         for (name, tick) in broker.cron_due(q, now, FIRE_BATCH).await? {
             if let Some(f) = fire_one(broker, q, &name, tick, now).await? {
                 fired.push(f);
@@ -324,8 +324,8 @@ pub async fn run_now(broker: &Broker, q: &QueueKeys, record: &CronRecord) -> Res
         .cron_fire(q, &spec.name, &record.raw, None, 0, Some(&job))
         .await?
     {
-        CronFire::Fired { job: Some(id) } => Ok(id),
-        CronFire::Fired { job: None } => Ok(id),
+        // A unique job whose name another job holds: that job stands for the run.
+        CronFire::Fired { job } => Ok(job.unwrap_or(id)),
         CronFire::Moved => Err(Error::Failed(format!(
             "schedule {:?} changed while it was run; run it again",
             spec.name

@@ -247,11 +247,11 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
     };
     let q = &shared.queues[done.queue];
     let items = [done];
+    let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
     let recorded = match retry_in {
         Some(delay) => {
             let moved = persist(book, "retry", &items, || shared.broker.retry(q, &entry, delay)).await;
             if moved == Some(true) {
-                let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
                 shared.metrics.finished(&q.name, entry.task, "retried", ms);
                 let tries = done.job.as_ref().map_or(0, |j| u64::from(j.max_retries) + 1);
                 let task = entry.task;
@@ -269,7 +269,6 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
             });
             let record = persist(book, "bury", &items, || shared.broker.bury(q, &entry, reason)).await;
             if let Some(Some(record)) = &record {
-                let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
                 shared.metrics.finished(&q.name, entry.task, "dead", ms);
                 tracing::warn!(target: "tq::job", job = %done.id, task = entry.task, queue = %q.name, reason, dead_record = %record,
                     "job {} {} dead ({reason}): {}", done.id, entry.task, entry.error);
