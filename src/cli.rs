@@ -98,6 +98,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   tq worker -Q high,default,low -c 8
   tq worker -Q default --handler send_email='python3 send_email.py'
+  tq worker -Q default -c 8 --serve 'python3 tasks.py'   # warm processes, see --serve
+  tq worker -Q default --serve 'node tasks.js' --max-jobs-per-process 1000 --max-rss-per-process 500MiB
   tq worker -Q ci --burst          # drain and exit 0 (for CI pipelines)")]
     Worker(WorkerArgs),
 
@@ -325,6 +327,31 @@ pub struct WorkerArgs {
     /// Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin
     #[arg(long = "handler", value_name = "NAME=COMMAND", value_parser = parse_handler)]
     pub handlers: Vec<(String, String)>,
+
+    /// Start COMMAND (through sh -c) as long-lived handler processes that run
+    /// job after job: JSON lines on fd 3 (jobs in) and fd 4 (answers out), so
+    /// stdout and stderr stay free for prints. Each process first announces
+    /// the tasks it serves and how many jobs it takes at once; the worker
+    /// starts as many as -c needs. A job that must stop (timeout, tq cancel,
+    /// lease lost) is cancelled, and its process killed if it does not answer
+    /// within 2s. See clients/python and clients/node, or SPEC.md
+    #[arg(long = "serve", value_name = "COMMAND")]
+    pub serve: Vec<String>,
+
+    /// Replace a served process after it answered N jobs (Celery's
+    /// worker_max_tasks_per_child)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_jobs_per_process: Option<u64>,
+
+    /// Replace a served process whose resident memory (with its children)
+    /// passed SIZE, checked after each job (Celery's worker_max_memory_per_child)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_rss_per_process: Option<u64>,
+
+    /// How long a served process has to say it is ready before it is killed
+    /// and started again (with backoff, 1s up to 60s)
+    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DURATION")]
+    pub ready_timeout: Duration,
 
     /// Pass tq's own environment variable NAME (e.g. TQ_REDIS_URL, which may
     /// hold a password) on to handlers; by default they do not get tq's settings
@@ -968,6 +995,18 @@ fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
         return Err(invalid("more than 10 years ahead"));
     }
     Ok(at)
+}
+
+/// A memory size: `500MiB`, `1.5GB`, `200M`, or bytes.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let size: bytesize::ByteSize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid size {text:?}: expected e.g. 500MiB, 1GB or a number of bytes"))?;
+    match size.as_u64() {
+        0 => Err("a size must be more than 0".into()),
+        n => Ok(n),
+    }
 }
 
 fn parse_handler(text: &str) -> Result<(String, String), String> {

@@ -224,8 +224,9 @@ impl Broker {
     }
 
     /// This machine's clock corrected by the last seen offset: an estimate of
-    /// the server's now that costs no round trip (only for naming buckets).
-    fn estimated_server_ms(&self) -> u64 {
+    /// the server's now that costs no round trip (for naming buckets, and
+    /// the deadlines served processes are told; never for a state change).
+    pub fn estimated_server_ms(&self) -> u64 {
         (crate::job::now_ms() as i64 + self.offset_ms.load(Ordering::Relaxed)).max(0) as u64
     }
 

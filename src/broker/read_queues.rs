@@ -210,6 +210,10 @@ impl Broker {
                     started_at_ms: num("started_at"),
                     heartbeat_at_ms: num("heartbeat_at"),
                     running: h.get("running").map(|r| parse_running(r)).unwrap_or_default(),
+                    served: h
+                        .get("served")
+                        .and_then(|s| serde_json::from_str(s).ok())
+                        .unwrap_or_default(),
                     id,
                 }
             })

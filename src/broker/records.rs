@@ -70,6 +70,9 @@ pub struct WorkerInfo {
     pub heartbeat_at_ms: u64,
     /// Jobs it runs (at most 200 listed), as of its last heartbeat.
     pub running: Vec<RunningJob>,
+    /// Its served handler processes (`--serve`), as of its last heartbeat.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub served: Vec<crate::worker::served::ProcessInfo>,
 }
 
 /// A job a worker runs, as its last heartbeat listed it.

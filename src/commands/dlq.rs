@@ -146,7 +146,7 @@ fn show(ctx: &Context, dead: DeadJob, now: u64) -> Result<()> {
             format_age(finished.saturating_sub(started)),
             h["error"].as_str().unwrap_or(""),
         );
-        for stream in ["stdout_tail", "stderr_tail"] {
+        for stream in ["traceback", "stdout_tail", "stderr_tail"] {
             let text = h[stream].as_str().unwrap_or("").trim_end();
             if !text.is_empty() {
                 out!("    {}:", stream.trim_end_matches("_tail"));

@@ -21,6 +21,10 @@ pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
             .concurrency
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
         commands: args.handlers.into_iter().collect(),
+        serve: args.serve,
+        max_jobs_per_process: args.max_jobs_per_process,
+        max_rss_per_process: args.max_rss_per_process,
+        ready_timeout: args.ready_timeout,
         keep_env: args.keep_env,
         burst: args.burst,
         lease: args.lease,

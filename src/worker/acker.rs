@@ -235,8 +235,16 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
         "stdout_tail": redact::scrub(&failure.stdout_tail, &secrets),
         "stderr_tail": redact::scrub(&failure.stderr_tail, &secrets),
         "retry_in_ms": retry_in.map(|d| d.as_millis() as u64),
-    })
-    .to_string();
+    });
+    let mut record = record;
+    // What a served process said of its failure, when it said it.
+    if let Some(t) = &failure.error_type {
+        record["error_type"] = t.as_str().into();
+    }
+    if let Some(tb) = &failure.traceback {
+        record["traceback"] = redact::scrub(tb, &secrets).into();
+    }
+    let record = record.to_string();
     let entry = broker::Failure {
         id: &done.id,
         delivery: done.delivery,

@@ -209,7 +209,7 @@ pub(super) fn start(
             ),
         ))),
         Some(Handler::Builtin(task)) => handlers::run_instant(task, &msg),
-        Some(Handler::Command(..)) => None,
+        Some(Handler::Command(..) | Handler::Served(_)) => None,
     };
     if let Some(outcome) = instant {
         let _ = done.send(finish(Some(msg), outcome, false));
@@ -231,6 +231,7 @@ pub(super) fn start(
         let attempt = Attempt {
             msg: &msg,
             attempt: d.attempts + 1,
+            delivery: d.delivery,
         };
         let outcome = match shared.handlers.lookup(&msg.task) {
             Some(handler) => handlers::run(handler, attempt, shared.abort.clone(), lost).await,

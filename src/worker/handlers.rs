@@ -1,9 +1,12 @@
-//! What a worker runs for a task: the built-in tasks and command handlers.
+//! What a worker runs for a task: the built-in tasks, command handlers
+//! (a process per job) and served processes (warm, see [`super::served`]).
 
+use super::served::Pool;
 use crate::job::JobMessage;
 use rand::Rng;
 use std::collections::HashMap;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
@@ -25,7 +28,9 @@ pub enum Outcome {
     Success(String),
     /// It failed.
     Failure(Failure),
-    /// The worker stopped it while shutting down; the job goes back to its queue.
+    /// It was stopped from outside and goes back to its queue without
+    /// spending an attempt: the worker shuts down, or its served process
+    /// was killed for another job's sake.
     Cancelled,
     /// Its lease was lost (the worker stalled or lost Redis for longer than
     /// the lease): another delivery owns the job, so this copy was stopped
@@ -45,7 +50,7 @@ pub enum Stop {
 }
 
 /// The outcome of a job stopped by `why`.
-fn stopped(why: Stop) -> Outcome {
+pub(super) fn stopped(why: Stop) -> Outcome {
     match why {
         Stop::Cancelled => Outcome::Failure(Failure::fatal("cancelled", "cancelled by an operator while it ran")),
         _ => Outcome::LeaseLost,
@@ -65,6 +70,10 @@ pub struct Failure {
     pub stdout_tail: String,
     /// Last bytes of the handler's stderr.
     pub stderr_tail: String,
+    /// The error's type, as a served process named it (e.g. `ValueError`).
+    pub error_type: Option<String>,
+    /// The traceback a served process sent with the failure.
+    pub traceback: Option<String>,
 }
 
 impl Failure {
@@ -95,6 +104,8 @@ pub enum Handler<'a> {
     /// A command run through `sh -c`, args on stdin, and the variables of
     /// [`OWN_ENV`] withheld from its environment.
     Command(&'a str, &'a [&'static str]),
+    /// The worker's served processes (`--serve`).
+    Served(&'a Pool),
 }
 
 /// tq's own settings in the environment. Handlers do not inherit them
@@ -111,32 +122,64 @@ pub const OWN_ENV: &[&str] = &[
 ];
 
 /// The task → handler table of one worker.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Handlers {
     commands: HashMap<String, String>,
     /// Variables of [`OWN_ENV`] removed from every command's environment.
     withheld: Vec<&'static str>,
+    /// The served processes, if the worker has `--serve` commands.
+    served: Option<Arc<Pool>>,
 }
 
 impl Handlers {
     /// A table with the built-ins plus `commands` (task name → command line);
     /// commands get none of [`OWN_ENV`] but those named in `keep_env`.
     pub fn new(commands: HashMap<String, String>, keep_env: &[String]) -> Self {
-        let withheld = OWN_ENV
-            .iter()
-            .copied()
-            .filter(|name| !keep_env.iter().any(|k| k == name))
-            .collect();
-        Handlers { commands, withheld }
+        Handlers {
+            commands,
+            withheld: withheld(keep_env),
+            served: None,
+        }
     }
 
-    /// The handler for `task`; command handlers take precedence over built-ins.
+    /// The same table with served processes.
+    pub fn with_served(self, pool: Arc<Pool>) -> Self {
+        Handlers {
+            served: Some(pool),
+            ..self
+        }
+    }
+
+    /// The variables withheld from handlers' environments.
+    pub fn withheld(&self) -> &[&'static str] {
+        &self.withheld
+    }
+
+    /// The handler for `task`: a command handler, else a served process
+    /// that announced it, else a built-in, else the served processes if one
+    /// of them has not said yet what it serves (the job waits for it).
     pub fn lookup<'a>(&'a self, task: &'a str) -> Option<Handler<'a>> {
         if let Some(cmd) = self.commands.get(task) {
             return Some(Handler::Command(cmd, &self.withheld));
         }
-        BUILTINS.contains(&task).then_some(Handler::Builtin(task))
+        let served = self.served.as_deref();
+        if let Some(pool) = served.filter(|p| p.serves(task)) {
+            return Some(Handler::Served(pool));
+        }
+        if BUILTINS.contains(&task) {
+            return Some(Handler::Builtin(task));
+        }
+        served.filter(|p| p.may_serve(task)).map(Handler::Served)
     }
+}
+
+/// The variables of [`OWN_ENV`] not named in `keep_env`.
+fn withheld(keep_env: &[String]) -> Vec<&'static str> {
+    OWN_ENV
+        .iter()
+        .copied()
+        .filter(|name| !keep_env.iter().any(|k| k == name))
+        .collect()
 }
 
 /// Runs a built-in that needs no waiting; `None` for one that must be awaited.
@@ -168,6 +211,8 @@ pub struct Attempt<'a> {
     pub msg: &'a JobMessage,
     /// 1-based attempt number.
     pub attempt: u64,
+    /// 1-based delivery number.
+    pub delivery: u64,
 }
 
 /// Runs any handler to completion, honouring the job timeout, `abort` (the
@@ -201,10 +246,11 @@ pub async fn run(
             }
         }
         Handler::Command(cmd, withheld) => run_command(cmd, withheld, job, timeout, abort, lost).await,
+        Handler::Served(pool) => pool.run(job, timeout, abort, lost).await,
     }
 }
 
-fn timed_out(timeout: Duration) -> Failure {
+pub(super) fn timed_out(timeout: Duration) -> Failure {
     Failure::new(format!("timed out after {}", humantime::format_duration(timeout)))
 }
 
@@ -270,6 +316,7 @@ async fn run_command(
             reason: permanent.then_some("permanent failure"),
             stdout_tail: tail(&stdout),
             stderr_tail: tail(&stderr),
+            ..Failure::default()
         })
     };
     match ended {

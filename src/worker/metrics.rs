@@ -25,6 +25,11 @@ struct OutcomeLabels {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CommandLabels {
+    command: String,
+}
+
 type Durations = Family<JobLabels, Histogram, fn() -> Histogram>;
 
 fn duration_histogram() -> Histogram {
@@ -40,6 +45,11 @@ pub struct WorkerMetrics {
     running: Gauge,
     claim_batch: Histogram,
     ack_batch: Histogram,
+    served_processes: Family<CommandLabels, Gauge>,
+    served_rss: Family<CommandLabels, Gauge>,
+    served_restarts: Family<CommandLabels, Counter>,
+    /// Restarts of each served command already counted.
+    restarts_seen: Mutex<HashMap<String, u64>>,
     /// The families' members by queue, then task or outcome, looked up by
     /// `&str`: no allocation per finished job once a pair was seen.
     handles: Mutex<HashMap<String, Handles>>,
@@ -80,8 +90,30 @@ impl Default for WorkerMetrics {
             "Jobs one ack call recorded",
             ack_batch.clone(),
         );
+        let served_processes = Family::<CommandLabels, Gauge>::default();
+        let served_rss = Family::<CommandLabels, Gauge>::default();
+        let served_restarts = Family::<CommandLabels, Counter>::default();
+        registry.register(
+            "tq_served_processes",
+            "Served handler processes (--serve) alive now, by command",
+            served_processes.clone(),
+        );
+        registry.register(
+            "tq_served_rss_bytes",
+            "Resident memory of a command's served processes and their children, bytes",
+            served_rss.clone(),
+        );
+        registry.register(
+            "tq_served_process_restarts",
+            "Served processes replaced (crashed, recycled, never ready), by command",
+            served_restarts.clone(),
+        );
         WorkerMetrics {
             registry,
+            served_processes,
+            served_rss,
+            served_restarts,
+            restarts_seen: Mutex::new(HashMap::new()),
             durations,
             outcomes,
             running,
@@ -139,6 +171,30 @@ impl WorkerMetrics {
     /// Jobs running now.
     pub fn set_running(&self, n: usize) {
         self.running.set(n as i64);
+    }
+
+    /// The served processes as of now (each heartbeat).
+    pub fn set_served(&self, processes: &[super::served::ProcessInfo]) {
+        let mut by_command: HashMap<&str, (i64, i64, u64)> = HashMap::new();
+        for p in processes {
+            let entry = by_command.entry(p.command.as_str()).or_default();
+            entry.0 += 1;
+            entry.1 += p.rss_bytes as i64;
+            entry.2 = entry.2.max(p.restarts);
+        }
+        let mut seen = self.restarts_seen.lock().unwrap_or_else(|e| e.into_inner());
+        for (command, (count, rss, restarts)) in by_command {
+            let labels = CommandLabels {
+                command: command.to_string(),
+            };
+            self.served_processes.get_or_create(&labels).set(count);
+            self.served_rss.get_or_create(&labels).set(rss);
+            let before = seen.entry(command.to_string()).or_default();
+            if restarts > *before {
+                self.served_restarts.get_or_create(&labels).inc_by(restarts - *before);
+                *before = restarts;
+            }
+        }
     }
 
     /// The metrics in OpenMetrics text.

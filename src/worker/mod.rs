@@ -14,6 +14,7 @@ mod claims;
 pub mod handlers;
 mod health;
 pub mod metrics;
+pub mod served;
 mod upkeep;
 
 use crate::broker::keys::{QueueKeys, validate_queue_name};
@@ -45,6 +46,14 @@ pub struct WorkerConfig {
     pub concurrency: usize,
     /// Task name → command line.
     pub commands: HashMap<String, String>,
+    /// Commands started as long-lived served processes (`--serve`).
+    pub serve: Vec<String>,
+    /// Recycle a served process after this many jobs.
+    pub max_jobs_per_process: Option<u64>,
+    /// Recycle a served process past this resident memory, bytes.
+    pub max_rss_per_process: Option<u64>,
+    /// How long a served process has to say `ready`.
+    pub ready_timeout: Duration,
     /// tq's own environment variables handlers still get (see [`handlers::OWN_ENV`]).
     pub keep_env: Vec<String>,
     /// Exit once the queues have nothing pending, active or waiting to retry.
@@ -128,6 +137,8 @@ struct Shared {
     stop: watch::Receiver<bool>,
     abort: watch::Receiver<bool>,
     metrics: Arc<metrics::WorkerMetrics>,
+    /// The served processes (`--serve`), if any.
+    served: Option<Arc<served::Pool>>,
 }
 
 impl Shared {
@@ -182,10 +193,28 @@ impl Worker {
         let health = health::Health::new(queues.len());
         let hints = Mutex::new(vec![false; queues.len()]);
         let broker = broker.with_retention(config.retention);
+        let mut handlers = Handlers::new(config.commands.clone(), &config.keep_env);
+        let served = (!config.serve.is_empty()).then(|| {
+            Arc::new(served::Pool::new(
+                broker.clone(),
+                served::PoolConfig {
+                    commands: config.serve.clone(),
+                    concurrency: config.concurrency,
+                    max_jobs: config.max_jobs_per_process,
+                    max_rss: config.max_rss_per_process,
+                    ready_timeout: config.ready_timeout,
+                    withheld: handlers.withheld().to_vec(),
+                },
+            ))
+        });
+        if let Some(pool) = &served {
+            handlers = handlers.with_served(pool.clone());
+        }
         let shared = Shared {
             health,
             id: format!("{}-{}-{:04x}", host_name(), std::process::id(), rand::random::<u16>()),
-            handlers: Handlers::new(config.commands.clone(), &config.keep_env),
+            handlers,
+            served,
             broker,
             config,
             queues,
@@ -234,6 +263,16 @@ impl Worker {
             }
             tracing::warn!("cannot register this worker yet, draining anyway: {e}");
         }
+        if let Some(pool) = &shared.served {
+            pool.start();
+            // Deadlines sent to the processes are on the server clock.
+            if let Err(e) = shared.broker.sync_clock().await {
+                tracing::debug!("cannot read the server clock: {e}");
+            }
+            // Claim once the processes said what they serve (a job for a
+            // task not announced yet would wait for them anyway).
+            pool.wait_ready(shared.config.ready_timeout).await;
+        }
         let slots = Arc::new(Semaphore::new(shared.config.concurrency));
         let mut background = vec![
             tokio::spawn(upkeep::maintain(shared.clone())),
@@ -269,6 +308,9 @@ impl Worker {
         drop(done_tx);
         drain(&shared, &slots, &self.handle).await;
         let _ = acker.await;
+        if let Some(pool) = &shared.served {
+            pool.shutdown().await;
+        }
         self.handle.stop();
         for task in background {
             task.abort();

@@ -397,7 +397,7 @@ pub(super) async fn heartbeat(shared: &Shared) -> Result<()> {
         (inflight.len(), listed.join(","))
     };
     shared.metrics.set_running(active);
-    let fields = [
+    let mut fields = vec![
         ("running", running),
         ("host", super::host_name()),
         ("pid", std::process::id().to_string()),
@@ -406,6 +406,11 @@ pub(super) async fn heartbeat(shared: &Shared) -> Result<()> {
         ("active", active.to_string()),
         ("processed", shared.processed.load(Ordering::Relaxed).to_string()),
     ];
+    if let Some(pool) = &shared.served {
+        let processes = pool.processes();
+        shared.metrics.set_served(&processes);
+        fields.push(("served", serde_json::to_string(&processes).unwrap_or_default()));
+    }
     shared.broker.heartbeat(&shared.id, HEARTBEAT_TTL, &fields).await?;
     Ok(())
 }
