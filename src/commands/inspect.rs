@@ -301,6 +301,35 @@ fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>,
         ]);
     }
     let _ = writeln!(text, "{}", table.render(wide));
+    let served: Vec<_> = workers
+        .iter()
+        .flat_map(|w| w.served.iter().map(move |p| (w, p)))
+        .collect();
+    if !served.is_empty() {
+        let mut table = Grid::new(&[
+            ("served processes", Fit::Cut),
+            ("pid", Fit::Keep),
+            ("tasks", Fit::Cut),
+            ("state", Fit::Keep),
+            ("running", Fit::Hide(2)),
+            ("jobs", Fit::Keep),
+            ("rss", Fit::Keep),
+            ("restarts", Fit::Hide(1)),
+        ]);
+        for (w, p) in served {
+            table.row(vec![
+                format!("{} {}", w.id, p.command),
+                p.pid.to_string(),
+                p.tasks.join(","),
+                p.state.clone(),
+                p.running.to_string(),
+                p.jobs.to_string(),
+                format_bytes(p.rss_bytes),
+                p.restarts.to_string(),
+            ]);
+        }
+        let _ = writeln!(text, "{}", table.render(wide));
+    }
     if workers.iter().any(|w| is_stale(w, now)) {
         let _ = writeln!(
             text,

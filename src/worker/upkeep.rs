@@ -347,9 +347,17 @@ pub(super) async fn watch_cancels(shared: Arc<Shared>) {
                 Ok(marks) => {
                     let inflight = shared.inflight();
                     for (key, _) in held.iter().zip(marks).filter(|(_, m)| *m) {
-                        if let Some(stop) = inflight.get(key).and_then(|r| r.stop.as_ref()) {
+                        // Said once: a served job may take a while to stop.
+                        if let Some(stop) = inflight.get(key).and_then(|r| r.stop.as_ref())
+                            && stop.send_if_modified(|s| {
+                                let first = *s == super::handlers::Stop::No;
+                                if first {
+                                    *s = super::handlers::Stop::Cancelled;
+                                }
+                                first
+                            })
+                        {
                             tracing::info!(queue = %q.name, job = %key.0, "cancelled by an operator: stopping its handler");
-                            stop.send_replace(super::handlers::Stop::Cancelled);
                         }
                     }
                 }

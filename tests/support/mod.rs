@@ -145,6 +145,29 @@ impl RedisServer {
         })
     }
 
+    /// The status of each job of `ids`, read through the library (one
+    /// connection for all, where `tq status` would start a process per job).
+    pub fn statuses(&self, ids: &[String]) -> Vec<tq::JobStatus> {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let target = tq::broker::RedisTarget {
+                url: self.url(),
+                explicit: true,
+            };
+            let client = tq::Client::new(tq::broker::Broker::connect(&target, "tq").await.unwrap());
+            let mut out = Vec::new();
+            for id in ids {
+                out.push(
+                    client
+                        .status(id)
+                        .await
+                        .unwrap_or_else(|e| panic!("status of {id}: {e}")),
+                );
+            }
+            out
+        })
+    }
+
     /// `tq status ID --json`, parsed.
     pub fn status(&self, id: &str) -> serde_json::Value {
         self.json(&["status", id])
@@ -297,6 +320,18 @@ pub fn wait_until(within: Duration, what: &str, mut check: impl FnMut() -> bool)
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Polls `check` until it returns true (true) or `within` passed (false).
+pub fn poll(within: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    while !check() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    true
 }
 
 /// A `tq` process started by a test; killed if the test ends first.
@@ -679,5 +714,17 @@ impl RedisCluster {
     /// `tq` as a plain process pointed at this cluster (see `spawn_at`).
     pub fn spawn_tq(&self, args: &[&str]) -> Spawned {
         spawn_at(&self.url(), self.dir(), &tq_bin().display().to_string(), args)
+    }
+}
+
+/// True while process `pid` exists and is not a zombie.
+pub fn pid_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command name in parentheses.
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z')),
+        Err(_) => false,
     }
 }
