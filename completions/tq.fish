@@ -79,6 +79,10 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l metrics-listen -d 'Serv
 complete -c tq -n "__fish_tq_using_subcommand worker" -s Q -l queues -d 'Queues to serve, highest priority first' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -s c -l concurrency -d 'Jobs run at once [default: number of CPUs]' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l handler -d 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l serve -d 'Start COMMAND (through sh -c) as long-lived handler processes that run job after job: JSON lines on fd 3 (jobs in) and fd 4 (answers out), so stdout and stderr stay free for prints. Each process first announces the tasks it serves and how many jobs it takes at once; the worker starts as many as -c needs. A job that must stop (timeout, tq cancel, lease lost) is cancelled, and its process killed if it does not answer within 2s. See clients/python and clients/node, or SPEC.md' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l max-jobs-per-process -d 'Replace a served process after it answered N jobs (Celery\'s worker_max_tasks_per_child)' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l max-rss-per-process -d 'Replace a served process whose resident memory (with its children) passed SIZE, checked after each job (Celery\'s worker_max_memory_per_child)' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l ready-timeout -d 'How long a served process has to say it is ready before it is killed and started again (with backoff, 1s up to 60s)' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l keep-env -d 'Pass tq\'s own environment variable NAME (e.g. TQ_REDIS_URL, which may hold a password) on to handlers; by default they do not get tq\'s settings' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l lease -d 'How long a claimed job is held before another worker may take it back' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l grace -d 'On SIGTERM/SIGINT, how long running jobs may finish before they are handed back' -r

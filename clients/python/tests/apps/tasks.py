@@ -1,0 +1,32 @@
+"""The tasks the helper's tests serve (sync, one job at a time)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+import tq  # noqa: E402
+
+
+@tq.task
+def add(x, y):
+    return {"sum": x + y, "pid": os.getpid()}
+
+
+@tq.task(name="who.am.i")
+def whoami():
+    job = tq.current_job()
+    return {"id": job.id, "attempt": job.attempt, "queue": job.queue}
+
+
+@tq.task
+def boom(message):
+    print("working on it")
+    raise ValueError(message)
+
+
+@tq.task
+def reject(reason):
+    raise tq.PermanentError(reason)
+
+
+if __name__ == "__main__":
+    tq.serve()
