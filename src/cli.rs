@@ -187,7 +187,8 @@ page's CSRF token from the same origin; --read-only refuses them all.")]
   tq load-test --rate 5000 --jobs 50000 --hdr-out latency.hlog
   tq load-test --task tq.sleep --args '{\"ms\":20}' --chaos-kill-every 500ms
   tq load-test --spawn-redis          # private throwaway redis-server
-  tq load-test --spawn-redis --cluster 3   # ... or a private 3-master Redis Cluster")]
+  tq load-test --spawn-redis --cluster 3   # ... or a private 3-master Redis Cluster
+  tq load-test --serve 'python3 tasks.py' --task add --args '{\"x\":1,\"y\":2}' -c 4   # your own task, warm")]
     LoadTest(LoadTestArgs),
 
     /// Print the completion script for a shell
@@ -807,7 +808,7 @@ pub struct LoadTestArgs {
     #[arg(long, default_value = "high=20,default=60,low=20", value_name = "QUEUE=WEIGHT,...")]
     pub mix: String,
 
-    /// Task of every job (any built-in; others need --external-workers with a handler)
+    /// Task of every job (any built-in; others need --serve, or --external-workers with a handler)
     #[arg(long, default_value = "tq.noop", value_name = "TASK")]
     pub task: String,
 
@@ -819,13 +820,19 @@ pub struct LoadTestArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub payload_bytes: usize,
 
-    /// Jobs each worker runs at once (large: claims and acks are batched up to this)
-    #[arg(short = 'c', long, default_value_t = 1024, value_name = "N")]
-    pub concurrency: usize,
+    /// Jobs each worker runs at once (large: claims and acks are batched up
+    /// to this) [default: 1024; with --serve, the number of CPUs]
+    #[arg(short = 'c', long, value_name = "N")]
+    pub concurrency: Option<usize>,
 
-    /// Worker processes to start [default: number of CPUs]
+    /// Worker processes to start [default: number of CPUs; with --serve, 1]
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,
+
+    /// Run the jobs on served processes of COMMAND (see `tq worker --serve`),
+    /// e.g. your own task in Python or Node, started warm by each worker
+    #[arg(long = "serve", value_name = "COMMAND", conflicts_with = "external_workers")]
+    pub serve: Vec<String>,
 
     /// Lease of the started workers (how soon a killed worker's jobs come back)
     #[arg(long, value_parser = parse_duration, default_value = "2s", value_name = "DURATION")]

@@ -29,7 +29,11 @@ use serde_json::value::RawValue;
 pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
     let config_args = padded_args(&args.args, args.payload_bytes)?;
     let mix = parse_mix(&args.mix)?;
-    if args.jobs == 0 || args.batch == 0 || args.concurrency == 0 {
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    // Served processes are real processes: one per CPU, in one worker, unless told.
+    let served = !args.serve.is_empty();
+    let concurrency = args.concurrency.unwrap_or(if served { cpus } else { 1024 });
+    if args.jobs == 0 || args.batch == 0 || concurrency == 0 {
         return Err(Error::InvalidInput("--jobs, --batch and -c must be at least 1".into()));
     }
     if args.rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
@@ -62,16 +66,15 @@ pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
         target.url = redis.url();
         target.explicit = true;
     }
-    let workers = args
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let workers = args.workers.unwrap_or(if served { 1 } else { cpus });
     let config = LoadTestConfig {
         jobs: args.jobs,
         mix,
         task: args.task.clone(),
         args: config_args,
         workers,
-        concurrency: args.concurrency,
+        concurrency,
+        serve: args.serve.clone(),
         lease: args.lease,
         batch: args.batch,
         rate: args.rate,
@@ -167,9 +170,14 @@ fn padded_args(text: &str, pad: usize) -> Result<Box<RawValue>> {
 fn print_report(report: &Report, config: &LoadTestConfig) {
     let mix: Vec<String> = config.mix.iter().map(|(q, w)| format!("{q}={w}")).collect();
     out!(
-        "tq load-test: {} jobs of {} over {} · {} workers × -c {} · Redis {} {}{}",
+        "tq load-test: {} jobs of {}{} over {} · {} workers × -c {} · Redis {} {}{}",
         report.jobs,
         config.task,
+        if config.serve.is_empty() {
+            String::new()
+        } else {
+            format!(" (served by {})", config.serve.join(", "))
+        },
         mix.join(","),
         report.workers,
         report.concurrency,

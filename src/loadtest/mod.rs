@@ -31,6 +31,8 @@ pub struct LoadTestConfig {
     pub workers: usize,
     /// `-c` of each started worker.
     pub concurrency: usize,
+    /// Commands the workers serve (`tq worker --serve`).
+    pub serve: Vec<String>,
     /// Lease of each started worker.
     pub lease: Duration,
     /// Jobs per enqueue call.
@@ -126,6 +128,7 @@ async fn run_with(
             queues: queues.to_vec(),
             concurrency: config.concurrency,
             lease: config.lease,
+            serve: config.serve.clone(),
         };
         let pool = WorkerPool::start(spec, config.workers)?;
         wait_for_workers(broker, config.workers).await?;

@@ -25,6 +25,8 @@ pub struct WorkerSpec {
     pub concurrency: usize,
     /// `--lease`.
     pub lease: Duration,
+    /// `--serve` commands.
+    pub serve: Vec<String>,
 }
 
 impl WorkerSpec {
@@ -43,6 +45,7 @@ impl WorkerSpec {
             ])
             .arg("--lease")
             .arg(humantime::format_duration(self.lease).to_string())
+            .args(self.serve.iter().flat_map(|c| ["--serve", c.as_str()]))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .kill_on_drop(true)

@@ -254,6 +254,16 @@ impl Worker {
     /// Runs until stopped (or, with `burst`, until the queues are drained).
     pub async fn run(self) -> Result<Summary> {
         let shared = self.shared;
+        if let Some(pool) = &shared.served {
+            pool.start();
+            // Deadlines sent to the processes are on the server clock.
+            if let Err(e) = shared.broker.sync_clock().await {
+                tracing::debug!("cannot read the server clock: {e}");
+            }
+            // Register and claim once the processes said what they serve (a job
+            // for a task not announced yet would wait for them anyway).
+            pool.wait_ready(shared.config.ready_timeout).await;
+        }
         // Registering writes to Redis, which a Redis at its memory limit (or
         // a read-only replica) refuses: then the worker drains anyway (which
         // frees memory) and registers on a later heartbeat.
@@ -262,16 +272,6 @@ impl Worker {
                 return Err(e);
             }
             tracing::warn!("cannot register this worker yet, draining anyway: {e}");
-        }
-        if let Some(pool) = &shared.served {
-            pool.start();
-            // Deadlines sent to the processes are on the server clock.
-            if let Err(e) = shared.broker.sync_clock().await {
-                tracing::debug!("cannot read the server clock: {e}");
-            }
-            // Claim once the processes said what they serve (a job for a
-            // task not announced yet would wait for them anyway).
-            pool.wait_ready(shared.config.ready_timeout).await;
         }
         let slots = Arc::new(Semaphore::new(shared.config.concurrency));
         let mut background = vec![

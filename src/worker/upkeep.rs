@@ -24,8 +24,6 @@ const CANCEL_CHECK: Duration = Duration::from_millis(500);
 const RUNNING_LISTED: usize = 200;
 /// How long one wait for a wake-up token blocks (also the connection check).
 const WAIT_BLOCK: Duration = Duration::from_secs(1);
-/// A full worker looks again this often whether it has a free slot to wait for work with.
-const FULL_RECHECK: Duration = Duration::from_millis(20);
 /// How long a job handed to this worker waits for a slot before it goes back to its queue.
 const SLOT_WAIT: Duration = Duration::from_millis(200);
 /// How often a worker looks for new periodic jobs' schedules.
@@ -63,7 +61,12 @@ pub(super) async fn wait_for_work(
             continue;
         }
         if slots.available_permits() == 0 {
-            tokio::time::sleep(FULL_RECHECK).await;
+            // Wait for a slot to free (a job handed meanwhile waits in the
+            // ready list for exactly this), not for a polling interval.
+            tokio::select! {
+                permit = slots.acquire() => drop(permit),
+                _ = stop.changed() => {}
+            }
             continue;
         }
         let w = match &mut waiter {

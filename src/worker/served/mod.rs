@@ -163,7 +163,8 @@ impl Pool {
         matches!(self.inner.route(task), Route::Program(_))
     }
 
-    /// Waits until every command's first process said `ready` (or failed to), at most `within`.
+    /// Waits until every command has all the processes `-c` needs ready
+    /// (or one failed to start), at most `within`.
     pub async fn wait_ready(&self, within: Duration) {
         let deadline = Instant::now() + within;
         loop {
@@ -172,7 +173,8 @@ impl Pool {
             notified.as_mut().enable();
             let pending = self.inner.programs.iter().any(|p| {
                 let st = p.lock();
-                st.tasks.is_none() && st.retry_at.is_none()
+                let ready = st.processes.iter().filter(|p| p.lock().ready).count();
+                st.retry_at.is_none() && (st.tasks.is_none() || ready < self.inner.target(&st))
             });
             if !pending || Instant::now() >= deadline {
                 return;
@@ -399,6 +401,15 @@ impl Program {
 }
 
 impl Inner {
+    /// How many live processes a program needs: enough for `-c` jobs at
+    /// once, or one until the first said how many jobs it takes.
+    fn target(&self, st: &ProgramState) -> usize {
+        match st.tasks {
+            Some(_) => self.config.concurrency.div_ceil(st.per_process.max(1)),
+            None => 1,
+        }
+    }
+
     fn route(&self, task: &str) -> Route {
         let mut not_yet = false;
         for (index, p) in self.programs.iter().enumerate() {
@@ -514,11 +525,7 @@ async fn supervise(inner: Arc<Inner>, index: usize) {
         let (missing, retry_at) = {
             let st = program.lock();
             let live = st.processes.iter().filter(|p| !p.lock().retiring).count();
-            let target = match st.tasks {
-                Some(_) => inner.config.concurrency.div_ceil(st.per_process.max(1)),
-                None => 1,
-            };
-            (target.saturating_sub(live), st.retry_at)
+            (inner.target(&st).saturating_sub(live), st.retry_at)
         };
         if let Some(at) = retry_at.filter(|at| *at > Instant::now()) {
             let _ = tokio::time::timeout_at(at.into(), notified).await;
