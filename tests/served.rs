@@ -8,7 +8,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
-use support::{RedisServer, lines, pid_alive, wait_until};
+use support::{RedisServer, pid_alive, wait_until};
 
 /// The test process that speaks the protocol with nothing but the standard library.
 fn plain() -> String {
@@ -278,7 +278,8 @@ fn past_the_grace_period_a_served_job_is_handed_back_and_its_process_killed() {
 fn inspect_lists_served_processes_with_their_tasks_and_jobs() {
     let redis = RedisServer::start();
     let ids = redis.enqueue_many("default", "work", r#"{"do":"ok"}"#, 0, 5);
-    let _worker = redis.spawn_tq(&["worker", "-c", "2", "--serve", &plain()]);
+    let metrics = format!("127.0.0.1:{}", support::free_port());
+    let _worker = redis.spawn_tq(&["worker", "-c", "2", "--metrics-listen", &metrics, "--serve", &plain()]);
     let mut served = serde_json::Value::Null;
     wait_until(
         Duration::from_secs(20),
@@ -300,6 +301,38 @@ fn inspect_lists_served_processes_with_their_tasks_and_jobs() {
     let text = redis.tq().arg("inspect").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("served processes"), "{text}");
-    let _ = lines;
-    drop(ids);
+    assert_eq!(redis.statuses(&ids).len(), 5);
+
+    let command = plain();
+    let worker_metrics = http_get(&metrics, "/metrics");
+    assert!(
+        worker_metrics.contains(&format!("tq_served_processes{{command=\"{command}\"}} 2")),
+        "{worker_metrics}"
+    );
+    let dashboard = format!("127.0.0.1:{}", support::free_port());
+    let _dashboard = redis.spawn_tq(&["dashboard", "--listen", &dashboard]);
+    let mut page_metrics = String::new();
+    wait_until(Duration::from_secs(20), "the dashboard's /metrics", || {
+        page_metrics = http_get(&dashboard, "/metrics");
+        page_metrics.contains("tq_served_processes")
+    });
+    assert!(
+        page_metrics.contains(&format!("tq_served_processes{{command=\"{command}\"}} 2")),
+        "{page_metrics}"
+    );
+}
+
+/// The body of `GET path` on `addr` (empty while nothing answers there).
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut conn) = std::net::TcpStream::connect(addr) else {
+        return String::new();
+    };
+    let _ = write!(conn, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+    let mut reply = String::new();
+    let _ = conn.read_to_string(&mut reply);
+    reply
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default()
 }

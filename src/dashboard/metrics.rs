@@ -60,6 +60,11 @@ struct QueueLabel {
     queue: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CommandLabel {
+    command: String,
+}
+
 /// The queue-level metrics for these counts and workers, as text. Counts
 /// are those of `tq inspect --json` (so `scheduled` includes `retrying`).
 pub fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory: u64) -> Result<String> {
@@ -118,6 +123,25 @@ pub fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory
     let live: Gauge = Gauge::default();
     live.set(workers.len() as i64);
     registry.register("tq_workers", "Registered workers (stale ones included)", live);
+    let served = Family::<CommandLabel, Gauge>::default();
+    let served_rss = Family::<CommandLabel, Gauge>::default();
+    for p in workers.iter().flat_map(|w| &w.served) {
+        let label = CommandLabel {
+            command: p.command.clone(),
+        };
+        served.get_or_create(&label).inc();
+        served_rss.get_or_create(&label).inc_by(p.rss_bytes as i64);
+    }
+    registry.register(
+        "tq_served_processes",
+        "Served handler processes (tq worker --serve) of all workers, by command",
+        served,
+    );
+    registry.register(
+        "tq_served_rss_bytes",
+        "Resident memory of a command's served processes and their children, all workers",
+        served_rss,
+    );
     let memory: Gauge = Gauge::default();
     memory.set(used_memory as i64);
     registry.register("tq_redis_memory_used_bytes", "Memory Redis uses", memory);
