@@ -198,8 +198,16 @@ fn max_jobs_per_process_50_over_300_jobs_uses_at_least_6_processes() {
     let redis = RedisServer::start();
     let ids = redis.enqueue_many("default", "work", r#"{"do":"ok"}"#, 0, 300);
     redis.drain(&["-c", "1", "--max-jobs-per-process", "50", "--serve", &plain()]);
-    let pids = pids_of(&redis.statuses(&ids));
+    let statuses = redis.statuses(&ids);
+    let pids = pids_of(&statuses);
     assert!(pids.len() >= 6, "pids: {pids:?}");
+    for pid in pids {
+        let served = statuses
+            .iter()
+            .filter(|s| s.result.as_ref().is_some_and(|r| r["pid"] == pid))
+            .count();
+        assert!(served <= 50, "process {pid} ran {served} jobs");
+    }
 }
 
 #[test]

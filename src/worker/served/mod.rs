@@ -292,7 +292,9 @@ impl Pool {
                 // Ask it to stop the job; a process that cannot is killed.
                 process.send(ToProcess::Cancel { id: &msg.id }.line());
                 let answered = tokio::time::timeout(CANCEL_GRACE, &mut answer).await;
-                if answered.is_err() {
+                if let Ok(Ok(Reply::Done(_) | Reply::Failed { .. })) = &answered {
+                    inner.after_job(&process);
+                } else if answered.is_err() {
                     tracing::warn!(pid = process.pid, job = %msg.id, "served process did not stop the job within {}: killing it", humantime::format_duration(CANCEL_GRACE));
                     process.kill(Kill::Stuck);
                 }
@@ -308,7 +310,9 @@ impl Pool {
                 });
             }
         };
-        inner.after_job(&process);
+        if matches!(reply, Ok(Reply::Done(_) | Reply::Failed { .. })) {
+            inner.after_job(&process);
+        }
         let reply = reply.unwrap_or_else(|_| {
             Reply::Died(format!(
                 "served process `{}` (pid {}) ended without answering",
@@ -442,33 +446,26 @@ impl Inner {
         Some((p.clone(), rx))
     }
 
-    /// A job of `process` ended: recycle it if it reached its job or memory limit.
+    /// A job of `process` was answered: recycle it if it grew past `--max-rss-per-process`.
     fn after_job(&self, process: &Arc<Process>) {
-        let served = process.lock().served;
-        let why = if self.config.max_jobs.is_some_and(|max| served >= max) {
-            Some(format!("served {served} jobs"))
-        } else {
-            self.config.max_rss.and_then(|max| {
-                let rss = process::tree_rss(process.pid);
-                (rss > max).then(|| format!("uses {} MiB, over --max-rss-per-process", rss / (1024 * 1024)))
-            })
-        };
-        let Some(why) = why else { return };
+        let Some(max) = self.config.max_rss else { return };
+        let rss = process::tree_rss(process.pid);
+        if rss <= max {
+            return;
+        }
         let idle = {
             let mut s = process.lock();
-            if s.retiring {
+            if s.retiring || s.gone {
                 return;
             }
             s.retiring = true;
             s.jobs.is_empty()
         };
-        tracing::info!(pid = process.pid, command = %process.command, "served process {why}: replacing it");
+        tracing::info!(pid = process.pid, command = %process.command, "served process uses {} MiB, over --max-rss-per-process: replacing it", rss / (1024 * 1024));
         if idle {
             process.close_input();
         }
-        if let Some(p) = self.programs.iter().find(|p| p.command == process.command) {
-            p.wake.notify_one();
-        }
+        self.programs[process.program].wake.notify_one();
     }
 }
 
@@ -478,10 +475,7 @@ impl process::Watcher for Inner {
             let s = process.lock();
             (s.tasks.clone(), s.concurrency)
         };
-        for p in &self.programs {
-            if p.command != process.command {
-                continue;
-            }
+        if let Some(p) = self.programs.get(process.program) {
             let mut st = p.lock();
             if st.outage_logged {
                 tracing::info!(command = %p.command, pid = process.pid, "served process is ready again");
@@ -499,12 +493,16 @@ impl process::Watcher for Inner {
     }
 
     fn answered(&self, process: &Process) {
-        let close = {
+        let (retiring, idle) = {
             let s = process.lock();
-            s.retiring && s.jobs.is_empty()
+            (s.retiring, s.jobs.is_empty())
         };
-        if close {
-            process.close_input();
+        if retiring {
+            if idle {
+                process.close_input();
+            }
+            // Its replacement starts now.
+            self.programs[process.program].wake.notify_one();
         }
         self.changed.notify_waiters();
     }
@@ -547,7 +545,7 @@ async fn supervise(inner: Arc<Inner>, index: usize) {
 /// life. False if it could not be started (the backoff is set).
 fn spawn_one(inner: &Arc<Inner>, index: usize) -> bool {
     let program = &inner.programs[index];
-    let started = match process::start(&program.command, &inner.config.withheld) {
+    let started = match process::start(&program.command, index, inner.config.max_jobs, &inner.config.withheld) {
         Ok(started) => started,
         Err(e) => {
             died_before_ready(inner, index, &format!("cannot be started: {e}"));

@@ -95,6 +95,10 @@ pub(super) struct Process {
     pub pid: u32,
     /// The command it runs.
     pub command: String,
+    /// Index of its command among the worker's `--serve` commands.
+    pub program: usize,
+    /// Answers after which it is retired (`--max-jobs-per-process`).
+    max_jobs: Option<u64>,
     pub state: Mutex<State>,
     /// Lines for its fd 3; `None` once fd 3 is closed.
     to_process: Mutex<Option<mpsc::UnboundedSender<String>>>,
@@ -200,7 +204,12 @@ pub(super) struct Started {
 /// it is one plain command, so its pid is the program's own), in its own
 /// process group, killed if the worker dies, with `withheld` variables
 /// removed from its environment.
-pub(super) fn start(command: &str, withheld: &[&str]) -> std::io::Result<Started> {
+pub(super) fn start(
+    command: &str,
+    program: usize,
+    max_jobs: Option<u64>,
+    withheld: &[&str],
+) -> std::io::Result<Started> {
     let (in_read, in_write) = pipe_pair()?;
     let (out_read, out_write) = pipe_pair()?;
     let mut cmd = tokio::process::Command::new("sh");
@@ -252,6 +261,8 @@ pub(super) fn start(command: &str, withheld: &[&str]) -> std::io::Result<Started
     let process = std::sync::Arc::new(Process {
         pid,
         command: command.to_string(),
+        program,
+        max_jobs,
         state: Mutex::new(State::default()),
         to_process: Mutex::new(Some(lines_tx)),
         kill: kill_tx,
@@ -528,6 +539,11 @@ fn handle(process: &Process, line: &[u8], watcher: &dyn Watcher) -> Result<(), S
             .remove(&id)
             .ok_or_else(|| format!("answered for job {id:?}, which it does not hold"))?;
         state.served += 1;
+        // Decided with the answer, so no job slips in past the limit.
+        if process.max_jobs.is_some_and(|max| state.served >= max) && !state.retiring {
+            state.retiring = true;
+            tracing::info!(pid = process.pid, command = %process.command, "served process answered {} jobs: replacing it", state.served);
+        }
         answer
     };
     let _ = answer.send(reply);
