@@ -100,17 +100,6 @@ fn exit_65_is_a_permanent_failure() {
     assert!(status["last_error"].as_str().unwrap().contains("status 65"), "{status}");
 }
 
-fn process_alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // A zombie is dead; it only waits for its parent to reap it.
-        Ok(stat) => stat
-            .rsplit(')')
-            .next()
-            .is_some_and(|rest| !rest.trim_start().starts_with('Z')),
-        Err(_) => false,
-    }
-}
-
 #[test]
 fn timeout_kills_the_handler_and_its_children_then_retries() {
     let redis = RedisServer::start();
@@ -135,7 +124,7 @@ fn timeout_kills_the_handler_and_its_children_then_retries() {
         .collect();
     assert_eq!(pids.len(), 4, "two attempts, each a shell and a child");
     for pid in pids {
-        assert!(!process_alive(pid), "process {pid} outlived its attempt");
+        assert!(!support::pid_alive(pid as u32), "process {pid} outlived its attempt");
     }
 }
 

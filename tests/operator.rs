@@ -309,14 +309,6 @@ fn a_batch_enqueues_every_line_before_a_bad_one_and_names_it() {
     assert_eq!(state(&redis, &ids[1]), "scheduled");
 }
 
-fn process_alive(pid: &str) -> bool {
-    std::process::Command::new("kill")
-        .args(["-0", pid.trim()])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 #[test]
 fn cancel_kills_a_running_handler_and_keeps_waiting_jobs_from_running() {
     let redis = RedisServer::start();
@@ -335,14 +327,14 @@ fn cancel_kills_a_running_handler_and_keeps_waiting_jobs_from_running() {
     wait_until(Duration::from_secs(20), "the long job to start", || {
         std::fs::read_to_string(&pid_file).is_ok_and(|p| p.ends_with('\n')) && state(&redis, &long) == "active"
     });
-    let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_string();
-    assert!(process_alive(&pid));
+    let pid: u32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    assert!(support::pid_alive(pid));
 
     let out = redis.json(&["cancel", &long, &later]);
     assert_eq!(out[0]["result"], "cancelling", "{out}");
     assert_eq!(out[1]["result"], "cancelled", "{out}");
     wait_until(Duration::from_secs(20), "the handler to be killed", || {
-        !process_alive(&pid)
+        !support::pid_alive(pid)
     });
     wait_until(Duration::from_secs(20), "the job to end cancelled", || {
         state(&redis, &long) == "cancelled"

@@ -22,6 +22,13 @@ fn work(redis: &RedisServer, args: &str, options: &[&str]) -> String {
     redis.enqueue(&all)
 }
 
+/// Enqueues `work` with `args` and a `pidfile` named `name` in the scratch
+/// directory, where the process notes its pid per delivery (see [`pid_in`]).
+fn work_noting_pid(redis: &RedisServer, mut args: serde_json::Value, name: &str) -> String {
+    args["pidfile"] = redis.dir().join(name).display().to_string().into();
+    work(redis, &args.to_string(), &[])
+}
+
 /// The pid a job's process wrote for `delivery` (see the fixture's note_pid), once written.
 fn pid_in(dir: &Path, name: &str, delivery: u64) -> u32 {
     let path = dir.join(format!("{name}.{delivery}"));
@@ -134,16 +141,8 @@ fn crash_hang_noise_bad_json_and_a_process_never_ready_cost_only_their_own_job()
 fn cancel_stops_a_served_job_and_kills_only_a_process_that_does_not_answer() {
     let redis = RedisServer::start();
     let dir = redis.dir();
-    let answers = work(
-        &redis,
-        &format!(r#"{{"do":"cancellable","pidfile":"{}/a"}}"#, dir.display()),
-        &[],
-    );
-    let ignores = work(
-        &redis,
-        &format!(r#"{{"do":"hang","pidfile":"{}/b"}}"#, dir.display()),
-        &[],
-    );
+    let answers = work_noting_pid(&redis, serde_json::json!({"do": "cancellable"}), "a");
+    let ignores = work_noting_pid(&redis, serde_json::json!({"do": "hang"}), "b");
     let worker = redis.spawn_tq(&["worker", "-c", "2", "--serve", &plain()]);
     let (a, b) = (pid_in(dir, "a", 1), pid_in(dir, "b", 1));
     redis.tq().args(["cancel", &answers, &ignores]).assert().success();
@@ -171,11 +170,7 @@ fn cancel_stops_a_served_job_and_kills_only_a_process_that_does_not_answer() {
 fn a_worker_stalled_past_its_lease_stops_its_served_copy() {
     let redis = RedisServer::start();
     let dir = redis.dir();
-    let id = work(
-        &redis,
-        &format!(r#"{{"do":"sleep","ms":4000,"pidfile":"{}/s"}}"#, dir.display()),
-        &[],
-    );
+    let id = work_noting_pid(&redis, serde_json::json!({"do": "sleep", "ms": 4000}), "s");
     let stalled = redis.spawn_tq(&["worker", "--lease", "1s", "--serve", &plain()]);
     let first = pid_in(dir, "s", 1);
     stalled.signal(libc::SIGSTOP);
@@ -239,13 +234,7 @@ fn sigterm_lets_served_jobs_finish_and_leaves_no_process_behind() {
     let dir = redis.dir();
     let ids: Vec<String> = ["x", "y"]
         .iter()
-        .map(|name| {
-            work(
-                &redis,
-                &format!(r#"{{"do":"sleep","ms":1500,"pidfile":"{}/{name}"}}"#, dir.display()),
-                &[],
-            )
-        })
+        .map(|name| work_noting_pid(&redis, serde_json::json!({"do": "sleep", "ms": 1500}), name))
         .collect();
     let mut worker = redis.spawn_tq(&["worker", "-c", "2", "--serve", &plain()]);
     let pids = [pid_in(dir, "x", 1), pid_in(dir, "y", 1)];
@@ -265,11 +254,7 @@ fn sigterm_lets_served_jobs_finish_and_leaves_no_process_behind() {
 fn past_the_grace_period_a_served_job_is_handed_back_and_its_process_killed() {
     let redis = RedisServer::start();
     let dir = redis.dir();
-    let id = work(
-        &redis,
-        &format!(r#"{{"do":"hang","pidfile":"{}/h"}}"#, dir.display()),
-        &[],
-    );
+    let id = work_noting_pid(&redis, serde_json::json!({"do": "hang"}), "h");
     let mut worker = redis.spawn_tq(&["worker", "--grace", "1s", "--serve", &plain()]);
     let pid = pid_in(dir, "h", 1);
     worker.signal(libc::SIGTERM);
