@@ -443,11 +443,12 @@ complete -c tq -n "__fish_tq_using_subcommand dashboard" -s h -l help -d 'Print 
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l jobs -d 'Jobs to submit' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l mix -d 'Queues and weights, highest priority first' -r
-complete -c tq -n "__fish_tq_using_subcommand load-test" -l task -d 'Task of every job (any built-in; others need --external-workers with a handler)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l task -d 'Task of every job (any built-in; others need --serve, or --external-workers with a handler)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l args -d 'Args of every job' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l payload-bytes -d 'Pad every job\'s args with this many bytes (field "pad")' -r
-complete -c tq -n "__fish_tq_using_subcommand load-test" -s c -l concurrency -d 'Jobs each worker runs at once (large: claims and acks are batched up to this)' -r
-complete -c tq -n "__fish_tq_using_subcommand load-test" -l workers -d 'Worker processes to start [default: number of CPUs]' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -s c -l concurrency -d 'Jobs each worker runs at once (large: claims and acks are batched up to this) [default: 1024; with --serve, the number of CPUs]' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l workers -d 'Worker processes to start [default: number of CPUs; with --serve, 1]' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l serve -d 'Run the jobs on served processes of COMMAND (see `tq worker --serve`), e.g. your own task in Python or Node, started warm by each worker' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l lease -d 'Lease of the started workers (how soon a killed worker\'s jobs come back)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l batch -d 'Jobs per enqueue call (1 = one round trip per job)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l rate -d 'Submit at this many jobs per second (open loop) instead of as fast as possible' -r
