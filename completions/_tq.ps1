@@ -43,7 +43,8 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('retry-now', 'retry-now', [CompletionResultType]::ParameterValue, 'Run jobs waiting on a retry backoff or a delay now (they become pending)')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Pause, resume or empty a queue')
             [CompletionResult]::new('cron', 'cron', [CompletionResultType]::ParameterValue, 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there')
-            [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The tq server: the HTTP API for producers, the live admin page and /metrics')
+            [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'The tq server: the HTTP API for producers, the live admin page and /metrics')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write every page with --out-dir)')
@@ -634,9 +635,32 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         'tq;cron;help;help' {
             break
         }
+        'tq;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN; it may do everything')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Like --auth-token, with the token read from FILE (kept out of `ps`)')
+            [CompletionResult]::new('--enqueue-token', '--enqueue-token', [CompletionResultType]::ParameterName, 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge')
+            [CompletionResult]::new('--basic-auth', '--basic-auth', [CompletionResultType]::ParameterName, 'Require HTTP basic authentication with this user and password')
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Show everything, change nothing: no action buttons, every action refused (403)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tq;dashboard' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
-            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN')
+            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN; it may do everything')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Like --auth-token, with the token read from FILE (kept out of `ps`)')
+            [CompletionResult]::new('--enqueue-token', '--enqueue-token', [CompletionResultType]::ParameterName, 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge')
             [CompletionResult]::new('--basic-auth', '--basic-auth', [CompletionResultType]::ParameterName, 'Require HTTP basic authentication with this user and password')
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
@@ -730,7 +754,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('retry-now', 'retry-now', [CompletionResultType]::ParameterValue, 'Run jobs waiting on a retry backoff or a delay now (they become pending)')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Pause, resume or empty a queue')
             [CompletionResult]::new('cron', 'cron', [CompletionResultType]::ParameterValue, 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there')
-            [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The tq server: the HTTP API for producers, the live admin page and /metrics')
             [CompletionResult]::new('load-test', 'load-test', [CompletionResultType]::ParameterValue, 'Fire N jobs, drain them with real workers, report throughput, latency and loss')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write every page with --out-dir)')
@@ -831,7 +855,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         'tq;help;cron;tick' {
             break
         }
-        'tq;help;dashboard' {
+        'tq;help;serve' {
             break
         }
         'tq;help;load-test' {

@@ -26,7 +26,7 @@ _tq() {
                 cmd="tq__subcmd__cron"
                 ;;
             tq,dashboard)
-                cmd="tq__subcmd__dashboard"
+                cmd="tq__subcmd__serve"
                 ;;
             tq,dlq)
                 cmd="tq__subcmd__dlq"
@@ -54,6 +54,9 @@ _tq() {
                 ;;
             tq,retry-now)
                 cmd="tq__subcmd__retry__subcmd__now"
+                ;;
+            tq,serve)
+                cmd="tq__subcmd__serve"
                 ;;
             tq,status)
                 cmd="tq__subcmd__status"
@@ -154,9 +157,6 @@ _tq() {
             tq__subcmd__help,cron)
                 cmd="tq__subcmd__help__subcmd__cron"
                 ;;
-            tq__subcmd__help,dashboard)
-                cmd="tq__subcmd__help__subcmd__dashboard"
-                ;;
             tq__subcmd__help,dlq)
                 cmd="tq__subcmd__help__subcmd__dlq"
                 ;;
@@ -183,6 +183,9 @@ _tq() {
                 ;;
             tq__subcmd__help,retry-now)
                 cmd="tq__subcmd__help__subcmd__retry__subcmd__now"
+                ;;
+            tq__subcmd__help,serve)
+                cmd="tq__subcmd__help__subcmd__serve"
                 ;;
             tq__subcmd__help,status)
                 cmd="tq__subcmd__help__subcmd__status"
@@ -281,7 +284,7 @@ _tq() {
 
     case "${cmd}" in
         tq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version enqueue worker inspect status dlq jobs cancel retry-now queue cron serve dashboard load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,48 +839,6 @@ _tq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        tq__subcmd__dashboard)
-            opts="-v -h -V --listen --read-only --auth-token --basic-auth --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --listen)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --basic-auth)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --redis)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --redis-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         tq__subcmd__dlq)
             opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version list show replay purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1267,7 +1228,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__help)
-            opts="enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help"
+            opts="enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1423,20 +1384,6 @@ _tq() {
         tq__subcmd__help__subcmd__cron__subcmd__tick)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        tq__subcmd__help__subcmd__dashboard)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1673,6 +1620,20 @@ _tq() {
             return 0
             ;;
         tq__subcmd__help__subcmd__retry__subcmd__now)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2195,6 +2156,56 @@ _tq() {
                 return 0
             fi
             case "${prev}" in
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__serve)
+            opts="-v -h -V --listen --read-only --auth-token --token-file --enqueue-token --basic-auth --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --enqueue-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basic-auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --redis)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

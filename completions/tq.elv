@@ -40,7 +40,8 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand retry-now 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
             cand queue 'Pause, resume or empty a queue'
             cand cron 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
-            cand dashboard 'The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics'
+            cand serve 'The tq server: the HTTP API for producers, the live admin page and /metrics'
+            cand dashboard 'The tq server: the HTTP API for producers, the live admin page and /metrics'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
@@ -580,9 +581,31 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;cron;help;help'= {
         }
+        &'tq;serve'= {
+            cand --listen 'Address to listen on'
+            cand --auth-token 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN; it may do everything'
+            cand --token-file 'Like --auth-token, with the token read from FILE (kept out of `ps`)'
+            cand --enqueue-token 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge'
+            cand --basic-auth 'Require HTTP basic authentication with this user and password'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --read-only 'Show everything, change nothing: no action buttons, every action refused (403)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tq;dashboard'= {
             cand --listen 'Address to listen on'
-            cand --auth-token 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN'
+            cand --auth-token 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN; it may do everything'
+            cand --token-file 'Like --auth-token, with the token read from FILE (kept out of `ps`)'
+            cand --enqueue-token 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge'
             cand --basic-auth 'Require HTTP basic authentication with this user and password'
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
@@ -672,7 +695,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand retry-now 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
             cand queue 'Pause, resume or empty a queue'
             cand cron 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
-            cand dashboard 'The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics'
+            cand serve 'The tq server: the HTTP API for producers, the live admin page and /metrics'
             cand load-test 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (or write every page with --out-dir)'
@@ -746,7 +769,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;help;cron;tick'= {
         }
-        &'tq;help;dashboard'= {
+        &'tq;help;serve'= {
         }
         &'tq;help;load-test'= {
         }

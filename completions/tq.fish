@@ -44,7 +44,8 @@ complete -c tq -n "__fish_tq_needs_command" -f -a "cancel" -d 'Cancel jobs: wait
 complete -c tq -n "__fish_tq_needs_command" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
 complete -c tq -n "__fish_tq_needs_command" -f -a "queue" -d 'Pause, resume or empty a queue'
 complete -c tq -n "__fish_tq_needs_command" -f -a "cron" -d 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
-complete -c tq -n "__fish_tq_needs_command" -f -a "dashboard" -d 'The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics'
+complete -c tq -n "__fish_tq_needs_command" -f -a "serve" -d 'The tq server: the HTTP API for producers, the live admin page and /metrics'
+complete -c tq -n "__fish_tq_needs_command" -f -a "dashboard" -d 'The tq server: the HTTP API for producers, the live admin page and /metrics'
 complete -c tq -n "__fish_tq_needs_command" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
 complete -c tq -n "__fish_tq_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c tq -n "__fish_tq_needs_command" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
@@ -427,8 +428,26 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "run" -d 'Enqueue a schedule\'s job now, once, under its own id (its cadence is unchanged)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "tick" -d 'Fire every due schedule once and exit (workers do this on their own; for setups that fire from a separate process, e.g. a CI schedule)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand serve" -l listen -d 'Address to listen on' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l auth-token -d 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN; it may do everything' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l token-file -d 'Like --auth-token, with the token read from FILE (kept out of `ps`)' -r -F
+complete -c tq -n "__fish_tq_using_subcommand serve" -l enqueue-token -d 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l basic-auth -d 'Require HTTP basic authentication with this user and password' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand serve" -l read-only -d 'Show everything, change nothing: no action buttons, every action refused (403)'
+complete -c tq -n "__fish_tq_using_subcommand serve" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand serve" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l listen -d 'Address to listen on' -r
-complete -c tq -n "__fish_tq_using_subcommand dashboard" -l auth-token -d 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN' -r
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l auth-token -d 'Require this token: open /?token=TOKEN once (it sets a cookie) or send Authorization: Bearer TOKEN; it may do everything' -r
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l token-file -d 'Like --auth-token, with the token read from FILE (kept out of `ps`)' -r -F
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l enqueue-token -d 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l basic-auth -d 'Require HTTP basic authentication with this user and password' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
@@ -491,21 +510,21 @@ complete -c tq -n "__fish_tq_using_subcommand man" -s v -l verbose -d 'More log 
 complete -c tq -n "__fish_tq_using_subcommand man" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "jobs" -d 'See the jobs waiting or running on queues, not only their counts'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "cancel" -d 'Cancel jobs: waiting ones never run, running ones are killed'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "queue" -d 'Pause, resume or empty a queue'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "cron" -d 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "dashboard" -d 'The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
-complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron dashboard load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "enqueue" -d 'Put one job on a queue and print its id'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "worker" -d 'Consume jobs from queues in strict priority order'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "inspect" -d 'Show queue depths, totals and live workers'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "status" -d 'Show one job\'s state, attempts, last error and result'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "dlq" -d 'Inspect, replay and purge dead jobs (the dead-letter queue)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "jobs" -d 'See the jobs waiting or running on queues, not only their counts'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "cancel" -d 'Cancel jobs: waiting ones never run, running ones are killed'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "retry-now" -d 'Run jobs waiting on a retry backoff or a delay now (they become pending)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "queue" -d 'Pause, resume or empty a queue'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "cron" -d 'Periodic jobs: schedules in Redis, each tick fired once by whichever worker gets there'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "serve" -d 'The tq server: the HTTP API for producers, the live admin page and /metrics'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "load-test" -d 'Fire N jobs, drain them with real workers, report throughput, latency and loss'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "man" -d 'Print the man page (or write every page with --out-dir)'
+complete -c tq -n "__fish_tq_using_subcommand help; and not __fish_seen_subcommand_from enqueue worker inspect status dlq jobs cancel retry-now queue cron serve load-test completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'List dead jobs, newest first'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "show" -d 'Show one dead job in full: args (or their redaction), options, every attempt'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'

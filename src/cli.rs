@@ -167,18 +167,26 @@ pub enum Command {
   tq cron pause digest")]
     Cron(CronArgs),
 
-    /// The live admin page (queues, workers, jobs, dead letters with replay, periodic jobs) and /metrics
-    #[command(after_help = "Examples:
-  tq dashboard                                  # http://127.0.0.1:5001/
-  tq dashboard --read-only --listen 127.0.0.1:8080
-  tq dashboard --listen 0.0.0.0:5001 --auth-token \"$(openssl rand -hex 16)\"
+    /// The tq server: the HTTP API for producers, the live admin page and /metrics
+    #[command(
+        visible_alias = "dashboard",
+        after_help = "Examples:
+  tq serve                                      # http://127.0.0.1:5001/
+  tq serve --read-only --listen 127.0.0.1:8080
+  tq serve --listen 0.0.0.0:5001 --token-file admin.token --enqueue-token \"$APP_TOKEN\"
+  curl -s -X POST http://127.0.0.1:5001/api/v1/queues/default/jobs \\
+       -H 'Content-Type: application/json' -d '{\"task\":\"send_email\",\"args\":{\"to\":\"a@b.c\"}}'
+  curl -s 'http://127.0.0.1:5001/api/v1/jobs/ID?wait=30s'
+  curl -s http://127.0.0.1:5001/api/v1/openapi.json
   curl -s http://127.0.0.1:5001/metrics         # Prometheus text format
-  curl -s http://127.0.0.1:5001/api/overview    # the tq inspect --json shape
 
 Safety: it listens on loopback unless told otherwise, and refuses any other
-address without --auth-token or --basic-auth. Every action is a POST with the
-page's CSRF token from the same origin; --read-only refuses them all.")]
-    Dashboard(DashboardArgs),
+address without --auth-token, --token-file or --basic-auth. API calls send
+Authorization: Bearer TOKEN; an --enqueue-token may only enqueue and read job
+status. Every page action is a POST with the page's CSRF token from the same
+origin; --read-only refuses them all."
+    )]
+    Serve(ServeArgs),
 
     /// Fire N jobs, drain them with real workers, report throughput, latency and loss
     #[command(after_help = "Examples:
@@ -527,9 +535,9 @@ pub enum QueueCommand {
     Purge(QueuePurgeArgs),
 }
 
-/// `tq dashboard`.
+/// `tq serve` (alias `tq dashboard`).
 #[derive(Debug, Args)]
-pub struct DashboardArgs {
+pub struct ServeArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:5001", value_name = "ADDR")]
     pub listen: std::net::SocketAddr,
@@ -539,9 +547,18 @@ pub struct DashboardArgs {
     pub read_only: bool,
 
     /// Require this token: open /?token=TOKEN once (it sets a cookie) or send
-    /// Authorization: Bearer TOKEN
-    #[arg(long, value_name = "TOKEN", conflicts_with = "basic_auth")]
+    /// Authorization: Bearer TOKEN; it may do everything
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["basic_auth", "token_file"])]
     pub auth_token: Option<String>,
+
+    /// Like --auth-token, with the token read from FILE (kept out of `ps`)
+    #[arg(long, value_name = "FILE", conflicts_with = "basic_auth")]
+    pub token_file: Option<std::path::PathBuf>,
+
+    /// A second token that may only enqueue and read job status (/api/v1/):
+    /// what an application gets, so its credential cannot replay or purge
+    #[arg(long, value_name = "TOKEN", env = "TQ_ENQUEUE_TOKEN", hide_env_values = true)]
+    pub enqueue_token: Option<String>,
 
     /// Require HTTP basic authentication with this user and password
     #[arg(long, value_name = "USER:PASS", value_parser = parse_user_pass)]
@@ -937,7 +954,7 @@ pub enum Expiry {
     At(std::time::SystemTime),
 }
 
-fn parse_expiry(text: &str) -> Result<Expiry, String> {
+pub(crate) fn parse_expiry(text: &str) -> Result<Expiry, String> {
     if let Ok(d) = humantime::parse_duration(text.trim()) {
         return Ok(Expiry::In(d));
     }
@@ -949,7 +966,7 @@ fn parse_expiry(text: &str) -> Result<Expiry, String> {
 /// Longest `--delay` (or `--at` ahead): anything longer is a typo.
 const MAX_DELAY: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
-fn parse_delay(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_delay(text: &str) -> Result<Duration, String> {
     if text.trim().starts_with('-') {
         return Err(format!(
             "invalid delay {text:?}: a delay cannot be negative (to run now, leave --delay out)"
@@ -963,7 +980,7 @@ fn parse_delay(text: &str) -> Result<Duration, String> {
 }
 
 /// An RFC 3339 time: `Z`, no zone (UTC), or any `+HH:MM`/`-HH:MM` offset.
-fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
+pub(crate) fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
     let text = text.trim();
     let invalid =
         |why: &str| format!("invalid time {text:?}: {why} (examples: 2026-01-02T03:04:05Z, 2026-01-02T05:04:05+02:00)");

@@ -152,7 +152,7 @@ pub fn parse_args(text: &str) -> Result<Box<RawValue>> {
 }
 
 /// A job's state as `tq status` reports it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JobStatus {
     /// Job id.
     pub id: String,
@@ -167,6 +167,7 @@ pub struct JobStatus {
     /// Times the job was handed to a worker (including a delivery running now).
     pub deliveries: u64,
     /// The result of the successful attempt (JSON), if any.
+    #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
     /// The error of the last failed attempt.
     pub last_error: Option<String>,

@@ -28,14 +28,15 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod cron;
-pub mod dashboard;
 pub mod dlq;
 pub mod error;
 pub mod generate;
 pub mod job;
+pub mod job_spec;
 pub mod loadtest;
 pub mod output;
 pub mod redact;
+pub mod server;
 pub mod spawn;
 pub mod worker;
 
@@ -58,7 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Command::Dlq(args) => commands::dlq::run(&ctx, args).await,
             Command::Queue(args) => commands::queue::run(&ctx, args).await,
             Command::Cron(args) => commands::cron::run(&ctx, args).await,
-            Command::Dashboard(args) => commands::dashboard::run(&ctx, args).await,
+            Command::Serve(args) => commands::serve::run(&ctx, args).await,
             Command::Jobs(args) => commands::jobs::run(&ctx, args).await,
             Command::Cancel(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::Cancel).await,
             Command::RetryNow(args) => commands::cancel::run(&ctx, args, commands::cancel::Action::RetryNow).await,

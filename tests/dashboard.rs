@@ -5,32 +5,11 @@
 mod support;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::{RedisServer, Spawned, free_port, wait_until};
-
-/// `curl` a dashboard URL: (HTTP status, body).
-fn curl(args: &[&str]) -> (u16, String) {
-    let out = Command::new("curl")
-        .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
-        .args(args)
-        .output()
-        .expect("curl runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
-    (code.trim().parse().unwrap_or(0), body.to_string())
-}
+use support::{RedisServer, Spawned, curl, free_port, wait_until};
 
 /// A dashboard on a free loopback port, serving once its API answers.
 fn dashboard(redis: &RedisServer, extra: &[&str]) -> (Spawned, String) {
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
-    let mut args = vec!["dashboard", "--listen", &listen];
-    args.extend_from_slice(extra);
-    let spawned = redis.spawn_tq(&args);
-    let base = format!("http://{listen}");
-    wait_until(Duration::from_secs(20), "the dashboard to answer", || {
-        curl(&[&format!("{base}/metrics")]).0 != 0
-    });
-    (spawned, base)
+    redis.serve(extra)
 }
 
 /// The CSRF token the page carries.

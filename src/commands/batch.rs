@@ -5,27 +5,14 @@ use crate::broker::{Broker, Due, NewJob};
 use crate::cli::EnqueueArgs;
 use crate::client::EnqueueRequest;
 use crate::error::{Error, Result};
-use serde::Deserialize;
+use crate::job_spec::JobSpec;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
-use std::time::Duration;
 
 /// Jobs per queue sent in one script call.
 const CHUNK: usize = 1000;
-
-/// One line of a batch file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line {
-    task: String,
-    args: Option<Box<RawValue>>,
-    queue: Option<String>,
-    max_retries: Option<u32>,
-    delay: Option<String>,
-    expires: Option<String>,
-}
 
 /// Runs `tq enqueue --batch`.
 pub async fn run(ctx: &Context, args: &EnqueueArgs, path: &Path) -> Result<()> {
@@ -111,37 +98,21 @@ async fn flush(broker: &Broker, queue: &str, jobs: &mut Vec<NewJob>) -> Result<u
 
 /// The queue and broker entry of one line, with the command's flags as defaults.
 fn request(args: &EnqueueArgs, text: &str) -> std::result::Result<(String, NewJob), String> {
-    let line: Line = serde_json::from_str(text).map_err(|e| format!("not a job: {e}"))?;
-    if line.task.trim().is_empty() {
-        return Err("the task name is empty".into());
+    let mut defaults = EnqueueRequest::new(
+        "",
+        RawValue::from_string("{}".into()).map_err(|e| e.to_string())?,
+        &args.queue,
+    );
+    args.retry.apply(&mut defaults);
+    if let Some(d) = args.delay {
+        defaults.due = Due::In(d);
     }
-    let queue = line.queue.unwrap_or_else(|| args.queue.clone());
-    crate::broker::keys::validate_queue_name(&queue)?;
-    let job_args = match line.args {
-        Some(a) => a,
-        None => RawValue::from_string("{}".into()).map_err(|e| e.to_string())?,
-    };
-    if job_args.get().len() > crate::job::MAX_PAYLOAD_BYTES {
-        return Err(format!(
-            "args are over the {}-byte limit",
-            crate::job::MAX_PAYLOAD_BYTES
-        ));
-    }
-    let mut req = EnqueueRequest::new(&line.task, job_args, &queue);
-    args.retry.apply(&mut req);
-    req.max_retries = line.max_retries.unwrap_or(args.retry.max_retries);
-    let duration = |what: &str, v: &str| -> std::result::Result<Duration, String> {
-        humantime::parse_duration(v).map_err(|e| format!("invalid {what} {v:?}: {e}"))
-    };
-    req.due = match (&line.delay, args.delay) {
-        (Some(d), _) => Due::In(duration("delay", d)?),
-        (None, Some(d)) => Due::In(d),
-        (None, None) => Due::Now,
-    };
-    req.expires = match &line.expires {
-        Some(e) => Some(Due::In(duration("expires", e)?)),
-        None => None,
-    };
+    let req = JobSpec::parse(text)
+        .and_then(|spec| spec.to_request(&args.queue, Some(&defaults)))
+        .map_err(|e| match e.field {
+            "body" => e.message,
+            field => format!("{field}: {}", e.message),
+        })?;
     let (_, entry) = req.to_new_job().map_err(|e| e.to_string())?;
-    Ok((queue, entry))
+    Ok((req.queue, entry))
 }

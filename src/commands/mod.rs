@@ -4,7 +4,6 @@
 pub mod batch;
 pub mod cancel;
 pub mod cron;
-pub mod dashboard;
 pub mod dlq;
 pub mod enqueue;
 pub mod generated;
@@ -12,6 +11,7 @@ pub mod inspect;
 pub mod jobs;
 pub mod load_test;
 pub mod queue;
+pub mod serve;
 pub mod status;
 pub mod table;
 pub mod worker;

@@ -64,7 +64,7 @@ async fn serve_metrics(addr: std::net::SocketAddr, metrics: std::sync::Arc<Worke
                 match metrics.encode() {
                     Ok(text) => {
                         let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-                        let (content_type, body) = crate::dashboard::metrics::negotiate(accept, text);
+                        let (content_type, body) = crate::server::metrics::negotiate(accept, text);
                         ([(header::CONTENT_TYPE, content_type)], body).into_response()
                     }
                     Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),

@@ -168,6 +168,19 @@ impl RedisServer {
         })
     }
 
+    /// `tq serve EXTRA...` on a free loopback port, once it answers; its base URL.
+    pub fn serve(&self, extra: &[&str]) -> (Spawned, String) {
+        let listen = format!("127.0.0.1:{}", free_port());
+        let mut args = vec!["serve", "--listen", &listen];
+        args.extend_from_slice(extra);
+        let spawned = self.spawn_tq(&args);
+        let base = format!("http://{listen}");
+        wait_until(Duration::from_secs(20), "tq serve to answer", || {
+            curl(&[&format!("{base}/api/v1/openapi.json")]).0 != 0
+        });
+        (spawned, base)
+    }
+
     /// `tq status ID --json`, parsed.
     pub fn status(&self, id: &str) -> serde_json::Value {
         self.json(&["status", id])
@@ -715,6 +728,18 @@ impl RedisCluster {
     pub fn spawn_tq(&self, args: &[&str]) -> Spawned {
         spawn_at(&self.url(), self.dir(), &tq_bin().display().to_string(), args)
     }
+}
+
+/// `curl -s ARGS`: (HTTP status, body); status 0 when nothing answered.
+pub fn curl(args: &[&str]) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("curl runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_string())
 }
 
 /// True while process `pid` exists and is not a zombie.

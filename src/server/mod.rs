@@ -1,14 +1,19 @@
-//! `tq dashboard`: the live admin page and its JSON API, served from the
-//! binary (axum), with Prometheus metrics at `/metrics`.
+//! `tq serve` (alias `tq dashboard`): the one tq server, from the binary
+//! (axum): the producers' API under `/api/v1/` ([`api`]), the live admin
+//! page and its JSON API ([`dashboard`]), and Prometheus metrics at `/metrics`.
 //!
 //! The page is one embedded HTML file whose script builds every view from
 //! `/api/` with DOM text nodes, never markup from data: job args, errors and
 //! output render as text. Safety: loopback by default, a non-loopback
-//! address only with `--auth-token` or `--basic-auth`; every action is a
-//! POST carrying the page's CSRF token from the same origin; `--read-only`
-//! refuses every action (403) and the page shows none.
+//! address only with `--auth-token` or `--basic-auth`; every page action is
+//! a POST carrying the page's CSRF token from the same origin; `--read-only`
+//! refuses every action (403) and the page shows none. API calls carry
+//! `Authorization: Bearer TOKEN` (no cookie, so no CSRF); an
+//! `--enqueue-token` opens `/api/v1/` only.
 
 mod api;
+mod coalesce;
+mod dashboard;
 pub mod metrics;
 
 use crate::broker::Broker;
@@ -44,6 +49,8 @@ pub struct Config {
     pub listen: SocketAddr,
     pub read_only: bool,
     pub auth: Auth,
+    /// A token that may only use `/api/v1/` (enqueue, job status).
+    pub enqueue_token: Option<String>,
 }
 
 impl Config {
@@ -66,6 +73,9 @@ pub(crate) struct AppState {
     /// The token every action must carry (`X-CSRF-Token`), new each start.
     pub csrf: String,
     auth: Auth,
+    enqueue_token: Option<String>,
+    /// Batches concurrent single enqueues into one script call per queue.
+    pub enqueuer: coalesce::Enqueuer,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -73,10 +83,12 @@ pub(crate) type Shared = Arc<AppState>;
 /// The router, for [`serve`] and for tests.
 pub fn router(broker: Broker, config: &Config) -> Router {
     let state = Arc::new(AppState {
+        enqueuer: coalesce::Enqueuer::start(broker.clone()),
         broker,
         read_only: config.read_only,
         csrf: format!("{:032x}", rand::random::<u128>()),
         auth: config.auth.clone(),
+        enqueue_token: config.enqueue_token.clone(),
     });
     let pages = ["/", "/queues/{queue}", "/jobs/{id}", "/dlq", "/dlq/{id}", "/cron"];
     let mut router = Router::new();
@@ -85,6 +97,7 @@ pub fn router(broker: Broker, config: &Config) -> Router {
     }
     router
         .route("/metrics", get(metrics::serve))
+        .merge(dashboard::routes())
         .merge(api::routes())
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
@@ -98,7 +111,7 @@ pub async fn serve(broker: Broker, config: Config) -> Result<()> {
         .map_err(|e| Error::Failed(format!("cannot listen on {}: {e}", config.listen)))?;
     let addr = listener.local_addr()?;
     eprintln!(
-        "tq dashboard on http://{addr}/{}{}",
+        "tq serve on http://{addr}/ (API under /api/v1/){}{}",
         if config.read_only { " (read-only)" } else { "" },
         match config.auth {
             Auth::None => "",
@@ -109,7 +122,7 @@ pub async fn serve(broker: Broker, config: Config) -> Result<()> {
     axum::serve(listener, router(broker, &config))
         .with_graceful_shutdown(shutdown())
         .await
-        .map_err(|e| Error::Failed(format!("dashboard server failed: {e}")))
+        .map_err(|e| Error::Failed(format!("server failed: {e}")))
 }
 
 async fn shutdown() {
@@ -139,9 +152,21 @@ async fn page(State(state): State<Shared>) -> Response {
     response
 }
 
-/// Authentication for every request; for actions (POST), the read-only
-/// switch, the CSRF token and the same-origin check.
+/// Authentication for every request; for page actions (POST), the
+/// read-only switch, the CSRF token and the same-origin check.
 async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/api/v1/") {
+        return api_guard(&state, request, next).await;
+    }
+    if let Some(given) = bearer(request.headers())
+        && state.enqueue_token.as_deref().is_some_and(|t| same(&given, t))
+        && !matches!(&state.auth, Auth::Token(admin) if same(&given, admin))
+    {
+        return error(
+            StatusCode::FORBIDDEN,
+            "the enqueue token may only enqueue and read job status (/api/v1/)",
+        );
+    }
     let mut set_cookie = None;
     match &state.auth {
         Auth::None => {}
@@ -196,6 +221,45 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
     response
 }
 
+/// The producers' API: a Bearer token (the admin's or the enqueue token),
+/// or basic authentication where that is the server's; none needed only when
+/// no token at all is configured (loopback). No cookie counts, so a page on
+/// another site cannot call it with the operator's session.
+async fn api_guard(state: &AppState, request: Request, next: Next) -> Response {
+    let given = bearer(request.headers());
+    let token_ok = |t: &str| given.as_deref().is_some_and(|g| same(g, t));
+    let allowed = match &state.auth {
+        Auth::Token(admin) => token_ok(admin) || state.enqueue_token.as_deref().is_some_and(token_ok),
+        Auth::Basic { user, password } => {
+            let expected = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            let basic = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Basic "));
+            basic.is_some_and(|b| same(b.trim(), &expected)) || state.enqueue_token.as_deref().is_some_and(token_ok)
+        }
+        Auth::None => state.enqueue_token.as_deref().is_none_or(token_ok),
+    };
+    if !allowed {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "authentication required: send Authorization: Bearer TOKEN",
+        );
+    }
+    if request.method() == Method::POST {
+        if state.read_only {
+            return error(StatusCode::FORBIDDEN, "this server is read-only (--read-only)");
+        }
+        if !same_origin(request.headers()) {
+            return error(StatusCode::FORBIDDEN, "cross-origin request refused");
+        }
+    } else if request.method() != Method::GET && request.method() != Method::HEAD {
+        return error(StatusCode::METHOD_NOT_ALLOWED, "only GET and POST");
+    }
+    next.run(request).await
+}
+
 /// Compares secrets by their digests (no early exit on the first difference).
 fn same(given: &str, expected: &str) -> bool {
     Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
@@ -240,15 +304,22 @@ pub(crate) fn error(status: StatusCode, message: &str) -> Response {
 }
 
 /// tq's error as an API response: 404 for what does not exist, 400 for bad
-/// input, 503 when Redis cannot be reached, else 500.
+/// input, 503 with `Retry-After` when Redis cannot be reached or is out of
+/// memory, else 500.
 pub(crate) fn api_error(e: &Error) -> Response {
     let status = match e {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::InvalidInput(_) => StatusCode::BAD_REQUEST,
-        e if e.is_connection_error() => StatusCode::SERVICE_UNAVAILABLE,
+        e if e.is_transient() || matches!(e, Error::OutOfMemory(_)) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    error(status, &e.to_string())
+    let mut response = error(status, &e.to_string());
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    response
 }
 
 #[cfg(test)]
@@ -261,6 +332,7 @@ mod tests {
             listen: listen.parse().unwrap(),
             read_only: false,
             auth,
+            enqueue_token: None,
         };
         assert!(config("127.0.0.1:5001", Auth::None).check().is_ok());
         assert!(config("[::1]:5001", Auth::None).check().is_ok());

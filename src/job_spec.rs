@@ -1,0 +1,221 @@
+//! A job as producers write it in JSON: the body of
+//! `POST /api/v1/queues/{queue}/jobs` and a line of `tq enqueue --batch`.
+//! One parser for both, with the checks and limits of `tq enqueue`'s flags,
+//! so every way in takes the same options and refuses the same mistakes.
+
+use crate::broker::Due;
+use crate::cli::{Expiry, parse_delay, parse_duration, parse_expiry, parse_time};
+use crate::client::EnqueueRequest;
+use crate::job::MAX_PAYLOAD_BYTES;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// One job to enqueue. Durations are written like `30s`, `5m`, `1h`.
+#[derive(Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobSpec {
+    /// Task name, e.g. `send_email`.
+    pub task: String,
+    /// Arguments: any JSON (`{}` when left out), at most 512 KiB.
+    #[schema(value_type = Object)]
+    pub args: Option<Box<RawValue>>,
+    /// Queue. In the API the path names the queue, and a body naming another is refused.
+    pub queue: Option<String>,
+    /// Run no sooner than this long after it is enqueued (server clock).
+    pub delay: Option<String>,
+    /// Run no sooner than this RFC 3339 time.
+    pub at: Option<String>,
+    /// Retries after the first failed attempt (default 3).
+    pub max_retries: Option<u32>,
+    /// Backoff base: retry n waits base·2^(n-1) plus jitter (default 1s).
+    pub retry_base: Option<String>,
+    /// Longest wait between two attempts (default 10m).
+    pub retry_cap: Option<String>,
+    /// Longest run of one attempt (default 30m; 0s = none).
+    pub timeout: Option<String>,
+    /// Unique job: no second job of the same name is created for this long.
+    pub unique_for: Option<String>,
+    /// The unique job's name (default: task and args).
+    pub unique_key: Option<String>,
+    /// Not run if not started by then: a duration or an RFC 3339 time.
+    pub expires: Option<String>,
+    /// JSON pointers of args fields the dead-letter queue must not keep.
+    pub redact: Option<Vec<String>>,
+}
+
+/// What is wrong with a spec, and which field is to blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// The field (`args`, `delay`, ...), or `body` for the document itself.
+    pub field: &'static str,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// True when the field is too large (HTTP 413) rather than wrong.
+    pub too_large: bool,
+}
+
+impl SpecError {
+    fn new(field: &'static str, message: impl Into<String>) -> Self {
+        SpecError {
+            field,
+            message: message.into(),
+            too_large: false,
+        }
+    }
+}
+
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+impl JobSpec {
+    /// Parses one JSON document (a body or a batch line).
+    pub fn parse(text: &str) -> Result<JobSpec, SpecError> {
+        serde_json::from_str(text).map_err(|e| {
+            // serde names an unknown or missing field in its message.
+            SpecError::new("body", format!("not a job: {e}"))
+        })
+    }
+
+    /// The request this spec makes, on top of `defaults` (tq's, or the
+    /// flags of `tq enqueue --batch`): what the spec sets wins. The queue is
+    /// the spec's, else `default_queue`.
+    pub fn to_request(
+        self,
+        default_queue: &str,
+        defaults: Option<&EnqueueRequest>,
+    ) -> Result<EnqueueRequest, SpecError> {
+        if self.task.trim().is_empty() {
+            return Err(SpecError::new("task", "the task name is empty"));
+        }
+        let queue = self.queue.unwrap_or_else(|| default_queue.to_string());
+        crate::broker::keys::validate_queue_name(&queue).map_err(|e| SpecError::new("queue", e))?;
+        let args = match self.args {
+            Some(a) => a,
+            None => RawValue::from_string("{}".into()).map_err(|e| SpecError::new("args", e.to_string()))?,
+        };
+        if args.get().len() > MAX_PAYLOAD_BYTES {
+            return Err(SpecError {
+                too_large: true,
+                ..SpecError::new(
+                    "args",
+                    format!(
+                        "args are {} bytes, over the {MAX_PAYLOAD_BYTES}-byte (512 KiB) limit",
+                        args.get().len()
+                    ),
+                )
+            });
+        }
+        let mut req = match defaults {
+            Some(d) => EnqueueRequest {
+                task: self.task,
+                args,
+                queue,
+                ..d.clone()
+            },
+            None => EnqueueRequest::new(self.task, args, queue),
+        };
+        let duration = |field: &'static str, v: &Option<String>| -> Result<Option<Duration>, SpecError> {
+            v.as_deref()
+                .map(|v| parse_duration(v).map_err(|e| SpecError::new(field, e)))
+                .transpose()
+        };
+        if let Some(n) = self.max_retries {
+            req.max_retries = n;
+        }
+        if let Some(d) = duration("retry_base", &self.retry_base)? {
+            req.retry_base = d;
+        }
+        if let Some(d) = duration("retry_cap", &self.retry_cap)? {
+            req.retry_cap = d;
+        }
+        if let Some(d) = duration("timeout", &self.timeout)? {
+            req.timeout = d;
+        }
+        req.due = match (&self.delay, &self.at) {
+            (Some(_), Some(_)) => return Err(SpecError::new("at", "give delay or at, not both")),
+            (Some(d), None) => Due::In(parse_delay(d).map_err(|e| SpecError::new("delay", e))?),
+            (None, Some(t)) => Due::At(ms_since_epoch(parse_time(t).map_err(|e| SpecError::new("at", e))?)),
+            (None, None) => req.due,
+        };
+        if let Some(e) = &self.expires {
+            req.expires = Some(match parse_expiry(e).map_err(|e| SpecError::new("expires", e))? {
+                Expiry::In(d) => Due::In(d),
+                Expiry::At(t) => Due::At(ms_since_epoch(t)),
+            });
+        }
+        match (duration("unique_for", &self.unique_for)?, self.unique_key) {
+            (Some(window), key) => req.unique = Some((key, window)),
+            (None, Some(_)) => return Err(SpecError::new("unique_key", "unique_key needs unique_for")),
+            (None, None) => {}
+        }
+        if let Some(paths) = self.redact {
+            req.redact = paths;
+        }
+        crate::redact::validate_paths(&req.args, &req.redact).map_err(|e| SpecError::new("redact", e))?;
+        Ok(req)
+    }
+}
+
+fn ms_since_epoch(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(text: &str) -> Result<EnqueueRequest, SpecError> {
+        JobSpec::parse(text)?.to_request("default", None)
+    }
+
+    #[test]
+    fn every_option_reaches_the_request() {
+        let req = request(
+            r#"{"task":"t","args":{"a":1},"delay":"30s","max_retries":5,"timeout":"2m","retry_base":"2s",
+                "retry_cap":"1h","unique_for":"1h","unique_key":"k","expires":"10m","redact":["/a"]}"#,
+        )
+        .unwrap();
+        assert_eq!(req.queue, "default");
+        assert!(matches!(req.due, Due::In(d) if d == Duration::from_secs(30)));
+        assert_eq!(req.max_retries, 5);
+        assert_eq!(req.timeout, Duration::from_secs(120));
+        assert_eq!(req.retry_base, Duration::from_secs(2));
+        assert_eq!(req.retry_cap, Duration::from_secs(3600));
+        assert_eq!(req.unique, Some((Some("k".into()), Duration::from_secs(3600))));
+        assert!(matches!(req.expires, Some(Due::In(d)) if d == Duration::from_secs(600)));
+        assert_eq!(req.redact, vec!["/a".to_string()]);
+    }
+
+    #[test]
+    fn a_mistake_names_its_field() {
+        let field = |text: &str| request(text).unwrap_err().field;
+        assert_eq!(field(r#"{"task":""}"#), "task");
+        assert_eq!(field(r#"{"task":"t","delay":"soon"}"#), "delay");
+        assert_eq!(field(r#"{"task":"t","delay":"1s","at":"2030-01-01T00:00:00Z"}"#), "at");
+        assert_eq!(field(r#"{"task":"t","at":"yesterday"}"#), "at");
+        assert_eq!(field(r#"{"task":"t","unique_key":"k"}"#), "unique_key");
+        assert_eq!(field(r#"{"task":"t","args":{"a":1},"redact":["/b"]}"#), "redact");
+        assert_eq!(field(r#"{"task":"t","queue":"a b"}"#), "queue");
+        assert_eq!(field(r#"{"task":"t","colour":"red"}"#), "body");
+        assert_eq!(field(r#"{"args":{}}"#), "body");
+        let big = format!(r#"{{"task":"t","args":"{}"}}"#, "x".repeat(MAX_PAYLOAD_BYTES));
+        let e = request(&big).unwrap_err();
+        assert!(e.too_large && e.field == "args", "{e:?}");
+    }
+
+    #[test]
+    fn defaults_come_from_the_caller_and_the_spec_wins() {
+        let mut defaults = EnqueueRequest::new("x", RawValue::from_string("{}".into()).unwrap(), "q");
+        defaults.max_retries = 9;
+        defaults.timeout = Duration::from_secs(7);
+        let req = JobSpec::parse(r#"{"task":"t","timeout":"1s"}"#)
+            .unwrap()
+            .to_request("q", Some(&defaults))
+            .unwrap();
+        assert_eq!((req.max_retries, req.timeout), (9, Duration::from_secs(1)));
+    }
+}
