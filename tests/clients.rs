@@ -1,6 +1,7 @@
 //! The Python and Node helpers (clients/), through their own test suites:
-//! real python3 and node processes served by a real worker, on a
-//! redis-server this harness starts and stops.
+//! real python3 and node processes served by a real worker, and their
+//! clients against a real `tq serve`, on a redis-server this harness starts
+//! and stops.
 
 mod support;
 
@@ -37,5 +38,8 @@ fn the_python_helper_passes_its_tests_against_a_real_worker() {
 
 #[test]
 fn the_node_helper_passes_its_tests_against_a_real_worker() {
-    run_suite("node", &["--test", "clients/node/test/serve.test.js"]);
+    run_suite(
+        "node",
+        &["--test", "clients/node/test/serve.test.js", "clients/node/test/client.test.js"],
+    );
 }

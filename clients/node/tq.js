@@ -19,6 +19,11 @@
  * backoff); throw a PermanentError to send the job straight to the
  * dead-letter queue. job.signal is aborted when the worker cancels the job
  * (its timeout, `tq cancel`, a lost lease). Standard library only.
+ *
+ * Producers enqueue through `tq serve`'s HTTP API:
+ *   const client = new tq.Client({ url: 'http://127.0.0.1:5001', token });
+ *   const id = await client.enqueue('send_email', { to }, { queue: 'high', delay: '30s' });
+ *   (await client.wait(id)).result;
  */
 
 const fs = require('node:fs');
@@ -138,4 +143,128 @@ function serve({ concurrency = 8 } = {}) {
   });
 }
 
-module.exports = { task, serve, PermanentError };
+/** An error answer of tq's API: `status`, and the `field` or `line` to blame when one is. */
+class TqError extends Error {
+  constructor(message, { status, field, line, retryAfter } = {}) {
+    super(message);
+    this.name = this.constructor.name;
+    this.status = status;
+    this.field = field;
+    this.line = line;
+    this.retryAfter = retryAfter;
+  }
+}
+/** 401/403: no token, a wrong one, or one that may not do this. */
+class AuthError extends TqError {}
+/** 400/413/415: the job is wrong (see `field`, and `line` in a bulk) or too large. */
+class BadRequest extends TqError {}
+/** 404: no such job (or its result expired). */
+class NotFound extends TqError {}
+/** 503, or no answer: Redis or the server is away; try again after `retryAfter` seconds. */
+class Unavailable extends TqError {}
+
+const duration = (v) => (v === undefined || v === null || typeof v === 'string' ? v : `${Math.round(v * 1000)}ms`);
+const OPTIONS = ['delay', 'at', 'maxRetries', 'timeout', 'uniqueFor', 'uniqueKey', 'expires', 'redact', 'retryBase', 'retryCap'];
+const WIRE = { maxRetries: 'max_retries', uniqueFor: 'unique_for', uniqueKey: 'unique_key', retryBase: 'retry_base', retryCap: 'retry_cap' };
+const DURATIONS = new Set(['delay', 'timeout', 'uniqueFor', 'expires', 'retryBase', 'retryCap']);
+
+function jobBody(task, args, options = {}) {
+  const job = { task };
+  if (args !== undefined) job.args = args;
+  for (const key of OPTIONS) {
+    const value = DURATIONS.has(key) ? duration(options[key]) : options[key];
+    if (value !== undefined && value !== null) job[WIRE[key] || key] = value;
+  }
+  return job;
+}
+
+/**
+ * A producer's client for `tq serve`'s /api/v1/ (promises, global fetch).
+ * URL and token default to $TQ_URL (else http://127.0.0.1:5001) and $TQ_TOKEN.
+ * Durations are '30s'/'5m' strings or numbers of seconds.
+ */
+class Client {
+  constructor({ url, token, timeoutMs = 30000 } = {}) {
+    this.url = (url || process.env.TQ_URL || 'http://127.0.0.1:5001').replace(/\/+$/, '');
+    this.token = token !== undefined ? token : process.env.TQ_TOKEN;
+    this.timeoutMs = timeoutMs;
+  }
+
+  async call(method, path, { body, contentType = 'application/json', headers = {}, timeoutMs } = {}) {
+    const all = { ...headers };
+    if (body !== undefined) all['Content-Type'] = contentType;
+    if (this.token) all.Authorization = `Bearer ${this.token}`;
+    let response;
+    try {
+      response = await fetch(this.url + path, { method, body, headers: all, signal: AbortSignal.timeout(timeoutMs || this.timeoutMs) });
+    } catch (e) {
+      throw new Unavailable(`cannot reach tq at ${this.url}: ${e.cause ? e.cause.message : e.message}`);
+    }
+    const text = await response.text();
+    let doc = null;
+    try {
+      doc = text ? JSON.parse(text) : null;
+    } catch {
+      doc = null;
+    }
+    if (response.ok) return doc;
+    const message = (doc && doc.error) || `HTTP ${response.status}`;
+    const info = { status: response.status, field: doc && doc.field, line: doc && doc.line };
+    if (response.status === 401 || response.status === 403) throw new AuthError(message, info);
+    if ([400, 413, 415].includes(response.status)) throw new BadRequest(message, info);
+    if (response.status === 404) throw new NotFound(message, info);
+    if (response.status === 503) {
+      throw new Unavailable(message, { ...info, retryAfter: Number(response.headers.get('retry-after')) || undefined });
+    }
+    throw new TqError(message, info);
+  }
+
+  /**
+   * Puts one job on a queue; resolves to its id (for a duplicate, the id of
+   * the job holding the name). options: queue, idempotencyKey, delay, at,
+   * maxRetries, timeout, uniqueFor, uniqueKey, expires, redact, retryBase, retryCap.
+   */
+  async enqueue(task, args, options = {}) {
+    const queue = encodeURIComponent(options.queue || 'default');
+    const headers = options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {};
+    const doc = await this.call('POST', `/api/v1/queues/${queue}/jobs`, {
+      body: JSON.stringify(jobBody(task, args, options)),
+      headers,
+    });
+    return doc.id;
+  }
+
+  /** Puts many jobs ({task, args, ...options}) on a queue in one request; none if any is wrong. Resolves to their ids. */
+  async enqueueMany(jobs, { queue = 'default' } = {}) {
+    const body = jobs.map((j) => JSON.stringify(jobBody(j.task, j.args, j))).join('\n');
+    const doc = await this.call('POST', `/api/v1/queues/${encodeURIComponent(queue)}/jobs`, {
+      body,
+      contentType: 'application/x-ndjson',
+    });
+    return doc.ids;
+  }
+
+  /** The job's status: the document of `tq status --json`. */
+  status(id) {
+    return this.call('GET', `/api/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Resolves to the job's final status once it succeeded or died; rejects with a timeout error after timeoutMs. */
+  async wait(id, { timeoutMs = 30000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const waitMs = Math.max(0, Math.min(deadline - Date.now(), 60000));
+      const status = await this.call('GET', `/api/v1/jobs/${encodeURIComponent(id)}?wait=${waitMs}ms`, {
+        timeoutMs: waitMs + this.timeoutMs,
+      });
+      if (['succeeded', 'dead', 'cancelled'].includes(status.state)) return status;
+      if (Date.now() >= deadline) {
+        const e = new Error(`job ${id} still ${status.state} after ${timeoutMs} ms`);
+        e.name = 'TimeoutError';
+        throw e;
+      }
+    }
+  }
+}
+
+module.exports = { task, serve, PermanentError, Client, TqError, AuthError, BadRequest, NotFound, Unavailable };

@@ -22,6 +22,8 @@ exception fails the attempt (retried with backoff); raise PermanentError to
 send the job straight to the dead-letter queue. `async def` tasks run on one
 event loop, `concurrency` at a time; `tq.current_job()` tells a task which
 job it runs. Standard library only.
+
+Producers enqueue through `tq serve`'s HTTP API with tq.Client (see client.py).
 """
 
 import asyncio
@@ -33,7 +35,12 @@ import sys
 import threading
 import traceback
 
-__all__ = ["task", "serve", "PermanentError", "Job", "current_job"]
+from .client import AsyncClient, AuthError, BadRequest, Client, NotFound, TqError, Unavailable
+
+__all__ = [
+    "task", "serve", "PermanentError", "Job", "current_job",
+    "Client", "AsyncClient", "TqError", "AuthError", "BadRequest", "NotFound", "Unavailable",
+]
 
 PROTOCOL = 1
 _tasks = {}
