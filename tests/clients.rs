@@ -40,6 +40,10 @@ fn the_python_helper_passes_its_tests_against_a_real_worker() {
 fn the_node_helper_passes_its_tests_against_a_real_worker() {
     run_suite(
         "node",
-        &["--test", "clients/node/test/serve.test.js", "clients/node/test/client.test.js"],
+        &[
+            "--test",
+            "clients/node/test/serve.test.js",
+            "clients/node/test/client.test.js",
+        ],
     );
 }
