@@ -33,7 +33,9 @@ class ClientTest(unittest.TestCase):
         cls.server = subprocess.Popen(
             [TQ, "serve", "--listen", f"127.0.0.1:{port}", "--auth-token", "admin", "--enqueue-token", "app"],
             env=env, stdout=subprocess.DEVNULL, stderr=cls.logs[0])
-        cls.worker = subprocess.Popen([TQ, "worker", "-Q", "default,mail", "-c", "8"], env=env,
+        tasks = f"{sys.executable} {os.path.join(os.path.dirname(os.path.abspath(__file__)), 'apps', 'producer_tasks.py')}"
+        worker_env = dict(env, TQ_URL=cls.url, TQ_TOKEN="app")
+        cls.worker = subprocess.Popen([TQ, "worker", "-Q", "default,mail", "-c", "8", "--serve", tasks], env=worker_env,
                                       stdout=subprocess.DEVNULL, stderr=cls.logs[1])
         deadline = time.time() + 20
         while True:
@@ -89,6 +91,10 @@ class ClientTest(unittest.TestCase):
             tq.Client(f"http://127.0.0.1:{free_port()}", token="app").status("x")
         with self.assertRaises(TimeoutError):
             self.client.wait(self.client.enqueue("tq.noop", delay="1h"), timeout=0.2)
+
+    def test_a_served_task_enqueues_follow_up_work_with_the_workers_url_and_token(self):
+        parts = self.client.wait(self.client.enqueue("fan_out", {"n": 3}), timeout=60)["result"]
+        self.assertEqual([self.client.wait(i, timeout=30)["result"]["part"] for i in parts], [0, 1, 2])
 
     def test_the_async_client(self):
         async def go():
