@@ -44,6 +44,23 @@ pub struct JobSpec {
     pub redact: Option<Vec<String>>,
 }
 
+/// The fields a job takes.
+const FIELDS: [&str; 13] = [
+    "task",
+    "args",
+    "queue",
+    "delay",
+    "at",
+    "max_retries",
+    "retry_base",
+    "retry_cap",
+    "timeout",
+    "unique_for",
+    "unique_key",
+    "expires",
+    "redact",
+];
+
 /// What is wrong with a spec, and which field is to blame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
@@ -74,9 +91,23 @@ impl std::fmt::Display for SpecError {
 impl JobSpec {
     /// Parses one JSON document (a body or a batch line).
     pub fn parse(text: &str) -> Result<JobSpec, SpecError> {
-        serde_json::from_str(text).map_err(|e| {
-            // serde names an unknown or missing field in its message.
-            SpecError::new("body", format!("not a job: {e}"))
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = FIELDS
+                .iter()
+                .find(|f| path == **f || path.starts_with(&format!("{f}.")))
+                .copied();
+            let message = e.into_inner().to_string();
+            let unknown = message
+                .strip_prefix("unknown field `")
+                .and_then(|rest| rest.split('`').next())
+                .map(|f| format!("unknown field {f:?} (a job takes: {})", FIELDS.join(", ")));
+            match (field, unknown) {
+                (_, Some(unknown)) => SpecError::new("body", unknown),
+                (Some(field), None) => SpecError::new(field, format!("invalid {field}: {message}")),
+                (None, None) => SpecError::new("body", format!("not a job: {message}")),
+            }
         })
     }
 
@@ -201,6 +232,9 @@ mod tests {
         assert_eq!(field(r#"{"task":"t","args":{"a":1},"redact":["/b"]}"#), "redact");
         assert_eq!(field(r#"{"task":"t","queue":"a b"}"#), "queue");
         assert_eq!(field(r#"{"task":"t","colour":"red"}"#), "body");
+        assert_eq!(field(r#"{"task":"t","max_retries":"three"}"#), "max_retries");
+        assert_eq!(field(r#"{"task":"t","redact":"/a"}"#), "redact");
+        assert_eq!(field(r#"{"task":7}"#), "task");
         assert_eq!(field(r#"{"args":{}}"#), "body");
         let big = format!(r#"{{"task":"t","args":"{}"}}"#, "x".repeat(MAX_PAYLOAD_BYTES));
         let e = request(&big).unwrap_err();

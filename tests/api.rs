@@ -146,7 +146,11 @@ fn bulk_ndjson_of_10000_runs_each_once_and_one_bad_line_enqueues_nothing() {
     std::fs::write(&bad, lines.join("\n")).unwrap();
 
     let (code, e) = post(&base, "bulk", "", NDJSON, &format!("@{}", bad.display()));
-    assert_eq!((code, e["line"].as_u64()), (400, Some(4322)), "{e}");
+    assert_eq!(
+        (code, e["line"].as_u64(), e["field"].as_str()),
+        (400, Some(4322), Some("max_retries")),
+        "{e}"
+    );
     assert!(
         redis.json(&["inspect"])["queues"]
             .as_array()
