@@ -100,6 +100,12 @@ impl Error {
         }
     }
 
+    /// True when Redis cannot take the request now but may soon: away, busy
+    /// with a failover, or at its memory limit (an API answers 503).
+    pub fn is_unavailable(&self) -> bool {
+        self.is_transient() || matches!(self, Error::OutOfMemory(_))
+    }
+
     /// True when Redis could not be reached (as opposed to Redis refusing
     /// one command, or bad data): every queue is affected alike.
     pub fn is_connection_error(&self) -> bool {

@@ -22,7 +22,7 @@ pub(crate) struct Failed {
 impl From<&Error> for Failed {
     fn from(e: &Error) -> Self {
         Failed {
-            unavailable: e.is_transient() || matches!(e, Error::OutOfMemory(_)),
+            unavailable: e.is_unavailable(),
             message: e.to_string(),
         }
     }

@@ -185,13 +185,7 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
             }
         }
         Auth::Basic { user, password } => {
-            let expected = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            let given = request
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Basic "));
-            if !given.is_some_and(|g| same(g.trim(), &expected)) {
+            if !basic_ok(request.headers(), user, password) {
                 let mut response = error(StatusCode::UNAUTHORIZED, "authentication required");
                 response
                     .headers_mut()
@@ -231,13 +225,7 @@ async fn api_guard(state: &AppState, request: Request, next: Next) -> Response {
     let allowed = match &state.auth {
         Auth::Token(admin) => token_ok(admin) || state.enqueue_token.as_deref().is_some_and(token_ok),
         Auth::Basic { user, password } => {
-            let expected = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            let basic = request
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Basic "));
-            basic.is_some_and(|b| same(b.trim(), &expected)) || state.enqueue_token.as_deref().is_some_and(token_ok)
+            basic_ok(request.headers(), user, password) || state.enqueue_token.as_deref().is_some_and(token_ok)
         }
         Auth::None => state.enqueue_token.as_deref().is_none_or(token_ok),
     };
@@ -258,6 +246,16 @@ async fn api_guard(state: &AppState, request: Request, next: Next) -> Response {
         return error(StatusCode::METHOD_NOT_ALLOWED, "only GET and POST");
     }
     next.run(request).await
+}
+
+/// True when the request carries HTTP basic authentication for `user` and `password`.
+fn basic_ok(headers: &HeaderMap, user: &str, password: &str) -> bool {
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .is_some_and(|given| same(given.trim(), &expected))
 }
 
 /// Compares secrets by their digests (no early exit on the first difference).
@@ -310,7 +308,7 @@ pub(crate) fn api_error(e: &Error) -> Response {
     let status = match e {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::InvalidInput(_) => StatusCode::BAD_REQUEST,
-        e if e.is_transient() || matches!(e, Error::OutOfMemory(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        e if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let mut response = error(status, &e.to_string());
