@@ -438,7 +438,7 @@ complete -c tq -n "__fish_tq_using_subcommand serve" -l redis-url -d 'Fallback R
 complete -c tq -n "__fish_tq_using_subcommand serve" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
-complete -c tq -n "__fish_tq_using_subcommand serve" -l read-only -d 'Show everything, change nothing: no action buttons, every action refused (403)'
+complete -c tq -n "__fish_tq_using_subcommand serve" -l read-only -d 'Show everything, change nothing: no action buttons, every action and every API enqueue refused (403)'
 complete -c tq -n "__fish_tq_using_subcommand serve" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
 complete -c tq -n "__fish_tq_using_subcommand serve" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
@@ -454,7 +454,7 @@ complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis-url -d 'Fallba
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
-complete -c tq -n "__fish_tq_using_subcommand dashboard" -l read-only -d 'Show everything, change nothing: no action buttons, every action refused (403)'
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l read-only -d 'Show everything, change nothing: no action buttons, every action and every API enqueue refused (403)'
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'

@@ -542,7 +542,8 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:5001", value_name = "ADDR")]
     pub listen: std::net::SocketAddr,
 
-    /// Show everything, change nothing: no action buttons, every action refused (403)
+    /// Show everything, change nothing: no action buttons, every action and
+    /// every API enqueue refused (403)
     #[arg(long)]
     pub read_only: bool,
 
