@@ -279,3 +279,14 @@ fn a_public_address_without_a_token_is_refused_in_one_line() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("--auth-token"), "{err}");
 }
+
+#[test]
+fn a_read_only_server_refuses_enqueues_but_answers_status() {
+    let redis = RedisServer::start();
+    let id = redis.enqueue(&["tq.noop"]);
+    let (_server, base) = redis.serve(&["--read-only"]);
+    let (code, e) = post(&base, "default", "", JSON, r#"{"task":"tq.noop"}"#);
+    assert_eq!(code, 403, "{e}");
+    assert_eq!(get(&base, &format!("/api/v1/jobs/{id}"), "").0, 200);
+    assert_eq!(redis.queue_stats("default")["pending"], 1);
+}
