@@ -329,3 +329,31 @@ fn http_get(addr: &str, path: &str) -> String {
         .map(|(_, body)| body.to_string())
         .unwrap_or_default()
 }
+
+#[test]
+fn a_process_killed_for_one_stuck_job_hands_its_other_jobs_back_without_spending_an_attempt() {
+    let redis = RedisServer::start();
+    let naps = redis.enqueue_many("default", "nap", r#"{"ms":4000}"#, 0, 2);
+    let stuck = redis.enqueue(&["stubborn", "--timeout", "1s", "--max-retries", "0"]);
+    let app = format!(
+        "python3 {}/tests/fixtures/stubborn_served.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut worker = redis.spawn_tq(&["worker", "--burst", "-c", "4", "--serve", &app]);
+    assert!(worker.wait_exit(Duration::from_secs(60)).success(), "{}", worker.log());
+    let status = redis.status(&stuck);
+    assert_eq!(status["state"], "dead", "{status}");
+    assert!(
+        status["last_error"].as_str().unwrap().contains("timed out after 1s"),
+        "{status}"
+    );
+    for s in redis.statuses(&naps) {
+        assert_eq!(s.state, "succeeded", "{s:?}");
+        assert_eq!(
+            (s.attempts, s.deliveries),
+            (1, 2),
+            "handed back once, one attempt counted: {s:?}"
+        );
+    }
+    assert!(worker.log().contains("did not stop the job"), "{}", worker.log());
+}
