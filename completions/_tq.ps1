@@ -85,8 +85,8 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         }
         'tq;worker' {
             [CompletionResult]::new('--metrics-listen', '--metrics-listen', [CompletionResultType]::ParameterName, 'Serve this worker''s Prometheus metrics at http://ADDR/metrics (job durations by queue and task, outcomes, running jobs, batch sizes)')
-            [CompletionResult]::new('-Q', '-Q ', [CompletionResultType]::ParameterName, 'Queues to serve, highest priority first')
-            [CompletionResult]::new('--queues', '--queues', [CompletionResultType]::ParameterName, 'Queues to serve, highest priority first')
+            [CompletionResult]::new('-Q', '-Q ', [CompletionResultType]::ParameterName, 'Queues to serve, highest priority first; or weighted, NAME:WEIGHT for every queue (high:6,default:3,low:1): while all have work, claims follow the weights')
+            [CompletionResult]::new('--queues', '--queues', [CompletionResultType]::ParameterName, 'Queues to serve, highest priority first; or weighted, NAME:WEIGHT for every queue (high:6,default:3,low:1): while all have work, claims follow the weights')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Jobs run at once [default: number of CPUs]')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Jobs run at once [default: number of CPUs]')
             [CompletionResult]::new('--handler', '--handler', [CompletionResultType]::ParameterName, 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin')

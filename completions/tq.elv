@@ -80,8 +80,8 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;worker'= {
             cand --metrics-listen 'Serve this worker''s Prometheus metrics at http://ADDR/metrics (job durations by queue and task, outcomes, running jobs, batch sizes)'
-            cand -Q 'Queues to serve, highest priority first'
-            cand --queues 'Queues to serve, highest priority first'
+            cand -Q 'Queues to serve, highest priority first; or weighted, NAME:WEIGHT for every queue (high:6,default:3,low:1): while all have work, claims follow the weights'
+            cand --queues 'Queues to serve, highest priority first; or weighted, NAME:WEIGHT for every queue (high:6,default:3,low:1): while all have work, claims follow the weights'
             cand -c 'Jobs run at once [default: number of CPUs]'
             cand --concurrency 'Jobs run at once [default: number of CPUs]'
             cand --handler 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin'

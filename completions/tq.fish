@@ -77,7 +77,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l quiet -d 'Only errors 
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand worker" -l metrics-listen -d 'Serve this worker\'s Prometheus metrics at http://ADDR/metrics (job durations by queue and task, outcomes, running jobs, batch sizes)' -r
-complete -c tq -n "__fish_tq_using_subcommand worker" -s Q -l queues -d 'Queues to serve, highest priority first' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -s Q -l queues -d 'Queues to serve, highest priority first; or weighted, NAME:WEIGHT for every queue (high:6,default:3,low:1): while all have work, claims follow the weights' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -s c -l concurrency -d 'Jobs run at once [default: number of CPUs]' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l handler -d 'Run COMMAND (through sh -c) for task NAME; args arrive as JSON on stdin' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l serve -d 'Start COMMAND (through sh -c) as long-lived handler processes that run job after job: JSON lines on fd 3 (jobs in) and fd 4 (answers out), so stdout and stderr stay free for prints. Each process first announces the tasks it serves and how many jobs it takes at once; the worker starts as many as -c needs. A job that must stop (timeout, tq cancel, lease lost) is cancelled, and its process killed if it does not answer within 2s. See clients/python and clients/node, or SPEC.md' -r

@@ -318,7 +318,9 @@ pub struct WorkerArgs {
     #[arg(long, value_name = "ADDR")]
     pub metrics_listen: Option<std::net::SocketAddr>,
 
-    /// Queues to serve, highest priority first
+    /// Queues to serve, highest priority first; or weighted, NAME:WEIGHT for
+    /// every queue (high:6,default:3,low:1): while all have work, claims follow
+    /// the weights
     #[arg(
         short = 'Q',
         long,

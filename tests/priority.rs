@@ -54,3 +54,31 @@ fn a_delayed_job_runs_once_it_is_due() {
     worker.signal(libc::SIGTERM);
     assert!(worker.wait_exit(std::time::Duration::from_secs(20)).success());
 }
+
+#[test]
+fn weighted_queues_3_to_1_share_400_starts_in_proportion() {
+    let redis = RedisServer::start();
+    let order = redis.dir().join("order.log");
+    redis.enqueue_many("a", "record", "{}", 0, 400);
+    redis.enqueue_many("b", "record", "{}", 0, 200);
+    let handler = format!("record=echo \"$TQ_QUEUE\" >> {}", order.display());
+    redis.drain(&["-Q", "a:3,b:1", "-c", "1", "--handler", &handler]);
+    let ran: Vec<String> = std::fs::read_to_string(&order)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(ran.len(), 600);
+    let a = ran[..400].iter().filter(|q| *q == "a").count() as f64;
+    let b = ran[..400].iter().filter(|q| *q == "b").count() as f64;
+    let ratio = a / b;
+    assert!((2.5..=3.5).contains(&ratio), "a {a} b {b} over the first 400 starts");
+}
+
+#[test]
+fn weights_are_given_to_every_queue_or_none() {
+    let redis = RedisServer::start();
+    let out = redis.tq().args(["worker", "--burst", "-Q", "a:3,b"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give every queue of -Q a weight"));
+}

@@ -10,13 +10,16 @@ use tokio::signal::unix::{SignalKind, signal};
 
 /// Runs `tq worker`.
 pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
+    let entries: Vec<String> = args
+        .queues
+        .iter()
+        .map(|q| q.trim().to_string())
+        .filter(|q| !q.is_empty())
+        .collect();
+    let (queues, weights) = crate::worker::weights::parse_queues(&entries).map_err(Error::InvalidInput)?;
     let config = WorkerConfig {
-        queues: args
-            .queues
-            .iter()
-            .map(|q| q.trim().to_string())
-            .filter(|q| !q.is_empty())
-            .collect(),
+        queues,
+        weights,
         concurrency: args
             .concurrency
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),

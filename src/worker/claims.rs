@@ -100,18 +100,34 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
     }
 }
 
-/// Takes up to `want` jobs, walking the queues in priority order: each with
+/// Takes up to `want` jobs, walking the queues in priority order (or by
+/// weight, see [`super::weights`]): each with
 /// its queue index and when its lease runs out (monotonic clock). The second
 /// value counts malformed entries moved to the DLQ instead (they took no slot).
 async fn claim(shared: &Shared, want: usize, only: Option<&[bool]>) -> Result<(Vec<(usize, Delivery, Instant)>, u64)> {
     let mut out = Vec::new();
     let mut malformed = 0;
-    for (index, q) in shared.queues.iter().enumerate() {
-        let left = want - out.len();
-        if left == 0 {
+    // Strict priority: every queue in order, each for all that is left.
+    // Weighted: in the round-robin's order, each for its share, then again
+    // for what is left when a queue ran short.
+    let plan: Vec<(usize, usize)> = match &shared.weights {
+        Some(w) => {
+            let shares = w.plan(want);
+            let rest = shares.iter().map(|(i, _)| (*i, want)).collect::<Vec<_>>();
+            shares.into_iter().chain(rest).collect()
+        }
+        None => (0..shared.queues.len()).map(|i| (i, want)).collect(),
+    };
+    // Queues that gave fewer jobs than asked: empty for now, not asked again.
+    let mut short = vec![false; shared.queues.len()];
+    for (index, share) in plan {
+        if out.len() == want {
             break;
         }
-        if !shared.health.usable(index) || only.is_some_and(|o| !o.get(index).copied().unwrap_or(false)) {
+        let q = &shared.queues[index];
+        let left = (want - out.len()).min(share);
+        if short[index] || !shared.health.usable(index) || only.is_some_and(|o| !o.get(index).copied().unwrap_or(false))
+        {
             continue;
         }
         let lease_until = Instant::now() + shared.config.lease;
@@ -128,6 +144,7 @@ async fn claim(shared: &Shared, want: usize, only: Option<&[bool]>) -> Result<(V
             }
         };
         malformed += bad;
+        short[index] = got.len() < left;
         if !got.is_empty() {
             shared.metrics.claimed(got.len());
         }

@@ -16,6 +16,7 @@ mod health;
 pub mod metrics;
 pub mod served;
 mod upkeep;
+pub mod weights;
 
 use crate::broker::keys::{QueueKeys, validate_queue_name};
 use crate::broker::{Broker, Retention};
@@ -40,8 +41,10 @@ pub const STALE_AFTER: Duration = Duration::from_secs(5);
 /// How a worker runs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
-    /// Queues in strict priority order.
+    /// Queues in strict priority order (unless weighted).
     pub queues: Vec<String>,
+    /// Weights of `queues` (`-Q high:6,default:3`); empty = strict priority.
+    pub weights: Vec<u32>,
     /// Jobs run at once.
     pub concurrency: usize,
     /// Task name → command line.
@@ -139,6 +142,8 @@ struct Shared {
     metrics: Arc<metrics::WorkerMetrics>,
     /// The served processes (`--serve`), if any.
     served: Option<Arc<served::Pool>>,
+    /// Weighted queues' round-robin, if `-Q` gave weights.
+    weights: Option<weights::Weights>,
 }
 
 impl Shared {
@@ -181,6 +186,9 @@ impl Worker {
         for q in &config.queues {
             validate_queue_name(q).map_err(Error::InvalidInput)?;
         }
+        if !config.weights.is_empty() && config.weights.len() != config.queues.len() {
+            return Err(Error::InvalidInput("one weight per queue".into()));
+        }
         if config.concurrency == 0 {
             return Err(Error::InvalidInput("-c must be at least 1".into()));
         }
@@ -215,6 +223,7 @@ impl Worker {
             id: format!("{}-{}-{:04x}", host_name(), std::process::id(), rand::random::<u16>()),
             handlers,
             served,
+            weights: (!config.weights.is_empty()).then(|| weights::Weights::new(&config.weights)),
             broker,
             config,
             queues,
