@@ -116,18 +116,22 @@ end
 
 -- Splits "attempts,recovered,released" (nil = never retried, recovered or released).
 local function parse_counts(text)
-  if not text then return 0, 0, 0 end
-  local a, r, l = string.match(text, '^(%d+),(%d+),(%d+)$')
-  return tonumber(a or 0), tonumber(r or 0), tonumber(l or 0)
+  if not text then return 0, 0, 0, 0 end
+  local a, r, l, s = string.match(text, '^(%d+),(%d+),(%d+),?(%d*)$')
+  return tonumber(a or 0), tonumber(r or 0), tonumber(l or 0), tonumber(s) or 0
 end
 
--- The counters of job <id>: attempts, recovered, released.
+-- The counters of job <id>: attempts, recovered, released (hand-backs,
+-- snoozes included), snoozed.
 local function get_counts(base, id)
   return parse_counts(redis.call('HGET', base .. 'counts', id))
 end
 
-local function set_counts(base, id, a, r, l)
-  redis.call('HSET', base .. 'counts', id, a .. ',' .. r .. ',' .. l)
+-- Writes them back; the snooze count only once there is one (most jobs never snooze).
+local function set_counts(base, id, a, r, l, s)
+  local text = a .. ',' .. r .. ',' .. l
+  if s and s > 0 then text = text .. ',' .. s end
+  redis.call('HSET', base .. 'counts', id, text)
 end
 
 -- The delivery number the next (or current) lease of a job carries: every
@@ -382,8 +386,8 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
       bury_raw(base, dead_key, id, id, now, 'job message missing when its lease expired')
       buried = buried + 1
     else
-      local a, r, l = get_counts(base, id)
-      set_counts(base, id, a, r + 1, l)
+      local a, r, l, s = get_counts(base, id)
+      set_counts(base, id, a, r + 1, l, s)
       if redis.call('HEXISTS', base .. 'cancel', id) == 1 then
         bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator while it ran', task_of(msg))
         buried = buried + 1

@@ -16,8 +16,8 @@ local released = 0
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
   if redis.call('ZREM', activeKey, id .. ':' .. ARGV[i + 1]) == 1 then
-    local a, r, l = get_counts(base, id)
-    set_counts(base, id, a, r, l + 1)
+    local a, r, l, s = get_counts(base, id)
+    set_counts(base, id, a, r, l + 1, s)
     redis.call('RPUSH', pendingKey, id)
     released = released + 1
   end

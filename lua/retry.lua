@@ -20,8 +20,8 @@ heal(base, now, {'active', 'retry', 'stats', 'counts', 'errors', 'cancel', 'dead
 retention.age_ms, retention.count = tonumber(ARGV[9]) or 0, tonumber(ARGV[10]) or 0
 heal_key(base, now, base .. 'failures:' .. id, 'list')
 if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return 0 end
-local a, r, l = get_counts(base, id)
-set_counts(base, id, a + 1, r, l)
+local a, r, l, s = get_counts(base, id)
+set_counts(base, id, a + 1, r, l, s)
 redis.call('HSET', base .. 'errors', id, ARGV[6])
 redis.call('RPUSH', base .. 'failures:' .. id, ARGV[7])
 redis.call('HINCRBY', statsKey, 'processed', 1)

@@ -200,3 +200,19 @@ fn malformed_entries_go_to_dlq_and_the_worker_keeps_going() {
         "the raw entry is kept for inspection"
     );
 }
+
+#[test]
+fn a_handler_that_exits_75_twice_then_succeeds_ends_succeeded_with_one_attempt() {
+    let redis = RedisServer::start();
+    let count = redis.dir().join("tries");
+    let handler = format!(
+        "busy=n=$(cat {0} 2>/dev/null || echo 0); echo $((n+1)) > {0}; [ \"$n\" -ge 2 ] || exit 75; echo done",
+        count.display()
+    );
+    let id = redis.enqueue(&["busy", "--max-retries", "0", "--retry-base", "100ms"]);
+    redis.drain(&["--handler", &handler]);
+    let status = redis.status(&id);
+    assert_eq!(status["state"], "succeeded", "{status}");
+    assert_eq!(status["attempts"], 1, "snoozes spend no attempt: {status}");
+    assert_eq!(std::fs::read_to_string(&count).unwrap().trim(), "3");
+}

@@ -535,3 +535,50 @@ async fn a_job_cancelled_while_it_ran_is_buried_not_retried_and_its_mark_goes() 
     let marks: u64 = f.redis.conn().hlen(&f.q.cancel).unwrap();
     assert_eq!(marks, 0);
 }
+
+fn snooze_of(d: &Delivery) -> tq::broker::Snooze<'_> {
+    tq::broker::Snooze {
+        id: &d.id,
+        delivery: d.delivery,
+        task: "tq.noop",
+        replay_of: "",
+    }
+}
+
+#[tokio::test]
+async fn snooze_waits_without_an_attempt_and_past_the_most_snoozes_buries() {
+    let f = Fixture::new().await;
+    f.enqueue(1, Due::Now).await;
+    let mut d = f.claim(0, 1).await.remove(0);
+    let mut at = 0;
+    for n in 1..=2u64 {
+        let snoozed = f
+            .at(at)
+            .snooze(&f.q, &snooze_of(&d), Duration::from_millis(100), 2)
+            .await
+            .unwrap();
+        assert_eq!(snoozed, Some(true), "snooze {n}");
+        f.assert_only(&d.id, "retry");
+        assert_eq!(
+            f.at(at)
+                .snooze(&f.q, &snooze_of(&d), Duration::from_millis(100), 2)
+                .await
+                .unwrap(),
+            None,
+            "a stale snooze changes nothing"
+        );
+        at += 100;
+        f.at(at).promote(&f.q, 100).await.unwrap();
+        d = f.claim(at, 1).await.remove(0);
+        assert_eq!((d.delivery, d.attempts), (n + 1, 0), "a new delivery, no attempt spent");
+    }
+    let third = f
+        .at(at)
+        .snooze(&f.q, &snooze_of(&d), Duration::from_millis(100), 2)
+        .await
+        .unwrap();
+    assert_eq!(third, Some(false), "past 2 snoozes");
+    f.assert_only(&d.id, "dead");
+    let dead = tq::dlq::Dlq::new(f.at(at)).show(&d.id).await.unwrap();
+    assert_eq!(dead.record.reason, "snoozed too often");
+}

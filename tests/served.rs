@@ -357,3 +357,17 @@ fn a_process_killed_for_one_stuck_job_hands_its_other_jobs_back_without_spending
     }
     assert!(worker.log().contains("did not stop the job"), "{}", worker.log());
 }
+
+#[test]
+fn a_served_job_that_answers_snooze_ms_runs_again_without_spending_an_attempt() {
+    let redis = RedisServer::start();
+    let id = work(&redis, r#"{"do":"snooze"}"#, &["--max-retries", "0"]);
+    redis.drain(&["--serve", &plain()]);
+    let status = redis.status(&id);
+    assert_eq!(status["state"], "succeeded", "{status}");
+    assert_eq!(
+        (status["attempts"].as_u64(), status["deliveries"].as_u64()),
+        (Some(1), Some(3)),
+        "{status}"
+    );
+}

@@ -40,6 +40,15 @@ class PermanentError extends Error {
   }
 }
 
+/** Throw from a task to run its job again after `ms` (default 1000) without spending an attempt. */
+class Snooze extends Error {
+  constructor(ms = 1000) {
+    super(`snoozed for ${ms} ms`);
+    this.name = 'Snooze';
+    this.ms = ms;
+  }
+}
+
 /** Registers `fn(args, job)` as task `name`. */
 function task(name, fn) {
   if (typeof name !== 'string' || typeof fn !== 'function') {
@@ -50,6 +59,7 @@ function task(name, fn) {
 }
 
 function failure(id, err) {
+  if (err instanceof Snooze) return { type: 'failed', id, error: err.message, snooze_ms: Math.max(0, Math.round(err.ms)) };
   const error = err instanceof Error ? err : new Error(String(err));
   return {
     type: 'failed',
@@ -267,4 +277,4 @@ class Client {
   }
 }
 
-module.exports = { task, serve, PermanentError, Client, TqError, AuthError, BadRequest, NotFound, Unavailable };
+module.exports = { task, serve, PermanentError, Snooze, Client, TqError, AuthError, BadRequest, NotFound, Unavailable };

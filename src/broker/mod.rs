@@ -30,7 +30,7 @@ pub use records::{
     CatchUp, CronFire, CronPut, CronRecord, CronSpec, DeadFields, DeadSummary, JobRecord, JobSummary, LiveJob,
     LiveState, QueueCounts, RedisMemory, RunningJob, WorkerInfo,
 };
-pub use transitions::{Ack, Delivery, Due, Failure, Handed, LeaseFate, LostLease, NewJob, ReplayOutcome};
+pub use transitions::{Ack, Delivery, Due, Failure, Handed, LeaseFate, LostLease, NewJob, ReplayOutcome, Snooze};
 pub use upkeep::{Recovered, Tick};
 
 /// Most items one script call takes (jobs to enqueue, ack, renew, release,

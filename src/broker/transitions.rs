@@ -212,6 +212,16 @@ pub(super) fn declare(inv: &mut redis::ScriptInvocation<'_>, q: &QueueKeys, ids:
     }
 }
 
+/// A running job that asks to wait ([`Broker::snooze`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Snooze<'a> {
+    pub id: &'a str,
+    pub delivery: u64,
+    pub task: &'a str,
+    /// The dead record the job replays ("" if none): a burial merges into it.
+    pub replay_of: &'a str,
+}
+
 impl Broker {
     /// Adds jobs to queue `q`; returns how many were new (ids already stored,
     /// or repeated in `jobs`, go in once).
@@ -553,6 +563,38 @@ impl Broker {
         // 1: scheduled; 2: buried as cancelled (an operator cancelled it meanwhile).
         let moved: i64 = inv.invoke_async(&mut self.conn()).await?;
         Ok(moved >= 1)
+    }
+
+    /// Puts a running job back to wait `wait` without spending an attempt
+    /// (exit 75, or `snooze_ms`); past `most` snoozes it is buried as
+    /// `snoozed too often`. `Some(true)`: it waits; `Some(false)`: it was
+    /// buried (that, or cancelled meanwhile); `None`: the lease was lost.
+    pub async fn snooze(&self, q: &QueueKeys, job: &Snooze<'_>, wait: Duration, most: u32) -> Result<Option<bool>> {
+        let Snooze {
+            id,
+            delivery,
+            task,
+            replay_of,
+        } = *job;
+        let mut inv = self.scripts.snooze.key(&q.active);
+        inv.key(&q.retry)
+            .key(&q.stats)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(id)
+            .arg(delivery)
+            .arg(wait.as_millis() as u64)
+            .arg(most)
+            .arg(task)
+            .arg(self.retention.dead_max_age.as_millis() as u64)
+            .arg(self.retention.dead_max_count);
+        declare(&mut inv, q, &[id, replay_of]);
+        let outcome: i64 = inv.invoke_async(&mut self.conn()).await?;
+        Ok(match outcome {
+            1 => Some(true),
+            2 => Some(false),
+            _ => None,
+        })
     }
 
     /// Moves a leased job into the dead-letter set with `reason`.

@@ -20,6 +20,8 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 /// Most outcomes recorded in one round.
 const MAX_BATCH: usize = 2000;
+/// Snoozes after which a job is buried as `snoozed too often`.
+const MOST_SNOOZES: u32 = 100;
 
 /// The retry settings a job carries.
 #[derive(Debug, Clone, Copy)]
@@ -129,6 +131,7 @@ async fn record(book: &Book<'_>) {
     let mut releases: Vec<Vec<(String, u64)>> = vec![Vec::new(); shared.queues.len()];
     let mut release_items: Vec<Vec<&Done>> = vec![Vec::new(); shared.queues.len()];
     let mut failures = Vec::new();
+    let mut snoozes = Vec::new();
     for done in book.batch {
         match &done.outcome {
             Outcome::Success(result) => {
@@ -148,15 +151,17 @@ async fn record(book: &Book<'_>) {
             }
             Outcome::LeaseLost => {}
             Outcome::Failure(failure) => failures.push((done, failure)),
+            Outcome::Snooze(wait) => snoozes.push((done, *wait)),
         }
     }
-    // Each failure is its own script call; sent together they share round trips.
+    // Each failure or snooze is its own script call; sent together they share round trips.
     futures_util::future::join_all(
         failures
             .into_iter()
             .map(|(done, failure)| fail(book, done, failure, now)),
     )
     .await;
+    futures_util::future::join_all(snoozes.into_iter().map(|(done, wait)| snooze(book, done, wait, now))).await;
     let ttl = shared.config.result_ttl;
     for (index, q) in shared.queues.iter().enumerate() {
         let items = &acks[index];
@@ -290,6 +295,49 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
             delivery = done.delivery,
             "failed attempt not recorded: its lease was lost and another delivery owns the job"
         );
+    }
+}
+
+/// Puts a job that asked to wait back on its queue's schedule, without
+/// spending an attempt: for `wait`, or per its backoff counted in deliveries
+/// that were no attempt (1 s, 2 s, 4 s ... by default).
+async fn snooze(book: &Book<'_>, done: &Done, wait: Option<Duration>, now: u64) {
+    let shared = book.shared;
+    let wait = wait.unwrap_or_else(|| {
+        let policy = done.job.as_ref().map(RetryPolicy::of);
+        let (base, cap) = policy.map_or((Duration::from_secs(1), Duration::from_secs(600)), |p| (p.base, p.cap));
+        let not_attempts = done.delivery.saturating_sub(done.prior_attempts).clamp(1, 30) as u32;
+        retry_delay(not_attempts, base, cap)
+    });
+    let job = broker::Snooze {
+        id: &done.id,
+        delivery: done.delivery,
+        task: done.job.as_ref().map_or("", |j| j.task.as_str()),
+        replay_of: done.job.as_ref().and_then(|j| j.replay_of.as_deref()).unwrap_or(""),
+    };
+    let q = &shared.queues[done.queue];
+    let items = [done];
+    let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
+    match persist(book, "snooze", &items, || {
+        shared.broker.snooze(q, &job, wait, MOST_SNOOZES)
+    })
+    .await
+    {
+        Some(Some(true)) => {
+            shared.metrics.finished(&q.name, job.task, "snoozed", ms);
+            let again = humantime::format_duration(Duration::from_millis(wait.as_millis() as u64 / 10 * 10));
+            tracing::info!(target: "tq::job", job = %done.id, task = job.task, queue = %q.name, wait_ms = wait.as_millis() as u64,
+                "job {} {} snoozed (no attempt spent), runs again in {again}", done.id, job.task);
+        }
+        Some(Some(false)) => {
+            shared.metrics.finished(&q.name, job.task, "dead", ms);
+            tracing::warn!(target: "tq::job", job = %done.id, task = job.task, queue = %q.name,
+                "job {} {} dead: snoozed too often (over {MOST_SNOOZES}) or cancelled", done.id, job.task);
+        }
+        Some(None) => {
+            tracing::info!(job = %done.id, delivery = done.delivery, "snooze not recorded: its lease was lost and another delivery owns the job")
+        }
+        None => {}
     }
 }
 

@@ -13,6 +13,9 @@ use tokio::sync::watch;
 
 /// Exit code of a command handler that means "do not retry" (EX_DATAERR).
 pub const EXIT_PERMANENT: i32 = 65;
+/// Exit code of a command handler that means "not now: run me again later,
+/// this was no attempt" (EX_TEMPFAIL).
+pub const EXIT_SNOOZE: i32 = 75;
 /// How much of a handler's stdout and stderr is kept with a failed attempt.
 pub const OUTPUT_TAIL_BYTES: usize = 4096;
 /// Largest handler stdout kept as a result.
@@ -36,6 +39,9 @@ pub enum Outcome {
     /// the lease): another delivery owns the job, so this copy was stopped
     /// and nothing is recorded for it.
     LeaseLost,
+    /// It asked to wait and run again later without spending an attempt
+    /// (exit 75, or `snooze_ms`): this long, or per its backoff when `None`.
+    Snooze(Option<Duration>),
 }
 
 /// Why a running job must stop before it ends on its own.
@@ -325,6 +331,7 @@ async fn run_command(
         Ended::TimedOut => fail(timed_out(timeout).error, false),
         Ended::Exited(Err(e)) => fail(format!("lost track of handler: {e}"), false),
         Ended::Exited(Ok(status)) if status.success() => Outcome::Success(result_json(&stdout)),
+        Ended::Exited(Ok(status)) if status.code() == Some(EXIT_SNOOZE) => Outcome::Snooze(None),
         Ended::Exited(Ok(status)) => {
             let first_line = String::from_utf8_lossy(&stderr)
                 .lines()

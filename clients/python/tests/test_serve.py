@@ -88,7 +88,8 @@ class ServeTest(unittest.TestCase):
         who = w.enqueue("who.am.i", None, "-q", "default")
         boom = w.enqueue("boom", {"message": "no such user"}, "--max-retries", "0")
         reject = w.enqueue("reject", {"reason": "bad address"}, "--max-retries", "5")
-        w.drain("-c", "2", "--serve", app("tasks.py"))
+        busy = w.enqueue("busy_twice", None, "--max-retries", "0")
+        w.drain("-c", "1", "--serve", app("tasks.py"))
 
         self.assertEqual(w.status(added)["result"]["sum"], 5)
         self.assertEqual(w.status(positional)["result"]["sum"], 30)
@@ -101,6 +102,9 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(attempt["error_type"], "ValueError")
         self.assertIn('raise ValueError(message)', attempt["traceback"])
         self.assertIn("working on it", attempt["stdout_tail"])
+
+        snoozed = w.status(busy)
+        self.assertEqual((snoozed["state"], snoozed["attempts"], snoozed["result"]), ("succeeded", 1, {"tries": 3}))
 
         rejected = w.status(reject)
         self.assertEqual(rejected["state"], "dead")

@@ -38,7 +38,7 @@ import traceback
 from .client import AsyncClient, AuthError, BadRequest, Client, NotFound, TqError, Unavailable
 
 __all__ = [
-    "task", "serve", "PermanentError", "Job", "current_job",
+    "task", "serve", "PermanentError", "Snooze", "Job", "current_job",
     "Client", "AsyncClient", "TqError", "AuthError", "BadRequest", "NotFound", "Unavailable",
 ]
 
@@ -49,6 +49,15 @@ _current = contextvars.ContextVar("tq_current_job", default=None)
 
 class PermanentError(Exception):
     """Raise from a task to fail its job for good: no retry, straight to the DLQ."""
+
+
+class Snooze(Exception):
+    """Raise from a task to run its job again after `seconds` (default 1),
+    without spending an attempt: the other side is busy (an HTTP 429, say)."""
+
+    def __init__(self, seconds=1.0):
+        super().__init__(f"snoozed for {seconds}s")
+        self.seconds = seconds
 
 
 class Job:
@@ -124,6 +133,8 @@ class _Channel:
 
 
 def _failure(job_id, exc):
+    if isinstance(exc, Snooze):
+        return {"type": "failed", "id": job_id, "error": str(exc), "snooze_ms": max(0, int(exc.seconds * 1000))}
     return {
         "type": "failed",
         "id": job_id,

@@ -331,10 +331,14 @@ impl Pool {
             Reply::Done(_) => Outcome::Success(String::new()),
             Reply::HandedBack => Outcome::Cancelled,
             Reply::Failed {
+                snooze_ms: Some(ms), ..
+            } => Outcome::Snooze(Some(Duration::from_millis(ms))),
+            Reply::Failed {
                 error,
                 retry,
                 error_type,
                 traceback,
+                snooze_ms: None,
             } => {
                 let (stdout_tail, stderr_tail) = process.output_since(mark).await;
                 let error = match &error_type {

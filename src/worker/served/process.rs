@@ -36,6 +36,7 @@ pub(super) enum Reply {
         retry: bool,
         error_type: Option<String>,
         traceback: Option<String>,
+        snooze_ms: Option<u64>,
     },
     /// The process ended (crashed, broke the protocol) while it held the
     /// job: the attempt failed with this error.
@@ -518,6 +519,7 @@ fn handle(process: &Process, line: &[u8], watcher: &dyn Watcher) -> Result<(), S
             retry,
             error_type,
             traceback,
+            snooze_ms,
         } => (
             id,
             Reply::Failed {
@@ -525,6 +527,7 @@ fn handle(process: &Process, line: &[u8], watcher: &dyn Watcher) -> Result<(), S
                 retry,
                 error_type,
                 traceback,
+                snooze_ms,
             },
         ),
         FromProcess::Unknown => return Ok(()),

@@ -26,6 +26,8 @@ pub(super) enum FromProcess {
         retry: bool,
         error_type: Option<String>,
         traceback: Option<String>,
+        /// Wait this long and run again, without spending an attempt.
+        snooze_ms: Option<u64>,
     },
     /// A message of a later version: ignored.
     Unknown,
@@ -45,6 +47,7 @@ struct Wire {
     retry: Option<bool>,
     error_type: Option<String>,
     traceback: Option<String>,
+    snooze_ms: Option<u64>,
 }
 
 impl FromProcess {
@@ -67,6 +70,7 @@ impl FromProcess {
                 retry: wire.retry.unwrap_or(true),
                 error_type: wire.error_type,
                 traceback: wire.traceback,
+                snooze_ms: wire.snooze_ms,
             },
             _ => FromProcess::Unknown,
         })

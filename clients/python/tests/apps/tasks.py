@@ -23,6 +23,18 @@ def boom(message):
     raise ValueError(message)
 
 
+tries = {}
+
+
+@tq.task
+def busy_twice():
+    job = tq.current_job()
+    tries[job.id] = tries.get(job.id, 0) + 1
+    if tries[job.id] <= 2:
+        raise tq.Snooze(0.05)
+    return {"tries": tries[job.id]}
+
+
 @tq.task
 def reject(reason):
     raise tq.PermanentError(reason)

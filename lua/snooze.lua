@@ -1,0 +1,36 @@
+-- snooze: a running job asked to wait without spending an attempt (its
+-- handler exited 75, EX_TEMPFAIL, or its served process answered snooze_ms).
+-- KEYS[1] active ZSET
+-- KEYS[2] retry ZSET (score = due ms): a snoozed job waits with the retrying
+-- ones, so a --burst worker waits for it too
+-- KEYS[3] stats HASH
+-- (then the queue's other keys and the job's, declared by the caller)
+-- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] job id, ARGV[4] delivery
+-- number, ARGV[5] wait ms (due = server now + wait), ARGV[6] most snoozes,
+-- ARGV[7] task, ARGV[8] dead records' max age ms, ARGV[9] their max count
+-- Invariant: the job moves from active to the retry set in one step, its
+-- hand-backs and snoozes one up and its attempts unchanged (so its next
+-- delivery has a number of its own); one snoozed past the most snoozes, or
+-- cancelled by an operator meanwhile, is buried instead ('snoozed too often',
+-- 'cancelled'). A delivery that no longer holds the lease changes nothing.
+-- Returns 1 if snoozed, 2 if buried, 0 if stale.
+local activeKey, retryKey, statsKey = KEYS[1], KEYS[2], KEYS[3]
+local base, id = ARGV[2], ARGV[3]
+local now = server_now()
+heal(base, now, {'active', 'retry', 'stats', 'counts', 'errors', 'cancel', 'dead', 'jobs', 'redacted', 'replays',
+  'merged', 'expires'})
+retention.age_ms, retention.count = tonumber(ARGV[8]) or 0, tonumber(ARGV[9]) or 0
+if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return 0 end
+local a, r, l, s = get_counts(base, id)
+set_counts(base, id, a, r, l + 1, s + 1)
+if redis.call('HEXISTS', base .. 'cancel', id) == 1 then
+  bury_live(base, base .. 'dead', id, now, 'cancelled', 'cancelled by an operator while it waited to run again', ARGV[7])
+  return 2
+end
+if s + 1 > tonumber(ARGV[6]) then
+  redis.call('HINCRBY', statsKey, 'failed', 1)
+  bury_live(base, base .. 'dead', id, now, 'snoozed too often', 'snoozed ' .. (s + 1) .. ' times', ARGV[7])
+  return 2
+end
+redis.call('ZADD', retryKey, now + tonumber(ARGV[5]), id)
+return 1
