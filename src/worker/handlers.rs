@@ -18,8 +18,8 @@ pub const EXIT_PERMANENT: i32 = 65;
 pub const EXIT_SNOOZE: i32 = 75;
 /// How much of a handler's stdout and stderr is kept with a failed attempt.
 pub const OUTPUT_TAIL_BYTES: usize = 4096;
-/// Largest handler stdout kept as a result.
-const MAX_RESULT_BYTES: usize = 512 * 1024;
+/// Largest result kept (a command's stdout, a served process's `result`).
+pub(super) const MAX_RESULT_BYTES: usize = 512 * 1024;
 
 /// Names of the tasks every worker runs without a `--handler`.
 pub const BUILTINS: [&str; 5] = ["tq.noop", "tq.echo", "tq.sleep", "tq.fail", "tq.flaky"];
@@ -154,6 +154,11 @@ impl Handlers {
             served: Some(pool),
             ..self
         }
+    }
+
+    /// The served processes, if the worker has `--serve` commands.
+    pub fn served(&self) -> Option<&Arc<Pool>> {
+        self.served.as_ref()
     }
 
     /// The variables withheld from handlers' environments.
@@ -358,7 +363,8 @@ enum Ended {
     Stopped(Stop),
 }
 
-fn kill_group(pgid: Option<libc::pid_t>) {
+/// SIGKILLs the process group `pgid` (a handler's, made for it alone).
+pub(super) fn kill_group(pgid: Option<libc::pid_t>) {
     if let Some(pgid) = pgid.filter(|p| *p > 0) {
         // SAFETY: killpg only sends a signal; the group is the one we created for this child.
         unsafe {

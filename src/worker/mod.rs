@@ -140,8 +140,6 @@ struct Shared {
     stop: watch::Receiver<bool>,
     abort: watch::Receiver<bool>,
     metrics: Arc<metrics::WorkerMetrics>,
-    /// The served processes (`--serve`), if any.
-    served: Option<Arc<served::Pool>>,
     /// Weighted queues' round-robin, if `-Q` gave weights.
     weights: Option<weights::Weights>,
 }
@@ -202,7 +200,7 @@ impl Worker {
         let hints = Mutex::new(vec![false; queues.len()]);
         let broker = broker.with_retention(config.retention);
         let mut handlers = Handlers::new(config.commands.clone(), &config.keep_env);
-        let served = (!config.serve.is_empty()).then(|| {
+        let pool = (!config.serve.is_empty()).then(|| {
             Arc::new(served::Pool::new(
                 broker.clone(),
                 served::PoolConfig {
@@ -215,14 +213,13 @@ impl Worker {
                 },
             ))
         });
-        if let Some(pool) = &served {
-            handlers = handlers.with_served(pool.clone());
+        if let Some(pool) = pool {
+            handlers = handlers.with_served(pool);
         }
         let shared = Shared {
             health,
             id: format!("{}-{}-{:04x}", host_name(), std::process::id(), rand::random::<u16>()),
             handlers,
-            served,
             weights: (!config.weights.is_empty()).then(|| weights::Weights::new(&config.weights)),
             broker,
             config,
@@ -263,7 +260,7 @@ impl Worker {
     /// Runs until stopped (or, with `burst`, until the queues are drained).
     pub async fn run(self) -> Result<Summary> {
         let shared = self.shared;
-        if let Some(pool) = &shared.served {
+        if let Some(pool) = shared.handlers.served() {
             pool.start();
             // Deadlines sent to the processes are on the server clock.
             if let Err(e) = shared.broker.sync_clock().await {
@@ -317,7 +314,7 @@ impl Worker {
         drop(done_tx);
         drain(&shared, &slots, &self.handle).await;
         let _ = acker.await;
-        if let Some(pool) = &shared.served {
+        if let Some(pool) = shared.handlers.served() {
             pool.shutdown().await;
         }
         self.handle.stop();

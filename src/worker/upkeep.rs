@@ -417,7 +417,7 @@ pub(super) async fn heartbeat(shared: &Shared) -> Result<()> {
         ("active", active.to_string()),
         ("processed", shared.processed.load(Ordering::Relaxed).to_string()),
     ];
-    if let Some(pool) = &shared.served {
+    if let Some(pool) = shared.handlers.served() {
         let processes = pool.processes();
         shared.metrics.set_served(&processes);
         fields.push(("served", serde_json::to_string(&processes).unwrap_or_default()));

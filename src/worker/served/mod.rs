@@ -14,7 +14,7 @@
 mod process;
 mod protocol;
 
-use super::handlers::{Attempt, Failure, Outcome, Stop, stopped, timed_out};
+use super::handlers::{Attempt, Failure, MAX_RESULT_BYTES, Outcome, Stop, stopped, timed_out};
 use process::{End, Kill, Process, Reply};
 use protocol::ToProcess;
 use serde::Serialize;
@@ -29,8 +29,6 @@ pub const CANCEL_GRACE: Duration = Duration::from_secs(2);
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// Longest wait between two such restarts.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
-/// Largest result a served job may return (the limit of a stored result).
-const MAX_RESULT_BYTES: usize = 512 * 1024;
 
 /// How the served processes of a worker are run.
 #[derive(Debug, Clone)]
@@ -166,21 +164,15 @@ impl Pool {
     /// Waits until every command has all the processes `-c` needs ready
     /// (or one failed to start), at most `within`.
     pub async fn wait_ready(&self, within: Duration) {
-        let deadline = Instant::now() + within;
-        loop {
-            let notified = self.inner.changed.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            let pending = self.inner.programs.iter().any(|p| {
+        let inner = &self.inner;
+        let all_ready = || {
+            !inner.programs.iter().any(|p| {
                 let st = p.lock();
                 let ready = st.processes.iter().filter(|p| p.lock().ready).count();
-                st.retry_at.is_none() && (st.tasks.is_none() || ready < self.inner.target(&st))
-            });
-            if !pending || Instant::now() >= deadline {
-                return;
-            }
-            let _ = tokio::time::timeout_at(deadline.into(), notified).await;
-        }
+                st.retry_at.is_none() && (st.tasks.is_none() || ready < inner.target(&st))
+            })
+        };
+        inner.wait_until(Instant::now() + within, all_ready).await;
     }
 
     /// The processes as `tq inspect` shows them.
@@ -229,35 +221,12 @@ impl Pool {
             .checked_add(timeout)
             .unwrap_or(started + Duration::from_secs(100 * 365 * 86_400));
         let msg = job.msg;
-        let (process, answer) = loop {
-            let notified = inner.changed.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            let waiting_for = match inner.route(&msg.task) {
-                Route::Program(index) => match inner.take(index, &msg.id) {
-                    Some(taken) => break taken,
-                    None => Some(index),
-                },
-                Route::NotYet => None,
-                Route::Nobody => {
-                    return Outcome::Failure(Failure::fatal(
-                        "no handler",
-                        format!("no served process announced task {:?}", msg.task),
-                    ));
-                }
-            };
-            tokio::select! {
-                _ = notified => {}
-                _ = tokio::time::sleep_until(deadline.into()) => {
-                    let what = match waiting_for {
-                        Some(index) => format!("a free process of `{}`", inner.programs[index].command),
-                        None => "a served process to announce this task".to_string(),
-                    };
-                    return Outcome::Failure(Failure::new(format!("{} waiting for {what}", timed_out(timeout).error)));
-                }
-                _ = abort.wait_for(|a| *a) => return Outcome::Cancelled,
-                Ok(why) = stop.wait_for(|s| *s != Stop::No) => return stopped(*why),
-            }
+        let (process, answer) = match inner
+            .take_when_free(msg, timeout, deadline, &mut abort, &mut stop)
+            .await
+        {
+            Ok(taken) => taken,
+            Err(outcome) => return outcome,
         };
         let mark = process.mark();
         let deadline_ms = inner
@@ -319,52 +288,7 @@ impl Pool {
                 process.command, process.pid
             ))
         });
-        match reply {
-            Reply::Done(Some(r)) if r.get().len() > MAX_RESULT_BYTES => Outcome::Failure(Failure::fatal(
-                "permanent failure",
-                format!(
-                    "result is {} bytes, over the {MAX_RESULT_BYTES}-byte limit",
-                    r.get().len()
-                ),
-            )),
-            Reply::Done(Some(r)) if r.get() != "null" => Outcome::Success(r.get().to_string()),
-            Reply::Done(_) => Outcome::Success(String::new()),
-            Reply::HandedBack => Outcome::Cancelled,
-            Reply::Failed {
-                snooze_ms: Some(ms), ..
-            } => Outcome::Snooze(Some(Duration::from_millis(ms))),
-            Reply::Failed {
-                error,
-                retry,
-                error_type,
-                traceback,
-                snooze_ms: None,
-            } => {
-                let (stdout_tail, stderr_tail) = process.output_since(mark).await;
-                let error = match &error_type {
-                    Some(t) if !t.is_empty() && !error.starts_with(t.as_str()) => format!("{t}: {error}"),
-                    _ => error,
-                };
-                Outcome::Failure(Failure {
-                    error,
-                    permanent: !retry,
-                    reason: (!retry).then_some("permanent failure"),
-                    stdout_tail,
-                    stderr_tail,
-                    error_type,
-                    traceback,
-                })
-            }
-            Reply::Died(error) => {
-                let (stdout_tail, stderr_tail) = process.output_since(mark).await;
-                Outcome::Failure(Failure {
-                    error,
-                    stdout_tail,
-                    stderr_tail,
-                    ..Failure::default()
-                })
-            }
-        }
+        outcome_of(reply, &process, mark).await
     }
 
     /// Stops every process: fd 3 is closed (a served process exits once
@@ -381,16 +305,63 @@ impl Pool {
         for p in &inner.programs {
             p.wake.notify_one();
         }
-        let deadline = Instant::now() + process::EXIT_WAIT;
-        while Instant::now() < deadline && all.iter().any(|p| !p.lock().gone) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        let all_gone = || all.iter().all(|p| p.lock().gone);
+        inner.wait_until(Instant::now() + process::EXIT_WAIT, all_gone).await;
         for p in &all {
             p.kill(Kill::Shutdown);
         }
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline && all.iter().any(|p| !p.lock().gone) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        inner
+            .wait_until(Instant::now() + Duration::from_secs(2), all_gone)
+            .await;
+    }
+}
+
+/// The outcome of a job its process answered (or died holding).
+async fn outcome_of(reply: Reply, process: &Process, mark: process::Mark) -> Outcome {
+    match reply {
+        Reply::Done(Some(r)) if r.get().len() > MAX_RESULT_BYTES => Outcome::Failure(Failure::fatal(
+            "permanent failure",
+            format!(
+                "result is {} bytes, over the {MAX_RESULT_BYTES}-byte limit",
+                r.get().len()
+            ),
+        )),
+        Reply::Done(Some(r)) if r.get() != "null" => Outcome::Success(r.get().to_string()),
+        Reply::Done(_) => Outcome::Success(String::new()),
+        Reply::HandedBack => Outcome::Cancelled,
+        Reply::Failed {
+            snooze_ms: Some(ms), ..
+        } => Outcome::Snooze(Some(Duration::from_millis(ms))),
+        Reply::Failed {
+            error,
+            retry,
+            error_type,
+            traceback,
+            snooze_ms: None,
+        } => {
+            let (stdout_tail, stderr_tail) = process.output_since(mark).await;
+            let error = match &error_type {
+                Some(t) if !t.is_empty() && !error.starts_with(t.as_str()) => format!("{t}: {error}"),
+                _ => error,
+            };
+            Outcome::Failure(Failure {
+                error,
+                permanent: !retry,
+                reason: (!retry).then_some("permanent failure"),
+                stdout_tail,
+                stderr_tail,
+                error_type,
+                traceback,
+            })
+        }
+        Reply::Died(error) => {
+            let (stdout_tail, stderr_tail) = process.output_since(mark).await;
+            Outcome::Failure(Failure {
+                error,
+                stdout_tail,
+                stderr_tail,
+                ..Failure::default()
+            })
         }
     }
 }
@@ -409,6 +380,64 @@ impl Program {
 }
 
 impl Inner {
+    /// Waits until `done()` holds or `deadline` passes, looking again each
+    /// time a process becomes ready, frees a slot or ends.
+    async fn wait_until(&self, deadline: Instant, done: impl Fn() -> bool) {
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if done() || Instant::now() >= deadline {
+                return;
+            }
+            let _ = tokio::time::timeout_at(deadline.into(), notified).await;
+        }
+    }
+
+    /// Gives job `msg` to a free process of the program that serves its
+    /// task, waiting for one until `deadline`; `Err` is the job's outcome
+    /// when it cannot run (no process serves it, timed out waiting, the
+    /// worker aborts, or the job must stop).
+    async fn take_when_free(
+        &self,
+        msg: &crate::job::JobMessage,
+        timeout: Duration,
+        deadline: Instant,
+        abort: &mut watch::Receiver<bool>,
+        stop: &mut watch::Receiver<Stop>,
+    ) -> Result<Taken, Outcome> {
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let waiting_for = match self.route(&msg.task) {
+                Route::Program(index) => match self.take(index, &msg.id) {
+                    Some(taken) => return Ok(taken),
+                    None => Some(index),
+                },
+                Route::NotYet => None,
+                Route::Nobody => {
+                    return Err(Outcome::Failure(Failure::fatal(
+                        "no handler",
+                        format!("no served process announced task {:?}", msg.task),
+                    )));
+                }
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(deadline.into()) => {
+                    let what = match waiting_for {
+                        Some(index) => format!("a free process of `{}`", self.programs[index].command),
+                        None => "a served process to announce this task".to_string(),
+                    };
+                    return Err(Outcome::Failure(Failure::new(format!("{} waiting for {what}", timed_out(timeout).error))));
+                }
+                _ = abort.wait_for(|a| *a) => return Err(Outcome::Cancelled),
+                Ok(why) = stop.wait_for(|s| *s != Stop::No) => return Err(stopped(*why)),
+            }
+        }
+    }
+
     /// How many live processes a program needs: enough for `-c` jobs at
     /// once, or one until the first said how many jobs it takes.
     fn target(&self, st: &ProgramState) -> usize {

@@ -5,7 +5,7 @@
 //! still held gets an answer.
 
 use super::protocol::{FD_IN, FD_OUT, FromProcess, MAX_LINE_BYTES};
-use crate::worker::handlers::OUTPUT_TAIL_BYTES;
+use crate::worker::handlers::{OUTPUT_TAIL_BYTES, kill_group};
 use serde_json::value::RawValue;
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -404,23 +404,7 @@ pub(super) async fn live(started: Started, ready_timeout: Duration, watcher: &dy
     let retired = process.lock().retiring && process.to_process.lock().unwrap_or_else(|p| p.into_inner()).is_none();
     let end = match end {
         End::Exited(_) => {
-            // Answers written just before it exited still count.
-            let deadline = tokio::time::sleep(LAST_WORDS);
-            tokio::pin!(deadline);
-            loop {
-                line.clear();
-                tokio::select! {
-                    read = read_line(&mut answers, &mut line) => match read {
-                        Ok(true) => {
-                            if handle(&process, &line, watcher).is_err() {
-                                break;
-                            }
-                        }
-                        _ => break,
-                    },
-                    _ = &mut deadline => break,
-                }
-            }
+            read_last_words(&mut answers, &process, watcher).await;
             if exit_status.is_none() {
                 // fd 4 closed: give it a moment to exit by itself.
                 exit_status = tokio::time::timeout(LAST_WORDS, child.wait()).await.ok();
@@ -438,7 +422,7 @@ pub(super) async fn live(started: Started, ready_timeout: Duration, watcher: &dy
         }
         other => other,
     };
-    kill_group(process.pid);
+    kill_group(Some(process.pid as libc::pid_t));
     let _ = child.wait().await;
     for pass in passes {
         // The pipes close with the group; a descendant that escaped it may hold them.
@@ -469,6 +453,28 @@ pub(super) async fn live(started: Started, ready_timeout: Duration, watcher: &dy
         let _ = answer.send(reply(&end));
     }
     end
+}
+
+/// Handles the answers a process wrote just before it exited: they still
+/// count (read for [`LAST_WORDS`] at most, until fd 4 ends or a bad line).
+async fn read_last_words(answers: &mut BufReader<pipe::Receiver>, process: &Process, watcher: &dyn Watcher) {
+    let deadline = tokio::time::sleep(LAST_WORDS);
+    tokio::pin!(deadline);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        tokio::select! {
+            read = read_line(answers, &mut line) => match read {
+                Ok(true) => {
+                    if handle(process, &line, watcher).is_err() {
+                        return;
+                    }
+                }
+                _ => return,
+            },
+            _ = &mut deadline => return,
+        }
+    }
 }
 
 /// Reads one line of at most [`MAX_LINE_BYTES`]; false at end of input.
@@ -575,15 +581,6 @@ fn signal_name(signal: i32) -> &'static str {
         libc::SIGPIPE => "SIGPIPE",
         libc::SIGHUP => "SIGHUP",
         _ => "signal",
-    }
-}
-
-fn kill_group(pid: u32) {
-    if pid > 0 {
-        // SAFETY: killpg only sends a signal, to the group made for this process.
-        unsafe {
-            libc::killpg(pid as libc::pid_t, libc::SIGKILL);
-        }
     }
 }
 
