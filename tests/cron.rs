@@ -24,13 +24,8 @@ fn let_pass(redis: &RedisServer, ms: u64) {
 /// Of the 1 s ticks in (from, to], those whose job `cron:NAME:<tick>` exists
 /// (in any state: pending, running, succeeded...), read through the library.
 fn ticks_with_jobs(redis: &RedisServer, name: &str, from: u64, to: u64) -> BTreeSet<u64> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let target = tq::broker::RedisTarget {
-            url: redis.url(),
-            explicit: true,
-        };
-        let client = tq::Client::new(tq::broker::Broker::connect(&target, "tq").await.unwrap());
+    redis.with_broker(async |broker| {
+        let client = tq::Client::new(broker);
         let mut found = BTreeSet::new();
         let mut tick = (from / 1000 + 1) * 1000;
         while tick <= to {

@@ -10,7 +10,7 @@ use crate::job_spec::{JobSpec, SpecError};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -111,13 +111,7 @@ fn unavailable(message: String, unavailable: bool) -> Response {
     } else {
         StatusCode::INTERNAL_SERVER_ERROR
     };
-    let mut response = fail(status, message, None, None);
-    if unavailable {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    }
-    response
+    super::error(status, &message)
 }
 
 /// Enqueue one job or many.

@@ -297,8 +297,15 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// `{"error": message}` with `status`.
+/// A 503 says when to try again (`Retry-After: 1`): Redis is away or full for now.
 pub(crate) fn error(status: StatusCode, message: &str) -> Response {
-    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    let mut response = (status, axum::Json(serde_json::json!({ "error": message }))).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    response
 }
 
 /// tq's error as an API response: 404 for what does not exist, 400 for bad
@@ -311,13 +318,7 @@ pub(crate) fn api_error(e: &Error) -> Response {
         e if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let mut response = error(status, &e.to_string());
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    }
-    response
+    error(status, &e.to_string())
 }
 
 #[cfg(test)]

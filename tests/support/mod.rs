@@ -124,13 +124,7 @@ impl RedisServer {
     /// Enqueues `n` jobs of `task` with `args` on `queue` through the library,
     /// in one batch, with `max_retries`; returns their ids.
     pub fn enqueue_many(&self, queue: &str, task: &str, args: &str, max_retries: u32, n: usize) -> Vec<String> {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async {
-            let target = tq::broker::RedisTarget {
-                url: self.url(),
-                explicit: true,
-            };
-            let broker = tq::broker::Broker::connect(&target, "tq").await.unwrap();
+        self.with_broker(async |broker| {
             broker.register_queue(queue).await.unwrap();
             let jobs: Vec<_> = (0..n)
                 .map(|_| {
@@ -148,13 +142,8 @@ impl RedisServer {
     /// The status of each job of `ids`, read through the library (one
     /// connection for all, where `tq status` would start a process per job).
     pub fn statuses(&self, ids: &[String]) -> Vec<tq::JobStatus> {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async {
-            let target = tq::broker::RedisTarget {
-                url: self.url(),
-                explicit: true,
-            };
-            let client = tq::Client::new(tq::broker::Broker::connect(&target, "tq").await.unwrap());
+        self.with_broker(async |broker| {
+            let client = tq::Client::new(broker);
             let mut out = Vec::new();
             for id in ids {
                 out.push(
@@ -179,6 +168,18 @@ impl RedisServer {
             curl(&[&format!("{base}/api/v1/openapi.json")]).0 != 0
         });
         (spawned, base)
+    }
+
+    /// Runs `f` with a library broker on this server (prefix `tq`), on a runtime of its own.
+    pub fn with_broker<T>(&self, f: impl AsyncFnOnce(tq::broker::Broker) -> T) -> T {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let target = tq::broker::RedisTarget {
+                url: self.url(),
+                explicit: true,
+            };
+            f(tq::broker::Broker::connect(&target, "tq").await.unwrap()).await
+        })
     }
 
     /// `tq status ID --json`, parsed.
