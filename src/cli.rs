@@ -957,6 +957,16 @@ pub enum Expiry {
     At(std::time::SystemTime),
 }
 
+impl Expiry {
+    /// The same as the broker's due time (a point in time in ms since the epoch).
+    pub fn due(self) -> crate::broker::Due {
+        match self {
+            Expiry::In(d) => crate::broker::Due::In(d),
+            Expiry::At(t) => crate::broker::Due::At(crate::job::ms_since_epoch(t)),
+        }
+    }
+}
+
 pub(crate) fn parse_expiry(text: &str) -> Result<Expiry, String> {
     if let Ok(d) = humantime::parse_duration(text.trim()) {
         return Ok(Expiry::In(d));

@@ -55,6 +55,11 @@ pub struct JobMessage {
     pub replay_of: Option<String>,
 }
 
+/// `t` in milliseconds since the Unix epoch (0 before it).
+pub fn ms_since_epoch(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
 /// Microseconds since the Unix epoch.
 pub fn now_us() -> u64 {
     SystemTime::now()

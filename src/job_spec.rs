@@ -4,12 +4,12 @@
 //! so every way in takes the same options and refuses the same mistakes.
 
 use crate::broker::Due;
-use crate::cli::{Expiry, parse_delay, parse_duration, parse_expiry, parse_time};
+use crate::cli::{parse_delay, parse_duration, parse_expiry, parse_time};
 use crate::client::EnqueueRequest;
 use crate::job::MAX_PAYLOAD_BYTES;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// One job to enqueue. Durations are written like `30s`, `5m`, `1h`.
 #[derive(Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -169,14 +169,13 @@ impl JobSpec {
         req.due = match (&self.delay, &self.at) {
             (Some(_), Some(_)) => return Err(SpecError::new("at", "give delay or at, not both")),
             (Some(d), None) => Due::In(parse_delay(d).map_err(|e| SpecError::new("delay", e))?),
-            (None, Some(t)) => Due::At(ms_since_epoch(parse_time(t).map_err(|e| SpecError::new("at", e))?)),
+            (None, Some(t)) => Due::At(crate::job::ms_since_epoch(
+                parse_time(t).map_err(|e| SpecError::new("at", e))?,
+            )),
             (None, None) => req.due,
         };
         if let Some(e) = &self.expires {
-            req.expires = Some(match parse_expiry(e).map_err(|e| SpecError::new("expires", e))? {
-                Expiry::In(d) => Due::In(d),
-                Expiry::At(t) => Due::At(ms_since_epoch(t)),
-            });
+            req.expires = Some(parse_expiry(e).map_err(|e| SpecError::new("expires", e))?.due());
         }
         match (duration("unique_for", &self.unique_for)?, self.unique_key) {
             (Some(window), key) => req.unique = Some((key, window)),
@@ -189,10 +188,6 @@ impl JobSpec {
         crate::redact::validate_paths(&req.args, &req.redact).map_err(|e| SpecError::new("redact", e))?;
         Ok(req)
     }
-}
-
-fn ms_since_epoch(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use crate::cli::EnqueueArgs;
 use crate::client::{Client, EnqueueRequest, parse_args};
 use crate::error::{Error, Result};
 use std::io::Read;
-use std::time::UNIX_EPOCH;
 
 /// Runs `tq enqueue`.
 pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
@@ -19,14 +18,11 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     args.retry.apply(&mut request);
     request.redact = args.redact.clone();
     request.unique = args.unique_for.map(|window| (args.unique_key.clone(), window));
-    request.expires = args.expires.map(|e| match e {
-        crate::cli::Expiry::In(d) => Due::In(d),
-        crate::cli::Expiry::At(t) => Due::At(t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),
-    });
+    request.expires = args.expires.map(crate::cli::Expiry::due);
     // A delay counts from the server's clock, not this machine's.
     request.due = match (args.delay, args.at) {
         (Some(delay), _) => Due::In(delay),
-        (None, Some(at)) => Due::At(at.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)),
+        (None, Some(at)) => Due::At(crate::job::ms_since_epoch(at)),
         (None, None) => Due::Now,
     };
     if task.trim().is_empty() {
