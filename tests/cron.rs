@@ -124,11 +124,12 @@ fn each_tick_fires_once_while_workers_are_killed_and_replaced() {
 }
 
 /// Adds an every-second schedule, lets 10 s pass with no worker, starts
-/// one and lets 4 s more pass. Returns (added, worker started, checked) times
-/// and the ticks that got a job.
+/// one and lets 4 s more pass. Returns the schedule's first tick (as `cron
+/// add` set it: a second boundary may pass while the command starts), the
+/// worker's start and the check times, and the ticks that got a job.
 fn gap_then_worker(redis: &RedisServer, catch_up: &str) -> (u64, u64, u64, BTreeSet<u64>) {
     let added = server_ms(redis);
-    redis.json(&[
+    let schedule = redis.json(&[
         "cron",
         "add",
         "gap",
@@ -140,6 +141,7 @@ fn gap_then_worker(redis: &RedisServer, catch_up: &str) -> (u64, u64, u64, BTree
         "--catch-up",
         catch_up,
     ]);
+    let first_tick = schedule["next_run_ms"].as_u64().unwrap();
     let_pass(redis, 10_000);
     let started = server_ms(redis);
     let _worker = redis.spawn_tq(&["worker", "-Q", "beat"]);
@@ -149,14 +151,13 @@ fn gap_then_worker(redis: &RedisServer, catch_up: &str) -> (u64, u64, u64, BTree
     let_pass(redis, 4_000);
     let checked = server_ms(redis);
     let found = ticks_with_jobs(redis, "gap", added, checked + 2000);
-    (added, started, checked, found)
+    (first_tick, started, checked, found)
 }
 
 #[test]
 fn a_gap_without_workers_fires_one_catch_up_job_then_one_per_tick() {
     let redis = RedisServer::start();
-    let (added, started, checked, found) = gap_then_worker(&redis, "one");
-    let first_tick = (added / 1000 + 1) * 1000;
+    let (first_tick, started, checked, found) = gap_then_worker(&redis, "one");
     let in_gap: Vec<&u64> = found.iter().filter(|t| **t <= started).collect();
     assert_eq!(in_gap, vec![&first_tick], "one job for the whole gap: {found:?}");
     assert_every_tick(&found, started + 1000, checked);
