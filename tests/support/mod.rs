@@ -324,6 +324,18 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A free loopback port a cluster node can use: its bus listens 10,000
+/// above it, so the port must be at most 55535 (redis-server refuses to
+/// start otherwise) and the bus port free too.
+pub fn free_cluster_port() -> u16 {
+    loop {
+        let port = free_port();
+        if port <= 55_535 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
+            return port;
+        }
+    }
+}
+
 /// Polls `check` until it returns true; panics with `what` after `within`.
 pub fn wait_until(within: Duration, what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + within;
@@ -418,7 +430,7 @@ impl RedisCluster {
         let scratch = tempfile::tempdir().expect("temp dir");
         let mut nodes = Vec::new();
         for n in 0..masters * (1 + replicas) {
-            let port = free_port();
+            let port = free_cluster_port();
             let dir = scratch.path().join(format!("node{n}"));
             std::fs::create_dir_all(&dir).unwrap();
             let child = Command::new("redis-server")
