@@ -18,7 +18,8 @@
 -- in a bucket that expires whole at least the TTL after its last write, by the
 -- server's clock (and its failure records, if an earlier attempt failed, with
 -- the same expiry). A replay that succeeds removes the dead record it replayed
--- (if that record still waits for it).
+-- (if that record still waits for it). Under flow control the slots they
+-- held wake a worker for what waits (slot_freed).
 -- The bucket is named by the client: a name the server's clock does not put
 -- in the current bucket (client clock off by more than a second) is refused
 -- before any write with {-1, server now ms}, and the client asks again.
@@ -83,6 +84,9 @@ for j = 1, #members do
   end
 end
 if #ids == 0 then return {0} end
+-- Under flow control the slots they held wake a worker for what waits.
+slot_freed(base, now, ids)
+if redis.call('EXISTS', base .. 'keyed') == 1 then redis.call('HDEL', base .. 'keyed', unpack(ids)) end
 redis.call('HDEL', jobsKey, unpack(ids))
 if redis.call('HLEN', base .. 'expires') > 0 then redis.call('HDEL', base .. 'expires', unpack(ids)) end
 if redis.call('HLEN', base .. 'cancel') > 0 then redis.call('HDEL', base .. 'cancel', unpack(ids)) end

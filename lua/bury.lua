@@ -24,6 +24,7 @@ if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return false en
 local a, r, l = get_counts(base, id)
 set_counts(base, id, a + 1, r, l)
 redis.call('RPUSH', base .. 'failures:' .. id, ARGV[7])
+slot_freed(base, now, {id})
 local record = bury_live(base, deadKey, id, now, ARGV[5], ARGV[6], ARGV[8])
 redis.call('HINCRBY', statsKey, 'processed', 1)
 redis.call('HINCRBY', statsKey, 'failed', 1)

@@ -39,7 +39,7 @@ for i = 5, #ARGV do
         redis.call('HSET', base .. 'cancel', id, now)
         result = 'cancelling'
       end
-    elseif redis.call('LREM', pendingKey, 1, id) > 0 then
+    elseif redis.call('LREM', pendingKey, 1, id) > 0 or kq_remove(base, now, id) then
       waiting = true
     end
     if waiting then

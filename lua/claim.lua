@@ -10,8 +10,10 @@
 -- First takes the job handed to idle workers (ready, see wake_one) if none
 -- took it yet, then pops pending; records its lease length in stats.
 -- Returns a flat list: count of malformed entries set aside, count of jobs
--- set aside as expired (--expires passed before they started), then for each leased
--- job: id, delivery number, finished attempts, message. (An id tq would never
+-- set aside as expired (--expires passed before they started), ms until a
+-- limit that held jobs back may let more start (-1: none did), the server's
+-- now (ms), then for each leased job: id, delivery number, finished
+-- attempts, message. (An id tq would never
 -- write that has a message is leased too; the client buries it, fenced.)
 -- The delivery number is attempts + recovered + released + 1: every earlier
 -- delivery ended in exactly one of those, so a claim writes no per-job field,
@@ -23,30 +25,88 @@
 -- which bury_malformed makes it a dead record with reason 'malformed'
 -- ("malformed-<queue>-<n>") that keeps the raw entry. Nothing popped is dropped. Keys of the wrong type are moved
 -- aside first (heal in lib.lua), so an error never strands a popped batch.
--- Every Redis command runs once per batch, none per job.
+-- Flow control (lib.lua, FLOW_KEYS; only when the queue has limits or keyed
+-- jobs): a claim takes no more than the queue's concurrency (leases in
+-- active), rate (starts in the window, kept in <base>starts) and pause
+-- allow; keyed jobs are taken in the keys' round-robin, alternating with
+-- jobs without a key, and a key its own limits or pause hold back waits in
+-- kwait (out of the way: each key is looked at once per change, not once
+-- per claim). Invariant: at no time do more jobs of a limited queue (or
+-- key) hold leases, or did more start in any window of the rate's length,
+-- than its limits allow, for every worker of the fleet together.
+-- Every Redis command runs once per batch, none per job (but for keyed jobs
+-- and a limit's records: O(log n) each).
 local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
 heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats', 'expires', 'expired'})
 -- A paused queue hands out nothing (see pause.lua).
-if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, 0} end
+if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, 0, -1, now} end
 local deadline = now + tonumber(ARGV[3])
 local max = tonumber(ARGV[4])
-local out = {0, 0}
+local H = 4
+local out = {0, 0, -1, now}
 local leases = {}
--- Leases the jobs collected in `out` (after the two counts, groups of four:
+-- The earliest of a wait `ms` and the one already in out[3].
+local function wait_at_most(ms)
+  ms = math.max(1, ms)
+  if out[3] == -1 or ms < out[3] then out[3] = ms end
+end
+-- Flow control: how many jobs the queue's limits let start now.
+local flow = flow_on(base, now)
+local lim, limited = {}, false
+if flow then
+  local flat = redis.call('HGETALL', base .. 'limits')
+  for i = 1, #flat, 2 do lim[flat[i]] = flat[i + 1] end
+  local budget = max
+  local paused_until = tonumber(lim.paused_until)
+  if paused_until and paused_until > now then
+    wait_at_most(paused_until - now)
+    return out
+  elseif paused_until then
+    redis.call('HDEL', base .. 'limits', 'paused_until')
+  end
+  local most = tonumber(lim.concurrency)
+  if most then
+    local free = most - redis.call('ZCARD', activeKey)
+    if free < budget then
+      budget = math.max(0, free)
+      -- A running job's end wakes a worker (slot_freed); its lease running
+      -- out at the latest.
+      local head = redis.call('ZRANGE', activeKey, 0, 0, 'WITHSCORES')
+      if head[2] then wait_at_most(tonumber(head[2]) - now) end
+    end
+  end
+  local n, ms = parse_rate(lim.rate)
+  if n then
+    redis.call('ZREMRANGEBYSCORE', base .. 'starts', '-inf', now - ms)
+    local free = n - redis.call('ZCARD', base .. 'starts')
+    if free < budget then
+      budget = math.max(0, free)
+      local oldest = redis.call('ZRANGE', base .. 'starts', 0, 0, 'WITHSCORES')
+      if free <= 0 and oldest[2] then wait_at_most(tonumber(oldest[2]) + ms - now) end
+    end
+  end
+  if budget < max then
+    limited = true
+    max = budget
+  end
+  if max <= 0 then return out end
+end
+-- Leases the jobs collected in `out` (after the header, groups of four:
 -- id, delivery, attempts, message), except those past their --expires time:
 -- they go to the expired list, where bury_expired buries them (named by the
 -- caller, which declares their keys); a handed one gives up its lease.
+-- Under a rate limit, each lease is a start in the window.
 local function finish()
-  if redis.call('HLEN', base .. 'expires') > 0 and #out > 2 then
+  if redis.call('HLEN', base .. 'expires') > 0 and #out > H then
     local ids = {}
-    for k = 3, #out, 4 do ids[#ids + 1] = out[k] end
+    for k = H + 1, #out, 4 do ids[#ids + 1] = out[k] end
     local ends = redis.call('HMGET', base .. 'expires', unpack(ids))
-    local kept, kept_leases = {out[1], 0}, {}
+    local kept, kept_leases = {out[1], 0, out[3], out[4]}, {}
     for j, id in ipairs(ids) do
-      local k = 3 + (j - 1) * 4
+      local k = H + 1 + (j - 1) * 4
       if ends[j] and tonumber(ends[j]) <= now then
         redis.call('ZREM', activeKey, id .. ':' .. out[k + 1])
         redis.call('RPUSH', base .. 'expired', id)
@@ -59,7 +119,22 @@ local function finish()
     end
     out, leases = kept, kept_leases
   end
-  if #leases > 0 then redis.call('ZADD', activeKey, unpack(leases)) end
+  if #leases > 0 then
+    redis.call('ZADD', activeKey, unpack(leases))
+    local n, ms = parse_rate(lim.rate)
+    if n then
+      local starts = {}
+      for k = 2, #leases, 2 do
+        starts[#starts + 1] = now
+        starts[#starts + 1] = leases[k]
+      end
+      redis.call('ZADD', base .. 'starts', unpack(starts))
+      if redis.call('ZCARD', base .. 'starts') >= n then
+        local oldest = redis.call('ZRANGE', base .. 'starts', 0, 0, 'WITHSCORES')
+        wait_at_most(tonumber(oldest[2]) + ms - now)
+      end
+    end
+  end
   return out
 end
 -- A job handed to idle workers that none took yet is the oldest pending
@@ -82,16 +157,121 @@ for _, member in ipairs(handed or {}) do
     redis.call('RPUSH', pendingKey, id)
   end
 end
+-- Takes up to `want` keyed jobs and jobs without a key, alternating, the
+-- keys in their round-robin's order; a key its limits hold back waits in
+-- kwait until they may let it run. Returns the ids.
+local function take_keyed(want)
+  local kstate, kready, kwait = base .. 'kstate', base .. 'kready', base .. 'kwait'
+  local kc = tonumber(lim.key_concurrency)
+  local kn, kms = parse_rate(lim.key_rate)
+  local fresh = {}
+  -- Keys whose hold is over get back in line.
+  for _, key in ipairs(redis.call('ZRANGEBYSCORE', kwait, '-inf', now, 'LIMIT', 0, 1000)) do
+    redis.call('ZREM', kwait, key)
+    redis.call('ZADD', kready, next_turn(base), key)
+  end
+  -- How long `key` must wait before another of its jobs starts (0: not at all).
+  local function hold(key)
+    local ms = 0
+    local paused = tonumber(redis.call('HGET', kstate, 'p:' .. key))
+    if paused and paused > now then
+      ms = paused - now
+    elseif paused then
+      redis.call('HDEL', kstate, 'p:' .. key)
+    end
+    if kc then
+      local live, soonest = {}, nil
+      for member in string.gmatch(redis.call('HGET', kstate, 'r:' .. key) or '', '[^,]+') do
+        local until_ms = fresh[member] or tonumber(redis.call('ZSCORE', activeKey, member))
+        if until_ms then
+          live[#live + 1] = member
+          if not soonest or until_ms < soonest then soonest = until_ms end
+        end
+      end
+      if #live > 0 then redis.call('HSET', kstate, 'r:' .. key, table.concat(live, ',')) else redis.call('HDEL', kstate, 'r:' .. key) end
+      if #live >= kc then ms = math.max(ms, soonest - now, 1) end
+    end
+    if kn then
+      local recent = {}
+      for t in string.gmatch(redis.call('HGET', kstate, 's:' .. key) or '', '[^,]+') do
+        if tonumber(t) > now - kms then recent[#recent + 1] = t end
+      end
+      if #recent > 0 then redis.call('HSET', kstate, 's:' .. key, table.concat(recent, ',')) else redis.call('HDEL', kstate, 's:' .. key) end
+      if #recent >= kn then ms = math.max(ms, tonumber(recent[#recent - kn + 1]) + kms - now) end
+    end
+    return ms
+  end
+  -- Records that a job of `key` starts now as lease <member> (in active
+  -- once finish() leases it: `fresh` until then).
+  local function started(key, member)
+    fresh[member] = deadline
+    if kc then
+      local r = redis.call('HGET', kstate, 'r:' .. key)
+      redis.call('HSET', kstate, 'r:' .. key, r and (r .. ',' .. member) or member)
+    end
+    if kn then
+      local s = redis.call('HGET', kstate, 's:' .. key)
+      redis.call('HSET', kstate, 's:' .. key, s and (s .. ',' .. now) or tostring(now))
+    end
+  end
+  local function next_keyed()
+    while true do
+      local top = redis.call('ZPOPMIN', kready)
+      local key = top[1]
+      if not key then return nil end
+      local wait = hold(key)
+      if wait > 0 then
+        redis.call('ZADD', kwait, now + wait, key)
+      else
+        local line = redis.call('ZRANGEBYLEX', base .. 'kq', '[' .. key .. '\0', '[' .. key .. '\0\255', 'LIMIT', 0, 2)
+        if line[1] then
+          redis.call('ZREM', base .. 'kq', line[1])
+          if line[2] then redis.call('ZADD', kready, next_turn(base), key) end
+          local id = string.match(line[1], '%z[^%z]*%z(.*)$')
+          started(key, id .. ':' .. next_delivery(get_counts(base, id)))
+          return id
+        end
+      end
+    end
+  end
+  local ids, plain_left, keyed_left, plain_turn = {}, true, true, true
+  while #ids < want and (plain_left or keyed_left) do
+    local id
+    if plain_turn and plain_left then
+      id = redis.call('RPOP', pendingKey)
+      plain_left = id and true or false
+    elseif keyed_left then
+      id = next_keyed()
+      keyed_left = id and true or false
+    end
+    plain_turn = not plain_turn
+    if id then ids[#ids + 1] = id end
+  end
+  -- Keys held back: the earliest of them may run then.
+  if redis.call('ZCARD', kready) == 0 then
+    local first = redis.call('ZRANGE', kwait, 0, 0, 'WITHSCORES')
+    if first[2] then wait_at_most(tonumber(first[2]) - now) end
+  end
+  return ids
+end
 local ids = false
-if max > 0 then ids = redis.call('RPOP', pendingKey, max) end
+if max > 0 then
+  if flow and redis.call('EXISTS', base .. 'kq', base .. 'kwait') > 0 then
+    ids = take_keyed(max)
+    if #ids == 0 then ids = false end
+  else
+    ids = redis.call('RPOP', pendingKey, max)
+  end
+end
 -- Jobs handed to idle workers go with this lease length (wake_one). Only
 -- after a pop: a Redis at maxmemory refuses a script whose first write
 -- could grow memory, and a claim must drain a full Redis.
 if (ids or #leases > 0) and redis.call('HGET', base .. 'stats', 'lease_ms') ~= ARGV[3] then
   redis.call('HSET', base .. 'stats', 'lease_ms', ARGV[3])
 end
--- Work left behind is handed to one more idle worker.
-if redis.call('LLEN', pendingKey) > 0 then wake_one(base, now) end
+-- Work left behind is handed to one more idle worker (not when a limit
+-- held it back: the limit's wait wakes them).
+if not limited and has_waiting(base) then wake_one(base, now) end
 if not ids then return finish() end
 local msgs = redis.call('HMGET', jobsKey, unpack(ids))
 -- Counters exist only for jobs retried, recovered or released: usually none.

@@ -38,6 +38,7 @@ local QUEUE_KEY_TYPES = {
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
   expires = 'hash', expired = 'list', cancel = 'hash', cron = 'hash', cron_due = 'zset', cron_last = 'hash',
+  limits = 'hash', keyed = 'hash', kq = 'zset', kready = 'zset', kwait = 'zset', kstate = 'hash', starts = 'zset',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -51,6 +52,10 @@ local function requeue_orphans(base)
   end
   for _, k in ipairs({'scheduled', 'retry'}) do
     for _, id in ipairs(redis.call('ZRANGE', base .. k, 0, -1)) do known[id] = true end
+  end
+  for _, member in ipairs(redis.call('ZRANGE', base .. 'kq', 0, -1)) do
+    local id = string.match(member, '%z[^%z]*%z(.*)$')
+    if id then known[id] = true end
   end
   local orphans = {}
   for _, id in ipairs(redis.call('HKEYS', base .. 'jobs')) do
@@ -114,6 +119,57 @@ local function heal(base, now, suffixes)
   return moved
 end
 
+-- Flow control (tq queue limit, tq enqueue --key, a handler's pause). Per queue:
+--   <base>limits HASH: concurrency, rate ("N/MS"), key_concurrency, key_rate
+--     ("N/MS"), paused_until (ms: a handler's pause_queue_ms).
+--   <base>keyed HASH: id -> fairness key, for every live job that has one.
+--   <base>kq ZSET (all scores 0): keyed jobs waiting to run, as members
+--     "<key>\0<0|1><seq>\0<id>", so one key's jobs sort together, oldest
+--     first (0: handed back or recovered, ahead of the rest).
+--   <base>kready ZSET key -> turn: keys with waiting jobs that may run, the
+--     lowest turn first; a served key gets the next turn (round-robin).
+--   <base>kwait ZSET key -> ms: keys with waiting jobs held back by a key
+--     limit or pause until then (or until one of their running jobs ends).
+--   <base>kstate HASH: 'r:<key>' running lease members, 's:<key>' recent
+--     start times (comma-separated, pruned when read), 'p:<key>' paused
+--     until (ms); 'seq' and 'turn' counters.
+--   <base>starts ZSET lease member -> ms: the queue's starts in its rate window.
+-- A queue with none of these (no limits, no keyed job) costs one EXISTS.
+local FLOW_KEYS = {'limits', 'keyed', 'kq', 'kready', 'kwait', 'kstate', 'starts'}
+
+-- True if queue <base> has limits or keyed jobs; its flow keys are then
+-- checked (heal) before use.
+local function flow_on(base, now)
+  if redis.call('EXISTS', base .. 'limits', base .. 'keyed') == 0 then return false end
+  heal(base, now, FLOW_KEYS)
+  return redis.call('EXISTS', base .. 'limits', base .. 'keyed') > 0
+end
+
+-- True if jobs wait that a claim could take now (pending, or a key in turn).
+local function has_waiting(base)
+  return redis.call('LLEN', base .. 'pending') > 0 or redis.call('ZCARD', base .. 'kready') > 0
+end
+
+-- "N/MS" -> N, MS (nil if unset).
+local function parse_rate(text)
+  if not text then return nil end
+  local n, ms = string.match(text, '^(%d+)/(%d+)$')
+  if not n then return nil end
+  return tonumber(n), tonumber(ms)
+end
+
+-- The next turn in the round-robin of keys.
+local function next_turn(base)
+  return redis.call('HINCRBY', base .. 'kstate', 'turn', 1)
+end
+
+-- Puts key <key> (which has waiting jobs) in line, unless it is already in
+-- line or held back.
+local function key_in_line(base, key)
+  if redis.call('ZSCORE', base .. 'kready', key) or redis.call('ZSCORE', base .. 'kwait', key) then return end
+  redis.call('ZADD', base .. 'kready', next_turn(base), key)
+end
+
 -- Splits "attempts,recovered,released" (nil = never retried, recovered or released).
 local function parse_counts(text)
   if not text then return 0, 0, 0, 0 end
@@ -161,6 +217,12 @@ local function wake_one(base, now)
   local ready_key, pending_key = base .. 'ready', base .. 'pending'
   if redis.call('LLEN', ready_key) > 0 then return end
   if redis.call('HGET', base .. 'stats', 'paused') == '1' then return end
+  -- Under flow control only a claim may start a job (it checks the limits
+  -- and the keys' turns): the idle worker gets a bare token.
+  if flow_on(base, now) then
+    if has_waiting(base) then redis.call('LPUSH', ready_key, '1') end
+    return
+  end
   heal_key(base, now, base .. 'expires', 'hash')
   local id = redis.call('RPOP', pending_key)
   if not id then return end
@@ -176,6 +238,91 @@ local function wake_one(base, now)
   redis.call('LPUSH', ready_key, member)
 end
 
+-- Takes waiting keyed job <id> out of its key's line in kq (tq cancel);
+-- its key leaves the round-robin once its line is empty. O(jobs of its key).
+-- Returns true if it was there.
+local function kq_remove(base, now, id)
+  if redis.call('EXISTS', base .. 'keyed') == 0 then return false end
+  heal(base, now, FLOW_KEYS)
+  local key = redis.call('HGET', base .. 'keyed', id)
+  if not key then return false end
+  local from, to, tail = '[' .. key .. '\0', '[' .. key .. '\0\255', '\0' .. id
+  for offset = 0, redis.call('ZCARD', base .. 'kq'), 1000 do
+    local chunk = redis.call('ZRANGEBYLEX', base .. 'kq', from, to, 'LIMIT', offset, 1000)
+    if #chunk == 0 then return false end
+    for _, member in ipairs(chunk) do
+      if string.sub(member, -#tail) == tail then
+        redis.call('ZREM', base .. 'kq', member)
+        if redis.call('ZLEXCOUNT', base .. 'kq', from, to) == 0 then
+          redis.call('ZREM', base .. 'kready', key)
+          redis.call('ZREM', base .. 'kwait', key)
+        end
+        return true
+      end
+    end
+  end
+  return false
+end
+
+-- Puts jobs that wait to run (ids, a Lua list) on pending: at the back (new
+-- and due jobs) or, with `front`, next in line (handed back or recovered).
+-- A job with a fairness key goes to its key's line in kq instead, and its
+-- key joins the round-robin. Wakes an idle worker when pending was empty,
+-- or when keyed jobs joined (wake_one does nothing if one is awake already).
+local function push_pending(base, now, ids, front)
+  if #ids == 0 then return end
+  local plain = ids
+  if redis.call('HLEN', base .. 'keyed') > 0 then
+    heal(base, now, FLOW_KEYS)
+    local keys = redis.call('HMGET', base .. 'keyed', unpack(ids))
+    local members, lines = {}, {}
+    plain = {}
+    local seq = redis.call('HINCRBY', base .. 'kstate', 'seq', #ids) - #ids
+    for j, id in ipairs(ids) do
+      local key = keys[j]
+      if key then
+        members[#members + 1] = 0
+        members[#members + 1] = key .. '\0' .. (front and '0' or '1') .. string.format('%016d', seq + j) .. '\0' .. id
+        if not lines[key] then
+          lines[key] = true
+          lines[#lines + 1] = key
+        end
+      else
+        plain[#plain + 1] = id
+      end
+    end
+    if #members > 0 then
+      redis.call('ZADD', base .. 'kq', unpack(members))
+      for _, key in ipairs(lines) do key_in_line(base, key) end
+      wake_one(base, now)
+    end
+  end
+  if #plain == 0 then return end
+  local len
+  if front then
+    len = redis.call('RPUSH', base .. 'pending', unpack(plain))
+  else
+    len = redis.call('LPUSH', base .. 'pending', unpack(plain))
+  end
+  if len == #plain then wake_one(base, now) end
+end
+
+-- A running job of queue <base> ended (any way): under flow control, the
+-- keys of `ids` that waited for one of their jobs to end get back in line,
+-- and an idle worker is woken for what waits (a concurrency limit has a
+-- free slot now).
+local function slot_freed(base, now, ids)
+  if not flow_on(base, now) then return end
+  if #ids > 0 and redis.call('ZCARD', base .. 'kwait') > 0 and redis.call('HLEN', base .. 'keyed') > 0 then
+    for _, key in ipairs(redis.call('HMGET', base .. 'keyed', unpack(ids))) do
+      if key and redis.call('ZREM', base .. 'kwait', key) == 1 then
+        redis.call('ZADD', base .. 'kready', next_turn(base), key)
+      end
+    end
+  end
+  wake_one(base, now)
+end
+
 -- True if lease <member> belongs to a job handed to idle workers that none took yet.
 local function waiting_in_ready(base, member)
   return redis.call('LPOS', base .. 'ready', member) ~= false
@@ -185,16 +332,15 @@ end
 -- pending. Returns how many moved, and the earliest due time still waiting
 -- (or -1). A due job leaves its set and joins pending in one step.
 local function promote_due(base, now, sets, pending_key, max)
-  local moved, len = 0, 0
+  local moved = 0
   for _, set in ipairs(sets) do
     local ids = redis.call('ZRANGEBYSCORE', set, '-inf', now, 'LIMIT', 0, max)
     if #ids > 0 then
       redis.call('ZREM', set, unpack(ids))
-      len = redis.call('LPUSH', pending_key, unpack(ids))
+      push_pending(base, now, ids)
       moved = moved + #ids
     end
   end
-  if moved > 0 and len == moved then wake_one(base, now) end
   local earliest = -1
   for _, set in ipairs(sets) do
     local head = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
@@ -210,6 +356,7 @@ local function forget_live(base, id)
   for _, h in ipairs({'jobs', 'counts', 'errors', 'redacted', 'replays', 'expires', 'cancel'}) do
     redis.call('HDEL', base .. h, id)
   end
+  if redis.call('TYPE', base .. 'keyed')['ok'] == 'hash' then redis.call('HDEL', base .. 'keyed', id) end
 end
 
 -- Deletes dead record <id> with its history and the merged-replay pointers
@@ -377,7 +524,12 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
     end
   end
   local recovered, buried = 0, 0
-  if #members > 0 then redis.call('ZREM', active_key, unpack(members)) end
+  if #members > 0 then
+    redis.call('ZREM', active_key, unpack(members))
+    local ids = {}
+    for _, member in ipairs(members) do ids[#ids + 1] = string.match(member, '^(.*):%d+$') or member end
+    slot_freed(base, now, ids)
+  end
   for _, member in ipairs(members) do
     local id, delivery = string.match(member, '^(.*):(%d+)$')
     if not id then id, delivery = member, '?' end
@@ -397,7 +549,7 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
         redis.call('HINCRBY', stats_key, 'failed', 1)
         buried = buried + 1
       else
-        if redis.call('RPUSH', pending_key, id) == 1 then wake_one(base, now) end
+        push_pending(base, now, {id}, true)
         recovered = recovered + 1
       end
     end
@@ -414,20 +566,20 @@ end
 -- Returns {jobs added, then for each unique job not created: its id and
 -- the id of the job that holds its name}.
 local function enqueue_batch(base, now, args, first)
-  local pendingKey, scheduledKey, jobsKey, redactedKey = base .. 'pending', base .. 'scheduled', base .. 'jobs', base .. 'redacted'
+  local scheduledKey, jobsKey, redactedKey = base .. 'scheduled', base .. 'jobs', base .. 'redacted'
   local ids = {}
   for i = first, #args, 5 do ids[#ids + 1] = args[i] end
   if #ids == 0 then return {0} end
   local existing = redis.call('HMGET', jobsKey, unpack(ids))
   local seen, names = {}, {}
-  local fields, redacted, now_ids, delayed, held, dups, expiring = {}, {}, {}, {}, {}, {}, {}
+  local fields, redacted, now_ids, delayed, held, dups, expiring, keyed = {}, {}, {}, {}, {}, {}, {}, {}
   for j = 1, #ids do
     local id = ids[j]
     local i = first + (j - 1) * 5
     local new = not existing[j] and not seen[id]
-    local expires, unique_ms, name = '', '0', ''
+    local expires, unique_ms, key, name = '', '0', '', ''
     if args[i + 4] ~= '' then
-      expires, unique_ms, name = string.match(args[i + 4], '^([^|]*)|(%d*)|(.*)$')
+      expires, unique_ms, key, name = string.match(args[i + 4], '^([^|]*)|(%d*)|([^|]*)|(.*)$')
     end
     if new and name ~= '' then
       if string.sub(name, 1, 5) == 'auto:' then name = 'auto:' .. redis.sha1hex(string.sub(name, 6)) end
@@ -451,6 +603,10 @@ local function enqueue_batch(base, now, args, first)
       seen[id] = true
       fields[#fields + 1] = id
       fields[#fields + 1] = args[i + 2]
+      if key and key ~= '' then
+        keyed[#keyed + 1] = id
+        keyed[#keyed + 1] = key
+      end
       if args[i + 3] ~= '' then
         redacted[#redacted + 1] = id
         redacted[#redacted + 1] = args[i + 3]
@@ -492,11 +648,11 @@ local function enqueue_batch(base, now, args, first)
   end
   if #redacted > 0 then redis.call('HSET', redactedKey, unpack(redacted)) end
   if #expiring > 0 then redis.call('HSET', base .. 'expires', unpack(expiring)) end
-  if #now_ids > 0 then
-    if redis.call('LPUSH', pendingKey, unpack(now_ids)) == #now_ids then
-      wake_one(base, now)
-    end
+  if #keyed > 0 then
+    heal(base, now, FLOW_KEYS)
+    redis.call('HSET', base .. 'keyed', unpack(keyed))
   end
+  push_pending(base, now, now_ids)
   if #delayed > 0 then
     redis.call('ZADD', scheduledKey, unpack(delayed))
   end

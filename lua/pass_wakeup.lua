@@ -6,5 +6,5 @@
 -- Invariant: the ready list is refilled only while work is pending (at most one entry).
 local now = server_now()
 heal(ARGV[2], now, {'ready', 'pending', 'jobs', 'counts', 'active', 'stats'})
-if redis.call('LLEN', KEYS[2]) > 0 then wake_one(ARGV[2], now) end
+if has_waiting(ARGV[2]) then wake_one(ARGV[2], now) end
 return 1

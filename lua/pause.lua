@@ -27,5 +27,5 @@ if ARGV[3] == '1' then
 end
 if not paused then return 0 end
 redis.call('HDEL', statsKey, 'paused')
-if redis.call('LLEN', pendingKey) > 0 then wake_one(base, now) end
+if has_waiting(base) then wake_one(base, now) end
 return 1

@@ -4,8 +4,9 @@
 -- KEYS[2] ready LIST
 -- KEYS[3] active ZSET
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] the handed lease member the
--- caller read from ready ('' if none), then the ids it read from the front
--- of pending (LRANGE -n -1, as listed). The caller declared the dead records
+-- caller read from ready ('' if none), the number of keyed jobs' members it
+-- read from kq (flow control, lib.lua) and those members, then the ids it
+-- read from the front of pending (LRANGE -n -1, as listed). The caller declared the dead records
 -- that pending replays among them point back to.
 -- Invariant: only jobs still waiting go (a handed job someone took is left
 -- to its worker); each goes whole (message, counters, redacted form), and
@@ -16,9 +17,17 @@ local pendingKey, readyKey, activeKey = KEYS[1], KEYS[2], KEYS[3]
 local base = ARGV[2]
 local now = server_now()
 heal(base, now, {'pending', 'ready', 'active', 'jobs', 'counts', 'errors', 'redacted', 'replays', 'cancel', 'expires'})
-local ids = list_is(pendingKey, 4, true)
+local keyed, at = argv_list(4)
+local ids = list_is(pendingKey, at, true)
 if not ids then return -1 end
 local gone = {}
+if #keyed > 0 then
+  heal(base, now, FLOW_KEYS)
+  for _, m in ipairs(keyed) do
+    if redis.call('ZREM', base .. 'kq', m) == 1 then gone[#gone + 1] = string.match(m, '%z[^%z]*%z(.*)$') end
+  end
+  if redis.call('ZCARD', base .. 'kq') == 0 then redis.call('DEL', base .. 'kready', base .. 'kwait') end
+end
 local member = ARGV[3]
 if member ~= '' and redis.call('LREM', readyKey, 0, member) > 0 then
   redis.call('ZREM', activeKey, member)

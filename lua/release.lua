@@ -7,20 +7,23 @@
 -- Invariant: a released job goes from active to the front of pending in one
 -- step ('released' + 1, which raises its delivery count but does not count
 -- toward the poison limit). A delivery that no longer holds the lease changes
--- nothing. Returns how many were handed back.
+-- nothing. Under flow control the freed slot wakes a worker (slot_freed);
+-- a keyed job goes back to the front of its key's line. Returns how many
+-- were handed back.
 local activeKey, pendingKey = KEYS[1], KEYS[2]
 local base = ARGV[2]
 local now = server_now()
 heal(base, now, {'active', 'pending', 'counts', 'ready', 'jobs', 'stats'})
-local released = 0
+local released, back = 0, {}
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
   if redis.call('ZREM', activeKey, id .. ':' .. ARGV[i + 1]) == 1 then
     local a, r, l, s = get_counts(base, id)
     set_counts(base, id, a, r, l + 1, s)
-    redis.call('RPUSH', pendingKey, id)
+    back[#back + 1] = id
     released = released + 1
   end
 end
-if released > 0 then wake_one(base, now) end
+slot_freed(base, now, back)
+push_pending(base, now, back, true)
 return released

@@ -27,5 +27,11 @@ redis.call('HSET', base .. 'replays', new_id, dead_id)
 if ARGV[6] ~= '' then redis.call('HSET', base .. 'redacted', new_id, ARGV[6]) end
 redis.call('HSET', okey, 'replay_job', new_id, 'replayed_at', now)
 redis.call('HINCRBY', okey, 'replays', 1)
-if redis.call('LPUSH', pendingKey, new_id) == 1 then wake_one(base, now) end
+-- A job with a fairness key keeps it.
+local ok, job = pcall(cjson.decode, ARGV[5])
+if ok and type(job) == 'table' and type(job.key) == 'string' and job.key ~= '' then
+  heal(base, now, FLOW_KEYS)
+  redis.call('HSET', base .. 'keyed', new_id, job.key)
+end
+push_pending(base, now, {new_id})
 return {'queued'}

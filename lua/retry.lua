@@ -26,6 +26,7 @@ redis.call('HSET', base .. 'errors', id, ARGV[6])
 redis.call('RPUSH', base .. 'failures:' .. id, ARGV[7])
 redis.call('HINCRBY', statsKey, 'processed', 1)
 redis.call('HINCRBY', statsKey, 'failed', 1)
+slot_freed(base, now, {id})
 if redis.call('HEXISTS', base .. 'cancel', id) == 1 then
   bury_live(base, base .. 'dead', id, now, 'cancelled', 'cancelled by an operator while it ran: ' .. ARGV[6], ARGV[8] or '')
   return 2

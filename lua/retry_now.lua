@@ -13,7 +13,7 @@ local out = {}
 for i = 3, #ARGV do
   local id = ARGV[i]
   if redis.call('ZREM', KEYS[1], id) == 1 or redis.call('ZREM', KEYS[2], id) == 1 then
-    if redis.call('LPUSH', KEYS[3], id) == 1 then wake_one(base, now) end
+    push_pending(base, now, {id})
     out[#out + 1] = 'pending'
   else
     out[#out + 1] = 'not_waiting'

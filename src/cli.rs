@@ -266,6 +266,11 @@ pub struct EnqueueArgs {
     #[arg(long, value_name = "KEY", requires = "unique_for")]
     pub unique_key: Option<String>,
 
+    /// Fairness key (a tenant, a customer): jobs of different keys of one
+    /// queue take turns, and `tq queue limit --key-*` limits apply per key
+    #[arg(long, value_name = "KEY", value_parser = parse_fairness_key)]
+    pub key: Option<String>,
+
     /// JSON pointer of an args field the dead-letter queue must not keep (repeatable);
     /// it keeps {"omitted":true,"length":N,"sha256":H} instead
     #[arg(long, value_name = "PATH")]
@@ -530,6 +535,19 @@ pub enum QueueCommand {
   tq queue resume emails")]
     Resume(QueueName),
 
+    /// Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim
+    #[command(after_help = "Examples:
+  tq queue limit emails --rate 50/1s             # at most 50 starts in any second
+  tq queue limit reports --concurrency 10        # at most 10 running at once, fleet-wide
+  tq queue limit api --key-concurrency 2 --key-rate 5/1s   # per --key (tenant)
+  tq queue limit emails                          # show the limits
+  tq queue limit emails --clear                  # remove every limit
+  tq inspect emails --json | jq '.queues[0].flow'
+
+Limits live in Redis with the queue: they hold for every worker, survive
+restarts, and jobs they hold back stay pending (tq jobs list says why).")]
+    Limit(QueueLimitArgs),
+
     /// Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)
     #[command(after_help = "Examples:
   tq queue purge emails --yes
@@ -717,6 +735,48 @@ pub struct CronAddArgs {
 pub struct QueueName {
     /// The queue
     pub queue: String,
+}
+
+/// `tq queue limit`.
+#[derive(Debug, Args)]
+pub struct QueueLimitArgs {
+    /// The queue
+    pub queue: String,
+
+    /// At most N jobs of the queue running at once, fleet-wide (0 removes it)
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<u64>,
+
+    /// At most N starts in any window of DURATION, fleet-wide (20/1s, 1000/1m; "off" removes it)
+    #[arg(long, value_name = "N/DURATION", value_parser = parse_rate_or_off)]
+    pub rate: Option<RateFlag>,
+
+    /// At most N jobs of one --key running at once (0 removes it)
+    #[arg(long, value_name = "N")]
+    pub key_concurrency: Option<u64>,
+
+    /// At most N starts of one --key in any window of DURATION ("off" removes it)
+    #[arg(long, value_name = "N/DURATION", value_parser = parse_rate_or_off)]
+    pub key_rate: Option<RateFlag>,
+
+    /// Remove every limit (a handler's pause_queue_ms still runs out on its own)
+    #[arg(long, conflicts_with_all = ["concurrency", "rate", "key_concurrency", "key_rate"])]
+    pub clear: bool,
+}
+
+/// A rate flag's value: a rate, or `off` (None) to remove it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateFlag(pub Option<crate::broker::Rate>);
+
+fn parse_rate_or_off(text: &str) -> Result<RateFlag, String> {
+    if text == "off" {
+        return Ok(RateFlag(None));
+    }
+    crate::broker::Rate::parse(text).map(|r| RateFlag(Some(r)))
+}
+
+fn parse_fairness_key(text: &str) -> Result<String, String> {
+    crate::broker::keys::validate_fairness_key(text).map(|()| text.to_string())
 }
 
 /// `tq queue purge`.

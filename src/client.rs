@@ -61,6 +61,9 @@ pub struct EnqueueRequest {
     pub unique: Option<(Option<String>, Duration)>,
     /// A job not started by then is not run: it goes to the DLQ as `expired`.
     pub expires: Option<Due>,
+    /// Fairness key: jobs of different keys of one queue take turns, and
+    /// the queue's key limits apply per key.
+    pub key: Option<String>,
 }
 
 impl EnqueueRequest {
@@ -78,6 +81,7 @@ impl EnqueueRequest {
             redact: Vec::new(),
             unique: None,
             expires: None,
+            key: None,
         }
     }
 
@@ -101,6 +105,7 @@ impl EnqueueRequest {
             enqueued_at_us: now_us(),
             redact: self.redact.clone(),
             replay_of: None,
+            key: self.key.clone(),
         };
         let mut entry = new_job_entry(&msg, self.due)?;
         entry.expires = self.expires;
@@ -134,6 +139,7 @@ pub fn new_job_entry(msg: &JobMessage, due: Due) -> Result<NewJob> {
         dead_msg,
         unique: None,
         expires: None,
+        key: msg.key.clone(),
     })
 }
 

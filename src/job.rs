@@ -53,6 +53,9 @@ pub struct JobMessage {
     /// The dead record this job replays, if it is a replay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_of: Option<String>,
+    /// Its fairness key (`--key`): a tenant, a customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// `t` in milliseconds since the Unix epoch (0 before it).
@@ -176,6 +179,7 @@ mod tests {
                 enqueued_at_us: now_us(),
                 redact: Vec::new(),
                 replay_of: None,
+                key: None,
             };
             let text = serde_json::to_string(&msg).unwrap();
             let back: JobMessage = serde_json::from_str(&text).unwrap();

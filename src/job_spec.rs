@@ -42,10 +42,13 @@ pub struct JobSpec {
     pub expires: Option<String>,
     /// JSON pointers of args fields the dead-letter queue must not keep.
     pub redact: Option<Vec<String>>,
+    /// Fairness key (a tenant, a customer): jobs of different keys of one
+    /// queue take turns, and the queue's key limits apply per key.
+    pub key: Option<String>,
 }
 
 /// The fields a job takes.
-const FIELDS: [&str; 13] = [
+const FIELDS: [&str; 14] = [
     "task",
     "args",
     "queue",
@@ -59,6 +62,7 @@ const FIELDS: [&str; 13] = [
     "unique_key",
     "expires",
     "redact",
+    "key",
 ];
 
 /// What is wrong with a spec, and which field is to blame.
@@ -181,6 +185,10 @@ impl JobSpec {
             (Some(window), key) => req.unique = Some((key, window)),
             (None, Some(_)) => return Err(SpecError::new("unique_key", "unique_key needs unique_for")),
             (None, None) => {}
+        }
+        if let Some(key) = self.key {
+            crate::broker::keys::validate_fairness_key(&key).map_err(|e| SpecError::new("key", e))?;
+            req.key = Some(key);
         }
         if let Some(paths) = self.redact {
             req.redact = paths;

@@ -172,8 +172,8 @@ fn burst_never_exits_while_a_job_is_pending_active_or_retrying() {
         // promote move the first two while the burst worker looks.
         let now = rt.block_on(broker.server_now_ms()).unwrap();
         let past = broker.with_fixed_clock(now - 60_000);
-        let (expired, _) = rt.block_on(past.claim(&q, Duration::from_secs(1), 1)).unwrap();
-        let (failed, _) = rt.block_on(broker.claim(&q, Duration::from_secs(30), 1)).unwrap();
+        let expired = rt.block_on(past.claim(&q, Duration::from_secs(1), 1)).unwrap().jobs;
+        let failed = rt.block_on(broker.claim(&q, Duration::from_secs(30), 1)).unwrap().jobs;
         let failure = tq::broker::Failure {
             id: &failed[0].id,
             delivery: 1,

@@ -56,7 +56,7 @@ impl Fixture {
     }
 
     async fn claim(&self, at: u64, max: usize) -> Vec<Delivery> {
-        self.at(at).claim(&self.q, LEASE, max).await.unwrap().0
+        self.at(at).claim(&self.q, LEASE, max).await.unwrap().jobs
     }
 
     /// Every place job `id` is found in: each transition must leave exactly one.
@@ -167,7 +167,8 @@ async fn claim_leases_from_the_server_clock_and_buries_raw_entries_as_malformed(
     let f = Fixture::new().await;
     let ids = f.enqueue(3, Due::Now).await;
     let _: () = f.redis.conn().rpush(&f.q.pending, "written-by-another-tool").unwrap();
-    let (claimed, malformed) = f.at(500).claim(&f.q, LEASE, 10).await.unwrap();
+    let got = f.at(500).claim(&f.q, LEASE, 10).await.unwrap();
+    let (claimed, malformed) = (got.jobs, got.malformed);
     assert_eq!(malformed, 1);
     assert_eq!(claimed.len(), 3);
     for d in &claimed {
@@ -542,6 +543,8 @@ fn snooze_of(d: &Delivery) -> tq::broker::Snooze<'_> {
         delivery: d.delivery,
         task: "tq.noop",
         replay_of: "",
+        pause_queue: None,
+        pause_key: None,
     }
 }
 

@@ -70,6 +70,23 @@ pub struct QueueKeys {
     pub cron_due: String,
     /// HASH schedule name → "<tick ms>|<job id>" of its last firing.
     pub cron_last: String,
+    /// HASH of the queue's flow limits (`tq queue limit`): `concurrency`,
+    /// `rate` and `key_rate` ("N/MS"), `key_concurrency`, and `paused_until`
+    /// (ms, a handler's `pause_queue_ms`).
+    pub limits: String,
+    /// HASH id → fairness key (`--key`) of every live job that has one.
+    pub keyed: String,
+    /// ZSET (all scores 0) of keyed jobs waiting to run: "<key>\0<0|1><seq>\0<id>".
+    pub kq: String,
+    /// ZSET key → turn: keys with waiting jobs that may run, lowest turn first.
+    pub kready: String,
+    /// ZSET key → ms: keys with waiting jobs held back by a key limit or pause.
+    pub kwait: String,
+    /// HASH of per-key records: `r:<key>` running leases, `s:<key>` recent
+    /// starts, `p:<key>` paused until; `seq` and `turn` counters.
+    pub kstate: String,
+    /// ZSET lease member → start ms: the queue's starts within its rate window.
+    pub starts: String,
 }
 
 impl QueueKeys {
@@ -106,12 +123,19 @@ impl QueueKeys {
             cron: format!("{base}cron"),
             cron_due: format!("{base}cron_due"),
             cron_last: format!("{base}cron_last"),
+            limits: format!("{base}limits"),
+            keyed: format!("{base}keyed"),
+            kq: format!("{base}kq"),
+            kready: format!("{base}kready"),
+            kwait: format!("{base}kwait"),
+            kstate: format!("{base}kstate"),
+            starts: format!("{base}starts"),
             base,
         }
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 28] {
+    pub fn fixed(&self) -> [&String; 35] {
         [
             &self.pending,
             &self.jobs,
@@ -141,6 +165,13 @@ impl QueueKeys {
             &self.cron,
             &self.cron_due,
             &self.cron_last,
+            &self.limits,
+            &self.keyed,
+            &self.kq,
+            &self.kready,
+            &self.kwait,
+            &self.kstate,
+            &self.starts,
         ]
     }
 
@@ -199,6 +230,18 @@ pub fn validate_queue_name(name: &str) -> Result<(), String> {
         return Err(format!(
             "invalid queue name {name:?}: {c:?} not allowed (use letters, digits, '_', '-', '.', ':')"
         ));
+    }
+    Ok(())
+}
+
+/// Checks a fairness key (`--key`): 1 to 200 bytes, no control characters
+/// and no '|' (the enqueue script's option separator).
+pub fn validate_fairness_key(key: &str) -> Result<(), String> {
+    if key.is_empty() || key.len() > 200 {
+        return Err(format!("invalid key {key:?}: must be 1 to 200 bytes"));
+    }
+    if let Some(c) = key.chars().find(|c| c.is_control() || *c == '|') {
+        return Err(format!("invalid key {key:?}: {c:?} not allowed"));
     }
     Ok(())
 }

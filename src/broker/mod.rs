@@ -27,10 +27,12 @@ use std::time::Duration;
 
 pub use connect::{RedisTarget, display_url};
 pub use records::{
-    CatchUp, CronFire, CronPut, CronRecord, CronSpec, DeadFields, DeadSummary, JobRecord, JobSummary, LiveJob,
-    LiveState, QueueCounts, RedisMemory, RunningJob, WorkerInfo,
+    CatchUp, CronFire, CronPut, CronRecord, CronSpec, DeadFields, DeadSummary, FlowLimits, FlowState, JobRecord,
+    JobSummary, LiveJob, LiveState, QueueCounts, Rate, RedisMemory, RunningJob, WorkerInfo,
 };
-pub use transitions::{Ack, Delivery, Due, Failure, Handed, LeaseFate, LostLease, NewJob, ReplayOutcome, Snooze};
+pub use transitions::{
+    Ack, Claimed, Delivery, Due, Failure, Handed, LeaseFate, LimitChange, LostLease, NewJob, ReplayOutcome, Snooze,
+};
 pub use upkeep::{Recovered, Tick};
 
 /// Most items one script call takes (jobs to enqueue, ack, renew, release,

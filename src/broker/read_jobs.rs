@@ -212,9 +212,48 @@ impl Broker {
             .map(|m| text(m))
             .filter(|m| handed_id(m.as_bytes()).is_some())
             .collect();
+        // Pending jobs with a fairness key wait in their keys' lines (kq),
+        // read after the pending list: (key of each id, and what holds keys back).
+        let mut keyed_phase = false;
+        let mut keys: HashMap<String, String> = HashMap::new();
+        let flow = if state == LiveState::Pending {
+            let now = self.server_now_ms().await?;
+            let running: u64 = redis::cmd("ZCARD").arg(&k.active).query_async(&mut self.conn()).await?;
+            self.flow_state(&k, now, running).await?
+        } else {
+            None
+        };
+        let held_keys: Vec<String> = if flow.as_ref().is_some_and(|f| f.keys_held > 0) {
+            redis::cmd("ZRANGE")
+                .arg(&k.kwait)
+                .arg(0)
+                .arg(-1)
+                .query_async(&mut self.conn())
+                .await?
+        } else {
+            Vec::new()
+        };
         while out.len() < limit && offset < scan {
             // (id, score) of the next window.
             let mut entries: Vec<(String, Option<f64>)> = match state {
+                LiveState::Pending if keyed_phase => {
+                    let members: Vec<Vec<u8>> = redis::cmd("ZRANGE")
+                        .arg(&k.kq)
+                        .arg(offset)
+                        .arg(offset + window - 1)
+                        .query_async(&mut self.conn())
+                        .await?;
+                    members
+                        .iter()
+                        .filter_map(|m| {
+                            let mut parts = m.split(|b| *b == 0);
+                            let key = text(parts.next()?);
+                            let id = text(parts.nth(1)?);
+                            keys.insert(id.clone(), key);
+                            Some((id, None))
+                        })
+                        .collect()
+                }
                 LiveState::Pending => {
                     let mut ids: Vec<String> = redis::cmd("LRANGE")
                         .arg(&k.pending)
@@ -262,8 +301,18 @@ impl Broker {
                 }
             }
             offset += read;
+            // The pending list ran out: on to the keyed jobs, if any.
+            let switching = read < window
+                && state == LiveState::Pending
+                && !keyed_phase
+                && flow.as_ref().is_some_and(|f| f.keyed_pending > 0);
+            let exhausted = read < window && !switching;
+            if switching {
+                keyed_phase = true;
+                offset = 0;
+            }
             if entries.is_empty() {
-                if read < window {
+                if exhausted {
                     break;
                 }
                 continue;
@@ -310,12 +359,18 @@ impl Broker {
                         .flatten()
                         .filter(|_| state == LiveState::Retrying)
                         .map(|e| text(&e)),
+                    key: keys.get(id).cloned(),
+                    waiting_for: flow.as_ref().and_then(|f| f.held_by.clone()).or_else(|| {
+                        keys.get(id)
+                            .filter(|key| held_keys.contains(key))
+                            .map(|key| format!("key {key:?} held back by its key limits or a pause"))
+                    }),
                 });
                 if out.len() == limit {
                     break;
                 }
             }
-            if read < window {
+            if exhausted {
                 break;
             }
         }

@@ -2,7 +2,8 @@
 //! totals, live workers, Redis memory; and the load test's clean-up.
 
 use super::Broker;
-use super::records::{QueueCounts, RedisMemory, WorkerInfo, per_queue};
+use super::keys::QueueKeys;
+use super::records::{FlowLimits, FlowState, QueueCounts, RedisMemory, WorkerInfo, per_queue};
 use crate::error::Result;
 use crate::job::JobMessage;
 use std::collections::HashMap;
@@ -42,6 +43,7 @@ impl Broker {
                     schedules: 0,
                     next_schedule: None,
                     next_schedule_ms: None,
+                    flow: None,
                     error: Some(e.to_string()),
                 })
             })
@@ -111,6 +113,8 @@ impl Broker {
         let enqueued = oldest_msg
             .and_then(|m| serde_json::from_slice::<JobMessage>(&m).ok())
             .map(|m| m.enqueued_at_us / 1000);
+        let flow = self.flow_state(&q, now, active).await?;
+        let pending = pending + flow.as_ref().map_or(0, |f| f.keyed_pending);
         Ok(QueueCounts {
             name: name.to_string(),
             pending,
@@ -127,8 +131,55 @@ impl Broker {
             schedules,
             next_schedule: next_schedule.first().map(|(name, _)| name.clone()),
             next_schedule_ms: next_schedule.first().map(|(_, at)| *at as u64),
+            flow,
             error: None,
         })
+    }
+
+    /// Where `q`'s flow control stands (None: it has no limits and no keyed
+    /// jobs); `running` is its lease count.
+    pub async fn flow_state(&self, q: &QueueKeys, now: u64, running: u64) -> Result<Option<FlowState>> {
+        type Row = (HashMap<String, String>, u64, u64, u64, bool);
+        let (fields, keyed_pending, in_line, held, keyed): Row = redis::pipe()
+            .hgetall(&q.limits)
+            .zcard(&q.kq)
+            .zcard(&q.kready)
+            .zcard(&q.kwait)
+            .exists(&q.keyed)
+            .query_async(&mut self.conn())
+            .await?;
+        if fields.is_empty() && !keyed && keyed_pending == 0 {
+            return Ok(None);
+        }
+        let limits = FlowLimits::from_fields(&fields);
+        let started_in_window = match limits.rate {
+            Some(r) => Some(
+                redis::cmd("ZCOUNT")
+                    .arg(&q.starts)
+                    .arg(format!("({}", now.saturating_sub(r.per.as_millis() as u64)))
+                    .arg("+inf")
+                    .query_async(&mut self.conn())
+                    .await?,
+            ),
+            None => None,
+        };
+        let paused_for_ms = fields
+            .get("paused_until")
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|until| *until > now)
+            .map(|until| until - now);
+        let mut state = FlowState {
+            limits,
+            paused_for_ms,
+            running,
+            started_in_window,
+            keyed_pending,
+            keys_in_line: in_line,
+            keys_held: held,
+            held_by: None,
+        };
+        state.held_by = state.holding();
+        Ok(Some(state))
     }
 
     /// Forgets workers that stopped reporting (by the server's clock).

@@ -42,9 +42,168 @@ pub struct QueueCounts {
     /// The schedule of this queue due first, and when (ms, server clock).
     pub next_schedule: Option<String>,
     pub next_schedule_ms: Option<u64>,
+    /// Flow control (`tq queue limit`, `--key`, a handler's pause): None
+    /// when the queue has none of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<FlowState>,
     /// Why the queue could not be read (a key written by another tool), if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// A start rate: at most `starts` jobs start in any window of `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub starts: u64,
+    pub per: std::time::Duration,
+}
+
+impl Rate {
+    /// Parses `N/DURATION` (`20/1s`, `1000/1m`); `N/s` means `N/1s`.
+    pub fn parse(text: &str) -> std::result::Result<Rate, String> {
+        let bad = || format!("invalid rate {text:?}: expected N/DURATION, like 20/1s or 1000/1m");
+        let (n, per) = text.split_once('/').ok_or_else(bad)?;
+        let starts: u64 = n.trim().parse().map_err(|_| bad())?;
+        let per = per.trim();
+        let per = if per.starts_with(|c: char| c.is_ascii_digit()) {
+            per.to_string()
+        } else {
+            format!("1{per}")
+        };
+        let per = humantime::parse_duration(&per).map_err(|_| bad())?;
+        if starts == 0 || starts > 1_000_000 {
+            return Err(format!("invalid rate {text:?}: N must be 1 to 1000000"));
+        }
+        if per < std::time::Duration::from_millis(1) || per > std::time::Duration::from_secs(24 * 3600) {
+            return Err(format!("invalid rate {text:?}: the window must be 1ms to 24h"));
+        }
+        Ok(Rate { starts, per })
+    }
+
+    /// As the claim script reads it: "N/MS".
+    pub fn encode(&self) -> String {
+        format!("{}/{}", self.starts, self.per.as_millis())
+    }
+
+    /// Reads "N/MS".
+    pub fn decode(text: &str) -> Option<Rate> {
+        let (n, ms) = text.split_once('/')?;
+        Some(Rate {
+            starts: n.parse().ok()?,
+            per: std::time::Duration::from_millis(ms.parse().ok()?),
+        })
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.starts, humantime::format_duration(self.per))
+    }
+}
+
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A queue's flow limits (`tq queue limit`); None: no such limit.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct FlowLimits {
+    /// Most jobs of the queue running at once, fleet-wide.
+    pub concurrency: Option<u64>,
+    /// Most starts in any window.
+    pub rate: Option<Rate>,
+    /// Most jobs of one fairness key running at once.
+    pub key_concurrency: Option<u64>,
+    /// Most starts of one fairness key in any window.
+    pub key_rate: Option<Rate>,
+}
+
+impl FlowLimits {
+    /// From the limits hash's fields.
+    pub fn from_fields(fields: &HashMap<String, String>) -> FlowLimits {
+        let number = |f: &str| fields.get(f).and_then(|v| v.parse().ok());
+        let rate = |f: &str| fields.get(f).and_then(|v| Rate::decode(v));
+        FlowLimits {
+            concurrency: number("concurrency"),
+            rate: rate("rate"),
+            key_concurrency: number("key_concurrency"),
+            key_rate: rate("key_rate"),
+        }
+    }
+
+    /// True when no limit is set.
+    pub fn is_empty(&self) -> bool {
+        *self == FlowLimits::default()
+    }
+
+    /// "concurrency 5, rate 20/1s" (or "none").
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(n) = self.concurrency {
+            parts.push(format!("concurrency {n}"));
+        }
+        if let Some(r) = self.rate {
+            parts.push(format!("rate {r}"));
+        }
+        if let Some(n) = self.key_concurrency {
+            parts.push(format!("key concurrency {n}"));
+        }
+        if let Some(r) = self.key_rate {
+            parts.push(format!("key rate {r}"));
+        }
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Where a queue's flow control stands now.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct FlowState {
+    /// Its limits.
+    pub limits: FlowLimits,
+    /// A handler's `pause_queue_ms` holds the queue back this much longer.
+    pub paused_for_ms: Option<u64>,
+    /// Jobs running now (leases), which the concurrency limit counts.
+    pub running: u64,
+    /// Jobs started within the last rate window (with a rate limit).
+    pub started_in_window: Option<u64>,
+    /// Jobs with a fairness key waiting to run (part of `pending`).
+    pub keyed_pending: u64,
+    /// Keys with waiting jobs whose turn comes.
+    pub keys_in_line: u64,
+    /// Keys with waiting jobs that their key limits or a pause hold back.
+    pub keys_held: u64,
+    /// Why the queue's waiting jobs wait now (a limit or pause that binds), if one does.
+    pub held_by: Option<String>,
+}
+
+impl FlowState {
+    /// What holds the queue's waiting jobs back now, if anything: a pause,
+    /// a full concurrency, a rate window used up.
+    pub fn holding(&self) -> Option<String> {
+        if let Some(ms) = self.paused_for_ms {
+            return Some(format!(
+                "queue paused by a handler for {}",
+                humantime::format_duration(std::time::Duration::from_millis(ms / 100 * 100))
+            ));
+        }
+        if let Some(n) = self.limits.concurrency
+            && self.running >= n
+        {
+            return Some(format!("concurrency limit: {} of {n} running", self.running));
+        }
+        if let (Some(r), Some(started)) = (self.limits.rate, self.started_in_window)
+            && started >= r.starts
+        {
+            return Some(format!("rate limit {r}: {started} started in the window"));
+        }
+        None
+    }
 }
 
 /// A live worker as it last reported itself.
@@ -134,6 +293,12 @@ pub struct JobSummary {
     /// Retrying: the error of its last attempt.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// Its fairness key (pending keyed jobs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Pending: why it waits although workers may be free (a flow limit or pause holds it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_for: Option<String>,
 }
 
 /// A job that has not finished.

@@ -38,6 +38,7 @@ pub(super) struct Scripts {
     pub cron_remove: Script,
     pub cron_pause: Script,
     pub cron_fire: Script,
+    pub limit: Script,
 }
 
 impl Scripts {
@@ -71,6 +72,7 @@ impl Scripts {
             cron_remove: with_lib(include_str!("../../lua/cron_remove.lua")),
             cron_pause: with_lib(include_str!("../../lua/cron_pause.lua")),
             cron_fire: with_lib(include_str!("../../lua/cron_fire.lua")),
+            limit: with_lib(include_str!("../../lua/limit.lua")),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! in several calls, each atomic on its own.
 
 use super::keys::QueueKeys;
-use super::records::{lease_member, parse_counts, text};
+use super::records::{FlowLimits, lease_member, parse_counts, text};
 use super::{Broker, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use redis::Value;
@@ -50,11 +50,16 @@ pub struct NewJob {
     pub unique: Option<(String, Duration)>,
     /// When the job expires unless it started by then (`--expires`).
     pub expires: Option<Due>,
+    /// Its fairness key (`--key`), checked by [`super::keys::validate_fairness_key`].
+    pub key: Option<String>,
 }
 
 impl NewJob {
-    /// Refuses an id the key layout cannot hold.
+    /// Refuses an id the key layout cannot hold, or a bad fairness key.
     pub(super) fn check_id(&self) -> Result<()> {
+        if let Some(key) = &self.key {
+            super::keys::validate_fairness_key(key).map_err(Error::InvalidInput)?;
+        }
         if valid_job_id(&self.id) {
             Ok(())
         } else {
@@ -76,9 +81,9 @@ impl NewJob {
     }
 
     /// Its options as enqueue.lua reads them: '' when it has none (the
-    /// common case), else "<expiry>|<unique ms>|<unique name>".
+    /// common case), else "<expiry>|<unique ms>|<key>|<unique name>".
     fn options(&self) -> String {
-        if self.unique.is_none() && self.expires.is_none() {
+        if self.unique.is_none() && self.expires.is_none() && self.key.is_none() {
             return String::new();
         }
         let (name, window) = self
@@ -86,8 +91,25 @@ impl NewJob {
             .as_ref()
             .map_or(("", 0), |(name, window)| (name.as_str(), window.as_millis() as u64));
         let expiry = self.expires.map_or(String::new(), Due::encode);
-        format!("{expiry}|{window}|{name}")
+        let key = self.key.as_deref().unwrap_or("");
+        format!("{expiry}|{window}|{key}|{name}")
     }
+}
+
+/// What one [`Broker::claim`] call took.
+#[derive(Debug, Clone, Default)]
+pub struct Claimed {
+    /// The jobs leased, in the order to start them.
+    pub jobs: Vec<Delivery>,
+    /// Entries that were not tq jobs, moved to the DLQ instead (they took no slot).
+    pub malformed: u64,
+    /// When a flow limit or pause held jobs back: how long until it may let
+    /// more start (a running job's end may free a slot sooner, and wakes a
+    /// worker then).
+    pub limited_for: Option<Duration>,
+    /// The server's clock when the claim ran (ms since the epoch): when the
+    /// jobs started, as limits count starts.
+    pub server_ms: u64,
 }
 
 /// One job handed to a worker by [`Broker::claim`].
@@ -212,6 +234,16 @@ pub(super) fn declare(inv: &mut redis::ScriptInvocation<'_>, q: &QueueKeys, ids:
     }
 }
 
+/// A change of flow limits ([`Broker::set_limits`]): None leaves a limit
+/// as it is, `Some(None)` removes it, `Some(Some(v))` sets it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LimitChange {
+    pub concurrency: Option<Option<u64>>,
+    pub rate: Option<Option<super::Rate>>,
+    pub key_concurrency: Option<Option<u64>>,
+    pub key_rate: Option<Option<super::Rate>>,
+}
+
 /// A running job that asks to wait ([`Broker::snooze`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Snooze<'a> {
@@ -220,6 +252,10 @@ pub struct Snooze<'a> {
     pub task: &'a str,
     /// The dead record the job replays ("" if none): a burial merges into it.
     pub replay_of: &'a str,
+    /// Hold back every job of the queue this long, for every worker.
+    pub pause_queue: Option<Duration>,
+    /// Hold back every job of the job's fairness key this long.
+    pub pause_key: Option<Duration>,
 }
 
 impl Broker {
@@ -262,7 +298,7 @@ impl Broker {
     /// Leases up to `max` pending jobs of `q` for `lease` (from the server's
     /// now). Entries that are not tq jobs are moved to the DLQ on the way; the
     /// second value counts them.
-    pub async fn claim(&self, q: &QueueKeys, lease: Duration, max: usize) -> Result<(Vec<Delivery>, u64)> {
+    pub async fn claim(&self, q: &QueueKeys, lease: Duration, max: usize) -> Result<Claimed> {
         let mut inv = self.scripts.claim.key(&q.pending);
         inv.key(&q.active)
             .key(&q.dead)
@@ -281,6 +317,8 @@ impl Broker {
         let mut it = reply.into_iter();
         let malformed: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
         let expired: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
+        let wait: i64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(-1);
+        let server_ms: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
         // Decoded job by job, as bytes: whatever one entry holds, the rest of
         // the batch is handed out. An id tq would never write (another tool
         // put it there, with a message) is buried here, under its lease.
@@ -311,7 +349,12 @@ impl Broker {
                 }
             }
         }
-        Ok((out, malformed))
+        Ok(Claimed {
+            jobs: out,
+            malformed,
+            limited_for: u64::try_from(wait).ok().map(Duration::from_millis),
+            server_ms,
+        })
     }
 
     /// Reads the job handed to this worker as delivery `delivery` of `id`
@@ -575,7 +618,10 @@ impl Broker {
             delivery,
             task,
             replay_of,
+            pause_queue,
+            pause_key,
         } = *job;
+        let ms = |d: Option<Duration>| d.map_or(0, |d| d.as_millis() as u64);
         let mut inv = self.scripts.snooze.key(&q.active);
         inv.key(&q.retry)
             .key(&q.stats)
@@ -587,7 +633,9 @@ impl Broker {
             .arg(most)
             .arg(task)
             .arg(self.retention.dead_max_age.as_millis() as u64)
-            .arg(self.retention.dead_max_count);
+            .arg(self.retention.dead_max_count)
+            .arg(ms(pause_queue))
+            .arg(ms(pause_key));
         declare(&mut inv, q, &[id, replay_of]);
         let outcome: i64 = inv.invoke_async(&mut self.conn()).await?;
         Ok(match outcome {
@@ -713,6 +761,41 @@ impl Broker {
         Ok(released)
     }
 
+    /// Changes `q`'s flow limits in one step: with `clear`, every limit goes
+    /// first; then each limit `set` names is set (`Some(Some)`) or removed
+    /// (`Some(None)`). Returns the limits now.
+    pub async fn set_limits(&self, q: &QueueKeys, clear: bool, set: &LimitChange) -> Result<FlowLimits> {
+        let mut inv = self.scripts.limit.key(&q.limits);
+        inv.key(&q.kready)
+            .key(&q.kwait)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(if clear { "1" } else { "0" });
+        let number = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
+        let rate = |r: Option<super::Rate>| r.map_or(String::new(), |r| r.encode());
+        let fields = [
+            ("concurrency", set.concurrency.map(number)),
+            ("rate", set.rate.map(rate)),
+            ("key_concurrency", set.key_concurrency.map(number)),
+            ("key_rate", set.key_rate.map(rate)),
+        ];
+        for (field, value) in fields {
+            if let Some(value) = value {
+                inv.arg(field).arg(value);
+            }
+        }
+        declare(&mut inv, q, &[]);
+        let now: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+        let fields = now
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [field, value] => Some((field.clone(), value.clone())),
+                _ => None,
+            })
+            .collect();
+        Ok(FlowLimits::from_fields(&fields))
+    }
+
     /// Pauses (`true`) or resumes queue `q`: while paused no job of it is
     /// claimed or handed to an idle worker; running jobs finish. False if it
     /// already was in that state.
@@ -735,10 +818,11 @@ impl Broker {
     pub async fn purge_pending(&self, q: &QueueKeys, progress: impl Fn(u64)) -> Result<u64> {
         let mut purged = 0;
         loop {
-            type Front = (Vec<Vec<u8>>, Vec<String>);
-            let (ready, ids): Front = redis::pipe()
+            type Front = (Vec<Vec<u8>>, Vec<String>, Vec<Vec<u8>>);
+            let (ready, ids, keyed): Front = redis::pipe()
                 .lrange(&q.ready, 0, -1)
                 .lrange(&q.pending, -(MAX_PER_CALL as isize), -1)
+                .zrange(&q.kq, 0, MAX_PER_CALL as isize - 1)
                 .query_async(&mut self.conn())
                 .await?;
             let handed = ready.iter().find_map(|m| {
@@ -746,10 +830,16 @@ impl Broker {
                     .ok()
                     .filter(|m| m.rsplit_once(':').is_some())
             });
-            if handed.is_none() && ids.is_empty() {
+            if handed.is_none() && ids.is_empty() && keyed.is_empty() {
                 return Ok(purged);
             }
-            let mut jobs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            // Keyed jobs waiting in their keys' lines: "<key>\0<seq>\0<id>".
+            let keyed_ids: Vec<String> = keyed
+                .iter()
+                .filter_map(|m| m.rsplit(|b| *b == 0).next())
+                .map(|id| String::from_utf8_lossy(id).into_owned())
+                .collect();
+            let mut jobs: Vec<&str> = ids.iter().chain(&keyed_ids).map(String::as_str).collect();
             if let Some((id, _)) = handed.as_deref().and_then(|m| m.rsplit_once(':')) {
                 jobs.push(id);
             }
@@ -760,7 +850,11 @@ impl Broker {
                 .key(&q.active)
                 .arg(&self.clock)
                 .arg(&q.base)
-                .arg(handed.as_deref().unwrap_or(""));
+                .arg(handed.as_deref().unwrap_or(""))
+                .arg(keyed.len());
+            for member in &keyed {
+                inv.arg(member);
+            }
             for id in &ids {
                 inv.arg(id);
             }

@@ -104,6 +104,7 @@ fn request(args: &EnqueueArgs, text: &str) -> std::result::Result<(String, NewJo
         &args.queue,
     );
     args.retry.apply(&mut defaults);
+    defaults.key = args.key.clone();
     if let Some(d) = args.delay {
         defaults.due = Due::In(d);
     }

@@ -19,6 +19,7 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     request.redact = args.redact.clone();
     request.unique = args.unique_for.map(|window| (args.unique_key.clone(), window));
     request.expires = args.expires.map(crate::cli::Expiry::due);
+    request.key = args.key.clone();
     // A delay counts from the server's clock, not this machine's.
     request.due = match (args.delay, args.at) {
         (Some(delay), _) => Due::In(delay),

@@ -241,6 +241,11 @@ fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>,
             }
         }
     }
+    for q in queues {
+        if let Some(flow) = &q.flow {
+            let _ = writeln!(text, "{}", flow_line(&q.name, flow));
+        }
+    }
     if memory.maxmemory > 0 {
         let _ = writeln!(
             text,
@@ -360,4 +365,28 @@ fn format_bytes(bytes: u64) -> String {
     } else {
         format!("{value:.1} {}", UNITS[unit])
     }
+}
+
+/// One line on a queue's flow control: its limits, what runs against them,
+/// its keys, and what holds its waiting jobs back now.
+fn flow_line(queue: &str, flow: &crate::broker::FlowState) -> String {
+    use std::fmt::Write as _;
+    let mut line = format!("flow {queue}: limits {}", flow.limits.describe());
+    if flow.limits.concurrency.is_some() || flow.running > 0 {
+        let _ = write!(line, "; {} running", flow.running);
+    }
+    if let Some(n) = flow.started_in_window {
+        let _ = write!(line, ", {n} started in the rate window");
+    }
+    if flow.keyed_pending > 0 || flow.keys_in_line + flow.keys_held > 0 {
+        let _ = write!(
+            line,
+            "; {} keyed jobs waiting, {} keys in turn, {} held back",
+            flow.keyed_pending, flow.keys_in_line, flow.keys_held
+        );
+    }
+    if let Some(why) = &flow.held_by {
+        let _ = write!(line, "; waiting jobs held by {why}");
+    }
+    line
 }

@@ -59,11 +59,15 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
         ("task", Fit::Cut),
         ("attempts", Fit::Hide(1)),
         ("when", Fit::Keep),
+        ("key", Fit::Hide(3)),
         ("worker", Fit::Hide(2)),
     ]);
     for j in &jobs {
         let when = match j.state {
-            LiveState::Pending => format!("waiting {}", format_age(now.saturating_sub(j.enqueued_at_ms))),
+            LiveState::Pending => match &j.waiting_for {
+                Some(why) => format!("waiting {}: {why}", format_age(now.saturating_sub(j.enqueued_at_ms))),
+                None => format!("waiting {}", format_age(now.saturating_sub(j.enqueued_at_ms))),
+            },
             LiveState::Scheduled | LiveState::Retrying => match j.due_at_ms {
                 Some(due) if due > now => format!("due in {}", format_age(due - now)),
                 _ => "due now".to_string(),
@@ -83,6 +87,7 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
             j.task.clone(),
             j.attempts.to_string(),
             when,
+            j.key.clone().unwrap_or_else(|| "-".into()),
             j.worker.clone().unwrap_or_else(|| "-".into()),
         ]);
     }

@@ -1,7 +1,8 @@
-//! `tq queue`: pause, resume or empty one queue.
+//! `tq queue`: pause, resume, limit or empty one queue.
 
 use super::{Context, print_json};
-use crate::cli::{QueueArgs, QueueCommand};
+use crate::broker::LimitChange;
+use crate::cli::{QueueArgs, QueueCommand, QueueLimitArgs};
 use crate::error::{Error, Result};
 
 /// Runs `tq queue ...`.
@@ -9,6 +10,7 @@ pub async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
     let queue = match &args.command {
         QueueCommand::Pause(q) | QueueCommand::Resume(q) => &q.queue,
         QueueCommand::Purge(p) => &p.queue,
+        QueueCommand::Limit(l) => &l.queue,
     };
     crate::broker::keys::validate_queue_name(queue).map_err(Error::InvalidInput)?;
     let broker = ctx.broker().await?;
@@ -27,6 +29,7 @@ pub async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
                 out!("queue {queue} was already {state}");
             }
         }
+        QueueCommand::Limit(l) => limit(ctx, &broker, &q, l).await?,
         QueueCommand::Purge(p) => {
             if !p.yes {
                 let waiting = broker.queue_counts(std::slice::from_ref(queue)).await?;
@@ -44,5 +47,36 @@ pub async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
             out!("purged {purged} pending jobs of queue {queue}");
         }
     }
+    Ok(())
+}
+
+/// `tq queue limit`: sets the limits given (0 / off removes one), or
+/// clears them all, in one step; with no flag, only shows them.
+async fn limit(
+    ctx: &Context,
+    broker: &crate::broker::Broker,
+    q: &crate::broker::keys::QueueKeys,
+    args: &QueueLimitArgs,
+) -> Result<()> {
+    let count = |n: Option<u64>| n.map(|n| (n > 0).then_some(n));
+    let change = LimitChange {
+        concurrency: count(args.concurrency),
+        rate: args.rate.map(|r| r.0),
+        key_concurrency: count(args.key_concurrency),
+        key_rate: args.key_rate.map(|r| r.0),
+    };
+    let limits = if args.clear || change != LimitChange::default() {
+        broker.set_limits(q, args.clear, &change).await?
+    } else {
+        broker
+            .flow_state(q, broker.server_now_ms().await?, 0)
+            .await?
+            .map(|f| f.limits)
+            .unwrap_or_default()
+    };
+    if ctx.json {
+        return print_json(&serde_json::json!({ "queue": q.name, "limits": limits }));
+    }
+    out!("queue {}: limits {}", q.name, limits.describe());
     Ok(())
 }

@@ -160,6 +160,7 @@ fn message(template: &JobTemplate, queue: &str, enqueued_at_us: u64) -> JobMessa
         enqueued_at_us,
         redact: Vec::new(),
         replay_of: None,
+        key: None,
     }
 }
 

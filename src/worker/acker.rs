@@ -4,7 +4,7 @@
 //! it is recorded or its lease has certainly run out; meanwhile its slot
 //! stays taken and upkeep keeps renewing its lease.
 
-use super::handlers::{Failure, Outcome};
+use super::handlers::{Failure, Outcome, SnoozeAsk};
 use super::{Running, Shared};
 use crate::backoff::retry_delay;
 use crate::broker;
@@ -301,9 +301,10 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
 /// Puts a job that asked to wait back on its queue's schedule, without
 /// spending an attempt: for `wait`, or per its backoff counted in deliveries
 /// that were no attempt (1 s, 2 s, 4 s ... by default).
-async fn snooze(book: &Book<'_>, done: &Done, wait: Option<Duration>, now: u64) {
+async fn snooze(book: &Book<'_>, done: &Done, ask: SnoozeAsk, now: u64) {
     let shared = book.shared;
-    let wait = wait.unwrap_or_else(|| {
+    let paused = ask.pause_queue.max(ask.pause_key);
+    let wait = ask.wait.or(paused).unwrap_or_else(|| {
         let policy = done.job.as_ref().map(RetryPolicy::of);
         let (base, cap) = policy.map_or((Duration::from_secs(1), Duration::from_secs(600)), |p| (p.base, p.cap));
         let not_attempts = done.delivery.saturating_sub(done.prior_attempts).clamp(1, 30) as u32;
@@ -314,10 +315,15 @@ async fn snooze(book: &Book<'_>, done: &Done, wait: Option<Duration>, now: u64) 
         delivery: done.delivery,
         task: done.job.as_ref().map_or("", |j| j.task.as_str()),
         replay_of: done.job.as_ref().and_then(|j| j.replay_of.as_deref()).unwrap_or(""),
+        pause_queue: ask.pause_queue,
+        pause_key: ask.pause_key,
     };
     let q = &shared.queues[done.queue];
     let items = [done];
     let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
+    if let Some(p) = ask.pause_queue {
+        tracing::warn!(queue = %q.name, job = %done.id, "job {} asked to hold back queue {} for {}", done.id, q.name, humantime::format_duration(p));
+    }
     match persist(book, "snooze", &items, || {
         shared.broker.snooze(q, &job, wait, MOST_SNOOZES)
     })

@@ -70,8 +70,8 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
         // (one call per big batch); after a few jobs, wait for a token
         // (at low rates, one claim call per job).
         let drained = !backlog && malformed == 0 && claimed.len() < BUSY_BATCH;
-        for ((queue, delivery, lease_until), permit) in claimed.into_iter().zip(permits.drain(..)) {
-            start(shared, queue, delivery, lease_until, permit, done);
+        for ((queue, delivery, lease_until, started_ms), permit) in claimed.into_iter().zip(permits.drain(..)) {
+            start(shared, queue, delivery, lease_until, started_ms, permit, done);
         }
         drop(permits);
         if drained {
@@ -100,11 +100,16 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
     }
 }
 
+/// One claimed job: its queue index, the delivery, when its lease runs out
+/// (monotonic clock) and when it started (server clock, ms).
+type Claim = (usize, Delivery, Instant, u64);
+
 /// Takes up to `want` jobs, walking the queues in priority order (or by
-/// weight, see [`super::weights`]): each with
-/// its queue index and when its lease runs out (monotonic clock). The second
-/// value counts malformed entries moved to the DLQ instead (they took no slot).
-async fn claim(shared: &Shared, want: usize, only: Option<&[bool]>) -> Result<(Vec<(usize, Delivery, Instant)>, u64)> {
+/// weight, see [`super::weights`]). The second value counts malformed
+/// entries moved to the DLQ instead (they took no slot). A queue whose flow
+/// limits held jobs back is looked at again when the claim said they may
+/// let more start ([`Shared::wake_after`]); until then lower queues run.
+async fn claim(shared: &Arc<Shared>, want: usize, only: Option<&[bool]>) -> Result<(Vec<Claim>, u64)> {
     let mut out = Vec::new();
     let mut malformed = 0;
     // Strict priority: every queue in order, each for all that is left.
@@ -131,7 +136,7 @@ async fn claim(shared: &Shared, want: usize, only: Option<&[bool]>) -> Result<(V
             continue;
         }
         let lease_until = Instant::now() + shared.config.lease;
-        let (got, bad) = match shared.broker.claim(q, shared.config.lease, left).await {
+        let claimed = match shared.broker.claim(q, shared.config.lease, left).await {
             Ok(claimed) => {
                 shared.health.succeeded(index, &q.name);
                 claimed
@@ -143,12 +148,17 @@ async fn claim(shared: &Shared, want: usize, only: Option<&[bool]>) -> Result<(V
                 continue;
             }
         };
+        let (got, bad) = (claimed.jobs, claimed.malformed);
+        if let Some(wait) = claimed.limited_for {
+            shared.wake_after(index, wait);
+        }
         malformed += bad;
         short[index] = got.len() < left;
         if !got.is_empty() {
             shared.metrics.claimed(got.len());
         }
-        out.extend(got.into_iter().map(|d| (index, d, lease_until)));
+        let started = claimed.server_ms;
+        out.extend(got.into_iter().map(|d| (index, d, lease_until, started)));
         if bad > 0 {
             // Malformed entries took the place of jobs this queue may still
             // hold; look at it again before any lower-priority queue.
@@ -181,6 +191,7 @@ pub(super) fn start(
     queue: usize,
     d: Delivery,
     lease_until: Instant,
+    started_ms: u64,
     permit: OwnedSemaphorePermit,
     done: &mpsc::UnboundedSender<Done>,
 ) {
@@ -249,6 +260,7 @@ pub(super) fn start(
             msg: &msg,
             attempt: d.attempts + 1,
             delivery: d.delivery,
+            started_ms,
         };
         let outcome = match shared.handlers.lookup(&msg.task) {
             Some(handler) => handlers::run(handler, attempt, shared.abort.clone(), lost).await,

@@ -40,8 +40,20 @@ pub enum Outcome {
     /// and nothing is recorded for it.
     LeaseLost,
     /// It asked to wait and run again later without spending an attempt
-    /// (exit 75, or `snooze_ms`): this long, or per its backoff when `None`.
-    Snooze(Option<Duration>),
+    /// (exit 75, or `snooze_ms`), perhaps holding back its queue or key.
+    Snooze(SnoozeAsk),
+}
+
+/// What a job that asked to wait asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SnoozeAsk {
+    /// Run again after this long; `None`: after the longest pause asked
+    /// for, or else per its backoff.
+    pub wait: Option<Duration>,
+    /// Hold back every job of its queue this long, for every worker (`pause_queue_ms`).
+    pub pause_queue: Option<Duration>,
+    /// Hold back every job of its fairness key this long (`pause_key_ms`).
+    pub pause_key: Option<Duration>,
 }
 
 /// Why a running job must stop before it ends on its own.
@@ -224,6 +236,9 @@ pub struct Attempt<'a> {
     pub attempt: u64,
     /// 1-based delivery number.
     pub delivery: u64,
+    /// When tq started it, by the Redis server's clock (ms since the epoch):
+    /// the time flow limits count (`TQ_STARTED_AT_MS` for a command).
+    pub started_ms: u64,
 }
 
 /// Runs any handler to completion, honouring the job timeout, `abort` (the
@@ -284,6 +299,8 @@ async fn run_command(
         .env("TQ_TASK", &job.msg.task)
         .env("TQ_QUEUE", &job.msg.queue)
         .env("TQ_ATTEMPT", job.attempt.to_string())
+        .env("TQ_STARTED_AT_MS", job.started_ms.to_string())
+        .env("TQ_KEY", job.msg.key.as_deref().unwrap_or(""))
         .process_group(0)
         .kill_on_drop(true);
     for name in withheld {
@@ -336,7 +353,7 @@ async fn run_command(
         Ended::TimedOut => fail(timed_out(timeout).error, false),
         Ended::Exited(Err(e)) => fail(format!("lost track of handler: {e}"), false),
         Ended::Exited(Ok(status)) if status.success() => Outcome::Success(result_json(&stdout)),
-        Ended::Exited(Ok(status)) if status.code() == Some(EXIT_SNOOZE) => Outcome::Snooze(None),
+        Ended::Exited(Ok(status)) if status.code() == Some(EXIT_SNOOZE) => Outcome::Snooze(SnoozeAsk::default()),
         Ended::Exited(Ok(status)) => {
             let first_line = String::from_utf8_lossy(&stderr)
                 .lines()

@@ -137,6 +137,8 @@ struct Shared {
     idle: watch::Sender<bool>,
     /// Queues whose wake-up token this worker took since it last claimed.
     hints: Mutex<Vec<bool>>,
+    /// Per queue: when a flow limit's wait ends and the queue is hinted.
+    wake_at: Mutex<Vec<Option<Instant>>>,
     stop: watch::Receiver<bool>,
     abort: watch::Receiver<bool>,
     metrics: Arc<metrics::WorkerMetrics>,
@@ -155,6 +157,30 @@ impl Shared {
             *h = true;
         }
         self.claim_wake.notify_one();
+    }
+
+    /// Hints queue `index` after `wait` (a flow limit's window reopens then),
+    /// unless a hint for it is due sooner already.
+    fn wake_after(self: &Arc<Self>, index: usize, wait: Duration) {
+        let due = Instant::now() + wait;
+        {
+            let mut at = self.wake_at.lock().unwrap_or_else(|p| p.into_inner());
+            match at.get_mut(index) {
+                Some(Some(t)) if *t <= due && *t > Instant::now() => return,
+                Some(slot) => *slot = Some(due),
+                None => return,
+            }
+        }
+        let shared = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep_until(due.into()).await;
+            if let Some(slot) = shared.wake_at.lock().unwrap_or_else(|p| p.into_inner()).get_mut(index)
+                && *slot == Some(due)
+            {
+                *slot = None;
+            }
+            shared.hint(index);
+        });
     }
 
     /// The queues hinted since the last call (cleared), or None if none was.
@@ -198,6 +224,7 @@ impl Worker {
         let queues: Vec<QueueKeys> = config.queues.iter().map(|q| broker.queue(q)).collect();
         let health = health::Health::new(queues.len());
         let hints = Mutex::new(vec![false; queues.len()]);
+        let wake_at = Mutex::new(vec![None; queues.len()]);
         let broker = broker.with_retention(config.retention);
         let mut handlers = Handlers::new(config.commands.clone(), &config.keep_env);
         let pool = (!config.serve.is_empty()).then(|| {
@@ -229,6 +256,7 @@ impl Worker {
             claim_wake: Notify::new(),
             idle: watch::Sender::new(false),
             hints,
+            wake_at,
             stop,
             abort,
             metrics: Arc::new(metrics::WorkerMetrics::default()),

@@ -170,6 +170,7 @@ async fn take_handed(
         index,
         handed.delivery,
         Instant::now() + lease_left,
+        shared.broker.estimated_server_ms(),
         permit,
         done,
     );

@@ -330,14 +330,23 @@ async fn outcome_of(reply: Reply, process: &Process, mark: process::Mark) -> Out
         Reply::Done(_) => Outcome::Success(String::new()),
         Reply::HandedBack => Outcome::Cancelled,
         Reply::Failed {
-            snooze_ms: Some(ms), ..
-        } => Outcome::Snooze(Some(Duration::from_millis(ms))),
+            snooze_ms,
+            pause_queue_ms,
+            pause_key_ms,
+            ..
+        } if snooze_ms.is_some() || pause_queue_ms.is_some() || pause_key_ms.is_some() => {
+            Outcome::Snooze(crate::worker::handlers::SnoozeAsk {
+                wait: snooze_ms.map(Duration::from_millis),
+                pause_queue: pause_queue_ms.map(Duration::from_millis),
+                pause_key: pause_key_ms.map(Duration::from_millis),
+            })
+        }
         Reply::Failed {
             error,
             retry,
             error_type,
             traceback,
-            snooze_ms: None,
+            ..
         } => {
             let (stdout_tail, stderr_tail) = process.output_since(mark).await;
             let error = match &error_type {

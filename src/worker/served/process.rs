@@ -37,6 +37,8 @@ pub(super) enum Reply {
         error_type: Option<String>,
         traceback: Option<String>,
         snooze_ms: Option<u64>,
+        pause_queue_ms: Option<u64>,
+        pause_key_ms: Option<u64>,
     },
     /// The process ended (crashed, broke the protocol) while it held the
     /// job: the attempt failed with this error.
@@ -526,6 +528,8 @@ fn handle(process: &Process, line: &[u8], watcher: &dyn Watcher) -> Result<(), S
             error_type,
             traceback,
             snooze_ms,
+            pause_queue_ms,
+            pause_key_ms,
         } => (
             id,
             Reply::Failed {
@@ -534,6 +538,8 @@ fn handle(process: &Process, line: &[u8], watcher: &dyn Watcher) -> Result<(), S
                 error_type,
                 traceback,
                 snooze_ms,
+                pause_queue_ms,
+                pause_key_ms,
             },
         ),
         FromProcess::Unknown => return Ok(()),

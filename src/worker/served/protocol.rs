@@ -28,6 +28,10 @@ pub(super) enum FromProcess {
         traceback: Option<String>,
         /// Wait this long and run again, without spending an attempt.
         snooze_ms: Option<u64>,
+        /// Hold back the job's whole queue this long (for every worker).
+        pause_queue_ms: Option<u64>,
+        /// Hold back the job's fairness key this long.
+        pause_key_ms: Option<u64>,
     },
     /// A message of a later version: ignored.
     Unknown,
@@ -48,6 +52,8 @@ struct Wire {
     error_type: Option<String>,
     traceback: Option<String>,
     snooze_ms: Option<u64>,
+    pause_queue_ms: Option<u64>,
+    pause_key_ms: Option<u64>,
 }
 
 impl FromProcess {
@@ -71,6 +77,8 @@ impl FromProcess {
                 error_type: wire.error_type,
                 traceback: wire.traceback,
                 snooze_ms: wire.snooze_ms,
+                pause_queue_ms: wire.pause_queue_ms,
+                pause_key_ms: wire.pause_key_ms,
             },
             _ => FromProcess::Unknown,
         })
