@@ -66,6 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'A job not started by then is not run but goes to the DLQ as `expired`: a duration from now (1h) or an RFC 3339 time')
             [CompletionResult]::new('--unique-for', '--unique-for', [CompletionResultType]::ParameterName, 'Create no second job with the same task and args (or --unique-key) for this long: another enqueue prints the first job''s id ("duplicate": true in JSON)')
             [CompletionResult]::new('--unique-key', '--unique-key', [CompletionResultType]::ParameterName, 'What makes the job unique under --unique-for [default: its task and args]')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Fairness key (a tenant, a customer): jobs of different keys of one queue take turns, and `tq queue limit --key-*` limits apply per key')
             [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this long (exit 1)')
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
@@ -368,6 +369,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let workers claim from QUEUE again')
+            [CompletionResult]::new('limit', 'limit', [CompletionResultType]::ParameterValue, 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -402,6 +404,26 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'tq;queue;limit' {
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'At most N jobs of the queue running at once, fleet-wide (0 removes it)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N starts in any window of DURATION, fleet-wide (20/1s, 1000/1m; "off" removes it)')
+            [CompletionResult]::new('--key-concurrency', '--key-concurrency', [CompletionResultType]::ParameterName, 'At most N jobs of one --key running at once (0 removes it)')
+            [CompletionResult]::new('--key-rate', '--key-rate', [CompletionResultType]::ParameterName, 'At most N starts of one --key in any window of DURATION ("off" removes it)')
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key tq writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or as JSON objects (for log shippers)')
+            [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'Remove every limit (a handler''s pause_queue_ms still runs out on its own)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr (a worker''s one line per finished job is off too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tq;queue;purge' {
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set')
@@ -421,6 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         'tq;queue;help' {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let workers claim from QUEUE again')
+            [CompletionResult]::new('limit', 'limit', [CompletionResultType]::ParameterValue, 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -429,6 +452,9 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;queue;help;resume' {
+            break
+        }
+        'tq;queue;help;limit' {
             break
         }
         'tq;queue;help;purge' {
@@ -808,6 +834,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
         'tq;help;queue' {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let workers claim from QUEUE again')
+            [CompletionResult]::new('limit', 'limit', [CompletionResultType]::ParameterValue, 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)')
             break
         }
@@ -815,6 +842,9 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             break
         }
         'tq;help;queue;resume' {
+            break
+        }
+        'tq;help;queue;limit' {
             break
         }
         'tq;help;queue;purge' {

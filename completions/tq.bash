@@ -232,6 +232,9 @@ _tq() {
             tq__subcmd__help__subcmd__jobs,list)
                 cmd="tq__subcmd__help__subcmd__jobs__subcmd__list"
                 ;;
+            tq__subcmd__help__subcmd__queue,limit)
+                cmd="tq__subcmd__help__subcmd__queue__subcmd__limit"
+                ;;
             tq__subcmd__help__subcmd__queue,pause)
                 cmd="tq__subcmd__help__subcmd__queue__subcmd__pause"
                 ;;
@@ -256,6 +259,9 @@ _tq() {
             tq__subcmd__queue,help)
                 cmd="tq__subcmd__queue__subcmd__help"
                 ;;
+            tq__subcmd__queue,limit)
+                cmd="tq__subcmd__queue__subcmd__limit"
+                ;;
             tq__subcmd__queue,pause)
                 cmd="tq__subcmd__queue__subcmd__pause"
                 ;;
@@ -267,6 +273,9 @@ _tq() {
                 ;;
             tq__subcmd__queue__subcmd__help,help)
                 cmd="tq__subcmd__queue__subcmd__help__subcmd__help"
+                ;;
+            tq__subcmd__queue__subcmd__help,limit)
+                cmd="tq__subcmd__queue__subcmd__help__subcmd__limit"
                 ;;
             tq__subcmd__queue__subcmd__help,pause)
                 cmd="tq__subcmd__queue__subcmd__help__subcmd__pause"
@@ -1134,7 +1143,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__enqueue)
-            opts="-q -v -h -V --batch --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --batch --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1193,6 +1202,10 @@ _tq() {
                     return 0
                     ;;
                 --unique-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1564,8 +1577,22 @@ _tq() {
             return 0
             ;;
         tq__subcmd__help__subcmd__queue)
-            opts="pause resume purge"
+            opts="pause resume limit purge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__help__subcmd__queue__subcmd__limit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1960,7 +1987,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version pause resume purge help"
+            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version pause resume limit purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,7 +2017,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__help)
-            opts="pause resume purge help"
+            opts="pause resume limit purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2004,6 +2031,20 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__queue__subcmd__help__subcmd__limit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2052,6 +2093,52 @@ _tq() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tq__subcmd__queue__subcmd__limit)
+            opts="-v -h -V --concurrency --rate --key-concurrency --key-rate --clear --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -62,6 +62,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --expires 'A job not started by then is not run but goes to the DLQ as `expired`: a duration from now (1h) or an RFC 3339 time'
             cand --unique-for 'Create no second job with the same task and args (or --unique-key) for this long: another enqueue prints the first job''s id ("duplicate": true in JSON)'
             cand --unique-key 'What makes the job unique under --unique-for [default: its task and args]'
+            cand --key 'Fairness key (a tenant, a customer): jobs of different keys of one queue take turns, and `tq queue limit --key-*` limits apply per key'
             cand --redact 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead'
             cand --wait-timeout 'Give up waiting after this long (exit 1)'
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
@@ -342,6 +343,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
             cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
             cand resume 'Let workers claim from QUEUE again'
+            cand limit 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
             cand purge 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -373,6 +375,25 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tq;queue;limit'= {
+            cand --concurrency 'At most N jobs of the queue running at once, fleet-wide (0 removes it)'
+            cand --rate 'At most N starts in any window of DURATION, fleet-wide (20/1s, 1000/1m; "off" removes it)'
+            cand --key-concurrency 'At most N jobs of one --key running at once (0 removes it)'
+            cand --key-rate 'At most N starts of one --key in any window of DURATION ("off" removes it)'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
+            cand --prefix 'Prefix of every Redis key tq writes'
+            cand --log-format 'Log lines as text or as JSON objects (for log shippers)'
+            cand --clear 'Remove every limit (a handler''s pause_queue_ms still runs out on its own)'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -v 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+            cand --quiet 'Only errors on stderr (a worker''s one line per finished job is off too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tq;queue;purge'= {
             cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
@@ -391,12 +412,15 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;queue;help'= {
             cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
             cand resume 'Let workers claim from QUEUE again'
+            cand limit 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
             cand purge 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tq;queue;help;pause'= {
         }
         &'tq;queue;help;resume'= {
+        }
+        &'tq;queue;help;limit'= {
         }
         &'tq;queue;help;purge'= {
         }
@@ -735,11 +759,14 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;help;queue'= {
             cand pause 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
             cand resume 'Let workers claim from QUEUE again'
+            cand limit 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
             cand purge 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
         }
         &'tq;help;queue;pause'= {
         }
         &'tq;help;queue;resume'= {
+        }
+        &'tq;help;queue;limit'= {
         }
         &'tq;help;queue;purge'= {
         }

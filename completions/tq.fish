@@ -63,6 +63,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l timeout -d 'Kill an at
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l expires -d 'A job not started by then is not run but goes to the DLQ as `expired`: a duration from now (1h) or an RFC 3339 time' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l unique-for -d 'Create no second job with the same task and args (or --unique-key) for this long: another enqueue prints the first job\'s id ("duplicate": true in JSON)' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l unique-key -d 'What makes the job unique under --unique-for [default: its task and args]' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l key -d 'Fairness key (a tenant, a customer): jobs of different keys of one queue take turns, and `tq queue limit --key-*` limits apply per key' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redact -d 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait-timeout -d 'Give up waiting after this long (exit 1)' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
@@ -256,20 +257,21 @@ complete -c tq -n "__fish_tq_using_subcommand retry-now" -s v -l verbose -d 'Mor
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l json -d 'Print one JSON document on stdout instead of text'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s h -l help -d 'Print help'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "resume" -d 'Let workers claim from QUEUE again'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "resume" -d 'Let workers claim from QUEUE again'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "limit" -d 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
@@ -290,6 +292,21 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l concurrency -d 'At most N jobs of the queue running at once, fleet-wide (0 removes it)' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l rate -d 'At most N starts in any window of DURATION, fleet-wide (20/1s, 1000/1m; "off" removes it)' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l key-concurrency -d 'At most N jobs of one --key running at once (0 removes it)' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l key-rate -d 'At most N starts of one --key in any window of DURATION ("off" removes it)' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
+json\t''"
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l clear -d 'Remove every limit (a handler\'s pause_queue_ms still runs out on its own)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -s v -l verbose -d 'More log output on stderr (-v debug, -vv trace); RUST_LOG overrides'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -s h -l help -d 'Print help'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
@@ -303,6 +320,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let workers claim from QUEUE again'
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "limit" -d 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
@@ -532,6 +550,7 @@ complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "pause" -d 'Stop workers claiming from QUEUE (atomically, checked in every claim); running jobs finish'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "resume" -d 'Let workers claim from QUEUE again'
+complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "limit" -d 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "add" -d 'Create or update a schedule (the same definition twice changes nothing)'
 complete -c tq -n "__fish_tq_using_subcommand help; and __fish_seen_subcommand_from cron" -f -a "list" -d 'List schedules: next run, last run and its job\'s state'

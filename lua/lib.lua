@@ -323,6 +323,19 @@ local function slot_freed(base, now, ids)
   wake_one(base, now)
 end
 
+-- Takes back the job handed to idle workers that none took yet: it goes
+-- to the front of pending again, as the same delivery (no one ever held
+-- it), so a pause or a new limit also holds it. Callers have checked the
+-- types of ready, active and pending.
+local function unhand(base)
+  local ready_key = base .. 'ready'
+  for _, member in ipairs(redis.call('LRANGE', ready_key, 0, -1)) do
+    local id = string.match(member, '^(.*):%d+$')
+    if id and redis.call('ZREM', base .. 'active', member) == 1 then redis.call('RPUSH', base .. 'pending', id) end
+  end
+  redis.call('DEL', ready_key)
+end
+
 -- True if lease <member> belongs to a job handed to idle workers that none took yet.
 local function waiting_in_ready(base, member)
   return redis.call('LPOS', base .. 'ready', member) ~= false

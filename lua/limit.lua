@@ -25,6 +25,8 @@ for i = 4, #ARGV, 2 do
     redis.call('HSET', limitsKey, ARGV[i], ARGV[i + 1])
   end
 end
+-- A job handed to an idle worker that none took yet is judged by the new limits too.
+unhand(base)
 for _, key in ipairs(redis.call('ZRANGE', kwait, 0, -1)) do
   redis.call('ZADD', kready, next_turn(base), key)
 end

@@ -18,11 +18,7 @@ local paused = redis.call('HGET', statsKey, 'paused') == '1'
 if ARGV[3] == '1' then
   if paused then return 0 end
   redis.call('HSET', statsKey, 'paused', '1')
-  for _, member in ipairs(redis.call('LRANGE', readyKey, 0, -1)) do
-    local id = string.match(member, '^(.*):%d+$')
-    if id and redis.call('ZREM', activeKey, member) == 1 then redis.call('RPUSH', pendingKey, id) end
-  end
-  redis.call('DEL', readyKey)
+  unhand(base)
   return 1
 end
 if not paused then return 0 end

@@ -17,7 +17,8 @@
 -- 'cancelled'). A delivery that no longer holds the lease changes nothing.
 -- A pause (the 429 case) holds back every claim of the queue, or of the
 -- key, for every worker until server now + ms (never shortened by a later,
--- shorter pause), in <base>limits paused_until and <base>kstate 'p:<key>'.
+-- shorter pause), in <base>limits paused_until and <base>kstate 'p:<key>';
+-- a job handed to an idle worker that none took yet goes back to pending.
 -- Returns 1 if snoozed, 2 if buried, 0 if stale.
 local activeKey, retryKey, statsKey = KEYS[1], KEYS[2], KEYS[3]
 local base, id = ARGV[2], ARGV[3]
@@ -27,7 +28,12 @@ heal(base, now, {'active', 'retry', 'stats', 'counts', 'errors', 'cancel', 'dead
 retention.age_ms, retention.count = tonumber(ARGV[8]) or 0, tonumber(ARGV[9]) or 0
 if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return 0 end
 local pause_queue, pause_key = tonumber(ARGV[10]) or 0, tonumber(ARGV[11]) or 0
-if pause_queue > 0 or pause_key > 0 then heal(base, now, FLOW_KEYS) end
+if pause_queue > 0 or pause_key > 0 then
+  heal(base, now, FLOW_KEYS)
+  heal(base, now, {'ready', 'pending'})
+  -- A job already handed to an idle worker waits out the pause too.
+  unhand(base)
+end
 if pause_queue > 0 then
   local was = tonumber(redis.call('HGET', base .. 'limits', 'paused_until')) or 0
   if now + pause_queue > was then redis.call('HSET', base .. 'limits', 'paused_until', now + pause_queue) end

@@ -196,6 +196,13 @@ pub struct JobStatus {
     /// Active: the worker that runs it (as its last heartbeat says).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worker: Option<String>,
+    /// Its fairness key (`--key`), while the job is live or dead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Pending: why it waits although workers may be free (a flow limit or
+    /// pause of its queue or key holds it back now).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_for: Option<String>,
 }
 
 impl JobStatus {
@@ -222,6 +229,8 @@ impl JobStatus {
             finished_at_ms: None,
             due_at_ms: None,
             worker: None,
+            key: None,
+            waiting_for: None,
         }
     }
 
@@ -266,6 +275,7 @@ impl JobStatus {
             last_error: live.last_error,
             enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
             due_at_ms: live.due_at_ms,
+            key: msg.as_ref().and_then(|m| m.key.clone()),
             ..Self::empty(id, &live.queue, &state)
         }
     }
@@ -282,6 +292,7 @@ impl JobStatus {
             replay_job: f.replay_job.clone(),
             enqueued_at_ms: msg.as_ref().map(|m| m.enqueued_at_us / 1000),
             finished_at_ms: Some(f.failed_at_ms),
+            key: msg.as_ref().and_then(|m| m.key.clone()),
             // A cancelled job is kept in the DLQ (replayable) with reason "cancelled".
             ..Self::empty(id, queue, if f.reason == "cancelled" { "cancelled" } else { "dead" })
         }
@@ -343,6 +354,10 @@ impl Client {
                 )));
             }
         };
+        if status.state == "pending" {
+            let q = self.broker.queue(&status.queue);
+            status.waiting_for = self.broker.waiting_for(&q, status.key.as_deref()).await?;
+        }
         if status.state == "active" {
             // Who runs it, and since when: its worker's last heartbeat says.
             let now = self.broker.server_now_ms().await?;

@@ -41,11 +41,20 @@ class PermanentError extends Error {
 }
 
 /** Throw from a task to run its job again after `ms` (default 1000) without spending an attempt. */
+/**
+ * Throw from a task to run its job again after `ms` (default 1000) without
+ * spending an attempt. `pauseQueueMs` / `pauseKeyMs` also hold back every job
+ * of its queue, or of its fairness key, for every worker (an HTTP 429);
+ * without `ms` the job waits out the pause.
+ */
 class Snooze extends Error {
-  constructor(ms = 1000) {
-    super(`snoozed for ${ms} ms`);
+  constructor(ms, { pauseQueueMs, pauseKeyMs } = {}) {
+    if (ms === undefined && pauseQueueMs === undefined && pauseKeyMs === undefined) ms = 1000;
+    super(`snoozed for ${ms !== undefined ? ms : Math.max(pauseQueueMs || 0, pauseKeyMs || 0)} ms`);
     this.name = 'Snooze';
     this.ms = ms;
+    this.pauseQueueMs = pauseQueueMs;
+    this.pauseKeyMs = pauseKeyMs;
   }
 }
 
@@ -59,7 +68,14 @@ function task(name, fn) {
 }
 
 function failure(id, err) {
-  if (err instanceof Snooze) return { type: 'failed', id, error: err.message, snooze_ms: Math.max(0, Math.round(err.ms)) };
+  if (err instanceof Snooze) {
+    const answer = { type: 'failed', id, error: err.message };
+    const fields = { snooze_ms: err.ms, pause_queue_ms: err.pauseQueueMs, pause_key_ms: err.pauseKeyMs };
+    for (const [field, ms] of Object.entries(fields)) {
+      if (ms !== undefined) answer[field] = Math.max(0, Math.round(ms));
+    }
+    return answer;
+  }
   const error = err instanceof Error ? err : new Error(String(err));
   return {
     type: 'failed',
@@ -174,7 +190,7 @@ class NotFound extends TqError {}
 class Unavailable extends TqError {}
 
 const duration = (v) => (v === undefined || v === null || typeof v === 'string' ? v : `${Math.round(v * 1000)}ms`);
-const OPTIONS = ['delay', 'at', 'maxRetries', 'timeout', 'uniqueFor', 'uniqueKey', 'expires', 'redact', 'retryBase', 'retryCap'];
+const OPTIONS = ['delay', 'at', 'maxRetries', 'timeout', 'uniqueFor', 'uniqueKey', 'expires', 'redact', 'retryBase', 'retryCap', 'key'];
 const WIRE = { maxRetries: 'max_retries', uniqueFor: 'unique_for', uniqueKey: 'unique_key', retryBase: 'retry_base', retryCap: 'retry_cap' };
 const DURATIONS = new Set(['delay', 'timeout', 'uniqueFor', 'expires', 'retryBase', 'retryCap']);
 
@@ -232,7 +248,8 @@ class Client {
   /**
    * Puts one job on a queue; resolves to its id (for a duplicate, the id of
    * the job holding the name). options: queue, idempotencyKey, delay, at,
-   * maxRetries, timeout, uniqueFor, uniqueKey, expires, redact, retryBase, retryCap.
+   * maxRetries, timeout, uniqueFor, uniqueKey, expires, redact, retryBase, retryCap,
+   * key (fairness key: a tenant; jobs of different keys take turns, key limits apply per key).
    */
   async enqueue(task, args, options = {}) {
     const queue = encodeURIComponent(options.queue || 'default');

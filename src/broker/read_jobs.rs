@@ -363,7 +363,7 @@ impl Broker {
                     waiting_for: flow.as_ref().and_then(|f| f.held_by.clone()).or_else(|| {
                         keys.get(id)
                             .filter(|key| held_keys.contains(key))
-                            .map(|key| format!("key {key:?} held back by its key limits or a pause"))
+                            .map(|key| super::read_queues::key_held(key))
                     }),
                 });
                 if out.len() == limit {

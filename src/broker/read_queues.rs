@@ -182,6 +182,28 @@ impl Broker {
         Ok(Some(state))
     }
 
+    /// Why a pending job of `q` (with fairness key `key`) waits now, if a
+    /// flow limit or pause of its queue or key holds it back.
+    pub async fn waiting_for(&self, q: &QueueKeys, key: Option<&str>) -> Result<Option<String>> {
+        let now = self.server_now_ms().await?;
+        let running: u64 = redis::cmd("ZCARD").arg(&q.active).query_async(&mut self.conn()).await?;
+        let Some(flow) = self.flow_state(q, now, running).await? else {
+            return Ok(None);
+        };
+        if flow.held_by.is_some() {
+            return Ok(flow.held_by);
+        }
+        let Some(key) = key else {
+            return Ok(None);
+        };
+        let held: Option<f64> = redis::cmd("ZSCORE")
+            .arg(&q.kwait)
+            .arg(key)
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(held.map(|_| key_held(key)))
+    }
+
     /// Forgets workers that stopped reporting (by the server's clock).
     pub async fn prune_workers(&self) -> Result<()> {
         self.live_worker_ids().await.map(drop)
@@ -347,4 +369,9 @@ fn parse_running(text: &str) -> Vec<super::records::RunningJob> {
             })
         })
         .collect()
+}
+
+/// What `tq jobs list` and `tq status` say of a keyed job whose key waits.
+pub(super) fn key_held(key: &str) -> String {
+    format!("key {key:?} held back by its key limits or a pause")
 }

@@ -239,7 +239,7 @@ fn callers_settings() -> Vec<String> {
 }
 
 /// `tq` with a clean environment pointed at the Redis at `url`.
-fn tq_at(url: &str) -> assert_cmd::Command {
+pub fn tq_at(url: &str) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(tq_bin());
     // Clear the caller's settings first, then point at this server.
     hermetic(&mut cmd).env("TQ_REDIS_URL", url);
@@ -247,7 +247,7 @@ fn tq_at(url: &str) -> assert_cmd::Command {
 }
 
 /// `tq worker --burst EXTRA...` against `url` until drained; asserts it exits 0.
-fn drain_at(url: &str, extra: &[&str]) {
+pub fn drain_at(url: &str, extra: &[&str]) {
     tq_at(url)
         .args(["worker", "--burst"])
         .args(extra)
@@ -282,7 +282,7 @@ fn json_at(url: &str, args: &[&str]) -> serde_json::Value {
 /// group (so dropping it also ends what it started: faketime runs tq as a
 /// child). stderr goes to `<dir>/tq-N.log` so a chatty worker never blocks on
 /// a pipe, stdout to `tq-N.out` beside it.
-fn spawn_at(url: &str, dir: &Path, program: &str, args: &[&str]) -> Spawned {
+pub fn spawn_at(url: &str, dir: &Path, program: &str, args: &[&str]) -> Spawned {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let log = dir.join(format!("tq-{n}.log"));

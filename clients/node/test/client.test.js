@@ -75,6 +75,13 @@ test('an idempotency key makes one job', async () => {
   assert.strictEqual(first, second);
 });
 
+test('a fairness key goes with the job', async () => {
+  const client = new tq.Client({ url, token: 'app' });
+  const id = await client.enqueue('tq.noop', {}, { key: 'tenant-42', delay: '1h' });
+  assert.strictEqual((await client.status(id)).key, 'tenant-42');
+  await assert.rejects(client.enqueue('tq.noop', {}, { key: 'a|b' }), (e) => e instanceof tq.BadRequest && e.field === 'key');
+});
+
 test('errors are typed and name what is wrong', async () => {
   const client = new tq.Client({ url, token: 'app' });
   await assert.rejects(client.enqueue('tq.noop', {}, { delay: 'soon' }), (e) => e instanceof tq.BadRequest && e.field === 'delay' && e.status === 400);

@@ -102,3 +102,16 @@ test('a cancelled job is aborted through job.signal and its process lives on', a
     worker.kill('SIGKILL');
   }
 });
+
+test('a 429 holds back its key for every worker while other keys run', () => {
+  const c = client();
+  const log = path.join(os.tmpdir(), `tq-429-${crypto.randomBytes(4).toString('hex')}`);
+  const first = c.enqueue('throttled', { log }, '--key', 'acme');
+  c.tq('worker', '--burst', '-c', '1', '--serve', APP);
+  const pausedAt = Number(fs.readFileSync(log, 'utf8'));
+  fs.rmSync(log);
+  const done = c.status(first);
+  assert.strictEqual(done.state, 'succeeded');
+  assert.strictEqual(done.attempts, 1, 'the 429 spent no attempt');
+  assert.ok(done.result.at >= pausedAt + 1000, `ran again ${done.result.at - pausedAt} ms after the pause began`);
+});

@@ -92,6 +92,13 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(TimeoutError):
             self.client.wait(self.client.enqueue("tq.noop", delay="1h"), timeout=0.2)
 
+    def test_a_fairness_key_goes_with_the_job(self):
+        job_id = self.client.enqueue("tq.noop", key="tenant-42", delay="1h")
+        self.assertEqual(self.client.status(job_id)["key"], "tenant-42")
+        with self.assertRaises(tq.BadRequest) as bad:
+            self.client.enqueue("tq.noop", key="a|b")
+        self.assertEqual(bad.exception.field, "key")
+
     def test_a_served_task_enqueues_follow_up_work_with_the_workers_url_and_token(self):
         parts = self.client.wait(self.client.enqueue("fan_out", {"n": 3}), timeout=60)["result"]
         self.assertEqual([self.client.wait(i, timeout=30)["result"]["part"] for i in parts], [0, 1, 2])

@@ -111,6 +111,21 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(rejected["attempts"], 1, "a permanent error is not retried")
         self.assertEqual(rejected["reason"], "permanent failure")
 
+    def test_a_429_holds_back_the_whole_queue_then_it_runs_again(self):
+        w = self.w
+        log = tempfile.mktemp()
+        first = w.enqueue("throttled", {"log": log})
+        later = [w.enqueue("stamp", None) for _ in range(3)]
+        w.drain("-c", "1", "--serve", app("tasks.py"))
+        with open(log) as f:
+            paused_at = float(f.read())
+        os.remove(log)
+        self.assertEqual(w.status(first)["attempts"], 1, "the 429 spent no attempt")
+        for job_id in [first, *later]:
+            status = w.status(job_id)
+            self.assertEqual(status["state"], "succeeded")
+            self.assertGreaterEqual(status["result"]["at"], paused_at + 1.0, "nothing ran during the pause")
+
     def test_async_tasks_run_8_at_once_in_one_process(self):
         w = self.w
         ids = [w.enqueue("nap", {"ms": 700}) for _ in range(8)]

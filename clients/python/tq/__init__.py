@@ -53,11 +53,19 @@ class PermanentError(Exception):
 
 class Snooze(Exception):
     """Raise from a task to run its job again after `seconds` (default 1),
-    without spending an attempt: the other side is busy (an HTTP 429, say)."""
+    without spending an attempt: the other side is busy (an HTTP 429, say).
 
-    def __init__(self, seconds=1.0):
-        super().__init__(f"snoozed for {seconds}s")
+    pause_queue / pause_key (seconds) also hold back every job of the job's
+    queue, or of its fairness key, for every worker: the whole fleet backs
+    off, not just this job. Without `seconds`, the job waits out the pause."""
+
+    def __init__(self, seconds=None, pause_queue=None, pause_key=None):
+        if seconds is None and pause_queue is None and pause_key is None:
+            seconds = 1.0
+        super().__init__(f"snoozed for {seconds if seconds is not None else max(pause_queue or 0, pause_key or 0)}s")
         self.seconds = seconds
+        self.pause_queue = pause_queue
+        self.pause_key = pause_key
 
 
 class Job:
@@ -134,7 +142,12 @@ class _Channel:
 
 def _failure(job_id, exc):
     if isinstance(exc, Snooze):
-        return {"type": "failed", "id": job_id, "error": str(exc), "snooze_ms": max(0, int(exc.seconds * 1000))}
+        answer = {"type": "failed", "id": job_id, "error": str(exc)}
+        for field, seconds in (("snooze_ms", exc.seconds), ("pause_queue_ms", exc.pause_queue),
+                               ("pause_key_ms", exc.pause_key)):
+            if seconds is not None:
+                answer[field] = max(0, int(seconds * 1000))
+        return answer
     return {
         "type": "failed",
         "id": job_id,

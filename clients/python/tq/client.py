@@ -96,14 +96,15 @@ class Client:
 
     @staticmethod
     def _job(task, args=None, delay=None, at=None, max_retries=None, timeout=None, unique_for=None,
-             unique_key=None, expires=None, redact=None, retry_base=None, retry_cap=None):
+             unique_key=None, expires=None, redact=None, retry_base=None, retry_cap=None, key=None):
         job = {"task": task}
         if args is not None:
             job["args"] = args
         for key, value in (("delay", _duration(delay)), ("at", at), ("max_retries", max_retries),
                            ("timeout", _duration(timeout)), ("unique_for", _duration(unique_for)),
                            ("unique_key", unique_key), ("expires", _duration(expires)), ("redact", redact),
-                           ("retry_base", _duration(retry_base)), ("retry_cap", _duration(retry_cap))):
+                           ("retry_base", _duration(retry_base)), ("retry_cap", _duration(retry_cap)),
+                           ("key", key)):
             if value is not None:
                 job[key] = value
         return job
@@ -111,7 +112,8 @@ class Client:
     def enqueue(self, task, args=None, queue="default", idempotency_key=None, **options):
         """Puts one job on `queue`; returns its id (for a duplicate, the id of the job holding the name).
 
-        options: delay, at, max_retries, timeout, unique_for, unique_key, expires, redact, retry_base, retry_cap."""
+        options: delay, at, max_retries, timeout, unique_for, unique_key, expires, redact, retry_base, retry_cap,
+        key (fairness key: a tenant; jobs of different keys take turns, key limits apply per key)."""
         body = json.dumps(self._job(task, args, **options)).encode()
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return self._call("POST", f"/api/v1/queues/{urllib.parse.quote(queue, safe='')}/jobs", body, headers=headers)["id"]

@@ -27,4 +27,15 @@ tq.task('forever', async ({ pidfile }, job) => {
   });
 });
 
+// A 429 from the API it calls: its key (a tenant) backs off for a second.
+tq.task('throttled', ({ log }, job) => {
+  if (job.delivery === 1) {
+    fs.appendFileSync(log, `${Date.now()}\n`);
+    throw new tq.Snooze(undefined, { pauseKeyMs: 1000 });
+  }
+  return { at: Date.now() };
+});
+
+tq.task('stamp', () => ({ at: Date.now() }));
+
 tq.serve({ concurrency: 8 });

@@ -1,6 +1,7 @@
 """The tasks the helper's tests serve (sync, one job at a time)."""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 import tq  # noqa: E402
@@ -33,6 +34,21 @@ def busy_twice():
     if tries[job.id] <= 2:
         raise tq.Snooze(0.05)
     return {"tries": tries[job.id]}
+
+
+@tq.task
+def throttled(log):
+    # The API it calls said 429: the whole queue backs off for a second.
+    if tq.current_job().delivery == 1:
+        with open(log, "a") as f:
+            f.write(f"{time.time()}\n")
+        raise tq.Snooze(pause_queue=1.0)
+    return {"at": time.time()}
+
+
+@tq.task
+def stamp():
+    return {"at": time.time()}
 
 
 @tq.task

@@ -1,0 +1,374 @@
+//! Flow control with real workers: fleet-wide concurrency and rate limits,
+//! fairness keys and their limits, a handler's pause, limits that outlive
+//! workers, on one redis-server and on a 3-master Redis Cluster.
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+use support::{RedisCluster, RedisServer, drain_at, lines, spawn_at, tq_at, tq_bin, wait_until};
+
+/// Enqueues `jobs` (JSON lines, as `tq enqueue --batch` reads them) on `queue`, in order.
+fn enqueue_lines(url: &str, dir: &Path, queue: &str, jobs: &[String]) {
+    let file = dir.join(format!("{queue}-{}.ndjson", jobs.len()));
+    std::fs::write(&file, jobs.join("\n")).unwrap();
+    tq_at(url)
+        .args(["enqueue", "-q", queue, "--batch"])
+        .arg(&file)
+        .assert()
+        .success();
+}
+
+/// `n` jobs of `task`, each with fairness key `key` if given.
+fn jobs(task: &str, key: Option<&str>, n: usize) -> Vec<String> {
+    let key = key.map_or(String::new(), |k| format!(r#","key":"{k}""#));
+    (0..n).map(|_| format!(r#"{{"task":"{task}"{key}}}"#)).collect()
+}
+
+/// Sets a limit with `tq queue limit QUEUE FLAGS...`.
+fn limit(url: &str, queue: &str, flags: &[&str]) {
+    tq_at(url)
+        .args(["queue", "limit", queue])
+        .args(flags)
+        .assert()
+        .success();
+}
+
+/// Runs `workers` burst workers on `queue` at once, each with `extra`
+/// flags, until the queue is drained; asserts each exits 0.
+fn drain_with(url: &str, dir: &Path, workers: usize, extra: &[&str]) {
+    let bin = tq_bin().display().to_string();
+    let mut running: Vec<_> = (0..workers)
+        .map(|_| {
+            let mut args = vec!["worker", "--burst"];
+            args.extend_from_slice(extra);
+            spawn_at(url, dir, &bin, &args)
+        })
+        .collect();
+    for w in &mut running {
+        let status = w.wait_exit(Duration::from_secs(120));
+        assert!(status.success(), "a worker failed: {}", w.log());
+    }
+}
+
+/// A handler that records "<job> s <ns>" when it starts and "<job> e <ns>"
+/// when it ends (its own clock), sleeping `sleep` seconds between.
+fn span_handler(task: &str, log: &Path, sleep: &str) -> String {
+    let log = log.display();
+    format!(
+        "{task}=echo \"$TQ_JOB_ID $TQ_KEY s $(date +%s%N)\" >> {log}; sleep {sleep}; echo \"$TQ_JOB_ID $TQ_KEY e $(date +%s%N)\" >> {log}"
+    )
+}
+
+/// Most jobs running at once, per group (the key, or "" for all), from a
+/// span_handler log: an end and a start at the same instant do not overlap.
+fn most_at_once(log: &Path, by_key: bool) -> HashMap<String, usize> {
+    let mut events: Vec<(u128, i32, String)> = lines(log)
+        .iter()
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            // "<job> <key> s|e <ns>", the key may be empty.
+            let (key, kind, ns) = match parts.as_slice() {
+                [_, key, kind, ns] => (key.to_string(), *kind, *ns),
+                [_, kind, ns] => (String::new(), *kind, *ns),
+                _ => panic!("bad log line {l:?}"),
+            };
+            let key = if by_key { key } else { String::new() };
+            (ns.parse().unwrap(), if kind == "s" { 1 } else { -1 }, key)
+        })
+        .collect();
+    events.sort_by_key(|(t, delta, _)| (*t, *delta));
+    let mut now: HashMap<String, i32> = HashMap::new();
+    let mut most: HashMap<String, usize> = HashMap::new();
+    for (_, delta, key) in events {
+        let n = now.entry(key.clone()).or_default();
+        *n += delta;
+        let m = most.entry(key).or_default();
+        *m = (*m).max(*n as usize);
+    }
+    most
+}
+
+/// `--concurrency 5` over 4 workers × `-c 50`, 200 jobs of 100 ms: the
+/// handlers' own spans never overlap more than 5, and do reach 5.
+fn concurrency_holds_for_the_fleet(url: &str, dir: &Path, queue: &str) {
+    let log = dir.join(format!("{queue}-spans.log"));
+    limit(url, queue, &["--concurrency", "5"]);
+    enqueue_lines(url, dir, queue, &jobs("span", None, 200));
+    let handler = span_handler("span", &log, "0.1");
+    drain_with(url, dir, 4, &["-Q", queue, "-c", "50", "--handler", &handler]);
+    assert_eq!(lines(&log).len(), 400, "every job ran once");
+    assert_eq!(most_at_once(&log, false)[""], 5, "at most 5 at once, and 5 reached");
+}
+
+/// `--rate 20/1s` over 4 workers, 100 jobs: no window of one second (by
+/// the server's clock, which the limit counts: TQ_STARTED_AT_MS) holds more
+/// than 20 starts, so the run spans at least 4 s.
+fn rate_holds_in_every_window(url: &str, dir: &Path, queue: &str) {
+    let log = dir.join(format!("{queue}-starts.log"));
+    limit(url, queue, &["--rate", "20/1s"]);
+    enqueue_lines(url, dir, queue, &jobs("stamp", None, 100));
+    let handler = format!("stamp=echo \"$TQ_STARTED_AT_MS\" >> {}", log.display());
+    drain_with(url, dir, 4, &["-Q", queue, "-c", "50", "--handler", &handler]);
+    let mut starts: Vec<u64> = lines(&log).iter().map(|l| l.trim().parse().unwrap()).collect();
+    starts.sort_unstable();
+    assert_eq!(starts.len(), 100);
+    for (i, t) in starts.iter().enumerate() {
+        let in_window = starts[i..].iter().take_while(|s| **s < t + 1000).count();
+        assert!(in_window <= 20, "{in_window} starts in the second from {t}");
+    }
+    let span = starts[99] - starts[0];
+    assert!(span >= 4000, "100 starts at 20/s spread over {span} ms");
+}
+
+/// 300 jobs of key A enqueued before 10 of B and 10 of C, one worker `-c 1`:
+/// the keys take turns, so B's and C's all start within the first 40.
+fn keys_take_turns(url: &str, dir: &Path, queue: &str) {
+    let log = dir.join(format!("{queue}-keys.log"));
+    let mut all = jobs("turn", Some("A"), 300);
+    all.extend(jobs("turn", Some("B"), 10));
+    all.extend(jobs("turn", Some("C"), 10));
+    enqueue_lines(url, dir, queue, &all);
+    let handler = format!("turn=echo \"$TQ_KEY\" >> {}", log.display());
+    drain_at(url, &["-Q", queue, "-c", "1", "--handler", &handler]);
+    let order = lines(&log);
+    assert_eq!(order.len(), 320);
+    let last_of = |k: &str| order.iter().rposition(|o| o == k).unwrap();
+    assert!(
+        last_of("B") < 40 && last_of("C") < 40,
+        "B's last start is #{}, C's #{}: {:?}",
+        last_of("B") + 1,
+        last_of("C") + 1,
+        &order[..40]
+    );
+}
+
+/// `--key-concurrency 1` with `-c 10`: no two jobs of one key overlap, while
+/// different keys run side by side.
+fn key_concurrency_holds(url: &str, dir: &Path, queue: &str) {
+    let log = dir.join(format!("{queue}-key-spans.log"));
+    limit(url, queue, &["--key-concurrency", "1"]);
+    let mut all = Vec::new();
+    for key in ["K1", "K2", "K3"] {
+        all.extend(jobs("span", Some(key), 6));
+    }
+    enqueue_lines(url, dir, queue, &all);
+    let handler = span_handler("span", &log, "0.05");
+    drain_at(url, &["-Q", queue, "-c", "10", "--handler", &handler]);
+    assert_eq!(lines(&log).len(), 36);
+    let most = most_at_once(&log, true);
+    for key in ["K1", "K2", "K3"] {
+        assert_eq!(most[key], 1, "key {key} ran {} at once", most[key]);
+    }
+    assert!(most_at_once(&log, false)[""] > 1, "different keys ran side by side");
+}
+
+#[test]
+fn a_concurrency_limit_holds_for_the_whole_fleet() {
+    let redis = RedisServer::start();
+    concurrency_holds_for_the_fleet(&redis.url(), redis.dir(), "reports");
+}
+
+#[test]
+fn a_rate_limit_holds_in_every_window() {
+    let redis = RedisServer::start();
+    rate_holds_in_every_window(&redis.url(), redis.dir(), "emails");
+}
+
+#[test]
+fn fairness_keys_take_turns_and_key_concurrency_holds() {
+    let redis = RedisServer::start();
+    keys_take_turns(&redis.url(), redis.dir(), "tenants");
+    key_concurrency_holds(&redis.url(), redis.dir(), "per-tenant");
+}
+
+#[test]
+fn flow_control_holds_on_a_three_master_cluster() {
+    let cluster = RedisCluster::start(3);
+    // Queues on each of the three masters, and a fourth anywhere.
+    let mut names: Vec<String> = Vec::new();
+    let mut masters = std::collections::HashSet::new();
+    for i in 0..1000 {
+        let name = format!("flow{i}");
+        if masters.insert(cluster.port_of(&format!("{{{name}}}"))) {
+            names.push(name);
+        }
+        if masters.len() == 3 {
+            break;
+        }
+    }
+    assert_eq!(names.len(), 3);
+    names.push("flow-extra".into());
+    let (url, dir) = (cluster.url(), cluster.dir());
+    concurrency_holds_for_the_fleet(&url, dir, &names[0]);
+    rate_holds_in_every_window(&url, dir, &names[1]);
+    keys_take_turns(&url, dir, &names[2]);
+    key_concurrency_holds(&url, dir, &names[3]);
+}
+
+#[test]
+fn a_limited_high_queue_does_not_hold_back_default() {
+    let redis = RedisServer::start();
+    let log = redis.dir().join("spans.log");
+    limit(&redis.url(), "high", &["--concurrency", "1"]);
+    enqueue_lines(&redis.url(), redis.dir(), "high", &jobs("slow", None, 3));
+    enqueue_lines(&redis.url(), redis.dir(), "default", &jobs("slow", None, 3));
+    let handler = format!(
+        "slow=echo \"$TQ_QUEUE $(date +%s%N)\" >> {}; sleep 0.3",
+        redis.dir().join("spans.log").display()
+    );
+    redis.drain(&["-Q", "high,default", "-c", "4", "--handler", &handler]);
+    let starts: Vec<(String, u128)> = lines(&log)
+        .iter()
+        .map(|l| {
+            let (q, t) = l.split_once(' ').unwrap();
+            (q.to_string(), t.parse().unwrap())
+        })
+        .collect();
+    let last_high = starts
+        .iter()
+        .filter(|(q, _)| q == "high")
+        .map(|(_, t)| *t)
+        .max()
+        .unwrap();
+    let last_default = starts
+        .iter()
+        .filter(|(q, _)| q == "default")
+        .map(|(_, t)| *t)
+        .max()
+        .unwrap();
+    assert!(
+        last_default < last_high,
+        "default's jobs ran while high's limit held its own: {starts:?}"
+    );
+}
+
+#[test]
+fn limits_outlive_workers_and_clear_removes_them() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    limit(&url, "q", &["--concurrency", "2", "--rate", "1000/1m"]);
+    let shown = redis.json(&["queue", "limit", "q"]);
+    assert_eq!(shown["limits"]["concurrency"], 2);
+    assert_eq!(shown["limits"]["rate"], "1000/1m");
+    // Two workers in turn (each stops when drained): both keep to the limit.
+    for round in 0..2 {
+        let log = redis.dir().join(format!("round{round}.log"));
+        enqueue_lines(&url, redis.dir(), "q", &jobs("span", None, 6));
+        redis.drain(&["-Q", "q", "-c", "10", "--handler", &span_handler("span", &log, "0.2")]);
+        assert_eq!(most_at_once(&log, false)[""], 2, "round {round}");
+    }
+    tq_at(&url).args(["queue", "limit", "q", "--clear"]).assert().success();
+    let shown = redis.json(&["queue", "limit", "q"]);
+    assert_eq!(shown["limits"]["concurrency"], serde_json::Value::Null);
+    assert!(redis.inspect()["queues"][0].get("flow").is_none(), "no flow state left");
+    let log = redis.dir().join("cleared.log");
+    enqueue_lines(&url, redis.dir(), "q", &jobs("span", None, 6));
+    redis.drain(&["-Q", "q", "-c", "10", "--handler", &span_handler("span", &log, "0.2")]);
+    assert!(most_at_once(&log, false)[""] > 2, "without the limit, more ran at once");
+}
+
+#[test]
+fn a_bad_limit_is_refused_in_one_line() {
+    let redis = RedisServer::start();
+    for (flags, says) in [
+        (&["--rate", "20"][..], "expected N/DURATION"),
+        (&["--rate", "0/1s"][..], "N must be 1 to 1000000"),
+        (&["--rate", "5/1y2"][..], "expected N/DURATION"),
+        (&["--concurrency", "-1"][..], "unexpected argument"),
+        (&["--clear", "--concurrency", "3"][..], "cannot be used with"),
+    ] {
+        let out = redis.tq().args(["queue", "limit", "q"]).args(flags).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{flags:?}: {err}");
+    }
+    let out = redis.tq().args(["enqueue", "t", "--key", "a|b"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'|' not allowed"));
+}
+
+/// A served process that answers `pause_queue_ms` (an HTTP 429, say) holds
+/// back the whole queue for every worker: nothing starts in the window, then
+/// the queue runs again; `pause_key_ms` holds back only that key.
+#[test]
+fn a_handler_pause_holds_back_its_queue_or_its_key() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let serve = format!("python3 {}/tests/fixtures/plain_served.py", env!("CARGO_MANIFEST_DIR"));
+    let log = redis.dir().join("pause.log");
+    let bin = tq_bin().display().to_string();
+    let _workers: Vec<_> = (0..2)
+        .map(|_| {
+            spawn_at(
+                &url,
+                redis.dir(),
+                &bin,
+                &["worker", "-Q", "api", "-c", "4", "--serve", &serve],
+            )
+        })
+        .collect();
+    let job = |what: &str, key: Option<&str>, tag: &str| {
+        let key = key.map_or(String::new(), |k| format!(r#","key":"{k}""#));
+        format!(
+            r#"{{"task":"work","args":{{"do":"{what}","ms":1500,"log":"{}","tag":"{tag}"{}}}{key}}}"#,
+            log.display(),
+            if key.is_empty() { "" } else { r#","key":true"# }
+        )
+    };
+    let times = |kind: &str| -> Vec<(f64, String)> {
+        lines(&log)
+            .iter()
+            .filter_map(|l| {
+                let mut parts = l.split_whitespace();
+                (parts.next() == Some(kind)).then(|| {
+                    let t = parts.next().unwrap().parse().unwrap();
+                    (t, parts.next().unwrap_or("").to_string())
+                })
+            })
+            .collect()
+    };
+    // The whole queue.
+    enqueue_lines(&url, redis.dir(), "api", &[job("pause", None, "first")]);
+    wait_until(Duration::from_secs(30), "the pause", || times("pause").len() == 1);
+    let paused_at = times("pause")[0].0;
+    enqueue_lines(
+        &url,
+        redis.dir(),
+        "api",
+        &(0..4).map(|_| job("stamp", None, "q")).collect::<Vec<_>>(),
+    );
+    wait_until(Duration::from_secs(30), "every job to run", || {
+        times("start").len() == 5
+    });
+    for (t, tag) in times("start") {
+        assert!(
+            t >= paused_at + 1.5,
+            "{tag} started {:.3}s into the 1.5s pause",
+            t - paused_at
+        );
+    }
+    // One key: the others run meanwhile.
+    std::fs::remove_file(&log).unwrap();
+    enqueue_lines(&url, redis.dir(), "api", &[job("pause", Some("X"), "X")]);
+    wait_until(Duration::from_secs(30), "the key's pause", || times("pause").len() == 1);
+    let paused_at = times("pause")[0].0;
+    let mut next: Vec<String> = (0..3).map(|_| job("stamp", Some("X"), "X")).collect();
+    next.extend((0..3).map(|_| job("stamp", Some("Y"), "Y")));
+    enqueue_lines(&url, redis.dir(), "api", &next);
+    wait_until(Duration::from_secs(30), "every job to run", || {
+        times("start").len() == 7
+    });
+    for (t, tag) in times("start") {
+        if tag == "X" {
+            assert!(
+                t >= paused_at + 1.5,
+                "X started {:.3}s into its 1.5s pause",
+                t - paused_at
+            );
+        } else {
+            assert!(t < paused_at + 1.5, "Y waited for X's pause");
+        }
+    }
+}
