@@ -356,6 +356,54 @@ fn a_public_address_needs_auth_and_auth_is_enforced() {
     assert!(!body.contains("hunter22"), "a password in a response");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_are_set_and_cleared_from_the_queue_page() {
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop", "-q", "emails", "--delay", "1h"]);
+    let (_dashboard, base) = dashboard(&redis, &[]);
+    let driver = Driver::start();
+    let page = driver.browser().await;
+    page.goto(&format!("{base}/queues/emails")).await.unwrap();
+    let set = r#"button[data-action="set-limits"]"#;
+    eventually("the limits form", || async { count(&page, set).await == 1 }).await;
+    for (field, value) in [("concurrency", "3"), ("rate", "10/1s"), ("key_rate", "2/1s")] {
+        let input = page
+            .find(fantoccini::Locator::Css(&format!("input[name={field}]")))
+            .await
+            .unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    page.find(fantoccini::Locator::Css(set))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(10), "the limits to be set", || {
+        redis.json(&["queue", "limit", "emails"])["limits"]["concurrency"] == 3
+    });
+    let limits = redis.json(&["queue", "limit", "emails"])["limits"].clone();
+    assert_eq!(limits["rate"], "10/1s");
+    assert_eq!(limits["key_rate"], "2/1s");
+    assert_eq!(limits["key_concurrency"], serde_json::Value::Null);
+    eventually("the page to show them", || async {
+        text_of(&page, r#"[data-field="limits"]"#)
+            .await
+            .is_some_and(|t| t.contains("concurrency 3") && t.contains("rate 10/1s"))
+    })
+    .await;
+    page.find(fantoccini::Locator::Css(r#"button[data-action="clear-limits"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(Duration::from_secs(10), "the limits to be cleared", || {
+        redis.json(&["queue", "limit", "emails"])["limits"]["concurrency"].is_null()
+    });
+    page.close().await.unwrap();
+}
+
 #[test]
 fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
     let redis = RedisServer::start();
@@ -364,6 +412,11 @@ fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
     }
     redis.enqueue(&["tq.fail", "-q", "a", "--max-retries", "0"]);
     redis.enqueue(&["tq.noop", "-q", "b", "--delay", "1h"]);
+    redis
+        .tq()
+        .args(["queue", "limit", "b", "--concurrency", "3", "--rate", "30/1m"])
+        .assert()
+        .success();
     let port = free_port();
     let worker_metrics = format!("http://127.0.0.1:{port}/metrics");
     let _worker = redis.spawn_tq(&["worker", "-Q", "a", "--metrics-listen", &format!("127.0.0.1:{port}")]);
@@ -391,6 +444,13 @@ fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
         }
     }
     assert!(text.contains("tq_workers 1"), "{text}");
+    for line in [
+        r#"tq_queue_limit{queue="b",limit="concurrency"} 3.0"#,
+        r#"tq_queue_limit{queue="b",limit="rate_per_second"} 0.5"#,
+        r#"tq_queue_flow_held{queue="b"} 0"#,
+    ] {
+        assert!(text.contains(line), "{line} not in\n{text}");
+    }
 
     let (code, text) = curl(&[&worker_metrics]);
     assert_eq!(code, 200);

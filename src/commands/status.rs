@@ -18,6 +18,12 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
     out!("state:       {}", status.state);
     out!("attempts:    {}", status.attempts);
     out!("deliveries:  {}", status.deliveries);
+    if let Some(key) = &status.key {
+        out!("key:         {key}");
+    }
+    if let Some(why) = &status.waiting_for {
+        out!("waiting for: {why}");
+    }
     if let Some(reason) = &status.reason {
         out!("reason:      {reason}");
     }

@@ -18,6 +18,7 @@ pub(super) fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/overview", get(overview))
         .route("/api/queues/{queue}/jobs", get(queue_jobs))
+        .route("/api/queues/{queue}/limits", post(queue_limits))
         .route("/api/queues/{queue}/{action}", post(queue_action))
         .route("/api/jobs/{id}", get(job))
         .route("/api/jobs/{id}/{action}", post(job_action))
@@ -101,6 +102,49 @@ async fn queue_action(State(s): State<Shared>, Path((queue, action)): Path<(Stri
                 }
                 _ => Err(Error::NotFound(format!("no action {action:?}"))),
             }
+        }
+        .await,
+    )
+}
+
+/// A change of limits from the dashboard: a field left out stays as it is;
+/// 0 or "" removes that limit; `clear` removes them all first.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsBody {
+    #[serde(default)]
+    clear: bool,
+    concurrency: Option<u64>,
+    rate: Option<String>,
+    key_concurrency: Option<u64>,
+    key_rate: Option<String>,
+}
+
+async fn queue_limits(State(s): State<Shared>, Path(queue): Path<String>, Json(body): Json<LimitsBody>) -> Response {
+    reply(
+        async {
+            queue_name(&queue)?;
+            let count = |n: Option<u64>| n.map(|n| (n > 0).then_some(n));
+            let rate = |field: &str, r: Option<String>| -> Result<Option<Option<crate::broker::Rate>>> {
+                match r.as_deref().map(str::trim) {
+                    None => Ok(None),
+                    Some("") => Ok(Some(None)),
+                    Some(text) => crate::broker::Rate::parse(text)
+                        .map(|r| Some(Some(r)))
+                        .map_err(|e| Error::InvalidInput(format!("{field}: {e}"))),
+                }
+            };
+            let change = crate::broker::LimitChange {
+                concurrency: count(body.concurrency),
+                rate: rate("rate", body.rate)?,
+                key_concurrency: count(body.key_concurrency),
+                key_rate: rate("key_rate", body.key_rate)?,
+            };
+            let limits = s
+                .broker
+                .set_limits(&s.broker.queue(&queue), body.clear, &change)
+                .await?;
+            Ok(json!({ "queue": queue, "limits": limits }))
         }
         .await,
     )

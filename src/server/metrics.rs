@@ -56,6 +56,12 @@ struct QueueState {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct QueueLimit {
+    queue: String,
+    limit: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct QueueLabel {
     queue: String,
 }
@@ -75,6 +81,9 @@ pub fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory
     let failed = Family::<QueueLabel, Counter>::default();
     let paused = Family::<QueueLabel, Gauge>::default();
     let schedules = Family::<QueueLabel, Gauge>::default();
+    let limits = Family::<QueueLimit, Gauge<f64, AtomicU64>>::default();
+    let held = Family::<QueueLabel, Gauge>::default();
+    let keys = Family::<QueueState, Gauge>::default();
     for q in queues.iter().filter(|q| q.error.is_none()) {
         let queue = || q.name.clone();
         for (state, n) in [
@@ -97,6 +106,31 @@ pub fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory
         failed.get_or_create(&label).inc_by(q.failed);
         paused.get_or_create(&label).set(i64::from(q.paused));
         schedules.get_or_create(&label).set(q.schedules as i64);
+        if let Some(flow) = &q.flow {
+            let per_second = |r: crate::broker::Rate| r.starts as f64 / r.per.as_secs_f64();
+            for (limit, value) in [
+                ("concurrency", flow.limits.concurrency.map(|n| n as f64)),
+                ("rate_per_second", flow.limits.rate.map(per_second)),
+                ("key_concurrency", flow.limits.key_concurrency.map(|n| n as f64)),
+                ("key_rate_per_second", flow.limits.key_rate.map(per_second)),
+            ] {
+                if let Some(value) = value {
+                    let label = QueueLimit {
+                        queue: queue(),
+                        limit: limit.into(),
+                    };
+                    limits.get_or_create(&label).set(value);
+                }
+            }
+            held.get_or_create(&label).set(i64::from(flow.held_by.is_some()));
+            for (state, n) in [("in_line", flow.keys_in_line), ("held", flow.keys_held)] {
+                keys.get_or_create(&QueueState {
+                    queue: queue(),
+                    state: state.into(),
+                })
+                .set(n as i64);
+            }
+        }
     }
     registry.register(
         "tq_queue_jobs",
@@ -114,6 +148,21 @@ pub fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory
         "tq_queue_paused",
         "1 while the queue is paused (tq queue pause)",
         paused,
+    );
+    registry.register(
+        "tq_queue_limit",
+        "A queue's flow limits (tq queue limit): concurrency, rate_per_second, key_concurrency, key_rate_per_second",
+        limits,
+    );
+    registry.register(
+        "tq_queue_flow_held",
+        "1 while a flow limit or a handler's pause holds the queue's waiting jobs back",
+        held,
+    );
+    registry.register(
+        "tq_queue_keys",
+        "Fairness keys with waiting jobs: in_line (their turn comes) or held (by key limits or a pause)",
+        keys,
     );
     registry.register(
         "tq_queue_schedules",
