@@ -716,6 +716,8 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--lease', '--lease', [CompletionResultType]::ParameterName, 'Lease of the started workers (how soon a killed worker''s jobs come back)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Jobs per enqueue call (1 = one round trip per job)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Submit at this many jobs per second (open loop) instead of as fast as possible')
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Give the jobs N fairness keys, in turn (job i gets key k<i mod N>)')
+            [CompletionResult]::new('--limits', '--limits', [CompletionResultType]::ParameterName, 'Flow limits of every queue of the run, as tq queue limit sets them: concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop waiting for the drain after this long (what is missing then counts as lost)')
             [CompletionResult]::new('--chaos-kill-every', '--chaos-kill-every', [CompletionResultType]::ParameterName, 'SIGKILL a random worker this often and start a replacement')
             [CompletionResult]::new('--hdr-out', '--hdr-out', [CompletionResultType]::ParameterName, 'Write the latency histograms to FILE in HdrHistogram interval log format')

@@ -1859,7 +1859,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__load__subcmd__test)
-            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --serve --lease --batch --rate --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --cluster --no-progress --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --serve --lease --batch --rate --keys --limits --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --cluster --no-progress --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1910,6 +1910,14 @@ _tq() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limits)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -658,6 +658,8 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --lease 'Lease of the started workers (how soon a killed worker''s jobs come back)'
             cand --batch 'Jobs per enqueue call (1 = one round trip per job)'
             cand --rate 'Submit at this many jobs per second (open loop) instead of as fast as possible'
+            cand --keys 'Give the jobs N fairness keys, in turn (job i gets key k<i mod N>)'
+            cand --limits 'Flow limits of every queue of the run, as tq queue limit sets them: concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION'
             cand --timeout 'Stop waiting for the drain after this long (what is missing then counts as lost)'
             cand --chaos-kill-every 'SIGKILL a random worker this often and start a replacement'
             cand --hdr-out 'Write the latency histograms to FILE in HdrHistogram interval log format'

@@ -489,6 +489,8 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l serve -d 'Run the jo
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l lease -d 'Lease of the started workers (how soon a killed worker\'s jobs come back)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l batch -d 'Jobs per enqueue call (1 = one round trip per job)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l rate -d 'Submit at this many jobs per second (open loop) instead of as fast as possible' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l keys -d 'Give the jobs N fairness keys, in turn (job i gets key k<i mod N>)' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l limits -d 'Flow limits of every queue of the run, as tq queue limit sets them: concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l timeout -d 'Stop waiting for the drain after this long (what is missing then counts as lost)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l chaos-kill-every -d 'SIGKILL a random worker this often and start a replacement' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l hdr-out -d 'Write the latency histograms to FILE in HdrHistogram interval log format' -r -F

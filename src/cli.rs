@@ -764,6 +764,36 @@ pub struct QueueLimitArgs {
     pub clear: bool,
 }
 
+/// `concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION`
+/// (any of them) as a change of limits.
+fn parse_limits(text: &str) -> Result<crate::broker::LimitChange, String> {
+    let mut change = crate::broker::LimitChange::default();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("invalid limit {part:?}: expected NAME=VALUE"))?;
+        let count = || {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("invalid {name} {value:?}: expected a positive number"))
+        };
+        match name {
+            "concurrency" => change.concurrency = Some(Some(count()?)),
+            "key-concurrency" => change.key_concurrency = Some(Some(count()?)),
+            "rate" => change.rate = Some(Some(crate::broker::Rate::parse(value)?)),
+            "key-rate" => change.key_rate = Some(Some(crate::broker::Rate::parse(value)?)),
+            _ => {
+                return Err(format!(
+                    "unknown limit {name:?} (use concurrency, rate, key-concurrency, key-rate)"
+                ));
+            }
+        }
+    }
+    Ok(change)
+}
+
 /// A rate flag's value: a rate, or `off` (None) to remove it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateFlag(pub Option<crate::broker::Rate>);
@@ -925,6 +955,15 @@ pub struct LoadTestArgs {
     /// Submit at this many jobs per second (open loop) instead of as fast as possible
     #[arg(long, value_name = "JOBS_PER_SEC")]
     pub rate: Option<f64>,
+
+    /// Give the jobs N fairness keys, in turn (job i gets key k<i mod N>)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub keys: usize,
+
+    /// Flow limits of every queue of the run, as tq queue limit sets them:
+    /// concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION
+    #[arg(long, value_name = "LIMITS", value_parser = parse_limits)]
+    pub limits: Option<crate::broker::LimitChange>,
 
     /// Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain
     #[arg(long, conflicts_with_all = ["external_workers", "chaos_kill_every"])]

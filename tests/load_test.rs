@@ -73,6 +73,30 @@ fn ten_thousand_noop_jobs_all_complete_with_ordered_percentiles() {
 }
 
 #[test]
+fn keyed_jobs_under_limits_all_complete_and_leave_no_key_behind() {
+    let redis = RedisServer::start();
+    let out = redis
+        .tq()
+        .args(["load-test", "--jobs", "5000", "--keys", "100", "--json"])
+        .args(["--limits", "concurrency=50,rate=1000000/1s,key-concurrency=5"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(&out);
+    assert_eq!(
+        (r["completed"].as_u64(), r["lost"].as_u64(), r["duplicates"].as_u64()),
+        (Some(5000), Some(0), Some(0)),
+        "{r}"
+    );
+    let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut redis.conn()).unwrap();
+    assert!(keys.is_empty(), "the run cleans up after itself: {keys:?}");
+    let bad = redis.tq().args(["load-test", "--limits", "speed=9"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown limit \"speed\""));
+}
+
+#[test]
 fn chaos_kills_cause_redeliveries_but_no_loss() {
     let redis = RedisServer::start();
     let hdr = redis.dir().join("latency.hlog");

@@ -86,6 +86,8 @@ pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
         progress: !args.no_progress && !ctx.json,
         worker_exe: std::env::current_exe()?,
         redis_spawned: spawned.is_some(),
+        keys: args.keys,
+        limits: args.limits,
     };
     let outcome = loadtest::run(&target, &ctx.prefix, &config).await;
     drop(spawned);

@@ -55,6 +55,10 @@ pub struct LoadTestConfig {
     pub worker_exe: PathBuf,
     /// True if tq spawned the Redis it runs against.
     pub redis_spawned: bool,
+    /// Fairness keys the jobs take in turn (0: none).
+    pub keys: usize,
+    /// Flow limits set on every queue before the run.
+    pub limits: Option<crate::broker::LimitChange>,
 }
 
 /// What a run ended with.
@@ -97,6 +101,9 @@ pub async fn run(target: &RedisTarget, prefix: &str, config: &LoadTestConfig) ->
     for q in &queues {
         crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
         broker.register_queue(q).await?;
+        if let Some(limits) = &config.limits {
+            broker.set_limits(&broker.queue(q), true, limits).await?;
+        }
     }
     // Ctrl-C stops the run: its workers die with it (kill_on_drop), its keys
     // are deleted below, and a private Redis stops when the caller drops it.
@@ -158,6 +165,7 @@ async fn run_with(
     let template = submit::JobTemplate {
         task: config.task.clone(),
         args: config.args.clone(),
+        keys: config.keys,
     };
     let submitted = submit::submit(
         broker,

@@ -21,6 +21,8 @@ pub struct JobTemplate {
     pub task: String,
     /// Args (padding included).
     pub args: Box<RawValue>,
+    /// Fairness keys the jobs take in turn (0: none).
+    pub keys: usize,
 }
 
 /// What was submitted.
@@ -85,7 +87,11 @@ pub async fn submit(
                 Some(rate) => start_us + (i as f64 / rate * 1e6) as u64,
                 None => now_us(),
             };
-            per_queue[q].push(new_job_entry(&message(template, &queues[q], stamp), Due::Now)?);
+            let mut msg = message(template, &queues[q], stamp);
+            if template.keys > 0 {
+                msg.key = Some(format!("k{}", i % template.keys));
+            }
+            per_queue[q].push(new_job_entry(&msg, Due::Now)?);
         }
         sent = end;
         for (q, entries) in per_queue.into_iter().enumerate() {
