@@ -238,6 +238,40 @@ local function wake_one(base, now)
   redis.call('LPUSH', ready_key, member)
 end
 
+-- Prunes, a hundred fields per call, the per-key records (kstate) of keys
+-- that went idle: pauses that ended, starts older than the key rate's
+-- window, running leases that ended. So a key with nothing waiting or
+-- running costs nothing for long. The cursor is kept in kstate 'sweep'.
+local function sweep_keys(base, now)
+  local st = base .. 'kstate'
+  if redis.call('EXISTS', st) == 0 then return end
+  heal(base, now, FLOW_KEYS)
+  local _, window = parse_rate(redis.call('HGET', base .. 'limits', 'key_rate'))
+  local page = redis.call('HSCAN', st, redis.call('HGET', st, 'sweep') or '0', 'COUNT', 100)
+  local gone = {}
+  for i = 1, #page[2], 2 do
+    local field, value = page[2][i], page[2][i + 1]
+    local kind = string.sub(field, 1, 2)
+    local stale = true
+    if kind == 'p:' then
+      stale = (tonumber(value) or 0) <= now
+    elseif kind == 's:' then
+      for t in string.gmatch(value, '[^,]+') do
+        if window and tonumber(t) > now - window then stale = false end
+      end
+    elseif kind == 'r:' then
+      for member in string.gmatch(value, '[^,]+') do
+        if redis.call('ZSCORE', base .. 'active', member) then stale = false end
+      end
+    else
+      stale = false
+    end
+    if stale then gone[#gone + 1] = field end
+  end
+  if #gone > 0 then redis.call('HDEL', st, unpack(gone)) end
+  if redis.call('EXISTS', st) == 1 then redis.call('HSET', st, 'sweep', page[1]) end
+end
+
 -- Takes waiting keyed job <id> out of its key's line in kq (tq cancel);
 -- its key leaves the round-robin once its line is empty. O(jobs of its key).
 -- Returns true if it was there.

@@ -23,7 +23,8 @@
 -- (nothing done), else {1, promoted, recovered, buried, entries waiting on
 -- the malformed list (the caller records them: bury_malformed)}.
 -- Invariant: as promote and recover (lib.lua): a due job or an expired lease
--- moves to pending (or the DLQ) in one step, never into two places.
+-- moves to pending (or the DLQ) in one step, never into two places. Also
+-- prunes idle keys' records (sweep_keys, flow control).
 local leaderKey = KEYS[1]
 local base, me = ARGV[2], ARGV[3]
 retention.age_ms, retention.count = tonumber(ARGV[7]) or 0, tonumber(ARGV[8]) or 0
@@ -49,6 +50,7 @@ local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], 
 trim_dead(base, KEYS[6], now)
 trim_results(base, tonumber(ARGV[after]) or 0, buckets)
 -- Unique-job names whose window ended (up to 100 per tick).
+sweep_keys(base, now)
 local ended = redis.call('ZRANGEBYSCORE', base .. 'unique_until', '-inf', now, 'LIMIT', 0, 100)
 if #ended > 0 then
   for _, name in ipairs(ended) do

@@ -372,3 +372,37 @@ fn a_handler_pause_holds_back_its_queue_or_its_key() {
         }
     }
 }
+
+/// A key with nothing waiting or running costs nothing for long: its
+/// records under the key limits are pruned by the queue's tick once the
+/// rate window is past, leaving only the queue's two counters.
+#[test]
+fn idle_keys_leave_no_records_behind() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    limit(&url, "keys", &["--key-rate", "100/1s", "--key-concurrency", "3"]);
+    let mut all = Vec::new();
+    for k in 0..50 {
+        all.extend(jobs("tq.noop", Some(&format!("tenant-{k}")), 2));
+    }
+    enqueue_lines(&url, redis.dir(), "keys", &all);
+    let _worker = redis.spawn_tq(&["worker", "-Q", "keys", "-c", "20"]);
+    let kstate = "tq:{keys}:kstate";
+    wait_until(Duration::from_secs(30), "the jobs to run", || {
+        redis.queue_stats("keys")["processed"] == 100
+    });
+    let fields = || -> Vec<String> {
+        let mut f: Vec<String> = redis::cmd("HKEYS").arg(kstate).query(&mut redis.conn()).unwrap();
+        f.sort();
+        f
+    };
+    assert!(fields().len() > 50, "the keys' records were written: {:?}", fields());
+    wait_until(Duration::from_secs(30), "idle keys' records to be pruned", || {
+        fields().iter().all(|f| ["seq", "sweep", "turn"].contains(&f.as_str()))
+    });
+    let lines: u64 = redis::cmd("ZCARD")
+        .arg("tq:{keys}:kq")
+        .query(&mut redis.conn())
+        .unwrap();
+    assert_eq!(lines, 0);
+}
