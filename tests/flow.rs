@@ -406,3 +406,35 @@ fn idle_keys_leave_no_records_behind() {
         .unwrap();
     assert_eq!(lines, 0);
 }
+
+/// What holds a pending job back is said where an operator looks: `tq jobs
+/// list`, `tq status`, `tq inspect`.
+#[test]
+fn jobs_list_status_and_inspect_say_why_a_job_waits() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    limit(&url, "slow", &["--concurrency", "1"]);
+    let running = redis.enqueue(&["nap", "-q", "slow"]);
+    let waiting = redis.enqueue(&["nap", "-q", "slow", "--key", "acme"]);
+    let _worker = redis.spawn_tq(&["worker", "-Q", "slow", "-c", "4", "--handler", "nap=sleep 30"]);
+    wait_until(Duration::from_secs(20), "the first job to run", || {
+        redis.status(&running)["state"] == "active"
+    });
+    let why = "concurrency limit: 1 of 1 running";
+    let status = redis.status(&waiting);
+    assert_eq!(status["state"], "pending");
+    assert_eq!(status["key"], "acme");
+    assert_eq!(status["waiting_for"], why);
+    let listed = redis.json(&["jobs", "list", "-q", "slow", "--state", "pending"]);
+    assert_eq!(listed[0]["id"], waiting.as_str());
+    assert_eq!(listed[0]["waiting_for"], why);
+    let flow = &redis.inspect()["queues"][0]["flow"];
+    assert_eq!(flow["held_by"], why);
+    assert_eq!(
+        (flow["running"].as_u64(), flow["keyed_pending"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let table = redis.tq().args(["inspect", "slow"]).output().unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("flow slow: limits concurrency 1"), "{text}");
+}
