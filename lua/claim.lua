@@ -27,7 +27,7 @@
 -- aside first (heal in lib.lua), so an error never strands a popped batch.
 -- Flow control (lib.lua, FLOW_KEYS; only when the queue has limits or keyed
 -- jobs): a claim takes no more than the queue's concurrency (leases in
--- active), rate (starts in the window, kept in <base>starts) and pause
+-- active), rate (starts in the window, queue_window) and pause
 -- allow; keyed jobs are taken in the keys' round-robin, alternating with
 -- jobs without a key, and a key its own limits or pause hold back waits in
 -- kwait (out of the way: each key is looked at once per change, not once
@@ -80,12 +80,11 @@ if flow then
   end
   local n, ms = parse_rate(lim.rate)
   if n then
-    redis.call('ZREMRANGEBYSCORE', base .. 'starts', '-inf', now - ms)
-    local free = n - redis.call('ZCARD', base .. 'starts')
+    local started, frees = queue_window(base, now, ms)
+    local free = n - started
     if free < budget then
       budget = math.max(0, free)
-      local oldest = redis.call('ZRANGE', base .. 'starts', 0, 0, 'WITHSCORES')
-      if free <= 0 and oldest[2] then wait_at_most(tonumber(oldest[2]) + ms - now) end
+      if free <= 0 then wait_at_most(frees) end
     end
   end
   if budget < max then
@@ -104,12 +103,13 @@ local function finish()
     local ids = {}
     for k = H + 1, #out, 4 do ids[#ids + 1] = out[k] end
     local ends = redis.call('HMGET', base .. 'expires', unpack(ids))
-    local kept, kept_leases = {out[1], 0, out[3], out[4]}, {}
+    local kept, kept_leases, gone = {out[1], 0, out[3], out[4]}, {}, {}
     for j, id in ipairs(ids) do
       local k = H + 1 + (j - 1) * 4
       if ends[j] and tonumber(ends[j]) <= now then
         redis.call('ZREM', activeKey, id .. ':' .. out[k + 1])
         redis.call('RPUSH', base .. 'expired', id)
+        gone[#gone + 1] = id
         kept[2] = kept[2] + 1
       else
         for m = k, k + 3 do kept[#kept + 1] = out[m] end
@@ -118,21 +118,16 @@ local function finish()
       end
     end
     out, leases = kept, kept_leases
+    -- Expired, they never started: their keys do not count them.
+    if flow then keys_ended(base, gone) end
   end
   if #leases > 0 then
     redis.call('ZADD', activeKey, unpack(leases))
     local n, ms = parse_rate(lim.rate)
     if n then
-      local starts = {}
-      for k = 2, #leases, 2 do
-        starts[#starts + 1] = now
-        starts[#starts + 1] = leases[k]
-      end
-      redis.call('ZADD', base .. 'starts', unpack(starts))
-      if redis.call('ZCARD', base .. 'starts') >= n then
-        local oldest = redis.call('ZRANGE', base .. 'starts', 0, 0, 'WITHSCORES')
-        wait_at_most(tonumber(oldest[2]) + ms - now)
-      end
+      queue_started(base, now, #leases / 2)
+      local started, frees = queue_window(base, now, ms)
+      if started >= n then wait_at_most(frees) end
     end
   end
   return out
@@ -164,13 +159,20 @@ local function take_keyed(want)
   local kstate, kready, kwait = base .. 'kstate', base .. 'kready', base .. 'kwait'
   local kc = tonumber(lim.key_concurrency)
   local kn, kms = parse_rate(lim.key_rate)
-  local fresh = {}
+  -- The round-robin's turn counter, kept here and written back once.
+  local turn = tonumber(redis.call('HGET', kstate, 'turn')) or 0
+  local function next_in_turn()
+    turn = turn + 1
+    return turn
+  end
   -- Keys whose hold is over get back in line.
   for _, key in ipairs(redis.call('ZRANGEBYSCORE', kwait, '-inf', now, 'LIMIT', 0, 1000)) do
     redis.call('ZREM', kwait, key)
-    redis.call('ZADD', kready, next_turn(base), key)
+    redis.call('ZADD', kready, next_in_turn(), key)
   end
-  -- How long `key` must wait before another of its jobs starts (0: not at all).
+  -- How long `key` must wait before another of its jobs starts (0: not at
+  -- all). A key at its concurrency waits until one of its jobs ends
+  -- (slot_freed puts it back in line), a lease length at the latest.
   local function hold(key)
     local ms = 0
     local paused = tonumber(redis.call('HGET', kstate, 'p:' .. key))
@@ -179,39 +181,20 @@ local function take_keyed(want)
     elseif paused then
       redis.call('HDEL', kstate, 'p:' .. key)
     end
-    if kc then
-      local live, soonest = {}, nil
-      for member in string.gmatch(redis.call('HGET', kstate, 'r:' .. key) or '', '[^,]+') do
-        local until_ms = fresh[member] or tonumber(redis.call('ZSCORE', activeKey, member))
-        if until_ms then
-          live[#live + 1] = member
-          if not soonest or until_ms < soonest then soonest = until_ms end
-        end
-      end
-      if #live > 0 then redis.call('HSET', kstate, 'r:' .. key, table.concat(live, ',')) else redis.call('HDEL', kstate, 'r:' .. key) end
-      if #live >= kc then ms = math.max(ms, soonest - now, 1) end
+    if kc and (tonumber(redis.call('HGET', kstate, 'r:' .. key)) or 0) >= kc then
+      ms = math.max(ms, tonumber(ARGV[3]))
     end
     if kn then
-      local recent = {}
-      for t in string.gmatch(redis.call('HGET', kstate, 's:' .. key) or '', '[^,]+') do
-        if tonumber(t) > now - kms then recent[#recent + 1] = t end
-      end
-      if #recent > 0 then redis.call('HSET', kstate, 's:' .. key, table.concat(recent, ',')) else redis.call('HDEL', kstate, 's:' .. key) end
-      if #recent >= kn then ms = math.max(ms, tonumber(recent[#recent - kn + 1]) + kms - now) end
+      local count, frees = key_window(redis.call('HGET', kstate, 's:' .. key), now, kms)
+      if count >= kn then ms = math.max(ms, frees, 1) end
     end
     return ms
   end
-  -- Records that a job of `key` starts now as lease <member> (in active
-  -- once finish() leases it: `fresh` until then).
-  local function started(key, member)
-    fresh[member] = deadline
-    if kc then
-      local r = redis.call('HGET', kstate, 'r:' .. key)
-      redis.call('HSET', kstate, 'r:' .. key, r and (r .. ',' .. member) or member)
-    end
+  -- Records that a job of `key` starts now.
+  local function started(key)
+    if kc then redis.call('HINCRBY', kstate, 'r:' .. key, 1) end
     if kn then
-      local s = redis.call('HGET', kstate, 's:' .. key)
-      redis.call('HSET', kstate, 's:' .. key, s and (s .. ',' .. now) or tostring(now))
+      redis.call('HSET', kstate, 's:' .. key, key_started(redis.call('HGET', kstate, 's:' .. key), now, kms, 1))
     end
   end
   local function next_keyed()
@@ -226,10 +209,9 @@ local function take_keyed(want)
         local line = redis.call('ZRANGEBYLEX', base .. 'kq', '[' .. key .. '\0', '[' .. key .. '\0\255', 'LIMIT', 0, 2)
         if line[1] then
           redis.call('ZREM', base .. 'kq', line[1])
-          if line[2] then redis.call('ZADD', kready, next_turn(base), key) end
-          local id = string.match(line[1], '%z[^%z]*%z(.*)$')
-          started(key, id .. ':' .. next_delivery(get_counts(base, id)))
-          return id
+          if line[2] then redis.call('ZADD', kready, next_in_turn(), key) end
+          started(key)
+          return string.match(line[1], '%z[^%z]*%z(.*)$')
         end
       end
     end
@@ -247,6 +229,7 @@ local function take_keyed(want)
     plain_turn = not plain_turn
     if id then ids[#ids + 1] = id end
   end
+  redis.call('HSET', kstate, 'turn', turn)
   -- Keys held back: the earliest of them may run then.
   if redis.call('ZCARD', kready) == 0 then
     local first = redis.call('ZRANGE', kwait, 0, 0, 'WITHSCORES')

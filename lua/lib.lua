@@ -38,7 +38,7 @@ local QUEUE_KEY_TYPES = {
   dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
   expires = 'hash', expired = 'list', cancel = 'hash', cron = 'hash', cron_due = 'zset', cron_last = 'hash',
-  limits = 'hash', keyed = 'hash', kq = 'zset', kready = 'zset', kwait = 'zset', kstate = 'hash', starts = 'zset',
+  limits = 'hash', keyed = 'hash', kq = 'zset', kready = 'zset', kwait = 'zset', kstate = 'hash', starts = 'list',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -130,18 +130,26 @@ end
 --     lowest turn first; a served key gets the next turn (round-robin).
 --   <base>kwait ZSET key -> ms: keys with waiting jobs held back by a key
 --     limit or pause until then (or until one of their running jobs ends).
---   <base>kstate HASH: 'r:<key>' running lease members, 's:<key>' recent
---     start times (comma-separated, pruned when read), 'p:<key>' paused
---     until (ms); 'seq' and 'turn' counters.
---   <base>starts ZSET lease member -> ms: the queue's starts in its rate window.
+--   <base>kstate HASH: 'r:<key>' how many of its jobs hold leases (with a
+--     key concurrency limit: a claim adds, slot_freed subtracts, the tick
+--     recounts from active), 's:<key>' its recent starts (with a key rate:
+--     "<bucket ms>:<n>,..." in buckets a tenth of the window wide, see
+--     key_window), 'p:<key>' paused until (ms); 'seq', 'turn', 'sweep';
+--     'started': the sum of <base>starts.
+--   <base>starts LIST of "<ms>:<n>", oldest first: one entry per claim
+--     under a rate limit, n jobs started at ms (see queue_window).
 -- A queue with none of these (no limits, no keyed job) costs one EXISTS.
 local FLOW_KEYS = {'limits', 'keyed', 'kq', 'kready', 'kwait', 'kstate', 'starts'}
 
 -- True if queue <base> has limits or keyed jobs; its flow keys are then
 -- checked (heal) before use.
+local flow_healed = {}
 local function flow_on(base, now)
   if redis.call('EXISTS', base .. 'limits', base .. 'keyed') == 0 then return false end
+  -- Checked once per script call: the keys' types do not change within it.
+  if flow_healed[base] then return true end
   heal(base, now, FLOW_KEYS)
+  flow_healed[base] = true
   return redis.call('EXISTS', base .. 'limits', base .. 'keyed') > 0
 end
 
@@ -161,6 +169,67 @@ end
 -- The next turn in the round-robin of keys.
 local function next_turn(base)
   return redis.call('HINCRBY', base .. 'kstate', 'turn', 1)
+end
+
+-- The queue's starts within its rate window of `window` ms: entries of
+-- <base>starts that left the window go (their sum leaves kstate
+-- 'started'), so the count is exact at O(1) per claim, not per job.
+-- Returns the count and ms until the oldest entry leaves (0: none).
+local function queue_window(base, now, window)
+  local list, st = base .. 'starts', base .. 'kstate'
+  local total = tonumber(redis.call('HGET', st, 'started')) or 0
+  local dropped = 0
+  local head = redis.call('LINDEX', list, 0)
+  while head do
+    local t, n = string.match(head, '^(%d+):(%d+)$')
+    if t and tonumber(t) > now - window then break end
+    redis.call('LPOP', list)
+    dropped = dropped + (tonumber(n) or 0)
+    head = redis.call('LINDEX', list, 0)
+  end
+  -- An empty log holds nothing, whatever the sum said.
+  local left = head and math.max(0, total - dropped) or 0
+  if left ~= total then redis.call('HSET', st, 'started', left) end
+  if not head then return left, 0 end
+  return left, tonumber(string.match(head, '^(%d+)')) + window - now
+end
+
+-- Records that `n` jobs of the queue started now (under a rate limit).
+local function queue_started(base, now, n)
+  redis.call('RPUSH', base .. 'starts', now .. ':' .. n)
+  redis.call('HINCRBY', base .. 'kstate', 'started', n)
+end
+
+-- A key's starts within a rate window of `window` ms, from its 's:<key>'
+-- record: every start of each bucket that overlaps (now - window, now], so
+-- the count is never below the true one: a key never starts more than its
+-- rate allows (it may wait up to a tenth of the window longer), at O(1) per
+-- start whatever the rate. Returns the count, ms until the oldest counted
+-- bucket leaves the window, the record without buckets that left, and the
+-- bucket width.
+local function key_window(text, now, window)
+  local width = math.max(1, math.floor(window / 10))
+  local kept, count, oldest = {}, 0, nil
+  for b, n in string.gmatch(text or '', '(%d+):(%d+)') do
+    b = tonumber(b)
+    if b + width > now - window then
+      kept[#kept + 1] = b .. ':' .. n
+      count = count + tonumber(n)
+      if not oldest or b < oldest then oldest = b end
+    end
+  end
+  return count, oldest and (oldest + width + window - now) or 0, table.concat(kept, ','), width
+end
+
+-- Adds `n` starts at `now` to a key's 's:<key>' record (pruned as key_window does).
+local function key_started(text, now, window, n)
+  local _, _, kept, width = key_window(text, now, window)
+  local bucket = now - now % width
+  local last_b, last_n = string.match(kept, '(%d+):(%d+)$')
+  if last_b and tonumber(last_b) == bucket then
+    return string.sub(kept, 1, #kept - #last_n) .. (tonumber(last_n) + n)
+  end
+  return (kept == '' and '' or (kept .. ',')) .. bucket .. ':' .. n
 end
 
 -- Puts key <key> (which has waiting jobs) in line, unless it is already in
@@ -238,35 +307,62 @@ local function wake_one(base, now)
   redis.call('LPUSH', ready_key, member)
 end
 
--- Prunes, a hundred fields per call, the per-key records (kstate) of keys
--- that went idle: pauses that ended, starts older than the key rate's
--- window, running leases that ended. So a key with nothing waiting or
--- running costs nothing for long. The cursor is kept in kstate 'sweep'.
+-- Keeps the per-key records (kstate) true and small, from the queue's
+-- tick: under a key concurrency limit every key's running count is
+-- recounted from the leases in active (O(running jobs)), and a held-back
+-- key that may run again gets back in line; then a hundred fields per call
+-- go if they say nothing any more (pauses that ended, starts past the key
+-- rate's window, counts of keys with nothing running). So a key with
+-- nothing waiting or running costs nothing for long. The scan's cursor is
+-- kept in kstate 'sweep'.
 local function sweep_keys(base, now)
   local st = base .. 'kstate'
-  if redis.call('EXISTS', st) == 0 then return end
-  heal(base, now, FLOW_KEYS)
-  local _, window = parse_rate(redis.call('HGET', base .. 'limits', 'key_rate'))
+  if redis.call('EXISTS', st) == 0 or not flow_on(base, now) then return end
+  local limits = {}
+  local flat = redis.call('HGETALL', base .. 'limits')
+  for i = 1, #flat, 2 do limits[flat[i]] = flat[i + 1] end
+  local kc = tonumber(limits.key_concurrency)
+  local _, window = parse_rate(limits.key_rate)
+  local running = {}
+  if kc then
+    local members = redis.call('ZRANGE', base .. 'active', 0, -1)
+    for i = 1, #members, 1000 do
+      local ids = {}
+      for j = i, math.min(i + 999, #members) do
+        ids[#ids + 1] = string.match(members[j], '^(.*):%d+$') or members[j]
+      end
+      for _, key in ipairs(redis.call('HMGET', base .. 'keyed', unpack(ids))) do
+        if key then running[key] = (running[key] or 0) + 1 end
+      end
+    end
+    -- Held back by a count that was wrong: back in line (a key held by
+    -- its rate or a pause stays where it is).
+    local wrongly_held = {}
+    for _, key in ipairs(redis.call('ZRANGE', base .. 'kwait', 0, -1)) do
+      local counted = tonumber(redis.call('HGET', st, 'r:' .. key)) or 0
+      if counted >= kc and (running[key] or 0) < kc then wrongly_held[#wrongly_held + 1] = key end
+    end
+    for key, n in pairs(running) do redis.call('HSET', st, 'r:' .. key, n) end
+    for _, key in ipairs(wrongly_held) do
+      if (running[key] or 0) == 0 then redis.call('HDEL', st, 'r:' .. key) end
+      redis.call('ZREM', base .. 'kwait', key)
+      redis.call('ZADD', base .. 'kready', next_turn(base), key)
+    end
+    if #wrongly_held > 0 then wake_one(base, now) end
+  end
   local page = redis.call('HSCAN', st, redis.call('HGET', st, 'sweep') or '0', 'COUNT', 100)
   local gone = {}
   for i = 1, #page[2], 2 do
     local field, value = page[2][i], page[2][i + 1]
-    local kind = string.sub(field, 1, 2)
-    local stale = true
-    if kind == 'p:' then
-      stale = (tonumber(value) or 0) <= now
+    local kind, key = string.sub(field, 1, 2), string.sub(field, 3)
+    if kind == 'p:' and (tonumber(value) or 0) <= now then
+      gone[#gone + 1] = field
     elseif kind == 's:' then
-      for t in string.gmatch(value, '[^,]+') do
-        if window and tonumber(t) > now - window then stale = false end
-      end
-    elseif kind == 'r:' then
-      for member in string.gmatch(value, '[^,]+') do
-        if redis.call('ZSCORE', base .. 'active', member) then stale = false end
-      end
-    else
-      stale = false
+      local _, _, kept = key_window(value, now, window or 0)
+      if not window or kept == '' then gone[#gone + 1] = field end
+    elseif kind == 'r:' and not running[key] then
+      gone[#gone + 1] = field
     end
-    if stale then gone[#gone + 1] = field end
   end
   if #gone > 0 then redis.call('HDEL', st, unpack(gone)) end
   if redis.call('EXISTS', st) == 1 then redis.call('HSET', st, 'sweep', page[1]) end
@@ -341,19 +437,33 @@ local function push_pending(base, now, ids, front)
   if len == #plain then wake_one(base, now) end
 end
 
--- A running job of queue <base> ended (any way): under flow control, the
--- keys of `ids` that waited for one of their jobs to end get back in line,
--- and an idle worker is woken for what waits (a concurrency limit has a
--- free slot now).
-local function slot_freed(base, now, ids)
-  if not flow_on(base, now) then return end
-  if #ids > 0 and redis.call('ZCARD', base .. 'kwait') > 0 and redis.call('HLEN', base .. 'keyed') > 0 then
-    for _, key in ipairs(redis.call('HMGET', base .. 'keyed', unpack(ids))) do
-      if key and redis.call('ZREM', base .. 'kwait', key) == 1 then
+-- Leased keyed jobs `ids` ended (or never started): under a key
+-- concurrency limit their keys count one running job less, and keys held
+-- back get back in line (the next claim judges them again). Callers have
+-- checked the flow keys (flow_on).
+local function keys_ended(base, ids)
+  if #ids == 0 or redis.call('HLEN', base .. 'keyed') == 0 then return end
+  local counting = redis.call('HEXISTS', base .. 'limits', 'key_concurrency') == 1
+  local waiting = redis.call('ZCARD', base .. 'kwait') > 0
+  if not counting and not waiting then return end
+  for _, key in ipairs(redis.call('HMGET', base .. 'keyed', unpack(ids))) do
+    if key then
+      if counting and redis.call('HINCRBY', base .. 'kstate', 'r:' .. key, -1) <= 0 then
+        redis.call('HDEL', base .. 'kstate', 'r:' .. key)
+      end
+      if waiting and redis.call('ZREM', base .. 'kwait', key) == 1 then
         redis.call('ZADD', base .. 'kready', next_turn(base), key)
       end
     end
   end
+end
+
+-- Running jobs `ids` of queue <base> ended (any way): under flow control
+-- their keys count them no more (keys_ended), and an idle worker is woken
+-- for what waits (a concurrency limit has a free slot now).
+local function slot_freed(base, now, ids)
+  if not flow_on(base, now) then return end
+  keys_ended(base, ids)
   wake_one(base, now)
 end
 

@@ -25,6 +25,11 @@ for i = 4, #ARGV, 2 do
     redis.call('HSET', limitsKey, ARGV[i], ARGV[i + 1])
   end
 end
+-- Without a rate, the queue's start log says nothing any more.
+if redis.call('HEXISTS', limitsKey, 'rate') == 0 then
+  redis.call('DEL', base .. 'starts')
+  redis.call('HDEL', base .. 'kstate', 'started')
+end
 -- A job handed to an idle worker that none took yet is judged by the new limits too.
 unhand(base)
 for _, key in ipairs(redis.call('ZRANGE', kwait, 0, -1)) do

@@ -82,10 +82,11 @@ pub struct QueueKeys {
     pub kready: String,
     /// ZSET key → ms: keys with waiting jobs held back by a key limit or pause.
     pub kwait: String,
-    /// HASH of per-key records: `r:<key>` running leases, `s:<key>` recent
-    /// starts, `p:<key>` paused until; `seq` and `turn` counters.
+    /// HASH of flow control's records: per key `r:<key>` running jobs,
+    /// `s:<key>` recent starts, `p:<key>` paused until; `started` (the sum
+    /// of `starts`), and the `seq`, `turn` and `sweep` counters.
     pub kstate: String,
-    /// ZSET lease member → start ms: the queue's starts within its rate window.
+    /// LIST of "<ms>:<n>", oldest first: the queue's starts within its rate window, one entry per claim.
     pub starts: String,
 }
 

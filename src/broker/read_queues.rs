@@ -153,14 +153,24 @@ impl Broker {
         }
         let limits = FlowLimits::from_fields(&fields);
         let started_in_window = match limits.rate {
-            Some(r) => Some(
-                redis::cmd("ZCOUNT")
-                    .arg(&q.starts)
-                    .arg(format!("({}", now.saturating_sub(r.per.as_millis() as u64)))
-                    .arg("+inf")
+            Some(r) => {
+                // The sum the claims keep, less the oldest entries that left
+                // the window since the last claim.
+                let (sum, head): (Option<u64>, Vec<String>) = redis::pipe()
+                    .hget(&q.kstate, "started")
+                    .lrange(&q.starts, 0, 99)
                     .query_async(&mut self.conn())
-                    .await?,
-            ),
+                    .await?;
+                let since = now.saturating_sub(r.per.as_millis() as u64);
+                let gone: u64 = head
+                    .iter()
+                    .filter_map(|e| e.split_once(':'))
+                    .filter_map(|(t, n)| Some((t.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
+                    .take_while(|(t, _)| *t <= since)
+                    .map(|(_, n)| n)
+                    .sum();
+                Some(sum.unwrap_or(0).saturating_sub(gone))
+            }
             None => None,
         };
         let paused_for_ms = fields
