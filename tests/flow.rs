@@ -102,6 +102,17 @@ fn concurrency_holds_for_the_fleet(url: &str, dir: &Path, queue: &str) {
     assert_eq!(most_at_once(&log, false)[""], 5, "at most 5 at once, and 5 reached");
 }
 
+/// Asserts that no second (from any start on) holds more than `most` of
+/// `starts` (ms); returns them sorted.
+fn at_most_per_second(mut starts: Vec<u64>, most: usize, what: &str) -> Vec<u64> {
+    starts.sort_unstable();
+    for (i, t) in starts.iter().enumerate() {
+        let in_window = starts[i..].iter().take_while(|s| **s < t + 1000).count();
+        assert!(in_window <= most, "{what}: {in_window} starts in the second from {t}");
+    }
+    starts
+}
+
 /// `--rate 20/1s` over 4 workers, 100 jobs: no window of one second (by
 /// the server's clock, which the limit counts: TQ_STARTED_AT_MS) holds more
 /// than 20 starts, so the run spans at least 4 s.
@@ -111,13 +122,9 @@ fn rate_holds_in_every_window(url: &str, dir: &Path, queue: &str) {
     enqueue_lines(url, dir, queue, &jobs("stamp", None, 100));
     let handler = format!("stamp=echo \"$TQ_STARTED_AT_MS\" >> {}", log.display());
     drain_with(url, dir, 4, &["-Q", queue, "-c", "50", "--handler", &handler]);
-    let mut starts: Vec<u64> = lines(&log).iter().map(|l| l.trim().parse().unwrap()).collect();
-    starts.sort_unstable();
+    let starts: Vec<u64> = lines(&log).iter().map(|l| l.trim().parse().unwrap()).collect();
+    let starts = at_most_per_second(starts, 20, queue);
     assert_eq!(starts.len(), 100);
-    for (i, t) in starts.iter().enumerate() {
-        let in_window = starts[i..].iter().take_while(|s| **s < t + 1000).count();
-        assert!(in_window <= 20, "{in_window} starts in the second from {t}");
-    }
     let span = starts[99] - starts[0];
     assert!(span >= 4000, "100 starts at 20/s spread over {span} ms");
 }
@@ -510,16 +517,11 @@ fn a_key_rate_holds_per_key() {
     let handler = format!("stamp=echo \"$TQ_KEY $TQ_STARTED_AT_MS\" >> {}", log.display());
     drain_with(&url, redis.dir(), 2, &["-Q", "api", "-c", "10", "--handler", &handler]);
     for key in ["A", "B"] {
-        let mut starts: Vec<u64> = lines(&log)
+        let starts: Vec<u64> = lines(&log)
             .iter()
             .filter_map(|l| l.strip_prefix(&format!("{key} ")).map(|t| t.parse().unwrap()))
             .collect();
-        starts.sort_unstable();
-        assert_eq!(starts.len(), 15);
-        for (i, t) in starts.iter().enumerate() {
-            let in_window = starts[i..].iter().take_while(|s| **s < t + 1000).count();
-            assert!(in_window <= 5, "key {key}: {in_window} starts in the second from {t}");
-        }
+        assert_eq!(at_most_per_second(starts, 5, key).len(), 15);
     }
 }
 
