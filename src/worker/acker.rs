@@ -55,7 +55,22 @@ pub(super) struct Done {
     pub job: Option<JobMessage>,
     pub started_at_us: u64,
     pub outcome: Outcome,
-    pub _permit: OwnedSemaphorePermit,
+    pub slot: Slot,
+}
+
+/// The worker slot a job occupies: freed when its [`Done`] is dropped
+/// (after its outcome is recorded), or earlier with [`Slot::free`].
+pub(super) struct Slot(std::sync::Mutex<Option<OwnedSemaphorePermit>>);
+
+impl Slot {
+    pub fn new(permit: OwnedSemaphorePermit) -> Slot {
+        Slot(std::sync::Mutex::new(Some(permit)))
+    }
+
+    /// Gives the slot back now.
+    pub fn free(&self) {
+        drop(self.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+    }
 }
 
 /// Receives outcomes until every sender is gone, recording them in batches.
@@ -146,6 +161,10 @@ async fn record(book: &Book<'_>) {
                 ack_items[done.queue].push(done);
             }
             Outcome::Cancelled => {
+                // Its hand-back may wake this very worker for it (a job
+                // handed to an idle worker waits only briefly for a slot):
+                // the slot it held is free before that.
+                done.slot.free();
                 releases[done.queue].push((done.id.clone(), done.delivery));
                 release_items[done.queue].push(done);
             }

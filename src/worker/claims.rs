@@ -207,7 +207,7 @@ pub(super) fn start(
         job,
         started_at_us,
         outcome,
-        _permit: permit,
+        slot: super::acker::Slot::new(permit),
     };
     let decoded = if d.msg.len() > MAX_MESSAGE_BYTES {
         Err(format!(
