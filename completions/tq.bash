@@ -293,7 +293,7 @@ _tq() {
 
     case "${cmd}" in
         tq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version enqueue worker inspect status dlq jobs cancel retry-now queue cron serve dashboard load-test completions man help"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version enqueue worker inspect status dlq jobs cancel retry-now queue cron serve dashboard load-test completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,6 +311,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -323,7 +331,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cancel)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,6 +346,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -353,7 +369,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__completions)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,6 +384,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -383,7 +407,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version add list show remove pause resume run tick help"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version add list show remove pause resume run tick help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -401,6 +425,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -413,7 +445,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__add)
-            opts="-q -v -h -V --every --cron --tz --catch-up --args --queue --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --every --cron --tz --catch-up --args --queue --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,6 +516,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -639,7 +679,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__list)
-            opts="-v -h -V --wide --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --wide --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,6 +694,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -669,7 +717,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__pause)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,6 +732,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -699,7 +755,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__remove)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +770,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -729,7 +793,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__resume)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +808,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -759,7 +831,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__run)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,6 +846,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -789,7 +869,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__show)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -804,6 +884,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -819,7 +907,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__cron__subcmd__tick)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,6 +925,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -849,7 +945,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version list show replay purge help"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version list show replay purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +960,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -963,7 +1067,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__list)
-            opts="-q -v -h -V --queue --task --since --limit --count --wide --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --queue --task --since --limit --count --wide --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1001,6 +1105,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1013,7 +1125,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__purge)
-            opts="-q -v -h -V --all --queue --task --since --older-than --yes --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --all --queue --task --since --older-than --yes --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,6 +1163,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1063,7 +1183,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__replay)
-            opts="-q -v -h -V --all --queue --task --since --dry-run --args-file --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --all --queue --task --since --dry-run --args-file --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,6 +1221,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1113,7 +1241,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__dlq__subcmd__show)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1131,6 +1259,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1143,7 +1279,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__enqueue)
-            opts="-q -v -h -V --batch --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --key --redact --wait --wait-timeout --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --batch --args --args-file --queue --delay --at --max-retries --retry-base --retry-cap --timeout --expires --unique-for --unique-key --key --redact --wait --wait-timeout --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1226,6 +1362,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1703,7 +1847,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__inspect)
-            opts="-v -h -V --watch --interval --wide --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --watch --interval --wide --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1725,6 +1869,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1737,7 +1889,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__jobs)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version list help"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1752,6 +1904,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1809,7 +1969,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__jobs__subcmd__list)
-            opts="-q -v -h -V --queue --state --task --limit --wide --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-q -v -h -V --queue --state --task --limit --wide --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1847,6 +2007,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1859,7 +2027,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__load__subcmd__test)
-            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --serve --lease --batch --rate --keys --limits --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --cluster --no-progress --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-c -v -h -V --jobs --mix --task --args --payload-bytes --concurrency --workers --serve --lease --batch --rate --keys --limits --submit-only --external-workers --timeout --chaos-kill-every --hdr-out --spawn-redis --cluster --no-progress --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1949,6 +2117,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1961,7 +2137,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__man)
-            opts="-v -h -V --out-dir --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --out-dir --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1983,6 +2159,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1995,7 +2179,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version pause resume limit purge help"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version pause resume limit purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2010,6 +2194,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2109,7 +2301,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__limit)
-            opts="-v -h -V --concurrency --rate --key-concurrency --key-rate --clear --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --concurrency --rate --key-concurrency --key-rate --clear --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2143,6 +2335,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2155,7 +2355,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__pause)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2170,6 +2370,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2185,7 +2393,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__purge)
-            opts="-v -h -V --yes --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --yes --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2200,6 +2408,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2215,7 +2431,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__queue__subcmd__resume)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2233,6 +2449,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2245,7 +2469,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__retry__subcmd__now)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2263,6 +2487,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2275,7 +2507,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__serve)
-            opts="-v -h -V --listen --read-only --auth-token --token-file --enqueue-token --basic-auth --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --listen --read-only --auth-token --token-file --enqueue-token --basic-auth --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2313,6 +2545,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2325,7 +2565,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__status)
-            opts="-v -h -V --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-v -h -V --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2343,6 +2583,14 @@ _tq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2355,7 +2603,7 @@ _tq() {
             return 0
             ;;
         tq__subcmd__worker)
-            opts="-Q -c -v -h -V --metrics-listen --queues --concurrency --handler --serve --max-jobs-per-process --max-rss-per-process --ready-timeout --keep-env --burst --lease --grace --max-deliveries --result-ttl --results-max-count --dead-max-age --dead-max-count --redis --redis-url --prefix --json --verbose --quiet --log-format --help --version"
+            opts="-Q -c -v -h -V --metrics-listen --queues --concurrency --handler --serve --max-jobs-per-process --max-rss-per-process --ready-timeout --keep-env --burst --lease --grace --max-deliveries --result-ttl --results-max-count --dead-max-age --dead-max-count --redis --redis-url --prefix --json --min-replicas --replica-timeout --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2442,6 +2690,14 @@ _tq() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

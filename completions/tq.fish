@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tq_global_optspecs
-    string join \n redis= redis-url= prefix= json v/verbose quiet log-format= h/help V/version
+    string join \n redis= redis-url= prefix= json min-replicas= replica-timeout= v/verbose quiet log-format= h/help V/version
 end
 
 function __fish_tq_needs_command
@@ -27,6 +27,8 @@ end
 complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_needs_command" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_needs_command" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_needs_command" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_needs_command" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_needs_command" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
@@ -69,6 +71,8 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait-timeout -d 'Give 
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait -d 'Block until the job succeeded (exit 0) or died (exit 1)'
@@ -96,6 +100,8 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l dead-max-count -d 'Most
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand worker" -l burst -d 'Exit 0 once the queues have nothing pending, active or waiting to retry'
@@ -108,6 +114,8 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -l interval -d 'How often
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l watch -d 'Redraw every --interval with rates (jobs/s processed and failed) until Ctrl-C; with --json, one JSON document per interval (JSON lines)'
@@ -120,6 +128,8 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -s V -l version -d 'Print
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand status" -l json -d 'Print one JSON document on stdout instead of text'
@@ -130,6 +140,8 @@ complete -c tq -n "__fish_tq_using_subcommand status" -s V -l version -d 'Print 
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l json -d 'Print one JSON document on stdout instead of text'
@@ -149,6 +161,8 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l count -d 'Print only how many dead jobs match (ignores --limit)'
@@ -161,6 +175,8 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of text'
@@ -175,6 +191,8 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l all -d 'Replay every dead job that matches the filters'
@@ -191,6 +209,8 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l all -d 'Delete every dead job that matches the filters'
@@ -208,6 +228,8 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l json -d 'Print one JSON document on stdout instead of text'
@@ -227,6 +249,8 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l wide -d 'Show every column in full (by default tables fit the terminal, or 80 columns when piped: long text is cut with … and minor columns hidden)'
@@ -240,6 +264,8 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l json -d 'Print one JSON document on stdout instead of text'
@@ -250,6 +276,8 @@ complete -c tq -n "__fish_tq_using_subcommand cancel" -s V -l version -d 'Print 
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l json -d 'Print one JSON document on stdout instead of text'
@@ -260,6 +288,8 @@ complete -c tq -n "__fish_tq_using_subcommand retry-now" -s V -l version -d 'Pri
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l json -d 'Print one JSON document on stdout instead of text'
@@ -275,6 +305,8 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcomm
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l json -d 'Print one JSON document on stdout instead of text'
@@ -285,6 +317,8 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document on stdout instead of text'
@@ -299,6 +333,8 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l clear -d 'Remove every limit (a handler\'s pause_queue_ms still runs out on its own)'
@@ -310,6 +346,8 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l yes -d 'Really delete (without it, nothing is deleted and tq exits 2)'
@@ -326,6 +364,8 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l json -d 'Print one JSON document on stdout instead of text'
@@ -359,6 +399,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON document on stdout instead of text'
@@ -369,6 +411,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l wide -d 'Show every column in full (by default tables fit the terminal, or 80 columns when piped)'
@@ -380,6 +424,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of text'
@@ -390,6 +436,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON document on stdout instead of text'
@@ -400,6 +448,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l json -d 'Print one JSON document on stdout instead of text'
@@ -410,6 +460,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document on stdout instead of text'
@@ -420,6 +472,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l json -d 'Print one JSON document on stdout instead of text'
@@ -430,6 +484,8 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l json -d 'Print one JSON document on stdout instead of text'
@@ -454,6 +510,8 @@ complete -c tq -n "__fish_tq_using_subcommand serve" -l basic-auth -d 'Require H
 complete -c tq -n "__fish_tq_using_subcommand serve" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand serve" -l read-only -d 'Show everything, change nothing: no action buttons, every action and every API enqueue refused (403)'
@@ -470,6 +528,8 @@ complete -c tq -n "__fish_tq_using_subcommand dashboard" -l basic-auth -d 'Requi
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l read-only -d 'Show everything, change nothing: no action buttons, every action and every API enqueue refused (403)'
@@ -498,6 +558,8 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l cluster -d 'With --s
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l submit-only -d 'Only submit (to the --prefix and --mix queues), e.g. for `tq worker --burst` to drain'
@@ -512,6 +574,8 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -s V -l version -d 'Pri
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
@@ -523,6 +587,8 @@ complete -c tq -n "__fish_tq_using_subcommand man" -l out-dir -d 'Write tq.1 and
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l prefix -d 'Prefix of every Redis key tq writes' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
 complete -c tq -n "__fish_tq_using_subcommand man" -l json -d 'Print one JSON document on stdout instead of text'

@@ -61,6 +61,22 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 
+    /// Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas
+    /// have them (Redis WAIT); one confirmed by fewer prints its id and exits 75
+    #[arg(
+        long,
+        global = true,
+        env = "TQ_MIN_REPLICAS",
+        default_value_t = 0,
+        value_name = "N",
+        help_heading = "Global options"
+    )]
+    pub min_replicas: u32,
+
+    /// How long to wait for --min-replicas
+    #[arg(long, global = true, value_parser = parse_duration, default_value = "1s", value_name = "DURATION", help_heading = "Global options")]
+    pub replica_timeout: Duration,
+
     /// More log output on stderr (-v debug, -vv trace); RUST_LOG overrides
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
     pub verbose: u8,

@@ -323,7 +323,24 @@ impl Client {
         let (msg, entry) = request.to_new_job()?;
         self.broker.register_queue(&request.queue).await?;
         let q = self.broker.queue(&request.queue);
-        let (_, duplicates) = self.broker.enqueue_unique(&q, std::slice::from_ref(&entry)).await?;
+        let (_, duplicates) = self
+            .broker
+            .enqueue_unique(&q, std::slice::from_ref(&entry))
+            .await
+            .map_err(|e| match e {
+                Error::Unconfirmed {
+                    confirmed,
+                    wanted,
+                    timeout_ms,
+                    ..
+                } => Error::Unconfirmed {
+                    job: Some(msg.id.clone()),
+                    confirmed,
+                    wanted,
+                    timeout_ms,
+                },
+                e => e,
+            })?;
         Ok(match duplicates.into_iter().next() {
             Some((_, held_by)) => Enqueued {
                 id: held_by,

@@ -8,6 +8,9 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_NOT_FOUND: u8 = 3;
 /// Exit code: Redis could not be reached (EX_UNAVAILABLE).
 pub const EXIT_UNAVAILABLE: u8 = 69;
+/// Exit code: the write is on the master but fewer replicas than
+/// `--min-replicas` confirmed it (EX_TEMPFAIL): try again.
+pub const EXIT_UNCONFIRMED: u8 = 75;
 /// Exit code: stopped by Ctrl-C (SIGINT), as shells report it.
 pub const EXIT_INTERRUPTED: u8 = 130;
 
@@ -48,6 +51,19 @@ pub enum Error {
     /// The operator stopped the command (Ctrl-C) after it cleaned up.
     #[error("{0}")]
     Interrupted(String),
+    /// A write reached the master, but fewer replicas than asked confirmed
+    /// it in time (`--min-replicas`): it may not survive a failover.
+    #[error("{}only {confirmed} of {wanted} replicas confirmed it within {timeout_ms} ms: it is on the master but may not survive a failover (send it again; a --unique-key or Idempotency-Key keeps it one job)", job.as_deref().map(|j| format!("job {j}: ")).unwrap_or_default())]
+    Unconfirmed {
+        /// The job written, when one was.
+        job: Option<String>,
+        /// Replicas that confirmed it.
+        confirmed: u64,
+        /// Replicas asked for.
+        wanted: u32,
+        /// How long tq waited.
+        timeout_ms: u64,
+    },
 }
 
 impl Error {
@@ -56,6 +72,7 @@ impl Error {
         match self {
             Error::InvalidInput(_) => EXIT_USAGE,
             Error::Interrupted(_) => EXIT_INTERRUPTED,
+            Error::Unconfirmed { .. } => EXIT_UNCONFIRMED,
             Error::NotFound(_) => EXIT_NOT_FOUND,
             Error::Unreachable { .. } => EXIT_UNAVAILABLE,
             Error::Redis(e) if is_connection_error(e) => EXIT_UNAVAILABLE,
@@ -103,7 +120,7 @@ impl Error {
     /// True when Redis cannot take the request now but may soon: away, busy
     /// with a failover, or at its memory limit (an API answers 503).
     pub fn is_unavailable(&self) -> bool {
-        self.is_transient() || matches!(self, Error::OutOfMemory(_))
+        self.is_transient() || matches!(self, Error::OutOfMemory(_) | Error::Unconfirmed { .. })
     }
 
     /// True when Redis could not be reached (as opposed to Redis refusing

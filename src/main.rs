@@ -36,7 +36,10 @@ fn main() -> ExitCode {
             if json && !tq::output::wrote_anything() {
                 // Scripts reading stdout get the failure too (unless a
                 // document, such as a load test's report, is already there).
-                let doc = serde_json::json!({ "error": e.to_string(), "exit_code": e.exit_code() });
+                let mut doc = serde_json::json!({ "error": e.to_string(), "exit_code": e.exit_code() });
+                if let tq::Error::Unconfirmed { job: Some(id), .. } = &e {
+                    doc["id"] = id.as_str().into();
+                }
                 tq::output::line(format_args!("{doc}"));
             }
             ExitCode::from(e.exit_code())

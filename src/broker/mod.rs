@@ -105,6 +105,8 @@ pub struct Broker {
     offset_ms: Arc<AtomicI64>,
     /// Limits the scripts that bury and ack enforce.
     retention: Retention,
+    /// Replicas an enqueue waits for (Redis WAIT) before it reports success, and for how long (0: none).
+    min_replicas: (u32, Duration),
 }
 
 impl Broker {
@@ -121,6 +123,7 @@ impl Broker {
             clock: "0".into(),
             offset_ms: Arc::new(AtomicI64::new(0)),
             retention: Retention::default(),
+            min_replicas: (0, Duration::from_secs(1)),
         };
         // The first command tells a wrong password or a server that is not
         // Redis apart from other errors: say so in one line.
@@ -235,6 +238,37 @@ impl Broker {
     /// True when tq talks to a Redis Cluster (detected at connect).
     pub fn is_cluster(&self) -> bool {
         self.cluster
+    }
+
+    /// This broker with enqueues that wait for `n` replicas, up to `timeout` (0: no wait).
+    pub fn with_min_replicas(mut self, n: u32, timeout: Duration) -> Broker {
+        self.min_replicas = (n, timeout);
+        self
+    }
+
+    /// Waits until the replicas asked for (`--min-replicas`) have every
+    /// write sent so far on the shared connection (Redis WAIT on it; on a
+    /// Cluster, on every master's); Err when fewer confirmed in time.
+    pub(crate) async fn confirm_writes(&self) -> Result<()> {
+        let (wanted, timeout) = self.min_replicas;
+        if wanted == 0 {
+            return Ok(());
+        }
+        let timeout_ms = (timeout.as_millis() as u64).max(1);
+        let confirmed: u64 = redis::cmd("WAIT")
+            .arg(wanted)
+            .arg(timeout_ms)
+            .query_async(&mut self.conn())
+            .await?;
+        if confirmed < u64::from(wanted) {
+            return Err(crate::error::Error::Unconfirmed {
+                job: None,
+                confirmed,
+                wanted,
+                timeout_ms,
+            });
+        }
+        Ok(())
     }
 
     fn conn(&self) -> Conn {

@@ -291,6 +291,8 @@ impl Broker {
             while let (Some(new), Some(held_by)) = (it.next(), it.next()) {
                 duplicates.push((new, held_by));
             }
+            // With --min-replicas, once per batch: the cost is a round trip per batch.
+            self.confirm_writes().await?;
         }
         Ok((added, duplicates))
     }

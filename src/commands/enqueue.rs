@@ -30,7 +30,19 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
         return Err(Error::InvalidInput("the task name is empty".into()));
     }
     let client = Client::new(ctx.broker().await?);
-    let enqueued = client.enqueue(&request).await?;
+    let enqueued = match client.enqueue(&request).await {
+        Ok(enqueued) => enqueued,
+        Err(e) => {
+            // The job is on the master: its id first, so a script has it.
+            // (With --json the error document carries it as "id".)
+            if let Error::Unconfirmed { job: Some(id), .. } = &e
+                && !ctx.json
+            {
+                out!("{id}");
+            }
+            return Err(e);
+        }
+    };
     let msg = &enqueued.msg;
     if !args.wait {
         if ctx.json {

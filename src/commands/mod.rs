@@ -30,6 +30,8 @@ pub struct Context {
     pub prefix: String,
     /// Print JSON instead of text.
     pub json: bool,
+    /// Replicas every enqueue waits for (`--min-replicas`), and for how long.
+    pub min_replicas: (u32, std::time::Duration),
 }
 
 impl Context {
@@ -43,12 +45,16 @@ impl Context {
             },
             prefix: cli.prefix.clone(),
             json: cli.json,
+            min_replicas: (cli.min_replicas, cli.replica_timeout),
         }
     }
 
     /// Connects to Redis (exit 69 with the URL, password hidden, if it cannot).
     pub async fn broker(&self) -> Result<Broker> {
-        Broker::connect(&self.target, &self.prefix).await
+        let (n, timeout) = self.min_replicas;
+        Ok(Broker::connect(&self.target, &self.prefix)
+            .await?
+            .with_min_replicas(n, timeout))
     }
 }
 

@@ -1,0 +1,174 @@
+//! `--min-replicas`: an enqueue waits until replicas have it (Redis WAIT),
+//! with a real master and a real replica started by the test.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{RedisServer, curl, free_port, wait_until};
+
+/// A redis-server replicating `master`, stopped on drop.
+struct Replica {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Replica {
+    fn start(master: &RedisServer) -> Replica {
+        let master_port = master
+            .url()
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let port = free_port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .args(["--replicaof", "127.0.0.1", &master_port])
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server");
+        let replica = Replica { child, port, _dir: dir };
+        wait_until(Duration::from_secs(20), "the replica to sync", || {
+            replica.info().contains("master_link_status:up")
+        });
+        replica
+    }
+
+    fn conn(&self) -> redis::Connection {
+        redis::Client::open(format!("redis://127.0.0.1:{}/", self.port))
+            .unwrap()
+            .get_connection()
+            .unwrap()
+    }
+
+    fn info(&self) -> String {
+        redis::Client::open(format!("redis://127.0.0.1:{}/", self.port))
+            .and_then(|c| c.get_connection())
+            .and_then(|mut c| redis::cmd("INFO").arg("replication").query(&mut c))
+            .unwrap_or_default()
+    }
+
+    fn signal(&self, sig: i32) {
+        // SAFETY: kill only sends a signal to our own child.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, sig);
+        }
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.signal(libc::SIGCONT);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_enqueue_waits_for_a_replica_and_exits_75_with_its_id_when_none_confirms() {
+    let master = RedisServer::start();
+    let replica = Replica::start(&master);
+
+    // Confirmed: the replica has the job when tq enqueue returns.
+    let id = master.enqueue(&["tq.noop", "--min-replicas", "1"]);
+    let on_replica: bool = redis::cmd("HEXISTS")
+        .arg("tq:{default}:jobs")
+        .arg(&id)
+        .query(&mut replica.conn())
+        .unwrap();
+    assert!(on_replica, "the replica has job {id} when enqueue returns");
+
+    // A replica that stops acknowledging: exit 75 within the timeout, id printed.
+    replica.signal(libc::SIGSTOP);
+    let started = Instant::now();
+    let out = master
+        .tq()
+        .args([
+            "enqueue",
+            "tq.noop",
+            "--min-replicas",
+            "1",
+            "--replica-timeout",
+            "300ms",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(75), "{out:?}");
+    let unconfirmed = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("job {unconfirmed}: only 0 of 1 replicas confirmed it")),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        master.status(&unconfirmed)["state"],
+        "pending",
+        "the job is on the master"
+    );
+
+    // The same for a script: the error document names the job.
+    let out = master
+        .tq()
+        .args(["enqueue", "tq.noop", "--replica-timeout", "100ms", "--json"])
+        .env("TQ_MIN_REPLICAS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(75));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["exit_code"], 75);
+    assert!(doc["id"].as_str().is_some_and(|id| !id.is_empty()), "{doc}");
+
+    // Not asked for, no wait.
+    master.enqueue(&["tq.noop"]);
+
+    // Back: confirmed again.
+    replica.signal(libc::SIGCONT);
+    master.enqueue(&["tq.noop", "--min-replicas", "1", "--replica-timeout", "5s"]);
+}
+
+#[test]
+fn the_api_answers_503_with_retry_after_when_no_replica_confirms() {
+    let master = RedisServer::start();
+    let replica = Replica::start(&master);
+    let (_server, base) = master.serve(&["--min-replicas", "1", "--replica-timeout", "200ms"]);
+    let url = format!("{base}/api/v1/queues/default/jobs");
+    let post = || {
+        curl(&[
+            "-i",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            r#"{"task":"tq.noop"}"#,
+            &url,
+        ])
+    };
+    let (code, _) = post();
+    assert_eq!(code, 201, "confirmed by the replica");
+    replica.signal(libc::SIGSTOP);
+    let (code, text) = post();
+    assert_eq!(code, 503, "{text}");
+    assert!(text.to_lowercase().contains("retry-after: 1"), "{text}");
+    assert!(text.contains("only 0 of 1 replicas confirmed it"), "{text}");
+}
