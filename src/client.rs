@@ -327,19 +327,12 @@ impl Client {
             .broker
             .enqueue_unique(&q, std::slice::from_ref(&entry))
             .await
-            .map_err(|e| match e {
-                Error::Unconfirmed {
-                    confirmed,
-                    wanted,
-                    timeout_ms,
-                    ..
-                } => Error::Unconfirmed {
-                    job: Some(msg.id.clone()),
-                    confirmed,
-                    wanted,
-                    timeout_ms,
-                },
-                e => e,
+            .map_err(|mut e| {
+                // The job is on the master: the error names it.
+                if let Error::Unconfirmed { job, .. } = &mut e {
+                    *job = Some(msg.id.clone());
+                }
+                e
             })?;
         Ok(match duplicates.into_iter().next() {
             Some((_, held_by)) => Enqueued {

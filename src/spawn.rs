@@ -22,8 +22,9 @@ impl SpawnedRedis {
         Self::start_with(&[])
     }
 
-    /// Like [`SpawnedRedis::start`], with extra `redis-server` arguments.
-    fn start_with(extra: &[&str]) -> Result<Self> {
+    /// Like [`SpawnedRedis::start`], with extra `redis-server` arguments
+    /// (`--replicaof HOST PORT` for a replica, say).
+    pub fn start_with(extra: &[&str]) -> Result<Self> {
         let mut last = None;
         for _ in 0..5 {
             match Self::start_once(extra) {
@@ -85,6 +86,16 @@ impl SpawnedRedis {
         };
         let mut buf = [0u8; 7];
         s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+    }
+
+    /// Its port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Its process id (to signal it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Its URL.

@@ -370,15 +370,7 @@ fn a_wrong_password_or_a_server_that_is_not_redis_is_one_clear_line() {
         .arg("s3cret")
         .query(&mut redis.conn())
         .unwrap();
-    let port = redis
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let port = redis.port();
     for url in [
         format!("redis://:hunter2@127.0.0.1:{port}/0"),
         format!("redis://127.0.0.1:{port}/0"),

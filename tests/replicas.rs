@@ -3,49 +3,17 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{RedisServer, curl, free_port, wait_until};
+use support::{RedisServer, curl, wait_until};
 
-/// A redis-server replicating `master`, stopped on drop.
-struct Replica {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
+/// A redis-server replicating `master` (tq's own private-server launcher), stopped on drop.
+struct Replica(tq::spawn::SpawnedRedis);
 
 impl Replica {
     fn start(master: &RedisServer) -> Replica {
-        let master_port = master
-            .url()
-            .rsplit(':')
-            .next()
-            .unwrap()
-            .split('/')
-            .next()
-            .unwrap()
-            .to_string();
-        let port = free_port();
-        let dir = tempfile::tempdir().unwrap();
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .args(["--replicaof", "127.0.0.1", &master_port])
-            .arg("--dir")
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server");
-        let replica = Replica { child, port, _dir: dir };
+        let master_port = master.port().to_string();
+        let replica =
+            Replica(tq::spawn::SpawnedRedis::start_with(&["--replicaof", "127.0.0.1", &master_port]).unwrap());
         wait_until(Duration::from_secs(20), "the replica to sync", || {
             replica.info().contains("master_link_status:up")
         });
@@ -53,32 +21,28 @@ impl Replica {
     }
 
     fn conn(&self) -> redis::Connection {
-        redis::Client::open(format!("redis://127.0.0.1:{}/", self.port))
-            .unwrap()
-            .get_connection()
-            .unwrap()
+        redis::Client::open(self.0.url()).unwrap().get_connection().unwrap()
     }
 
     fn info(&self) -> String {
-        redis::Client::open(format!("redis://127.0.0.1:{}/", self.port))
+        redis::Client::open(self.0.url())
             .and_then(|c| c.get_connection())
             .and_then(|mut c| redis::cmd("INFO").arg("replication").query(&mut c))
             .unwrap_or_default()
     }
 
     fn signal(&self, sig: i32) {
-        // SAFETY: kill only sends a signal to our own child.
+        // SAFETY: kill only sends a signal to a child this test started.
         unsafe {
-            libc::kill(self.child.id() as libc::pid_t, sig);
+            libc::kill(self.0.pid() as libc::pid_t, sig);
         }
     }
 }
 
 impl Drop for Replica {
     fn drop(&mut self) {
+        // A stopped server cannot die of its kill until it runs again.
         self.signal(libc::SIGCONT);
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

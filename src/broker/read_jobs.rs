@@ -217,9 +217,7 @@ impl Broker {
         let mut keyed_phase = false;
         let mut keys: HashMap<String, String> = HashMap::new();
         let flow = if state == LiveState::Pending {
-            let now = self.server_now_ms().await?;
-            let running: u64 = redis::cmd("ZCARD").arg(&k.active).query_async(&mut self.conn()).await?;
-            self.flow_state(&k, now, running).await?
+            self.flow_state_now(&k).await?
         } else {
             None
         };

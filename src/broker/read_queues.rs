@@ -192,12 +192,17 @@ impl Broker {
         Ok(Some(state))
     }
 
+    /// [`Broker::flow_state`] of `q` as of now, its leases counted.
+    pub(super) async fn flow_state_now(&self, q: &QueueKeys) -> Result<Option<FlowState>> {
+        let now = self.server_now_ms().await?;
+        let running: u64 = redis::cmd("ZCARD").arg(&q.active).query_async(&mut self.conn()).await?;
+        self.flow_state(q, now, running).await
+    }
+
     /// Why a pending job of `q` (with fairness key `key`) waits now, if a
     /// flow limit or pause of its queue or key holds it back.
     pub async fn waiting_for(&self, q: &QueueKeys, key: Option<&str>) -> Result<Option<String>> {
-        let now = self.server_now_ms().await?;
-        let running: u64 = redis::cmd("ZCARD").arg(&q.active).query_async(&mut self.conn()).await?;
-        let Some(flow) = self.flow_state(q, now, running).await? else {
+        let Some(flow) = self.flow_state_now(q).await? else {
             return Ok(None);
         };
         if flow.held_by.is_some() {

@@ -77,12 +77,17 @@ impl RedisServer {
         wait_for_ping(*port, "redis-server to load its AOF and answer");
     }
 
+    /// The server's port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        match &self.server {
+            Server::Throwaway(s) => s.port(),
+            Server::Durable { port, .. } => *port,
+        }
+    }
+
     /// The server's URL.
     pub fn url(&self) -> String {
-        match &self.server {
-            Server::Throwaway(s) => s.url(),
-            Server::Durable { port, .. } => format!("redis://127.0.0.1:{port}/0"),
-        }
+        format!("redis://127.0.0.1:{}/0", self.port())
     }
 
     /// A synchronous connection for looking at (or tampering with) Redis directly.
