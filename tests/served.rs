@@ -352,7 +352,8 @@ fn a_process_killed_for_one_stuck_job_hands_its_other_jobs_back_without_spending
         assert_eq!(
             (s.attempts, s.deliveries),
             (1, 2),
-            "handed back once, one attempt counted: {s:?}"
+            "handed back once, one attempt counted: {s:?}\n{}",
+            worker.log()
         );
     }
     assert!(worker.log().contains("did not stop the job"), "{}", worker.log());

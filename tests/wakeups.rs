@@ -130,3 +130,20 @@ fn a_killed_wakeup_connection_is_replaced_before_the_next_job() {
     let waited = status["started_at_ms"].as_u64().unwrap() - status["enqueued_at_ms"].as_u64().unwrap();
     assert!(waited <= 100, "started {waited} ms after it was enqueued");
 }
+
+#[test]
+fn a_burst_worker_running_a_long_job_starts_a_new_one_in_its_free_slot_at_once() {
+    let redis = RedisServer::start();
+    let long = redis.enqueue(&["tq.sleep", "--args", r#"{"ms":20000}"#]);
+    let mut worker = redis.spawn_tq(&["worker", "--burst", "-c", "2"]);
+    wait_until(Duration::from_secs(20), "the long job to start", || {
+        redis.status(&long)["state"] == "active"
+    });
+    let quick = redis.enqueue(&["tq.noop"]);
+    wait_until(Duration::from_secs(10), "the new job to run beside it", || {
+        redis.status(&quick)["state"] == "succeeded"
+    });
+    assert_eq!(redis.status(&long)["state"], "active", "{}", worker.log());
+    assert_eq!(redis.status(&quick)["deliveries"], 1, "{}", worker.log());
+    worker.signal(libc::SIGKILL);
+}

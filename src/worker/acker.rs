@@ -91,6 +91,7 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Don
         drop(inflight);
         shared.processed.fetch_add(batch.len() as u64, Ordering::Relaxed);
         batch.clear();
+        shared.jobs_ended.notify_one();
     }
 }
 

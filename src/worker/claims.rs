@@ -44,11 +44,14 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
         }
         // The slots are taken before the claim: a waiting task may start a
         // job handed to it meanwhile, and a claim must never outgrow them.
+        // That task waits for what the claim leaves ([`Shared::claiming`]).
+        shared.claiming.send_replace(true);
         let mut permits: Vec<OwnedSemaphorePermit> = (0..slots.available_permits().min(MAX_CLAIM))
             .map_while(|_| slots.clone().try_acquire_owned().ok())
             .collect();
         let free = permits.len();
         if free == 0 {
+            shared.claiming.send_replace(false);
             continue;
         }
         // Woken by tokens, claim only where work was announced: one claim
@@ -58,6 +61,8 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
         let claimed = match claim(shared, free, hints.as_deref()).await {
             Ok(claimed) => claimed,
             Err(e) => {
+                drop(permits);
+                shared.claiming.send_replace(false);
                 tracing::warn!("claim failed, retrying: {e}");
                 pause(&mut stop, Duration::from_millis(500)).await;
                 continue;
@@ -74,6 +79,7 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
             start(shared, queue, delivery, lease_until, started_ms, permit, done);
         }
         drop(permits);
+        shared.claiming.send_replace(false);
         if drained {
             let own_running = slots.available_permits() < concurrency;
             if shared.config.burst && !own_running && burst_done(shared).await {
@@ -91,12 +97,26 @@ pub(super) async fn claim_loop(shared: &Arc<Shared>, slots: &Arc<Semaphore>, don
             tokio::select! {
                 _ = shared.claim_wake.notified() => {}
                 _ = tokio::time::sleep(recheck) => {}
-                all = slots.acquire_many(concurrency as u32), if shared.config.burst && own_running => drop(all),
+                _ = all_free(shared, slots, concurrency), if shared.config.burst && own_running => {}
                 _ = stop.changed() => {}
             }
             shared.idle.send_replace(false);
             continue;
         }
+    }
+}
+
+/// Returns once none of the worker's `concurrency` slots is taken. It
+/// takes no slot while it waits: a job handed to this worker meanwhile
+/// must get one at once (a queued `acquire_many` would hold back every
+/// later acquire, even of slots that are free).
+async fn all_free(shared: &Shared, slots: &Semaphore, concurrency: usize) {
+    loop {
+        let ended = shared.jobs_ended.notified();
+        if slots.available_permits() >= concurrency {
+            return;
+        }
+        ended.await;
     }
 }
 

@@ -131,10 +131,16 @@ struct Shared {
     health: health::Health,
     processed: AtomicU64,
     claim_wake: Notify,
+    /// Notified after each batch of outcomes is recorded (their slots freed).
+    jobs_ended: Notify,
     /// True while the claim loop found every queue empty and waits: only
     /// then do the waiters take jobs handed to idle workers (a claim loop
     /// at work takes them itself, in priority order).
     idle: watch::Sender<bool>,
+    /// True while the claim loop holds the free slots for a claim in
+    /// progress: a job handed to this worker meanwhile waits for the slots
+    /// the claim does not fill.
+    claiming: watch::Sender<bool>,
     /// Queues whose wake-up token this worker took since it last claimed.
     hints: Mutex<Vec<bool>>,
     /// Per queue: when a flow limit's wait ends and the queue is hinted.
@@ -254,7 +260,9 @@ impl Worker {
             inflight: Mutex::new(HashMap::new()),
             processed: AtomicU64::new(0),
             claim_wake: Notify::new(),
+            jobs_ended: Notify::new(),
             idle: watch::Sender::new(false),
+            claiming: watch::Sender::new(false),
             hints,
             wake_at,
             stop,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 /// Most jobs promoted or recovered per queue in one pass.
 const UPKEEP_BATCH: usize = 1000;
@@ -139,15 +139,14 @@ async fn take_handed(
             return;
         }
     };
+    let held = [(handed.delivery.id.clone(), handed.delivery.delivery)];
+    let permit = slot_for_handed(shared, slots).await;
+    // Only now: the hint starts a claim, which holds the free slots.
     if handed.more_pending {
         shared.hint(index);
     }
-    let held = [(handed.delivery.id.clone(), handed.delivery.delivery)];
-    // The claim loop holds free slots while its claim runs and gives back
-    // what it did not fill at once: wait that long for one, not longer.
-    let permit = tokio::time::timeout(SLOT_WAIT, slots.clone().acquire_owned()).await;
     let permit = match permit {
-        Ok(Ok(permit)) if !*shared.stop.borrow() => permit,
+        Some(permit) if !*shared.stop.borrow() => permit,
         _ => {
             if let Err(e) = shared.broker.release(q, &held).await {
                 tracing::warn!(queue = %q.name, job = %held[0].0, "cannot hand a job back (it returns when its lease runs out): {e}");
@@ -174,6 +173,24 @@ async fn take_handed(
         permit,
         done,
     );
+}
+
+/// A slot for a job handed to this worker: one free within [`SLOT_WAIT`],
+/// or one a claim in progress leaves when it ends (the claim loop holds the
+/// free slots while its claim runs, however long a loaded Redis takes).
+/// None when every slot stays taken by running jobs: the job goes back.
+async fn slot_for_handed(shared: &Shared, slots: &Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
+    let mut claiming = shared.claiming.subscribe();
+    let deadline = tokio::time::Instant::now() + SLOT_WAIT;
+    loop {
+        let claim_running = *claiming.borrow_and_update();
+        tokio::select! {
+            biased;
+            permit = slots.clone().acquire_owned() => return permit.ok(),
+            Ok(()) = claiming.changed() => {}
+            _ = tokio::time::sleep_until(deadline), if !claim_running => return None,
+        }
+    }
 }
 
 /// Logs a lost wake-up connection once per outage.
