@@ -135,7 +135,7 @@ fn a_killed_wakeup_connection_is_replaced_before_the_next_job() {
 fn a_burst_worker_running_a_long_job_starts_a_new_one_in_its_free_slot_at_once() {
     let redis = RedisServer::start();
     let long = redis.enqueue(&["tq.sleep", "--args", r#"{"ms":20000}"#]);
-    let mut worker = redis.spawn_tq(&["worker", "--burst", "-c", "2"]);
+    let worker = redis.spawn_tq(&["worker", "--burst", "-c", "2"]);
     wait_until(Duration::from_secs(20), "the long job to start", || {
         redis.status(&long)["state"] == "active"
     });
