@@ -18,7 +18,7 @@ set edit:completion:arg-completer[tq] = {|@words|
     }
     var completions = [
         &'tq'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -67,7 +67,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --key 'Fairness key (a tenant, a customer): jobs of different keys of one queue take turns, and `tq queue limit --key-*` limits apply per key'
             cand --redact 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead'
             cand --wait-timeout 'Give up waiting after this long (exit 1)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -102,7 +102,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --results-max-count 'Most results kept per queue; past it the oldest go first (0 = no limit)'
             cand --dead-max-age 'Dead jobs older than this are deleted from the DLQ (0s = keep forever)'
             cand --dead-max-count 'Most dead jobs kept per queue; past it the oldest go first (0 = no limit)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -120,7 +120,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;inspect'= {
             cand --interval 'How often --watch reads Redis'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -138,7 +138,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;status'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -154,7 +154,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;dlq'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -180,7 +180,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --task 'Only dead jobs of this task'
             cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
             cand --limit 'Show at most this many (newest first)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -198,7 +198,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;dlq;show'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -219,7 +219,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --task 'Only dead jobs of this task'
             cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
             cand --args-file 'The full args of a job whose fields were redacted (checked against the stored sha256)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -242,7 +242,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --task 'Only dead jobs of this task'
             cand --since 'Only jobs that died within this long (e.g. 1h, 7d)'
             cand --older-than 'Only jobs that died longer ago than this (e.g. 7d)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -277,7 +277,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;dlq;help;help'= {
         }
         &'tq;jobs'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -300,7 +300,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --state 'Only jobs in this state (repeatable, or comma-separated) [default: all four]'
             cand --task 'Only jobs of this task'
             cand --limit 'Most jobs listed per queue and state'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -325,7 +325,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;jobs;help;help'= {
         }
         &'tq;cancel'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -341,7 +341,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;retry-now'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -357,7 +357,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;queue'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -378,7 +378,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tq;queue;pause'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -394,7 +394,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;queue;resume'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -414,7 +414,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --rate 'At most N starts in any window of DURATION, fleet-wide (20/1s, 1000/1m; "off" removes it)'
             cand --key-concurrency 'At most N jobs of one --key running at once (0 removes it)'
             cand --key-rate 'At most N starts of one --key in any window of DURATION ("off" removes it)'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -431,7 +431,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;queue;purge'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -465,7 +465,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         &'tq;queue;help;help'= {
         }
         &'tq;cron'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -504,7 +504,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --expires 'A tick''s job not started this long after its tick is not run (DLQ reason `expired`)'
             cand --unique-for 'Create no job while another with the same task and args (or --unique-key) was created less than this long ago'
             cand --unique-key 'What makes its jobs unique under --unique-for [default: task and args]'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -520,7 +520,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;cron;list'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -537,7 +537,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;cron;show'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -553,7 +553,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;cron;remove'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -569,7 +569,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;cron;pause'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -585,7 +585,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;cron;resume'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -601,7 +601,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;cron;run'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -617,7 +617,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;cron;tick'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -667,7 +667,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --token-file 'Like --auth-token, with the token read from FILE (kept out of `ps`)'
             cand --enqueue-token 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge'
             cand --basic-auth 'Require HTTP basic authentication with this user and password'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -689,7 +689,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --token-file 'Like --auth-token, with the token read from FILE (kept out of `ps`)'
             cand --enqueue-token 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge'
             cand --basic-auth 'Require HTTP basic authentication with this user and password'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -724,7 +724,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --chaos-kill-every 'SIGKILL a random worker this often and start a replacement'
             cand --hdr-out 'Write the latency histograms to FILE in HdrHistogram interval log format'
             cand --cluster 'With --spawn-redis: start a Redis Cluster of N masters instead of one server'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -744,7 +744,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --version 'Print version'
         }
         &'tq;completions'= {
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'
@@ -761,7 +761,7 @@ set edit:completion:arg-completer[tq] = {|@words|
         }
         &'tq;man'= {
             cand --out-dir 'Write tq.1 and one page per subcommand into this directory instead of printing tq.1'
-            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0'
+            cand --redis 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0'
             cand --redis-url 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set'
             cand --prefix 'Prefix of every Redis key tq writes'
             cand --min-replicas 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75'

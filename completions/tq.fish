@@ -24,7 +24,7 @@ function __fish_tq_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_needs_command" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_needs_command" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_needs_command" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -68,7 +68,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l unique-key -d 'What ma
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l key -d 'Fairness key (a tenant, a customer): jobs of different keys of one queue take turns, and `tq queue limit --key-*` limits apply per key' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redact -d 'JSON pointer of an args field the dead-letter queue must not keep (repeatable); it keeps {"omitted":true,"length":N,"sha256":H} instead' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait-timeout -d 'Give up waiting after this long (exit 1)' -r
-complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -97,7 +97,7 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l result-ttl -d 'How long
 complete -c tq -n "__fish_tq_using_subcommand worker" -l results-max-count -d 'Most results kept per queue; past it the oldest go first (0 = no limit)' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l dead-max-age -d 'Dead jobs older than this are deleted from the DLQ (0s = keep forever)' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l dead-max-count -d 'Most dead jobs kept per queue; past it the oldest go first (0 = no limit)' -r
-complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -111,7 +111,7 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l quiet -d 'Only errors o
 complete -c tq -n "__fish_tq_using_subcommand worker" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand worker" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l interval -d 'How often --watch reads Redis' -r
-complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -125,7 +125,7 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -s v -l verbose -d 'More 
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tq -n "__fish_tq_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -137,7 +137,7 @@ complete -c tq -n "__fish_tq_using_subcommand status" -s v -l verbose -d 'More l
 complete -c tq -n "__fish_tq_using_subcommand status" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand status" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand status" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -158,7 +158,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l task -d 'Only dead jobs of this task' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l limit -d 'Show at most this many (newest first)' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -172,7 +172,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -188,7 +188,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l task -d 'Only dead jobs of this task' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l args-file -d 'The full args of a job whose fields were redacted (checked against the stored sha256)' -r -F
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -206,7 +206,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l task -d 'Only dead jobs of this task' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l since -d 'Only jobs that died within this long (e.g. 1h, 7d)' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l older-than -d 'Only jobs that died longer ago than this (e.g. 7d)' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -225,7 +225,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Put dead jobs back on their queue as new jobs'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete dead jobs (refuses without --yes)'
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -246,7 +246,7 @@ retrying\t''
 active\t''"
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l task -d 'Only jobs of this task' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l limit -d 'Most jobs listed per queue and state' -r
-complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -261,7 +261,7 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List jobs by state, in the order they run: id, task, queue, age or due time, attempts, worker'
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -273,7 +273,7 @@ complete -c tq -n "__fish_tq_using_subcommand cancel" -s v -l verbose -d 'More l
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cancel" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tq -n "__fish_tq_using_subcommand cancel" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -285,7 +285,7 @@ complete -c tq -n "__fish_tq_using_subcommand retry-now" -s v -l verbose -d 'Mor
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -302,7 +302,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcomm
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "limit" -d 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -314,7 +314,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -330,7 +330,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l rate -d 'At most N starts in any window of DURATION, fleet-wide (20/1s, 1000/1m; "off" removes it)' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l key-concurrency -d 'At most N jobs of one --key running at once (0 removes it)' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l key-rate -d 'At most N starts of one --key in any window of DURATION ("off" removes it)' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -343,7 +343,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -361,7 +361,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "limit" -d 'Set fleet-wide flow limits on QUEUE (or show them, with no flag), enforced in every claim'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every pending job of QUEUE (scheduled, retrying, running and dead jobs stay)'
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -396,7 +396,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l expires -d 'A tick\'s job not started this long after its tick is not run (DLQ reason `expired`)' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l unique-for -d 'Create no job while another with the same task and args (or --unique-key) was created less than this long ago' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l unique-key -d 'What makes its jobs unique under --unique-for [default: task and args]' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -408,7 +408,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -421,7 +421,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -433,7 +433,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -445,7 +445,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -457,7 +457,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -469,7 +469,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -481,7 +481,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -507,7 +507,7 @@ complete -c tq -n "__fish_tq_using_subcommand serve" -l auth-token -d 'Require t
 complete -c tq -n "__fish_tq_using_subcommand serve" -l token-file -d 'Like --auth-token, with the token read from FILE (kept out of `ps`)' -r -F
 complete -c tq -n "__fish_tq_using_subcommand serve" -l enqueue-token -d 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l basic-auth -d 'Require HTTP basic authentication with this user and password' -r
-complete -c tq -n "__fish_tq_using_subcommand serve" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -525,7 +525,7 @@ complete -c tq -n "__fish_tq_using_subcommand dashboard" -l auth-token -d 'Requi
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l token-file -d 'Like --auth-token, with the token read from FILE (kept out of `ps`)' -r -F
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l enqueue-token -d 'A second token that may only enqueue and read job status (/api/v1/): what an application gets, so its credential cannot replay or purge' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l basic-auth -d 'Require HTTP basic authentication with this user and password' -r
-complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -555,7 +555,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l timeout -d 'Stop wai
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l chaos-kill-every -d 'SIGKILL a random worker this often and start a replacement' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l hdr-out -d 'Write the latency histograms to FILE in HdrHistogram interval log format' -r -F
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l cluster -d 'With --spawn-redis: start a Redis Cluster of N masters instead of one server' -r
-complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -571,7 +571,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -s v -l verbose -d 'Mor
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l quiet -d 'Only errors on stderr (a worker\'s one line per finished job is off too)'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand load-test" -s V -l version -d 'Print version'
-complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
@@ -584,7 +584,7 @@ complete -c tq -n "__fish_tq_using_subcommand completions" -l quiet -d 'Only err
 complete -c tq -n "__fish_tq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tq -n "__fish_tq_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c tq -n "__fish_tq_using_subcommand man" -l out-dir -d 'Write tq.1 and one page per subcommand into this directory instead of printing tq.1' -r -F
-complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l prefix -d 'Prefix of every Redis key tq writes' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r

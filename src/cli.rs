@@ -23,8 +23,9 @@ Exit codes:
     after_help = EXIT_CODES
 )]
 pub struct Cli {
-    /// Redis URL (redis://, rediss://, with user:password@ if needed); else REDIS_URL, else
-    /// redis://127.0.0.1:6379/0
+    /// Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or
+    /// redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels
+    /// name); else REDIS_URL, else redis://127.0.0.1:6379/0
     #[arg(
         long,
         global = true,

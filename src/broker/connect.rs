@@ -3,6 +3,7 @@
 //! configured: every connection is a [`Conn`], which runs any command on
 //! either (the cluster client follows MOVED/ASK and refreshes the topology).
 
+use super::sentinel::{Follow, SentinelConn, is_sentinel_url};
 use crate::error::{Error, Result, is_connection_error};
 use redis::AsyncConnectionConfig;
 use redis::IntoConnectionInfo;
@@ -12,9 +13,9 @@ use redis::cluster_async::ClusterConnection;
 use std::time::Duration;
 
 /// How long one connection attempt may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long getting a connection may take, retries included.
-const CONNECT_DEADLINE: Duration = Duration::from_secs(4);
+pub(super) const CONNECT_DEADLINE: Duration = Duration::from_secs(4);
 /// How long a command may wait for its reply. Generous: a claim or enqueue of
 /// a large batch can queue behind other clients' large batches.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -120,7 +121,7 @@ impl RedisTarget {
 }
 
 /// rustls needs one process-wide crypto provider for `rediss://` URLs; ring it is.
-fn install_tls_provider() {
+pub(super) fn install_tls_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // Err means another provider was installed first, which serves as well.
@@ -155,6 +156,8 @@ pub enum Conn {
     Dedicated(MultiplexedConnection),
     /// A Redis Cluster.
     Cluster(ClusterConnection),
+    /// The master a set of Sentinels names (`redis+sentinel://`), followed through failovers.
+    Sentinel(SentinelConn),
 }
 
 impl ConnectionLike for Conn {
@@ -163,6 +166,7 @@ impl ConnectionLike for Conn {
             Conn::Node(c) => c.req_packed_command(cmd),
             Conn::Dedicated(c) => c.req_packed_command(cmd),
             Conn::Cluster(c) => c.req_packed_command(cmd),
+            Conn::Sentinel(c) => c.req_packed_command(cmd),
         }
     }
 
@@ -176,6 +180,7 @@ impl ConnectionLike for Conn {
             Conn::Node(c) => c.req_packed_commands(pipeline, offset, count),
             Conn::Dedicated(c) => c.req_packed_commands(pipeline, offset, count),
             Conn::Cluster(c) => c.req_packed_commands(pipeline, offset, count),
+            Conn::Sentinel(c) => c.req_packed_commands(pipeline, offset, count),
         }
     }
 
@@ -184,6 +189,7 @@ impl ConnectionLike for Conn {
             Conn::Node(c) => c.get_db(),
             Conn::Dedicated(c) => c.get_db(),
             Conn::Cluster(c) => c.get_db(),
+            Conn::Sentinel(c) => c.get_db(),
         }
     }
 }
@@ -191,6 +197,10 @@ impl ConnectionLike for Conn {
 /// The shared connection for scripts and plain commands, and whether the
 /// target is a cluster (asked of the first node: `cluster_enabled:1`).
 pub async fn shared(target: &RedisTarget) -> Result<(Conn, bool)> {
+    if is_sentinel_url(&target.url) {
+        let follow = Follow::start(target).await?;
+        return Ok((Conn::Sentinel(SentinelConn::new(follow, RESPONSE_TIMEOUT)), false));
+    }
     let mut node = manager(target).await?;
     let info: String = redis::cmd("INFO")
         .arg("cluster")
@@ -220,9 +230,13 @@ async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
 
 /// A dedicated connection for blocking commands (BLPOP): they must not hold
 /// up the shared one, and need a response timeout longer than their block.
-pub async fn blocking(target: &RedisTarget, cluster: bool, block: Duration) -> Result<Conn> {
+/// It goes where `shared` goes (one node, a cluster, the Sentinels' master).
+pub async fn blocking(target: &RedisTarget, shared: &Conn, block: Duration) -> Result<Conn> {
     let response_timeout = block + Duration::from_secs(2);
-    if cluster {
+    if let Conn::Sentinel(s) = shared {
+        return Ok(Conn::Sentinel(SentinelConn::new(s.follow().clone(), response_timeout)));
+    }
+    if matches!(shared, Conn::Cluster(_)) {
         let client = target.cluster_client(response_timeout)?;
         return Ok(Conn::Cluster(
             within_deadline(target, client.get_async_connection()).await?,

@@ -15,6 +15,7 @@ mod read_jobs;
 mod read_queues;
 pub mod records;
 mod scripts;
+mod sentinel;
 pub mod transitions;
 mod upkeep;
 
@@ -28,7 +29,7 @@ use std::time::Duration;
 pub use connect::{RedisTarget, display_url};
 pub use records::{
     CatchUp, CronFire, CronPut, CronRecord, CronSpec, DeadFields, DeadSummary, FlowLimits, FlowState, JobRecord,
-    JobSummary, LiveJob, LiveState, QueueCounts, Rate, RedisMemory, RunningJob, WorkerInfo,
+    JobSummary, LiveJob, LiveState, QueueCounts, Rate, RedisMemory, ReplicaInfo, Replication, RunningJob, WorkerInfo,
 };
 pub use transitions::{
     Ack, Claimed, Delivery, Due, Failure, Handed, LeaseFate, LimitChange, LostLease, NewJob, ReplayOutcome, Snooze,
@@ -165,7 +166,7 @@ impl Broker {
     /// A connection of its own for [`Broker::wait_for_work`].
     pub async fn waiter(&self, block: Duration) -> Result<Waiter> {
         Ok(Waiter {
-            conn: connect::blocking(&self.target, self.cluster, block).await?,
+            conn: connect::blocking(&self.target, &self.conn, block).await?,
             block,
         })
     }
@@ -238,6 +239,28 @@ impl Broker {
     /// True when tq talks to a Redis Cluster (detected at connect).
     pub fn is_cluster(&self) -> bool {
         self.cluster
+    }
+
+    /// How tq reaches Redis: `single`, `sentinel` or `cluster`.
+    pub fn mode(&self) -> &'static str {
+        match &self.conn {
+            Conn::Cluster(_) => "cluster",
+            Conn::Sentinel(_) => "sentinel",
+            Conn::Node(_) | Conn::Dedicated(_) => "single",
+        }
+    }
+
+    /// The master's address the Sentinels named last (None without Sentinels).
+    pub fn sentinel_master(&self) -> Option<String> {
+        match &self.conn {
+            Conn::Sentinel(s) => Some(s.follow().master_addr()),
+            _ => None,
+        }
+    }
+
+    /// The replicas `--min-replicas` asks for.
+    pub fn min_replicas(&self) -> u32 {
+        self.min_replicas.0
     }
 
     /// This broker with enqueues that wait for `n` replicas, up to `timeout` (0: no wait).

@@ -3,7 +3,7 @@
 
 use super::Broker;
 use super::keys::QueueKeys;
-use super::records::{FlowLimits, FlowState, QueueCounts, RedisMemory, WorkerInfo, per_queue};
+use super::records::{FlowLimits, FlowState, QueueCounts, RedisMemory, Replication, WorkerInfo, per_queue};
 use crate::error::Result;
 use crate::job::JobMessage;
 use std::collections::HashMap;
@@ -251,6 +251,29 @@ impl Broker {
         Ok(RedisMemory {
             used_memory: field("used_memory:"),
             maxmemory: field("maxmemory:"),
+        })
+    }
+
+    /// The master's (each master's) replicas and how far behind they are.
+    pub async fn replication(&self) -> Result<Replication> {
+        let infos = self.info("replication").await?;
+        let mut role = String::new();
+        let mut replicas = Vec::new();
+        let mut fewest = usize::MAX;
+        for info in &infos {
+            let (node_role, node_replicas) = Replication::parse_node(info);
+            if role.is_empty() || node_role != "master" {
+                role = node_role;
+            }
+            fewest = fewest.min(node_replicas.len());
+            replicas.extend(node_replicas);
+        }
+        Ok(Replication {
+            mode: self.mode(),
+            role,
+            master: self.sentinel_master(),
+            replicas,
+            fewest_replicas: if fewest == usize::MAX { 0 } else { fewest },
         })
     }
 

@@ -244,6 +244,77 @@ pub struct RunningJob {
     pub ran_ms: u64,
 }
 
+/// Who keeps copies of tq's data, as `INFO replication` says (for `tq
+/// inspect`, and the warning when `--min-replicas` asks for more).
+#[derive(Debug, Clone, Serialize)]
+pub struct Replication {
+    /// `single`, `sentinel` or `cluster`.
+    pub mode: &'static str,
+    /// What the node tq writes to says it is (`master`; `replica` would
+    /// mean tq writes to a replica). On a cluster, each master is asked.
+    pub role: String,
+    /// The node tq writes to, when the Sentinels named it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master: Option<String>,
+    /// Every replica of the master (of each master, on a cluster).
+    pub replicas: Vec<ReplicaInfo>,
+    /// The fewest replicas any master has (what a WAIT can count on).
+    pub fewest_replicas: usize,
+}
+
+/// One replica as its master sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicaInfo {
+    /// `host:port`.
+    pub addr: String,
+    /// `online`, `wait_bgsave`, `send_bulk`...
+    pub state: String,
+    /// Seconds since it last acknowledged the replication stream.
+    pub lag_seconds: u64,
+    /// Bytes of the stream it has not acknowledged yet.
+    pub behind_bytes: u64,
+}
+
+impl Replication {
+    /// Reads one node's `INFO replication` text.
+    pub(crate) fn parse_node(info: &str) -> (String, Vec<ReplicaInfo>) {
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.trim().strip_prefix(name))
+                .map(str::to_string)
+        };
+        let role = match field("role:").as_deref() {
+            Some("slave") => "replica".to_string(),
+            Some(r) => r.to_string(),
+            None => "unknown".to_string(),
+        };
+        let offset: u64 = field("master_repl_offset:").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let mut replicas = Vec::new();
+        for line in info.lines().map(str::trim) {
+            let Some((name, fields)) = line.split_once(':') else {
+                continue;
+            };
+            if name.strip_prefix("slave").is_none_or(|n| n.parse::<u32>().is_err()) {
+                continue;
+            }
+            let get = |key: &str| {
+                fields
+                    .split(',')
+                    .find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+                    .unwrap_or("")
+            };
+            let at: u64 = get("offset").parse().unwrap_or(0);
+            replicas.push(ReplicaInfo {
+                addr: format!("{}:{}", get("ip"), get("port")),
+                state: get("state").to_string(),
+                lag_seconds: get("lag").parse().unwrap_or(0),
+                behind_bytes: offset.saturating_sub(at),
+            });
+        }
+        (role, replicas)
+    }
+}
+
 /// Redis's memory use, so growth is visible in `tq inspect`.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RedisMemory {

@@ -2,7 +2,7 @@
 
 use super::table::{Fit, Grid};
 use super::{Context, format_age, print_json};
-use crate::broker::{Broker, QueueCounts, RedisMemory, WorkerInfo};
+use crate::broker::{Broker, QueueCounts, RedisMemory, Replication, WorkerInfo};
 use crate::cli::InspectArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -16,7 +16,9 @@ struct Snapshot {
     workers: Vec<WorkerInfo>,
     now: u64,
     memory: RedisMemory,
-    mode: &'static str,
+    replication: Replication,
+    /// Replicas `--min-replicas` asks for.
+    min_replicas: u32,
 }
 
 impl Snapshot {
@@ -26,16 +28,15 @@ impl Snapshot {
             workers: broker.live_workers().await?,
             now: broker.server_now_ms().await?,
             memory: broker.memory().await?,
-            mode: if broker.is_cluster() { "cluster" } else { "single" },
+            replication: broker.replication().await?,
+            min_replicas: broker.min_replicas(),
         })
     }
 
     fn json(&self, rates: Option<&HashMap<String, Rates>>) -> serde_json::Value {
-        let redis = serde_json::json!({
-            "mode": self.mode,
-            "used_memory": self.memory.used_memory,
-            "maxmemory": self.memory.maxmemory,
-        });
+        let mut redis = serde_json::to_value(&self.replication).unwrap_or_default();
+        redis["used_memory"] = self.memory.used_memory.into();
+        redis["maxmemory"] = self.memory.maxmemory.into();
         let workers: Vec<serde_json::Value> = self
             .workers
             .iter()
@@ -157,7 +158,8 @@ fn rates(prev: &Snapshot, now: &Snapshot) -> HashMap<String, Rates> {
 fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>, wide: bool) -> String {
     use std::fmt::Write;
     let mut text = String::new();
-    let (queues, workers, now, memory, mode) = (&snap.queues, &snap.workers, snap.now, &snap.memory, snap.mode);
+    let (queues, workers, now, memory) = (&snap.queues, &snap.workers, snap.now, &snap.memory);
+    let mode = snap.replication.mode;
     let mut columns = vec![
         ("queue", Fit::Cut),
         ("pending", Fit::Keep),
@@ -260,6 +262,10 @@ fn render(snap: &Snapshot, prefix: &str, rates: Option<&HashMap<String, Rates>>,
             "redis memory: {} used (no maxmemory set)",
             format_bytes(memory.used_memory)
         );
+    }
+    let _ = writeln!(text, "{}", replication_line(&snap.replication));
+    if let Some(warning) = too_few_replicas(&snap.replication, snap.min_replicas) {
+        let _ = writeln!(text, "warning: {warning}");
     }
     for q in queues.iter().filter(|q| q.quarantined > 0) {
         let _ = writeln!(
@@ -389,4 +395,49 @@ fn flow_line(queue: &str, flow: &crate::broker::FlowState) -> String {
         let _ = write!(line, "; waiting jobs held by {why}");
     }
     line
+}
+
+/// `redis (sentinel, master 127.0.0.1:6380): 1 replica: 127.0.0.1:6381 online, lag 0s, 0 B behind`.
+fn replication_line(r: &Replication) -> String {
+    let mut head = format!("redis ({}", r.mode);
+    if let Some(master) = &r.master {
+        head.push_str(&format!(", master {master}"));
+    }
+    if r.role != "master" {
+        head.push_str(&format!(", writing to a {}", r.role));
+    }
+    head.push(')');
+    if r.replicas.is_empty() {
+        return format!("{head}: no replicas");
+    }
+    let each: Vec<String> = r
+        .replicas
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {}, lag {}s, {} behind",
+                x.addr,
+                x.state,
+                x.lag_seconds,
+                format_bytes(x.behind_bytes)
+            )
+        })
+        .collect();
+    let n = r.replicas.len();
+    format!(
+        "{head}: {n} replica{}: {}",
+        if n == 1 { "" } else { "s" },
+        each.join("; ")
+    )
+}
+
+/// The warning when `--min-replicas` asks for more replicas than a master has.
+pub fn too_few_replicas(r: &Replication, wanted: u32) -> Option<String> {
+    (wanted as usize > r.fewest_replicas).then(|| {
+        format!(
+            "--min-replicas {wanted} asks for more replicas than Redis has ({}{}): every write that waits for them will time out",
+            r.fewest_replicas,
+            if r.mode == "cluster" { " on some master" } else { "" }
+        )
+    })
 }

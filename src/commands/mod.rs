@@ -52,9 +52,20 @@ impl Context {
     /// Connects to Redis (exit 69 with the URL, password hidden, if it cannot).
     pub async fn broker(&self) -> Result<Broker> {
         let (n, timeout) = self.min_replicas;
-        Ok(Broker::connect(&self.target, &self.prefix)
+        let broker = Broker::connect(&self.target, &self.prefix)
             .await?
-            .with_min_replicas(n, timeout))
+            .with_min_replicas(n, timeout);
+        if n > 0 {
+            match broker.replication().await {
+                Ok(r) => {
+                    if let Some(warning) = inspect::too_few_replicas(&r, n) {
+                        tracing::warn!("{warning}");
+                    }
+                }
+                Err(e) => tracing::warn!("cannot read which replicas Redis has: {e}"),
+            }
+        }
+        Ok(broker)
     }
 }
 

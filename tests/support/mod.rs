@@ -771,3 +771,182 @@ pub fn pid_alive(pid: u32) -> bool {
         Err(_) => false,
     }
 }
+
+/// A master, one replica and three Sentinels watching them (quorum 2,
+/// master down after 1 s), all on free loopback ports and stopped on drop.
+pub struct RedisSentinels {
+    /// The data nodes: (process, port); the first started as the master.
+    nodes: Vec<(Child, u16)>,
+    sentinels: Vec<(Child, u16)>,
+    scratch: tempfile::TempDir,
+}
+
+/// The master's name in the Sentinels' configuration.
+pub const SENTINEL_MASTER: &str = "tqmaster";
+
+impl RedisSentinels {
+    /// Starts them and waits until every Sentinel knows the replica and the other Sentinels.
+    pub fn start() -> Self {
+        let scratch = tempfile::tempdir().expect("temp dir");
+        let mut nodes: Vec<(Child, u16)> = Vec::new();
+        for n in 0..2 {
+            let port = free_port();
+            let dir = scratch.path().join(format!("node{n}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let mut cmd = Command::new("redis-server");
+            cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+                .args(["--appendonly", "no"])
+                .arg("--dir")
+                .arg(&dir);
+            if let Some((_, master)) = nodes.first() {
+                cmd.args(["--replicaof", "127.0.0.1", &master.to_string()]);
+            }
+            let child = cmd
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("redis-server");
+            nodes.push((child, port));
+            wait_for_ping(port, "a data node to answer");
+        }
+        let master = nodes[0].1;
+        let mut sentinels = Vec::new();
+        for n in 0..3 {
+            let port = free_port();
+            let conf = scratch.path().join(format!("sentinel{n}.conf"));
+            std::fs::write(
+                &conf,
+                format!(
+                    "port {port}\nbind 127.0.0.1\ndir {dir}\n\
+                     sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {master} 2\n\
+                     sentinel down-after-milliseconds {SENTINEL_MASTER} 1000\n\
+                     sentinel failover-timeout {SENTINEL_MASTER} 4000\n\
+                     sentinel parallel-syncs {SENTINEL_MASTER} 1\n",
+                    dir = scratch.path().display()
+                ),
+            )
+            .unwrap();
+            let child = Command::new("redis-server")
+                .arg(&conf)
+                .arg("--sentinel")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("redis-server --sentinel");
+            sentinels.push((child, port));
+            wait_for_ping(port, "a Sentinel to answer");
+        }
+        let set = RedisSentinels {
+            nodes,
+            sentinels,
+            scratch,
+        };
+        for (_, port) in &set.sentinels {
+            wait_until(
+                Duration::from_secs(30),
+                "each Sentinel to know the replica and the others",
+                || {
+                    let info = sentinel_info(*port);
+                    info.contains("slaves=1") && info.contains("sentinels=3")
+                },
+            );
+        }
+        set
+    }
+
+    /// `redis+sentinel://` naming all three Sentinels.
+    pub fn url(&self) -> String {
+        let hosts: Vec<String> = self.sentinels.iter().map(|(_, p)| format!("127.0.0.1:{p}")).collect();
+        format!("redis+sentinel://{}/{SENTINEL_MASTER}", hosts.join(","))
+    }
+
+    /// The port of the node the Sentinels call the master now.
+    pub fn master_port(&self) -> u16 {
+        let mut c = redis::Client::open(format!("redis://127.0.0.1:{}/", self.sentinels[0].1))
+            .unwrap()
+            .get_connection()
+            .unwrap();
+        let (_, port): (String, u16) = redis::cmd("SENTINEL")
+            .arg("GET-MASTER-ADDR-BY-NAME")
+            .arg(SENTINEL_MASTER)
+            .query(&mut c)
+            .unwrap();
+        port
+    }
+
+    /// A connection to the current master.
+    pub fn master(&self) -> redis::Connection {
+        redis::Client::open(format!("redis://127.0.0.1:{}/0", self.master_port()))
+            .unwrap()
+            .get_connection()
+            .unwrap()
+    }
+
+    /// SIGKILLs the current master and waits until the Sentinels promoted
+    /// the replica and it accepts writes. Returns the new master's port.
+    pub fn kill_master(&mut self) -> u16 {
+        let old = self.master_port();
+        for (child, port) in &mut self.nodes {
+            if *port == old {
+                child.kill().unwrap();
+                child.wait().unwrap();
+            }
+        }
+        wait_until(Duration::from_secs(60), "the Sentinels to promote the replica", || {
+            self.sentinels.iter().all(|(_, p)| {
+                let info = sentinel_info(*p);
+                !info.contains(&format!(":{old},")) && info.contains("status=ok")
+            })
+        });
+        let new = self.master_port();
+        wait_until(Duration::from_secs(20), "the new master to say it is one", || {
+            redis::Client::open(format!("redis://127.0.0.1:{new}/"))
+                .and_then(|c| c.get_connection())
+                .and_then(|mut c| redis::cmd("ROLE").query::<Vec<redis::Value>>(&mut c))
+                .is_ok_and(|r| matches!(r.first(), Some(redis::Value::BulkString(b)) if b == b"master"))
+        });
+        new
+    }
+
+    /// A scratch directory that lives as long as the servers.
+    pub fn dir(&self) -> &Path {
+        self.scratch.path()
+    }
+
+    /// `tq` with a clean environment pointed at the Sentinels.
+    pub fn tq(&self) -> assert_cmd::Command {
+        tq_at(&self.url())
+    }
+
+    /// Runs `tq ARGS` in the background against the Sentinels.
+    pub fn spawn_tq(&self, args: &[&str]) -> Spawned {
+        spawn_at(&self.url(), self.dir(), &tq_bin().display().to_string(), args)
+    }
+
+    /// Enqueues one job through the CLI and returns its id.
+    pub fn enqueue(&self, args: &[&str]) -> String {
+        enqueue_at(&self.url(), args)
+    }
+
+    /// `tq ARGS --json`, parsed.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        json_at(&self.url(), args)
+    }
+}
+
+/// `INFO sentinel` of the Sentinel on `port` (empty if it does not answer).
+fn sentinel_info(port: u16) -> String {
+    redis::Client::open(format!("redis://127.0.0.1:{port}/"))
+        .and_then(|c| c.get_connection())
+        .and_then(|mut c| redis::cmd("INFO").arg("sentinel").query(&mut c))
+        .unwrap_or_default()
+}
+
+impl Drop for RedisSentinels {
+    fn drop(&mut self) {
+        for (child, _) in self.sentinels.iter_mut().chain(self.nodes.iter_mut()) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
