@@ -136,3 +136,51 @@ fn the_api_answers_503_with_retry_after_when_no_replica_confirms() {
     assert!(text.to_lowercase().contains("retry-after: 1"), "{text}");
     assert!(text.contains("only 0 of 1 replicas confirmed it"), "{text}");
 }
+
+#[test]
+fn workers_keep_working_while_a_replica_is_stopped_and_report_the_outcomes_it_confirms_later() {
+    let master = RedisServer::start();
+    let replica = Replica::start(&master);
+    let worker = master.spawn_tq(&["worker", "--min-replicas", "1", "--replica-timeout", "300ms"]);
+    let first = master.enqueue(&["tq.noop"]);
+    wait_until(
+        Duration::from_secs(20),
+        "a job to run while the replica answers",
+        || master.status(&first)["state"] == "succeeded",
+    );
+    // Its outcome reached the replica before the worker went on.
+    let results_on_replica = || -> bool {
+        let status = tq_status_on(&replica, &first);
+        status.contains("succeeded")
+    };
+    assert!(results_on_replica(), "the replica has the first job's outcome");
+
+    replica.signal(libc::SIGSTOP);
+    let ids: Vec<String> = (0..20).map(|_| master.enqueue(&["tq.noop"])).collect();
+    wait_until(Duration::from_secs(30), "the worker to go on running jobs", || {
+        ids.iter().all(|id| master.status(id)["state"] == "succeeded")
+    });
+    wait_until(
+        Duration::from_secs(10),
+        "the worker to say they wait for replicas",
+        || worker.log().contains("not confirmed by the replicas"),
+    );
+    assert!(!worker.log().contains("the replicas confirmed"), "{}", worker.log());
+
+    replica.signal(libc::SIGCONT);
+    wait_until(Duration::from_secs(20), "the worker to report them confirmed", || {
+        worker.log().contains("the replicas confirmed the")
+    });
+    for id in &ids {
+        assert!(tq_status_on(&replica, id).contains("succeeded"), "{id} on the replica");
+    }
+}
+
+/// `tq status ID --json` read from the replica itself.
+fn tq_status_on(replica: &Replica, id: &str) -> String {
+    let out = support::tq_at(&replica.0.url())
+        .args(["status", id, "--json"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}

@@ -217,6 +217,20 @@ pub async fn shared(target: &RedisTarget) -> Result<(Conn, bool)> {
     Ok((Conn::Cluster(cluster), true))
 }
 
+/// A second connection like `shared` (to the same node, cluster or
+/// Sentinels' master), for writes that wait for replicas: a WAIT blocks the
+/// connection it runs on, and must not hold up everything else.
+pub async fn own(target: &RedisTarget, shared: &Conn) -> Result<Conn> {
+    Ok(match shared {
+        Conn::Sentinel(s) => Conn::Sentinel(SentinelConn::new(s.follow().clone(), RESPONSE_TIMEOUT)),
+        Conn::Cluster(_) => {
+            let client = target.cluster_client(CLUSTER_RESPONSE_TIMEOUT)?;
+            Conn::Cluster(within_deadline(target, client.get_async_connection()).await?)
+        }
+        Conn::Node(_) | Conn::Dedicated(_) => Conn::Node(manager(target).await?),
+    })
+}
+
 /// The reconnecting connection to one node.
 async fn manager(target: &RedisTarget) -> Result<ConnectionManager> {
     let client = target.client()?;

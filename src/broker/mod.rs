@@ -241,6 +241,14 @@ impl Broker {
         self.cluster
     }
 
+    /// The same broker on a connection of its own (see [`connect::own`]).
+    pub async fn with_own_connection(&self) -> Result<Broker> {
+        Ok(Broker {
+            conn: connect::own(&self.target, &self.conn).await?,
+            ..self.clone()
+        })
+    }
+
     /// How tq reaches Redis: `single`, `sentinel` or `cluster`.
     pub fn mode(&self) -> &'static str {
         match &self.conn {
@@ -270,9 +278,9 @@ impl Broker {
     }
 
     /// Waits until the replicas asked for (`--min-replicas`) have every
-    /// write sent so far on the shared connection (Redis WAIT on it; on a
+    /// write sent so far on this broker's connection (Redis WAIT on it; on a
     /// Cluster, on every master's); Err when fewer confirmed in time.
-    pub(crate) async fn confirm_writes(&self) -> Result<()> {
+    pub async fn confirm_writes(&self) -> Result<()> {
         let (wanted, timeout) = self.min_replicas;
         if wanted == 0 {
             return Ok(());

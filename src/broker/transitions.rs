@@ -725,7 +725,16 @@ impl Broker {
         declare(&mut inv, q, &[dead_id]);
         let reply: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
         match reply.as_slice() {
-            [s] if s == "queued" => Ok(ReplayOutcome::Queued),
+            [s] if s == "queued" => {
+                // With --min-replicas: the replay must survive a failover, as an enqueue.
+                self.confirm_writes().await.map_err(|mut e| {
+                    if let Error::Unconfirmed { job, .. } = &mut e {
+                        *job = Some(entry.id.clone());
+                    }
+                    e
+                })?;
+                Ok(ReplayOutcome::Queued)
+            }
             [s] if s == "missing" => Ok(ReplayOutcome::Missing),
             [s] if s == "id_taken" => Ok(ReplayOutcome::IdTaken),
             [s, job] if s == "replaying" => Ok(ReplayOutcome::AlreadyReplaying(job.clone())),
@@ -892,6 +901,7 @@ impl Broker {
             let words: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
             out.extend(words);
         }
+        self.confirm_writes().await?;
         Ok(out)
     }
 

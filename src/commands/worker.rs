@@ -10,11 +10,6 @@ use tokio::signal::unix::{SignalKind, signal};
 
 /// Runs `tq worker`.
 pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
-    if ctx.min_replicas.0 > 0 {
-        tracing::warn!(
-            "--min-replicas covers enqueues (tq enqueue, --batch, the HTTP API); a worker's acks, burials and cron firings do not wait for replicas yet"
-        );
-    }
     let entries: Vec<String> = args
         .queues
         .iter()

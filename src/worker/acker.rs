@@ -7,7 +7,7 @@
 use super::handlers::{Failure, Outcome, SnoozeAsk};
 use super::{Running, Shared};
 use crate::backoff::retry_delay;
-use crate::broker;
+use crate::broker::{self, Broker};
 use crate::error::Result;
 use crate::job::{JobMessage, ResultRecord, now_ms, now_us};
 use crate::redact;
@@ -73,25 +73,114 @@ impl Slot {
     }
 }
 
-/// Receives outcomes until every sender is gone, recording them in batches.
-pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Done>) {
+/// Receives outcomes until every sender is gone, recording them in batches
+/// on `broker` (with `--min-replicas`, a connection of the acker's own:
+/// after each batch it waits for the replicas there, see [`Confirm`]).
+pub(super) async fn run(shared: Arc<Shared>, broker: Broker, mut rx: mpsc::UnboundedReceiver<Done>) {
     let mut batch = Vec::new();
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    let mut confirm = Confirm::default();
+    loop {
+        let got = match confirm.since {
+            // Outcomes wait for the replicas: ask again now and then, and
+            // meanwhile record new outcomes without waiting for each batch.
+            Some(_) => tokio::select! {
+                got = rx.recv_many(&mut batch, MAX_BATCH) => got,
+                _ = tokio::time::sleep(RECONFIRM) => {
+                    confirm.again(&broker).await;
+                    continue;
+                }
+            },
+            None => rx.recv_many(&mut batch, MAX_BATCH).await,
+        };
+        if got == 0 {
+            break;
+        }
         let book = Book {
             shared: &shared,
+            broker: &broker,
             batch: &batch,
             registered: AtomicBool::new(false),
         };
         record(&book).await;
         let registered = book.registered.load(Ordering::Relaxed);
-        let mut inflight = shared.inflight();
-        for done in batch.iter().filter(|d| d.tracked || registered) {
-            inflight.remove(&(done.id.clone(), done.delivery));
+        {
+            let mut inflight = shared.inflight();
+            for done in batch.iter().filter(|d| d.tracked || registered) {
+                inflight.remove(&(done.id.clone(), done.delivery));
+            }
         }
-        drop(inflight);
         shared.processed.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        let outcomes = batch.len() as u64;
         batch.clear();
         shared.jobs_ended.notify_one();
+        if broker.min_replicas() > 0 {
+            confirm.batch(&broker, outcomes).await;
+        }
+    }
+    if confirm.since.is_some() {
+        confirm.again(&broker).await;
+        if confirm.since.is_some() {
+            tracing::error!(
+                outcomes = confirm.outcomes,
+                "stopping with {} recorded outcomes the replicas never confirmed: they are on the master and may not survive a failover",
+                confirm.outcomes
+            );
+        }
+    }
+}
+
+/// How often outcomes the replicas did not confirm are confirmed again.
+const RECONFIRM: Duration = Duration::from_secs(1);
+
+/// Recorded outcomes the replicas have not confirmed yet (`--min-replicas`).
+/// A batch is confirmed by one WAIT on the acker's connection; when too few
+/// replicas answer, the outcomes stay recorded on the master, the worker
+/// goes on working, and a WAIT every [`RECONFIRM`] (which covers every write
+/// sent before it) confirms them all once the replicas are back.
+#[derive(Default)]
+struct Confirm {
+    /// When the first unconfirmed outcome was recorded.
+    since: Option<Instant>,
+    outcomes: u64,
+}
+
+impl Confirm {
+    async fn batch(&mut self, broker: &Broker, outcomes: u64) {
+        self.outcomes += outcomes;
+        if self.since.is_some() {
+            return;
+        }
+        if let Err(e) = broker.confirm_writes().await {
+            let why = match e {
+                crate::error::Error::Unconfirmed {
+                    confirmed,
+                    wanted,
+                    timeout_ms,
+                    ..
+                } => format!("only {confirmed} of {wanted} replicas confirmed them within {timeout_ms} ms"),
+                other => other.to_string(),
+            };
+            tracing::warn!(
+                "{outcomes} outcomes recorded on the master but not confirmed by the replicas ({why}): they may not survive a failover; the worker goes on and confirms them once the replicas answer"
+            );
+            self.since = Some(Instant::now());
+        } else {
+            self.outcomes = 0;
+        }
+    }
+
+    async fn again(&mut self, broker: &Broker) {
+        let Some(since) = self.since else { return };
+        if broker.confirm_writes().await.is_ok() {
+            tracing::info!(
+                outcomes = self.outcomes,
+                "the replicas confirmed the {} outcomes recorded in the last {} (they waited for replicas)",
+                self.outcomes,
+                humantime::format_duration(Duration::from_secs(since.elapsed().as_secs().max(1)))
+            );
+            self.since = None;
+            self.outcomes = 0;
+        }
     }
 }
 
@@ -99,6 +188,7 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Don
 /// worker's running set so their leases are renewed while recording waits.
 struct Book<'a> {
     shared: &'a Shared,
+    broker: &'a Broker,
     batch: &'a [Done],
     registered: AtomicBool,
 }
@@ -186,7 +276,7 @@ async fn record(book: &Book<'_>) {
     for (index, q) in shared.queues.iter().enumerate() {
         let items = &acks[index];
         if !items.is_empty() {
-            let recorded = persist(book, "ack", &ack_items[index], || shared.broker.ack(q, ttl, items)).await;
+            let recorded = persist(book, "ack", &ack_items[index], || book.broker.ack(q, ttl, items)).await;
             if recorded == Some(items.len() as u64) {
                 shared.metrics.acked(items.len());
                 for done in &ack_items[index] {
@@ -206,10 +296,7 @@ async fn record(book: &Book<'_>) {
         }
         let items = &releases[index];
         if !items.is_empty() {
-            persist(book, "release", &release_items[index], || {
-                shared.broker.release(q, items)
-            })
-            .await;
+            persist(book, "release", &release_items[index], || book.broker.release(q, items)).await;
             tracing::info!(queue = %q.name, jobs = items.len(), "handed running jobs back");
         }
     }
@@ -283,7 +370,7 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
     let ms = (now * 1000).saturating_sub(done.started_at_us) / 1000;
     let recorded = match retry_in {
         Some(delay) => {
-            let moved = persist(book, "retry", &items, || shared.broker.retry(q, &entry, delay)).await;
+            let moved = persist(book, "retry", &items, || book.broker.retry(q, &entry, delay)).await;
             if moved == Some(true) {
                 shared.metrics.finished(&q.name, entry.task, "retried", ms);
                 let tries = done.job.as_ref().map_or(0, |j| u64::from(j.max_retries) + 1);
@@ -300,7 +387,7 @@ async fn fail(book: &Book<'_>, done: &Done, failure: &Failure, now: u64) {
             } else {
                 "retries exhausted"
             });
-            let record = persist(book, "bury", &items, || shared.broker.bury(q, &entry, reason)).await;
+            let record = persist(book, "bury", &items, || book.broker.bury(q, &entry, reason)).await;
             if let Some(Some(record)) = &record {
                 shared.metrics.finished(&q.name, entry.task, "dead", ms);
                 tracing::warn!(target: "tq::job", job = %done.id, task = entry.task, queue = %q.name, reason, dead_record = %record,
@@ -345,7 +432,7 @@ async fn snooze(book: &Book<'_>, done: &Done, ask: SnoozeAsk, now: u64) {
         tracing::warn!(queue = %q.name, job = %done.id, "job {} asked to hold back queue {} for {}", done.id, q.name, humantime::format_duration(p));
     }
     match persist(book, "snooze", &items, || {
-        shared.broker.snooze(q, &job, wait, MOST_SNOOZES)
+        book.broker.snooze(q, &job, wait, MOST_SNOOZES)
     })
     .await
     {

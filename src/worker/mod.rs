@@ -315,6 +315,13 @@ impl Worker {
             }
             tracing::warn!("cannot register this worker yet, draining anyway: {e}");
         }
+        // Outcomes and periodic jobs wait for replicas (--min-replicas) on a
+        // connection of their own: a WAIT holds up its connection.
+        let durable = if shared.broker.min_replicas() > 0 {
+            shared.broker.with_own_connection().await?
+        } else {
+            shared.broker.clone()
+        };
         let slots = Arc::new(Semaphore::new(shared.config.concurrency));
         let mut background = vec![
             tokio::spawn(upkeep::maintain(shared.clone())),
@@ -324,10 +331,10 @@ impl Worker {
         ];
         // A --burst worker drains and leaves; periodic jobs are for workers that stay.
         if !shared.config.burst {
-            background.push(tokio::spawn(upkeep::fire_schedules(shared.clone())));
+            background.push(tokio::spawn(upkeep::fire_schedules(shared.clone(), durable.clone())));
         }
         let (done_tx, done_rx) = mpsc::unbounded_channel();
-        let acker = tokio::spawn(acker::run(shared.clone(), done_rx));
+        let acker = tokio::spawn(acker::run(shared.clone(), durable, done_rx));
         let waiters: Vec<_> = (0..shared.queues.len())
             .map(|index| {
                 tokio::spawn(upkeep::wait_for_work(

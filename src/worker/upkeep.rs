@@ -258,7 +258,7 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
 /// (`tq cron`). Every worker does, at the tick (plus a few ms of jitter so
 /// racing workers rarely collide); the firing script lets one of them fire
 /// each tick. Between ticks it costs one read per queue every [`CRON_CHECK`].
-pub(super) async fn fire_schedules(shared: Arc<Shared>) {
+pub(super) async fn fire_schedules(shared: Arc<Shared>, durable: crate::broker::Broker) {
     loop {
         let wait = match next_schedule_in(&shared).await {
             Ok(wait) => wait,
@@ -272,13 +272,20 @@ pub(super) async fn fire_schedules(shared: Arc<Shared>) {
         if wait >= CRON_CHECK {
             continue;
         }
-        match crate::cron::fire_due(&shared.broker, &shared.queues).await {
+        match crate::cron::fire_due(&durable, &shared.queues).await {
             Ok(fired) if fired.is_empty() => {
                 // Another worker fired it, or a schedule due cannot be fired
                 // (unreadable): no ticking in a loop. Ticks are >= 1 s apart.
                 tokio::time::sleep(CRON_CHECK).await;
             }
             Ok(fired) => {
+                let confirmed = match durable.min_replicas() {
+                    0 => Ok(()),
+                    _ => durable.confirm_writes().await,
+                };
+                if let Err(e) = confirmed {
+                    tracing::warn!("periodic jobs enqueued but not confirmed by the replicas: {e}");
+                }
                 for f in fired {
                     match &f.job {
                         Some(job) if f.catch_up => {
