@@ -108,6 +108,8 @@ impl Error {
                 // NOSCRIPT: a replica that just took over has no scripts loaded
                 // yet, and the client's reload may miss it once.
                 is_connection_error(e)
+                    // A cluster master that just died, until the slot map is refreshed.
+                    || e.kind() == redis::ErrorKind::ClusterConnectionNotFound
                     || matches!(
                         e.code(),
                         Some("TRYAGAIN" | "CLUSTERDOWN" | "MOVED" | "ASK" | "LOADING" | "MASTERDOWN" | "NOSCRIPT")

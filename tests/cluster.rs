@@ -12,8 +12,14 @@ const QUEUES: [&str; 3] = ["urgent", "normal", "slow"];
 /// A 100,000-job load test over the three queues, running in the background
 /// (its JSON report goes to the `.out` file beside its log).
 fn spawn_load_test(cluster: &RedisCluster) -> support::Spawned {
+    spawn_load_test_with(cluster, &[])
+}
+
+/// [`spawn_load_test`] with global flags before the command (`--min-replicas 1`, say).
+fn spawn_load_test_with(cluster: &RedisCluster, global: &[&str]) -> support::Spawned {
     let mix = format!("{}=20,{}=60,{}=20", QUEUES[0], QUEUES[1], QUEUES[2]);
-    cluster.spawn_tq(&[
+    let mut args: Vec<&str> = global.to_vec();
+    args.extend([
         "load-test",
         "--jobs",
         "100000",
@@ -25,7 +31,8 @@ fn spawn_load_test(cluster: &RedisCluster) -> support::Spawned {
         "--json",
         "--timeout",
         "90s",
-    ])
+    ]);
+    cluster.spawn_tq(&args)
 }
 
 /// The JSON report a [`spawn_load_test`] run wrote.
@@ -246,6 +253,40 @@ fn workers_carry_on_when_a_master_fails_over_to_its_replica() {
     let id = cluster.enqueue(&["tq.echo", "-q", "normal", "--args", "[1]"]);
     cluster.drain(&["-Q", "normal"]);
     assert_eq!(cluster.json(&["status", &id])["state"], "succeeded");
+}
+
+#[test]
+fn with_min_replicas_1_a_master_failover_loses_no_accepted_job() {
+    let mut cluster = RedisCluster::start_with_replicas(3, 1);
+    let master = cluster.port_of("tq:{normal}:pending");
+    // After the failover the new master has no replica: writes there wait
+    // this long, then go on unconfirmed (the jobs are on it and run).
+    let mut run = spawn_load_test_with(&cluster, &["--min-replicas", "1", "--replica-timeout", "200ms"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        run.child.try_wait().unwrap().is_none(),
+        "the load test was running when the master died"
+    );
+    cluster.kill_node(master);
+    run.wait_exit(Duration::from_secs(150));
+    let report = report_of(&run);
+    eprintln!(
+        "failover with --min-replicas 1: submitted {}, unconfirmed {}, completed {}, lost {} (unconfirmed {}), duplicates {}, drain {}/s",
+        report["submitted"],
+        report["unconfirmed"],
+        report["completed"],
+        report["lost"],
+        report["lost_unconfirmed"],
+        report["duplicates"],
+        report["drain_rate"]
+    );
+    assert_eq!(report["submitted"], 100_000, "{report}");
+    assert_eq!(
+        report["lost"], report["lost_unconfirmed"],
+        "every job the replicas confirmed survived: {report}"
+    );
+    assert!(run.wait_exit(Duration::from_secs(1)).success(), "{}", run.log());
+    assert_ne!(cluster.port_of("tq:{normal}:pending"), master, "a replica took over");
 }
 
 #[test]

@@ -271,6 +271,11 @@ impl Broker {
         self.min_replicas.0
     }
 
+    /// The replicas `--min-replicas` asks for, and how long a write waits for them.
+    pub fn replica_wait(&self) -> (u32, Duration) {
+        self.min_replicas
+    }
+
     /// This broker with enqueues that wait for `n` replicas, up to `timeout` (0: no wait).
     pub fn with_min_replicas(mut self, n: u32, timeout: Duration) -> Broker {
         self.min_replicas = (n, timeout);
@@ -278,19 +283,33 @@ impl Broker {
     }
 
     /// Waits until the replicas asked for (`--min-replicas`) have every
-    /// write sent so far on this broker's connection (Redis WAIT on it; on a
-    /// Cluster, on every master's); Err when fewer confirmed in time.
-    pub async fn confirm_writes(&self) -> Result<()> {
+    /// write sent so far on this broker's connection to the master of the
+    /// queues `written` (Redis WAIT on it: one node's, or on a Cluster each
+    /// of those queues' masters'); Err when fewer confirmed in time.
+    pub async fn confirm_writes(&self, written: &[&QueueKeys]) -> Result<()> {
         let (wanted, timeout) = self.min_replicas;
         if wanted == 0 {
             return Ok(());
         }
         let timeout_ms = (timeout.as_millis() as u64).max(1);
-        let confirmed: u64 = redis::cmd("WAIT")
-            .arg(wanted)
-            .arg(timeout_ms)
-            .query_async(&mut self.conn())
-            .await?;
+        let mut wait = redis::cmd("WAIT");
+        wait.arg(wanted).arg(timeout_ms);
+        let mut confirmed = u64::MAX;
+        match self.conn() {
+            Conn::Cluster(mut cluster) => {
+                use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+                for q in written {
+                    let master = Route::with_key(&q.pending, SlotAddr::Master);
+                    let to = RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(master));
+                    let reply = cluster.route_command(wait.clone(), to).await?;
+                    confirmed = confirmed.min(redis::from_redis_value(reply)?);
+                }
+            }
+            mut conn => confirmed = wait.query_async(&mut conn).await?,
+        }
+        if confirmed == u64::MAX {
+            return Ok(());
+        }
         if confirmed < u64::from(wanted) {
             return Err(crate::error::Error::Unconfirmed {
                 job: None,

@@ -292,7 +292,7 @@ impl Broker {
                 duplicates.push((new, held_by));
             }
             // With --min-replicas, once per batch: the cost is a round trip per batch.
-            self.confirm_writes().await?;
+            self.confirm_writes(&[q]).await?;
         }
         Ok((added, duplicates))
     }
@@ -727,7 +727,7 @@ impl Broker {
         match reply.as_slice() {
             [s] if s == "queued" => {
                 // With --min-replicas: the replay must survive a failover, as an enqueue.
-                self.confirm_writes().await.map_err(|mut e| {
+                self.confirm_writes(&[q]).await.map_err(|mut e| {
                     if let Error::Unconfirmed { job, .. } = &mut e {
                         *job = Some(entry.id.clone());
                     }
@@ -901,7 +901,7 @@ impl Broker {
             let words: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
             out.extend(words);
         }
-        self.confirm_writes().await?;
+        self.confirm_writes(&[q]).await?;
         Ok(out)
     }
 

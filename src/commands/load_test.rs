@@ -88,6 +88,7 @@ pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
         redis_spawned: spawned.is_some(),
         keys: args.keys,
         limits: args.limits,
+        min_replicas: ctx.min_replicas,
     };
     let outcome = loadtest::run(&target, &ctx.prefix, &config).await;
     drop(spawned);
@@ -123,7 +124,8 @@ pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
             } else {
                 Err(Error::Failed(format!(
                     "{} submitted jobs were lost and {} jobs ran that were never submitted",
-                    report.lost, report.unexpected
+                    report.lost - report.lost_unconfirmed,
+                    report.unexpected
                 )))
             }
         }
@@ -209,6 +211,13 @@ fn print_report(report: &Report, config: &LoadTestConfig) {
         format!("{:.0}/s ({:.2}s)", report.drain_rate, report.drain_seconds),
     ]);
     out!("{totals}");
+    if report.unconfirmed > 0 {
+        out!(
+            "{} jobs were accepted without the replicas' confirmation (--min-replicas); {} of them were lost",
+            report.unconfirmed,
+            report.lost_unconfirmed
+        );
+    }
     let mut latency = Table::new();
     latency
         .load_preset(UTF8_FULL_CONDENSED)

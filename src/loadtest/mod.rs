@@ -59,6 +59,8 @@ pub struct LoadTestConfig {
     pub keys: usize,
     /// Flow limits set on every queue before the run.
     pub limits: Option<crate::broker::LimitChange>,
+    /// `--min-replicas` and `--replica-timeout`: for the submission and the workers.
+    pub min_replicas: (u32, Duration),
 }
 
 /// What a run ended with.
@@ -85,7 +87,9 @@ pub async fn run(target: &RedisTarget, prefix: &str, config: &LoadTestConfig) ->
     } else {
         prefix.to_string()
     };
-    let broker = Broker::connect(target, &run_prefix).await?;
+    let broker = Broker::connect(target, &run_prefix)
+        .await?
+        .with_min_replicas(config.min_replicas.0, config.min_replicas.1);
     if !config.redis_spawned {
         let cleanup = if own_workers {
             "; its keys are deleted when the run ends"
@@ -136,6 +140,7 @@ async fn run_with(
             concurrency: config.concurrency,
             lease: config.lease,
             serve: config.serve.clone(),
+            min_replicas: broker.replica_wait(),
         };
         let pool = WorkerPool::start(spec, config.workers)?;
         wait_for_workers(broker, config.workers).await?;
@@ -203,7 +208,7 @@ async fn run_with(
         }
         None => (0, 0),
     };
-    let collected = collect(broker, queues, submitted.ids).await?;
+    let collected = collect(broker, queues, submitted.ids, submitted.unconfirmed).await?;
     let facts = RunFacts {
         queues: queues.to_vec(),
         jobs: config.jobs as u64,
@@ -280,12 +285,15 @@ async fn wait_for_drain(
             .map(|s| s.processed.saturating_sub(s.failed) + s.dead)
             .sum();
         bar.set_position(finished.min(total));
-        if finished >= total {
-            return Ok(());
-        }
         let idle = stats
             .iter()
             .all(|s| s.error.is_none() && s.pending == 0 && s.active == 0 && s.scheduled == 0 && s.retrying == 0);
+        // The counters can run ahead of the jobs after a failover (a job
+        // counted on the old master runs again on the new one): done when
+        // they say so and nothing is left to run.
+        if finished >= total && idle {
+            return Ok(());
+        }
         idle_checks = if idle { idle_checks + 1 } else { 0 };
         if idle_checks >= 3 {
             tracing::warn!("queues are empty but {} jobs are unaccounted for", total - finished);
@@ -300,7 +308,12 @@ async fn wait_for_drain(
 }
 
 /// Reads back every success record and dead id of the run's queues.
-async fn collect(broker: &Broker, queues: &[String], submitted: Vec<HashSet<String>>) -> Result<Collected> {
+async fn collect(
+    broker: &Broker,
+    queues: &[String],
+    submitted: Vec<HashSet<String>>,
+    unconfirmed: HashSet<String>,
+) -> Result<Collected> {
     let mut results = Vec::new();
     let mut dead = Vec::new();
     for name in queues {
@@ -309,6 +322,7 @@ async fn collect(broker: &Broker, queues: &[String], submitted: Vec<HashSet<Stri
     }
     Ok(Collected {
         submitted,
+        unconfirmed,
         results,
         dead,
     })

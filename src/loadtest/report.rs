@@ -122,6 +122,11 @@ pub struct Report {
     pub dead: u64,
     /// Submitted jobs with neither: lost.
     pub lost: u64,
+    /// Submitted jobs fewer replicas confirmed than `--min-replicas` asks
+    /// (on the master only when submitted: a failover may lose them).
+    pub unconfirmed: u64,
+    /// Of the lost jobs, those the replicas had not confirmed.
+    pub lost_unconfirmed: u64,
     /// Completed jobs whose handler was started more than once (delivered again after a worker died).
     pub duplicates: u64,
     /// Extra deliveries over all completed jobs.
@@ -156,6 +161,8 @@ pub struct Report {
 pub struct Collected {
     /// Per queue: the ids submitted to it.
     pub submitted: Vec<HashSet<String>>,
+    /// Submitted ids the replicas did not confirm (`--min-replicas`).
+    pub unconfirmed: HashSet<String>,
     /// Per queue: success records by job id.
     pub results: Vec<HashMap<String, ResultRecord>>,
     /// Per queue: ids in the dead set.
@@ -188,6 +195,7 @@ impl Report {
         let (mut submitted, mut completed, mut dead, mut duplicates, mut redeliveries, mut unexpected) =
             (0, 0, 0, 0, 0, 0);
         let (mut first_enqueue, mut last_finish) = (u64::MAX, 0);
+        let mut lost_unconfirmed = 0;
         let mut queues = Vec::new();
         for (q, name) in facts.queues.iter().enumerate() {
             let mut h = Histograms::new();
@@ -208,6 +216,13 @@ impl Report {
                 q_last = q_last.max(r.finished_us);
             }
             let q_dead = c.dead[q].iter().filter(|id| c.submitted[q].contains(*id)).count() as u64;
+            lost_unconfirmed += c
+                .unconfirmed
+                .iter()
+                .filter(|id| {
+                    c.submitted[q].contains(*id) && !c.results[q].contains_key(*id) && !c.dead[q].contains(*id)
+                })
+                .count() as u64;
             submitted += c.submitted[q].len() as u64;
             completed += q_completed;
             dead += q_dead;
@@ -233,6 +248,8 @@ impl Report {
             completed,
             dead,
             lost: submitted.saturating_sub(completed + dead),
+            unconfirmed: c.unconfirmed.len() as u64,
+            lost_unconfirmed,
             duplicates,
             redeliveries,
             unexpected,
@@ -253,9 +270,10 @@ impl Report {
         }
     }
 
-    /// True when every submitted job is accounted for and nothing else ran.
+    /// True when every submitted job is accounted for (but those the
+    /// replicas never confirmed, which a failover may lose) and nothing else ran.
     pub fn is_clean(&self) -> bool {
-        self.lost == 0 && self.unexpected == 0
+        self.lost == self.lost_unconfirmed && self.unexpected == 0
     }
 
     /// Writes the histograms in HdrHistogram's interval log format, one
@@ -383,6 +401,7 @@ mod tests {
             facts(),
             &Collected {
                 submitted: vec![submitted],
+                unconfirmed: HashSet::new(),
                 results: vec![results],
                 dead: vec![dead],
             },

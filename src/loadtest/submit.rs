@@ -29,6 +29,8 @@ pub struct JobTemplate {
 pub struct Submitted {
     /// Ids the broker accepted, per queue index.
     pub ids: Vec<HashSet<String>>,
+    /// Of those, ids fewer replicas confirmed than `--min-replicas` asks.
+    pub unconfirmed: HashSet<String>,
     /// How long submission took.
     pub elapsed: Duration,
 }
@@ -65,7 +67,8 @@ pub async fn submit(
 ) -> Result<Submitted> {
     let keys: Vec<_> = queues.iter().map(|q| broker.queue(q)).collect();
     let mut ids: Vec<HashSet<String>> = vec![HashSet::new(); queues.len()];
-    let mut in_flight: JoinSet<Result<(usize, Vec<String>, u64)>> = JoinSet::new();
+    let mut unconfirmed = HashSet::new();
+    let mut in_flight: JoinSet<Result<BatchDone>> = JoinSet::new();
     let started = Instant::now();
     let start_us = now_us();
     let mut sent = 0;
@@ -99,33 +102,45 @@ pub async fn submit(
                 continue;
             }
             while in_flight.len() >= IN_FLIGHT {
-                record(in_flight.join_next().await, &mut ids, progress)?;
+                record(in_flight.join_next().await, &mut ids, &mut unconfirmed, progress)?;
             }
             let broker = broker.clone();
             let key = keys[q].clone();
             in_flight.spawn(async move {
-                let added = enqueue_retrying(&broker, &key, &entries).await?;
-                Ok((q, entries.into_iter().map(|e| e.id).collect(), added))
+                let (added, confirmed) = enqueue_retrying(&broker, &key, &entries).await?;
+                Ok((q, entries.into_iter().map(|e| e.id).collect(), added, confirmed))
             });
         }
     }
     while let Some(done) = in_flight.join_next().await {
-        record(Some(done), &mut ids, progress)?;
+        record(Some(done), &mut ids, &mut unconfirmed, progress)?;
     }
     Ok(Submitted {
         ids,
+        unconfirmed,
         elapsed: started.elapsed(),
     })
 }
 
 /// Enqueues a batch, sending it again while Redis is briefly away (a
 /// failover, a slot moving): enqueue is idempotent by id, so a batch whose
-/// reply was lost is not doubled.
-async fn enqueue_retrying(broker: &Broker, key: &crate::broker::keys::QueueKeys, entries: &[NewJob]) -> Result<u64> {
+/// reply was lost is not doubled. The flag is false when fewer replicas
+/// confirmed it than `--min-replicas` asks (it is on the master and runs).
+async fn enqueue_retrying(
+    broker: &Broker,
+    key: &crate::broker::keys::QueueKeys,
+    entries: &[NewJob],
+) -> Result<(u64, bool)> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         match broker.enqueue(key, entries).await {
-            Ok(added) => return Ok(added),
+            Ok(added) => return Ok((added, true)),
+            // On the master, but fewer replicas than --min-replicas have it
+            // (a master with no replica left after a failover, say): it runs.
+            Err(e @ crate::Error::Unconfirmed { .. }) => {
+                tracing::warn!(queue = %key.name, jobs = entries.len(), "batch enqueued, not confirmed by the replicas: {e}");
+                return Ok((entries.len() as u64, false));
+            }
             Err(e) if e.is_transient() && Instant::now() < deadline => {
                 tracing::warn!(queue = %key.name, "enqueue failed, sending the batch again: {e}");
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -135,11 +150,20 @@ async fn enqueue_retrying(broker: &Broker, key: &crate::broker::keys::QueueKeys,
     }
 }
 
-type BatchResult = std::result::Result<Result<(usize, Vec<String>, u64)>, tokio::task::JoinError>;
+/// One submitted batch: queue index, ids, how many were added, and whether the replicas confirmed them.
+type BatchDone = (usize, Vec<String>, u64, bool);
 
-fn record(done: Option<BatchResult>, ids: &mut [HashSet<String>], progress: &indicatif::ProgressBar) -> Result<()> {
+type BatchResult = std::result::Result<Result<BatchDone>, tokio::task::JoinError>;
+
+fn record(
+    done: Option<BatchResult>,
+    ids: &mut [HashSet<String>],
+    unconfirmed: &mut HashSet<String>,
+    progress: &indicatif::ProgressBar,
+) -> Result<()> {
     let Some(done) = done else { return Ok(()) };
-    let (q, batch, added) = done.map_err(|e| crate::Error::Failed(format!("submission task failed: {e}")))??;
+    let (q, batch, added, confirmed) =
+        done.map_err(|e| crate::Error::Failed(format!("submission task failed: {e}")))??;
     if added as usize != batch.len() {
         // Ids are random: a clash means the broker refused a job; it was not submitted.
         tracing::warn!(
@@ -149,6 +173,9 @@ fn record(done: Option<BatchResult>, ids: &mut [HashSet<String>], progress: &ind
         );
     }
     progress.inc(batch.len() as u64);
+    if !confirmed {
+        unconfirmed.extend(batch.iter().cloned());
+    }
     ids[q].extend(batch);
     Ok(())
 }

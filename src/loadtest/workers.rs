@@ -27,6 +27,8 @@ pub struct WorkerSpec {
     pub lease: Duration,
     /// `--serve` commands.
     pub serve: Vec<String>,
+    /// `--min-replicas` and `--replica-timeout`.
+    pub min_replicas: (u32, Duration),
 }
 
 impl WorkerSpec {
@@ -35,6 +37,7 @@ impl WorkerSpec {
             .env_remove("REDIS_URL")
             .env("TQ_REDIS_URL", &self.url)
             .env("TQ_PREFIX", &self.prefix)
+            .env("TQ_MIN_REPLICAS", self.min_replicas.0.to_string())
             .args([
                 "worker",
                 "--quiet",
@@ -45,6 +48,8 @@ impl WorkerSpec {
             ])
             .arg("--lease")
             .arg(humantime::format_duration(self.lease).to_string())
+            .arg("--replica-timeout")
+            .arg(humantime::format_duration(self.min_replicas.1).to_string())
             .args(self.serve.iter().flat_map(|c| ["--serve", c.as_str()]))
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -86,7 +86,7 @@ pub(super) async fn run(shared: Arc<Shared>, broker: Broker, mut rx: mpsc::Unbou
             Some(_) => tokio::select! {
                 got = rx.recv_many(&mut batch, MAX_BATCH) => got,
                 _ = tokio::time::sleep(RECONFIRM) => {
-                    confirm.again(&broker).await;
+                    confirm.again(&broker, &shared).await;
                     continue;
                 }
             },
@@ -114,11 +114,11 @@ pub(super) async fn run(shared: Arc<Shared>, broker: Broker, mut rx: mpsc::Unbou
         batch.clear();
         shared.jobs_ended.notify_one();
         if broker.min_replicas() > 0 {
-            confirm.batch(&broker, outcomes).await;
+            confirm.batch(&broker, &shared, outcomes).await;
         }
     }
     if confirm.since.is_some() {
-        confirm.again(&broker).await;
+        confirm.again(&broker, &shared).await;
         if confirm.since.is_some() {
             tracing::error!(
                 outcomes = confirm.outcomes,
@@ -145,12 +145,12 @@ struct Confirm {
 }
 
 impl Confirm {
-    async fn batch(&mut self, broker: &Broker, outcomes: u64) {
+    async fn batch(&mut self, broker: &Broker, shared: &Shared, outcomes: u64) {
         self.outcomes += outcomes;
         if self.since.is_some() {
             return;
         }
-        if let Err(e) = broker.confirm_writes().await {
+        if let Err(e) = broker.confirm_writes(&shared.queues.iter().collect::<Vec<_>>()).await {
             let why = match e {
                 crate::error::Error::Unconfirmed {
                     confirmed,
@@ -169,9 +169,13 @@ impl Confirm {
         }
     }
 
-    async fn again(&mut self, broker: &Broker) {
+    async fn again(&mut self, broker: &Broker, shared: &Shared) {
         let Some(since) = self.since else { return };
-        if broker.confirm_writes().await.is_ok() {
+        if broker
+            .confirm_writes(&shared.queues.iter().collect::<Vec<_>>())
+            .await
+            .is_ok()
+        {
             tracing::info!(
                 outcomes = self.outcomes,
                 "the replicas confirmed the {} outcomes recorded in the last {} (they waited for replicas)",

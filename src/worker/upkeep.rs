@@ -281,7 +281,7 @@ pub(super) async fn fire_schedules(shared: Arc<Shared>, durable: crate::broker::
             Ok(fired) => {
                 let confirmed = match durable.min_replicas() {
                     0 => Ok(()),
-                    _ => durable.confirm_writes().await,
+                    _ => durable.confirm_writes(&shared.queues.iter().collect::<Vec<_>>()).await,
                 };
                 if let Err(e) = confirmed {
                     tracing::warn!("periodic jobs enqueued but not confirmed by the replicas: {e}");

@@ -810,6 +810,12 @@ impl RedisSentinels {
             wait_for_ping(port, "a data node to answer");
         }
         let master = nodes[0].1;
+        wait_until(Duration::from_secs(30), "the replica to finish its first sync", || {
+            redis::Client::open(format!("redis://127.0.0.1:{master}/"))
+                .and_then(|c| c.get_connection())
+                .and_then(|mut c| redis::cmd("INFO").arg("replication").query::<String>(&mut c))
+                .is_ok_and(|info| info.contains("state=online"))
+        });
         let mut sentinels = Vec::new();
         for n in 0..3 {
             let port = free_port();
