@@ -27,7 +27,7 @@ end
 complete -c tq -n "__fish_tq_needs_command" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_needs_command" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_needs_command" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_needs_command" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_needs_command" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_needs_command" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_needs_command" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -71,7 +71,7 @@ complete -c tq -n "__fish_tq_using_subcommand enqueue" -l wait-timeout -d 'Give 
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand enqueue" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand enqueue" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand enqueue" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -100,7 +100,7 @@ complete -c tq -n "__fish_tq_using_subcommand worker" -l dead-max-count -d 'Most
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand worker" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand worker" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand worker" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -114,7 +114,7 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -l interval -d 'How often
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand inspect" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand inspect" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand inspect" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -128,7 +128,7 @@ complete -c tq -n "__fish_tq_using_subcommand inspect" -s V -l version -d 'Print
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand status" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand status" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand status" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -140,7 +140,7 @@ complete -c tq -n "__fish_tq_using_subcommand status" -s V -l version -d 'Print 
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and not __fish_seen_subcommand_from list show replay purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -161,7 +161,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -175,7 +175,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -191,7 +191,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -209,7 +209,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -228,7 +228,7 @@ complete -c tq -n "__fish_tq_using_subcommand dlq; and __fish_seen_subcommand_fr
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and not __fish_seen_subcommand_from list help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -249,7 +249,7 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -264,7 +264,7 @@ complete -c tq -n "__fish_tq_using_subcommand jobs; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cancel" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cancel" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cancel" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -276,7 +276,7 @@ complete -c tq -n "__fish_tq_using_subcommand cancel" -s V -l version -d 'Print 
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand retry-now" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand retry-now" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand retry-now" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -288,7 +288,7 @@ complete -c tq -n "__fish_tq_using_subcommand retry-now" -s V -l version -d 'Pri
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcommand_from pause resume limit purge help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -305,7 +305,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and not __fish_seen_subcomm
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from pause" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -317,7 +317,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from resume" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -333,7 +333,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from limit" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -346,7 +346,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -364,7 +364,7 @@ complete -c tq -n "__fish_tq_using_subcommand queue; and __fish_seen_subcommand_
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and not __fish_seen_subcommand_from add list show remove pause resume run tick help" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -399,7 +399,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -411,7 +411,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -424,7 +424,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -436,7 +436,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from remove" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -448,7 +448,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from pause" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -460,7 +460,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from resume" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -472,7 +472,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from run" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -484,7 +484,7 @@ complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_f
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand cron; and __fish_seen_subcommand_from tick" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -510,7 +510,7 @@ complete -c tq -n "__fish_tq_using_subcommand serve" -l basic-auth -d 'Require H
 complete -c tq -n "__fish_tq_using_subcommand serve" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand serve" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand serve" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand serve" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -528,7 +528,7 @@ complete -c tq -n "__fish_tq_using_subcommand dashboard" -l basic-auth -d 'Requi
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand dashboard" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand dashboard" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand dashboard" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -558,7 +558,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l cluster -d 'With --s
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand load-test" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -574,7 +574,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -s V -l version -d 'Pri
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand completions" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand completions" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand completions" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"
@@ -587,7 +587,7 @@ complete -c tq -n "__fish_tq_using_subcommand man" -l out-dir -d 'Write tq.1 and
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis -d 'Redis URL (redis://, rediss://, with user:password@ if needed; a cluster node; or redis+sentinel://HOST:PORT[,HOST:PORT...]/MASTER[/DB] to follow the master Sentinels name); else REDIS_URL, else redis://127.0.0.1:6379/0' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l redis-url -d 'Fallback Redis URL, read from REDIS_URL when neither --redis nor TQ_REDIS_URL is set' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l prefix -d 'Prefix of every Redis key tq writes' -r
-complete -c tq -n "__fish_tq_using_subcommand man" -l min-replicas -d 'Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas have them (Redis WAIT); one confirmed by fewer prints its id and exits 75' -r
+complete -c tq -n "__fish_tq_using_subcommand man" -l min-replicas -d 'Writes that must survive a failover wait until N replicas have them (Redis WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and exits 75; a worker goes on and confirms its outcomes once the replicas answer' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l replica-timeout -d 'How long to wait for --min-replicas' -r
 complete -c tq -n "__fish_tq_using_subcommand man" -l log-format -d 'Log lines as text or as JSON objects (for log shippers)' -r -f -a "text\t''
 json\t''"

@@ -62,8 +62,9 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 
-    /// Enqueues (tq enqueue, --batch, the HTTP API) wait until N replicas
-    /// have them (Redis WAIT); one confirmed by fewer prints its id and exits 75
+    /// Writes that must survive a failover wait until N replicas have them (Redis
+    /// WAIT, once per batch): an enqueue or replay confirmed by fewer prints its id and
+    /// exits 75; a worker goes on and confirms its outcomes once the replicas answer
     #[arg(
         long,
         global = true,
