@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use support::{RedisServer, lines, wait_until};
 
-const RESULT_TTL_S: u64 = 6;
+const RESULT_TTL_S: u64 = 10;
 
 fn real_now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64
@@ -72,6 +72,16 @@ fn workers_a_minute_ahead_and_behind_agree_on_leases_due_times_and_expiry() {
         quick.iter().all(|id| redis.status(id)["state"] == "succeeded")
     });
     let finished = Instant::now();
+    // Each result's TTL runs from its own finish (server clock), which may
+    // be a while before this test saw the last of them succeed.
+    let ttl_ms = RESULT_TTL_S * 1000;
+    let expires: Vec<(String, u64)> = quick
+        .iter()
+        .map(|id| {
+            let finished = redis.status(id)["finished_at_ms"].as_u64().unwrap();
+            (id.clone(), finished + ttl_ms)
+        })
+        .collect();
     wait_until(Duration::from_secs(30), "the long and delayed jobs to succeed", || {
         long.iter()
             .chain(delayed.keys())
@@ -102,12 +112,24 @@ fn workers_a_minute_ahead_and_behind_agree_on_leases_due_times_and_expiry() {
     assert_eq!(lines(&stamps).len(), 4);
 
     // ...still there just before the TTL is over, gone soon after it.
-    let ttl = Duration::from_secs(RESULT_TTL_S);
-    std::thread::sleep((ttl - Duration::from_millis(1500)).saturating_sub(finished.elapsed()));
-    for id in &quick {
-        assert_eq!(redis.status(id)["state"], "succeeded", "result of {id} expired early");
+    let first_expiry = expires.iter().map(|(_, at)| *at).min().unwrap();
+    let mut conn = redis.conn();
+    let server_ms = |conn: &mut redis::Connection| -> u64 {
+        let (s, us): (u64, u64) = redis::cmd("TIME").query(conn).unwrap();
+        s * 1000 + us / 1000
+    };
+    let now = server_ms(&mut conn);
+    std::thread::sleep(Duration::from_millis((first_expiry - 1500).saturating_sub(now)));
+    let mut checked = 0;
+    for (id, expiry) in &expires {
+        // Only while the TTL is surely not over by the time status answers.
+        if server_ms(&mut conn) + 500 < *expiry {
+            assert_eq!(redis.status(id)["state"], "succeeded", "result of {id} expired early");
+            checked += 1;
+        }
     }
-    let late = ttl + Duration::from_secs(3);
+    assert!(checked > 0, "no result was checked before its TTL was over");
+    let late = Duration::from_secs(RESULT_TTL_S + 3);
     wait_until(late.saturating_sub(finished.elapsed()), "results to expire", || {
         quick.iter().all(|id| {
             let out = redis.tq().args(["status", id]).output().unwrap();
