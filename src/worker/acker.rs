@@ -95,6 +95,14 @@ pub(super) async fn run(shared: Arc<Shared>, broker: Broker, mut rx: mpsc::Unbou
         if got == 0 {
             break;
         }
+        {
+            let mut inflight = shared.inflight();
+            for done in batch.iter().filter(|d| d.tracked) {
+                if let Some(running) = inflight.get_mut(&(done.id.clone(), done.delivery)) {
+                    running.recording = true;
+                }
+            }
+        }
         let book = Book {
             shared: &shared,
             broker: &broker,
@@ -213,6 +221,7 @@ impl Book<'_> {
                     lease_until: done.lease_until,
                     stop: None,
                     started: Instant::now(),
+                    recording: true,
                 });
         }
     }

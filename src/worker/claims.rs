@@ -271,6 +271,7 @@ pub(super) fn start(
         lease_until,
         stop: Some(stop),
         started: Instant::now(),
+        recording: false,
     };
     shared.inflight().insert((id, delivery), running);
     let shared = shared.clone();

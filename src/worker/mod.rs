@@ -112,6 +112,10 @@ struct Running {
     stop: Option<watch::Sender<handlers::Stop>>,
     /// When it started here (for `tq jobs list`: how long it has run).
     started: Instant,
+    /// Its outcome is with the acker: a renewal that finds its lease gone
+    /// leaves it to the acker, whose recording says whether it counted
+    /// (it may be this very outcome that ended the lease).
+    recording: bool,
 }
 
 /// A delivery: job id and delivery number. The worker keeps its books per

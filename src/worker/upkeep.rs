@@ -397,7 +397,13 @@ pub(super) async fn watch_cancels(shared: Arc<Shared>) {
 
 /// Stops and forgets a delivery whose lease is gone, saying what became of its job.
 fn stop_lost(inflight: &mut HashMap<DeliveryKey, Running>, queue: &str, gone: &LostLease) {
-    let Some(running) = inflight.remove(&(gone.id.clone(), gone.delivery)) else {
+    let key = (gone.id.clone(), gone.delivery);
+    // An outcome being recorded may itself have ended the lease: the
+    // acker's recording tells.
+    if inflight.get(&key).is_none_or(|r| r.recording) {
+        return;
+    }
+    let Some(running) = inflight.remove(&key) else {
         return;
     };
     if let Some(stop) = running.stop {
