@@ -1,0 +1,207 @@
+//! Where Redis spends its CPU per job: each of the three scripts every job
+//! goes through (enqueue, claim, ack), called through the library on a
+//! private redis-server, beside the raw commands the same transition needs
+//! (the floor), with the same messages and batch sizes. Not a test: it
+//! asserts nothing, it prints a Markdown table of what it measured.
+//!
+//! Per phase: Redis CPU (`INFO cpu`, user + sys, before and after), the
+//! time `INFO commandstats` gives EVALSHA, and of that the Redis commands
+//! the script called; the rest is the script's own Lua and the moving of
+//! arguments and replies between Lua and Redis.
+//!
+//! Run: `cargo bench --bench script_cost` (TQ_BENCH_JOBS=100000,
+//! TQ_BENCH_BATCHES=100,1000 to change them).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::time::Duration;
+use support::RedisServer;
+use tq::broker::{Ack, Broker, Delivery, NewJob, RedisTarget};
+use tq::client::EnqueueRequest;
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+/// Redis CPU seconds so far (user + sys) and commandstats (usec by command).
+fn redis_usage(conn: &mut redis::Connection) -> (f64, HashMap<String, f64>) {
+    let cpu: String = redis::cmd("INFO").arg("cpu").query(conn).unwrap();
+    let field = |name: &str| -> f64 {
+        cpu.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap()
+    };
+    let stats: String = redis::cmd("INFO").arg("commandstats").query(conn).unwrap();
+    let mut usec = HashMap::new();
+    for line in stats.lines() {
+        if let Some((name, rest)) = line.strip_prefix("cmdstat_").and_then(|l| l.split_once(':')) {
+            let v = rest
+                .split(',')
+                .find_map(|kv| kv.strip_prefix("usec="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0);
+            usec.insert(name.to_string(), v);
+        }
+    }
+    (field("used_cpu_user") + field("used_cpu_sys"), usec)
+}
+
+/// What one phase cost Redis, per job, in µs.
+struct Cost {
+    cpu: f64,
+    script: f64,
+    inner: f64,
+}
+
+/// Runs `phase` and returns its cost per job.
+fn measure(conn: &mut redis::Connection, jobs: usize, phase: impl FnOnce()) -> Cost {
+    redis::cmd("CONFIG").arg("RESETSTAT").query::<()>(conn).unwrap();
+    let (cpu0, _) = redis_usage(conn);
+    phase();
+    let (cpu1, stats) = redis_usage(conn);
+    let script = stats.get("evalsha").copied().unwrap_or(0.0);
+    // Commands a script calls count under their own names too.
+    let ours = ["evalsha", "info", "config|resetstat", "script|load"];
+    let inner: f64 = stats
+        .iter()
+        .filter(|(k, _)| !ours.contains(&k.as_str()))
+        .map(|(_, v)| v)
+        .sum();
+    let per = |v: f64| v / jobs as f64;
+    Cost {
+        cpu: per((cpu1 - cpu0) * 1e6),
+        script: per(script),
+        inner: per(if script > 0.0 { inner } else { 0.0 }),
+    }
+}
+
+fn main() {
+    let jobs: usize = env_or("TQ_BENCH_JOBS", "100000").parse().unwrap_or(100_000);
+    let batches: Vec<usize> = env_or("TQ_BENCH_BATCHES", "100,1000")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    println!("{jobs} tq.noop jobs per phase, one call at a time, one private redis-server.\n");
+    println!(
+        "| batch | phase | Redis CPU µs/job | floor µs/job | x floor | EVALSHA µs/job | its Redis commands | its Lua and argument/reply moving |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for batch in batches {
+        let redis = RedisServer::start();
+        let mut conn = redis.conn();
+        let mut stats = redis.conn();
+        let broker = runtime.block_on(async {
+            let target = RedisTarget {
+                url: redis.url(),
+                explicit: true,
+            };
+            let broker = Broker::connect(&target, "tq").await.unwrap();
+            broker.register_queue("default").await.unwrap();
+            broker
+        });
+        let q = broker.queue("default");
+        let args = serde_json::value::RawValue::from_string("{}".into()).unwrap();
+        let request = EnqueueRequest::new("tq.noop", args, "default");
+        let entries: Vec<NewJob> = (0..jobs).map(|_| request.to_new_job().unwrap().1).collect();
+        let record = r#"{"task":"tq.noop","attempts":1,"deliveries":1,"enqueued_us":1764900000000000,"started_us":1764900000001000,"finished_us":1764900000001100}"#;
+
+        let enqueue = measure(&mut stats, jobs, || {
+            runtime.block_on(async {
+                for chunk in entries.chunks(batch) {
+                    broker.enqueue(&q, chunk).await.unwrap();
+                }
+            })
+        });
+        let mut claimed: Vec<Delivery> = Vec::with_capacity(jobs);
+        let claim = measure(&mut stats, jobs, || {
+            runtime.block_on(async {
+                while claimed.len() < jobs {
+                    let got = broker.claim(&q, Duration::from_secs(600), batch).await.unwrap();
+                    assert!(!got.jobs.is_empty(), "the queue ran dry at {}", claimed.len());
+                    claimed.extend(got.jobs);
+                }
+            })
+        });
+        let acks: Vec<Ack> = claimed
+            .iter()
+            .map(|d| Ack {
+                id: d.id.clone(),
+                delivery: d.delivery,
+                attempt: 1,
+                record: record.to_string(),
+                replay_of: String::new(),
+                redacted: false,
+            })
+            .collect();
+        let ack = measure(&mut stats, jobs, || {
+            runtime.block_on(async {
+                for chunk in acks.chunks(batch) {
+                    let n = broker.ack(&q, Duration::from_secs(86_400), chunk).await.unwrap();
+                    assert_eq!(n, chunk.len() as u64);
+                }
+            })
+        });
+
+        // The floor: the same transitions as the bare commands they need,
+        // one pipeline per batch, same messages, on fresh keys.
+        let msgs: Vec<(String, String)> = entries.iter().map(|e| (e.id.clone(), e.msg.clone())).collect();
+        let (jobs_key, pending, active, results) = ("f:jobs", "f:pending", "f:active", "f:results");
+        let floor_enqueue = measure(&mut stats, jobs, || {
+            for chunk in msgs.chunks(batch) {
+                let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+                redis::pipe()
+                    .hset_multiple(jobs_key, chunk)
+                    .lpush(pending, &ids)
+                    .query::<()>(&mut conn)
+                    .unwrap();
+            }
+        });
+        let mut popped_all: Vec<String> = Vec::with_capacity(jobs);
+        let floor_claim = measure(&mut stats, jobs, || {
+            while popped_all.len() < jobs {
+                let popped: Vec<String> = redis::cmd("RPOP").arg(pending).arg(batch).query(&mut conn).unwrap();
+                let _: Vec<Option<String>> = redis::cmd("HMGET").arg(jobs_key).arg(&popped).query(&mut conn).unwrap();
+                let members: Vec<(u64, String)> = popped.iter().map(|id| (1, format!("{id}:1"))).collect();
+                let _: () = redis::cmd("ZADD").arg(active).arg(&members).query(&mut conn).unwrap();
+                popped_all.extend(popped);
+            }
+        });
+        let floor_ack = measure(&mut stats, jobs, || {
+            for chunk in popped_all.chunks(batch) {
+                let members: Vec<String> = chunk.iter().map(|id| format!("{id}:1")).collect();
+                let records: Vec<(&str, &str)> = chunk.iter().map(|id| (id.as_str(), record)).collect();
+                redis::pipe()
+                    .zrem(active, &members)
+                    .hdel(jobs_key, chunk)
+                    .hset_multiple(results, &records)
+                    .query::<()>(&mut conn)
+                    .unwrap();
+            }
+        });
+        for (name, cost, floor) in [
+            ("enqueue", &enqueue, &floor_enqueue),
+            ("claim", &claim, &floor_claim),
+            ("ack", &ack, &floor_ack),
+        ] {
+            println!(
+                "| {batch} | {name} | {:.2} | {:.2} | {:.1}x | {:.2} | {:.2} | {:.2} |",
+                cost.cpu,
+                floor.cpu,
+                cost.cpu / floor.cpu,
+                cost.script,
+                cost.inner,
+                cost.script - cost.inner
+            );
+        }
+        let total = enqueue.cpu + claim.cpu + ack.cpu;
+        let floor = floor_enqueue.cpu + floor_claim.cpu + floor_ack.cpu;
+        println!(
+            "| {batch} | **per job** | **{total:.2}** | **{floor:.2}** | **{:.1}x** | | | |",
+            total / floor
+        );
+    }
+}
