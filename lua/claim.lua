@@ -43,7 +43,8 @@ local now = server_now()
 heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats', 'expires', 'expired'})
 -- A paused queue hands out nothing (see pause.lua).
 if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, 0, -1, now} end
-local deadline = now + tonumber(ARGV[3])
+-- As a string, formatted once: a number would be formatted for every lease.
+local deadline = string.format('%d', now + tonumber(ARGV[3]))
 local max = tonumber(ARGV[4])
 local H = 4
 local out = {0, 0, -1, now}
