@@ -84,6 +84,7 @@ for j = 1, #members do
   end
 end
 if #ids == 0 then return {0} end
+notify_finished(base, now, ids)
 -- Under flow control the slots they held wake a worker for what waits.
 slot_freed(base, now, ids)
 if redis.call('EXISTS', base .. 'keyed') == 1 then redis.call('HDEL', base .. 'keyed', unpack(ids)) end

@@ -39,6 +39,7 @@ local QUEUE_KEY_TYPES = {
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
   expires = 'hash', expired = 'list', cancel = 'hash', cron = 'hash', cron_due = 'zset', cron_last = 'hash',
   limits = 'hash', keyed = 'hash', kq = 'zset', kready = 'zset', kwait = 'zset', kstate = 'hash', starts = 'list',
+  waiting = 'zset', finished = 'stream',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -630,7 +631,29 @@ end
 -- record that still waits for it, its history is merged into that record
 -- instead, which becomes replayable again (one record per logical job), and
 -- <base>merged remembers where the replay went. Returns the record's id.
+-- Jobs `ids` (a Lua list) finished: succeeded, died or were cancelled.
+-- Those someone waits for (<base>waiting, see watch.lua) get one entry in
+-- <base>finished, the stream their waiters block on; nobody waiting costs
+-- one ZCARD per call.
+local function notify_finished(base, now, ids)
+  local waiting = base .. 'waiting'
+  if #ids == 0 or redis.call('ZCARD', waiting) == 0 then return end
+  local scores = redis.call('ZMSCORE', waiting, unpack(ids))
+  local waited = {}
+  for j, id in ipairs(ids) do
+    if scores[j] then waited[#waited + 1] = id end
+  end
+  if #waited == 0 then return end
+  local stream = base .. 'finished'
+  heal_key(base, now, stream, 'stream')
+  redis.call('XADD', stream, 'MAXLEN', '~', 1000, '*', 'ids', table.concat(waited, ','))
+  -- Gone with the last wait (a wait lasts at most 10 minutes).
+  redis.call('PEXPIRE', stream, 600000)
+  redis.call('ZREM', waiting, unpack(waited))
+end
+
 local function bury_live(base, dead_key, id, now, reason, err, task)
+  notify_finished(base, now, {id})
   local msg = redis.call('HGET', base .. 'redacted', id) or redis.call('HGET', base .. 'jobs', id)
   local attempts, recovered, released = get_counts(base, id)
   local origin = redis.call('HGET', base .. 'replays', id)

@@ -383,20 +383,75 @@ impl Client {
 
     /// Waits until job `id` succeeded or died, or `timeout` passed.
     pub async fn wait(&self, id: &str, timeout: Duration) -> Result<JobStatus> {
+        let status = self.wait_for(id, timeout).await?;
+        final_within(id, status, timeout)
+    }
+
+    /// [`Client::wait`] for a job known to be on `queue`.
+    pub async fn wait_until_final_in(&self, queue: &str, id: &str, timeout: Duration) -> Result<JobStatus> {
+        let status = self.wait_in(queue, id, timeout).await?;
+        final_within(id, status, timeout)
+    }
+
+    /// Job `id`'s status once it succeeded or died, or as it is when
+    /// `timeout` passed. Blocks on its queue's finished stream (see
+    /// lua/watch.lua) rather than polling: a handful of commands per wait,
+    /// and the answer within milliseconds of the job's end.
+    pub async fn wait_for(&self, id: &str, timeout: Duration) -> Result<JobStatus> {
+        let status = self.status(id).await?;
+        if status.is_final() || timeout.is_zero() {
+            return Ok(status);
+        }
+        self.wait_in(&status.queue, id, timeout).await
+    }
+
+    /// [`Client::wait_for`] a job known to be on `queue` (just enqueued there).
+    pub async fn wait_in(&self, queue: &str, id: &str, timeout: Duration) -> Result<JobStatus> {
         let deadline = tokio::time::Instant::now() + timeout;
+        let q = self.broker.queue(queue);
+        let mut after = self.broker.watch(&q, id, timeout).await?;
+        let mut waiter = None;
+        // Checked once after the watch began (it may have ended before),
+        // then when the stream names it, and now and then all the same: a
+        // job purged or deleted by hand ends without a word on the stream.
+        let mut check = true;
         loop {
-            let status = self.status(id).await?;
-            if status.is_final() {
-                return Ok(status);
+            if check {
+                match self.broker.find_job_in(queue, id).await? {
+                    Some(JobRecord::Live(_)) => {}
+                    // Dead, merged, succeeded or gone: the whole status says which.
+                    _ => return self.status(id).await,
+                }
             }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(Error::Failed(format!(
-                    "job {id} still {} after waiting {}",
-                    status.state,
-                    humantime::format_duration(timeout)
-                )));
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return self.status(id).await;
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            let waiter = match &mut waiter {
+                Some(w) => w,
+                None => waiter.insert(self.broker.waiter(left).await?),
+            };
+            let (next, ended) = self
+                .broker
+                .next_finished(waiter, &q, &after, left.min(WAIT_RECHECK))
+                .await?;
+            after = next;
+            check = ended.iter().any(|e| e == id) || (ended.is_empty() && left > WAIT_RECHECK);
         }
     }
 }
+
+/// A waited-for status, or the error that says the wait ran out first.
+fn final_within(id: &str, status: JobStatus, timeout: Duration) -> Result<JobStatus> {
+    if status.is_final() {
+        return Ok(status);
+    }
+    Err(Error::Failed(format!(
+        "job {id} still {} after waiting {}",
+        status.state,
+        humantime::format_duration(timeout)
+    )))
+}
+
+/// How often a wait looks at its job even though no end was announced.
+const WAIT_RECHECK: Duration = Duration::from_secs(5);

@@ -147,3 +147,65 @@ fn a_burst_worker_running_a_long_job_starts_a_new_one_in_its_free_slot_at_once()
     assert_eq!(redis.status(&quick)["deliveries"], 1, "{}", worker.log());
     worker.signal(libc::SIGKILL);
 }
+
+/// Commands clients sent (not those scripts ran) since `from` lines.
+fn client_commands(monitor: &Monitor, from: usize) -> Vec<String> {
+    let lines = monitor.lines.lock().unwrap();
+    lines[from..]
+        .iter()
+        .filter(|l| !l.contains(" lua] "))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_wait_blocks_on_the_job_instead_of_polling_it() {
+    let redis = RedisServer::start();
+    let monitor = Monitor::start(&redis);
+
+    // Nobody runs it: the 3 s wait gives up, having asked Redis a handful of things.
+    let from = monitor.lines.lock().unwrap().len();
+    let out = redis
+        .tq()
+        .args(["enqueue", "nobody.runs", "-q", "idle", "--wait", "--wait-timeout", "3s"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("still pending after waiting 3s"));
+    let sent = client_commands(&monitor, from);
+    let names: Vec<&str> = sent
+        .iter()
+        .filter_map(|l| l.split("] ").nth(1)?.split(' ').next())
+        .collect();
+    eprintln!("one 3 s wait: {} commands: {names:?}", sent.len());
+    assert!(sent.len() <= 40, "{} commands for one 3 s wait: {names:?}", sent.len());
+
+    // A job that runs: the wait ends with it.
+    let mut waiting = redis.spawn_tq(&[
+        "enqueue",
+        "tq.sleep",
+        "-q",
+        "work",
+        "--args",
+        r#"{"ms":2000}"#,
+        "--wait",
+        "--wait-timeout",
+        "60s",
+        "--json",
+    ]);
+    let _worker = redis.spawn_tq(&["worker", "-Q", "work"]);
+    assert!(
+        waiting.wait_exit(Duration::from_secs(30)).success(),
+        "{}",
+        waiting.log()
+    );
+    // (Exit 0: the job ended and did not die.)
+    assert_eq!(redis.queue_stats("work")["processed"], 1);
+
+    // A job someone waits for leaves no wait behind once it ended.
+    let waiting_left: u64 = redis::cmd("ZCARD")
+        .arg("tq:{work}:waiting")
+        .query(&mut redis.conn())
+        .unwrap();
+    assert_eq!(waiting_left, 0);
+}

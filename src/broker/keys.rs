@@ -88,6 +88,12 @@ pub struct QueueKeys {
     pub kstate: String,
     /// LIST of "<ms>:<n>", oldest first: the queue's starts within its rate window, one entry per claim.
     pub starts: String,
+    /// ZSET id → when the wait ends (ms, server clock): jobs someone waits
+    /// for (`tq enqueue --wait`, the API's `?wait=`, the dashboard).
+    pub waiting: String,
+    /// STREAM: an entry (field `ids`, comma-separated) when jobs in
+    /// `waiting` finish; waiters block on it (XREAD) instead of polling.
+    pub finished: String,
 }
 
 impl QueueKeys {
@@ -131,12 +137,14 @@ impl QueueKeys {
             kwait: format!("{base}kwait"),
             kstate: format!("{base}kstate"),
             starts: format!("{base}starts"),
+            waiting: format!("{base}waiting"),
+            finished: format!("{base}finished"),
             base,
         }
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 35] {
+    pub fn fixed(&self) -> [&String; 37] {
         [
             &self.pending,
             &self.jobs,
@@ -173,6 +181,8 @@ impl QueueKeys {
             &self.kwait,
             &self.kstate,
             &self.starts,
+            &self.waiting,
+            &self.finished,
         ]
     }
 

@@ -191,6 +191,60 @@ impl Broker {
         })
     }
 
+    /// Starts a wait for job `id` of queue `q` to finish, lasting `wait`:
+    /// from now on the script that ends the job writes to the queue's
+    /// finished stream. Returns the stream position to read after
+    /// ([`Broker::next_finished`]); check the job's state after this call.
+    pub async fn watch(&self, q: &QueueKeys, id: &str, wait: Duration) -> Result<String> {
+        let mut inv = self.scripts.watch.key(&q.waiting);
+        inv.key(&q.finished)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(id)
+            .arg(wait.as_millis() as u64);
+        transitions::declare(&mut inv, q, &[]);
+        Ok(inv.invoke_async(&mut self.conn()).await?)
+    }
+
+    /// Blocks on `waiter` for `block` at most (no longer than the waiter's
+    /// own block time) until jobs someone waits for on `q` finish after
+    /// stream position `after`. Returns the new position and the ids that
+    /// finished (none when the block time passed).
+    pub async fn next_finished(
+        &self,
+        waiter: &mut Waiter,
+        q: &QueueKeys,
+        after: &str,
+        block: Duration,
+    ) -> Result<(String, Vec<String>)> {
+        type Reply = Option<Vec<(String, Vec<(String, Vec<String>)>)>>;
+        let reply: Reply = redis::cmd("XREAD")
+            .arg("COUNT")
+            .arg(100)
+            .arg("BLOCK")
+            .arg(block.min(waiter.block).as_millis().max(1) as u64)
+            .arg("STREAMS")
+            .arg(&q.finished)
+            .arg(after)
+            .query_async(&mut waiter.conn)
+            .await?;
+        let mut last = after.to_string();
+        let mut ids = Vec::new();
+        for (_, entries) in reply.unwrap_or_default() {
+            for (entry, fields) in entries {
+                last = entry;
+                for pair in fields.chunks(2) {
+                    if let [name, value] = pair
+                        && name == "ids"
+                    {
+                        ids.extend(value.split(',').map(str::to_string));
+                    }
+                }
+            }
+        }
+        Ok((last, ids))
+    }
+
     /// Puts back a wake-up token this worker took but cannot use (it is full).
     pub async fn pass_wakeup(&self, q: &QueueKeys) -> Result<()> {
         let mut inv = self.scripts.pass_wakeup.key(&q.ready);

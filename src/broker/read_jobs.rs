@@ -24,7 +24,9 @@ impl Broker {
         self.find_result(queues, id).await
     }
 
-    async fn find_job_in(&self, queue: &str, id: &str) -> Result<Option<JobRecord>> {
+    /// Job `id` on `queue` while it is live or dead (a succeeded job's
+    /// result is found by [`Broker::find_job`] only).
+    pub async fn find_job_in(&self, queue: &str, id: &str) -> Result<Option<JobRecord>> {
         let k = self.queue(queue);
         // The message, counters, last error, retry and delay times, dead
         // record, and the record a dead replay was merged into.

@@ -39,6 +39,7 @@ pub(super) struct Scripts {
     pub cron_pause: Script,
     pub cron_fire: Script,
     pub limit: Script,
+    pub watch: Script,
 }
 
 impl Scripts {
@@ -62,6 +63,7 @@ impl Scripts {
             unregister: with_lib(include_str!("../../lua/unregister.lua")),
             tick: with_lib(include_str!("../../lua/tick.lua")),
             pass_wakeup: with_lib(include_str!("../../lua/pass_wakeup.lua")),
+            watch: with_lib(include_str!("../../lua/watch.lua")),
             bury_malformed: with_lib(include_str!("../../lua/bury_malformed.lua")),
             pause: with_lib(include_str!("../../lua/pause.lua")),
             cancel: with_lib(include_str!("../../lua/cancel.lua")),

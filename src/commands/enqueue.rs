@@ -65,7 +65,9 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
         // The id first, so a script has it even if the wait fails or times out.
         out!("{}", enqueued.id);
     }
-    let status = client.wait(&enqueued.id, args.wait_timeout).await?;
+    let status = client
+        .wait_until_final_in(&msg.queue, &enqueued.id, args.wait_timeout)
+        .await?;
     if ctx.json {
         print_json(&status)?;
     }

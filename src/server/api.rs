@@ -315,17 +315,9 @@ async fn status(State(s): State<Shared>, Path(id): Path<String>, Query(q): Query
         Some(Ok(_)) => return fail(StatusCode::BAD_REQUEST, "wait is at most 10m", Some("wait"), None),
         Some(Err(e)) => return fail(StatusCode::BAD_REQUEST, e, Some("wait"), None),
     };
-    let client = Client::new(s.broker.clone());
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        let status = match client.status(&id).await {
-            Ok(status) => status,
-            Err(e) => return api_error(&e),
-        };
-        if status.is_final() || tokio::time::Instant::now() >= deadline {
-            return axum::Json(status).into_response();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    match Client::new(s.broker.clone()).wait_for(&id, wait).await {
+        Ok(status) => axum::Json(status).into_response(),
+        Err(e) => api_error(&e),
     }
 }
 
