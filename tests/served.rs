@@ -170,7 +170,10 @@ fn cancel_stops_a_served_job_and_kills_only_a_process_that_does_not_answer() {
 fn a_worker_stalled_past_its_lease_stops_its_served_copy() {
     let redis = RedisServer::start();
     let dir = redis.dir();
-    let id = work_noting_pid(&redis, serde_json::json!({"do": "sleep", "ms": 4000}), "s");
+    // Long enough to be still running when the stalled worker wakes, however
+    // slowly the second worker starts (a copy that already answered has
+    // nothing left to kill: its outcome is refused as stale).
+    let id = work_noting_pid(&redis, serde_json::json!({"do": "sleep", "ms": 10000}), "s");
     let stalled = redis.spawn_tq(&["worker", "--lease", "1s", "--serve", &plain()]);
     let first = pid_in(dir, "s", 1);
     stalled.signal(libc::SIGSTOP);
@@ -180,7 +183,7 @@ fn a_worker_stalled_past_its_lease_stops_its_served_copy() {
     wait_until(Duration::from_secs(20), "the stalled worker to kill its copy", || {
         !pid_alive(first)
     });
-    wait_until(Duration::from_secs(20), "the job to succeed", || {
+    wait_until(Duration::from_secs(30), "the job to succeed", || {
         redis.status(&id)["state"] == "succeeded"
     });
     let status = redis.status(&id);
