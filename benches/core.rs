@@ -13,7 +13,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 use support::RedisServer;
-use tq::broker::{Broker, NewJob, RedisTarget};
+use tq::broker::{Broker, NewJob};
 use tq::client::EnqueueRequest;
 
 fn env_or(name: &str, default: &str) -> String {
@@ -55,11 +55,7 @@ fn main() {
 }
 
 async fn connect(redis: &RedisServer) -> Broker {
-    let target = RedisTarget {
-        url: redis.url(),
-        explicit: true,
-    };
-    let broker = Broker::connect(&target, "tq").await.unwrap();
+    let broker = redis.broker().await;
     broker.register_queue("default").await.unwrap();
     broker
 }

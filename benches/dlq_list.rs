@@ -9,7 +9,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 use support::RedisServer;
-use tq::broker::{Broker, RedisTarget};
 use tq::client::EnqueueRequest;
 use tq::dlq::{Dlq, Filter};
 
@@ -20,13 +19,7 @@ fn main() {
         .unwrap_or(100_000);
     let redis = RedisServer::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let broker = runtime.block_on(async {
-        let target = RedisTarget {
-            url: redis.url(),
-            explicit: true,
-        };
-        Broker::connect(&target, "tq").await.unwrap()
-    });
+    let broker = runtime.block_on(redis.broker());
     let started = Instant::now();
     runtime.block_on(async {
         broker.register_queue("default").await.unwrap();

@@ -18,7 +18,7 @@ mod support;
 use std::collections::HashMap;
 use std::time::Duration;
 use support::RedisServer;
-use tq::broker::{Ack, Broker, Delivery, NewJob, RedisTarget};
+use tq::broker::{Ack, Delivery, NewJob};
 use tq::client::EnqueueRequest;
 
 fn env_or(name: &str, default: &str) -> String {
@@ -95,11 +95,7 @@ fn main() {
         let mut conn = redis.conn();
         let mut stats = redis.conn();
         let broker = runtime.block_on(async {
-            let target = RedisTarget {
-                url: redis.url(),
-                explicit: true,
-            };
-            let broker = Broker::connect(&target, "tq").await.unwrap();
+            let broker = redis.broker().await;
             broker.register_queue("default").await.unwrap();
             broker
         });

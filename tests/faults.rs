@@ -6,18 +6,9 @@ mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::{RedisServer, lines, wait_until};
-use tq::broker::{Broker, RedisTarget};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().unwrap()
-}
-
-async fn broker(redis: &RedisServer) -> Broker {
-    let target = RedisTarget {
-        url: redis.url(),
-        explicit: true,
-    };
-    Broker::connect(&target, "tq").await.unwrap()
 }
 
 fn process_exists(pid: &str) -> bool {
@@ -79,7 +70,7 @@ fn a_worker_that_stalls_past_its_lease_gets_its_job_back_and_kills_the_stale_cop
 fn ten_thousand_running_jobs_keep_their_leases() {
     let redis = RedisServer::start();
     let rt = runtime();
-    let broker = rt.block_on(broker(&redis));
+    let broker = rt.block_on(redis.broker());
     redis.enqueue_many("default", "tq.sleep", r#"{"ms":3000}"#, 3, 10_000);
     let mut worker = redis.spawn_tq(&["worker", "-c", "10000", "--lease", "2s", "--burst"]);
     assert!(worker.wait_exit(Duration::from_secs(120)).success(), "{}", worker.log());
@@ -162,7 +153,7 @@ fn a_replay_that_dies_again_still_answers_status_and_shows_on_its_record() {
 fn burst_never_exits_while_a_job_is_pending_active_or_retrying() {
     let redis = RedisServer::start();
     let rt = runtime();
-    let broker = rt.block_on(broker(&redis));
+    let broker = rt.block_on(redis.broker());
     for round in 0..15 {
         let queue = format!("race{round}");
         let q = broker.queue(&queue);

@@ -7,7 +7,7 @@ use redis::Commands;
 use std::time::Duration;
 use support::RedisServer;
 use tq::broker::keys::QueueKeys;
-use tq::broker::{Ack, Broker, Delivery, Due, Failure, JobRecord, LeaseFate, NewJob, RedisTarget, ReplayOutcome};
+use tq::broker::{Ack, Broker, Delivery, Due, Failure, JobRecord, LeaseFate, NewJob, ReplayOutcome};
 use tq::client::{EnqueueRequest, new_job_entry};
 
 const LEASE: Duration = Duration::from_secs(30);
@@ -23,11 +23,7 @@ struct Fixture {
 impl Fixture {
     async fn new() -> Self {
         let redis = RedisServer::start();
-        let target = RedisTarget {
-            url: redis.url(),
-            explicit: true,
-        };
-        let broker = Broker::connect(&target, "tq").await.unwrap();
+        let broker = redis.broker().await;
         broker.register_queue("default").await.unwrap();
         let t0 = broker.server_now_ms().await.unwrap();
         let q = broker.queue("default");

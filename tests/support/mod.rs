@@ -178,13 +178,16 @@ impl RedisServer {
     /// Runs `f` with a library broker on this server (prefix `tq`), on a runtime of its own.
     pub fn with_broker<T>(&self, f: impl AsyncFnOnce(tq::broker::Broker) -> T) -> T {
         let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async {
-            let target = tq::broker::RedisTarget {
-                url: self.url(),
-                explicit: true,
-            };
-            f(tq::broker::Broker::connect(&target, "tq").await.unwrap()).await
-        })
+        rt.block_on(async { f(self.broker().await).await })
+    }
+
+    /// A library broker on this server (key prefix `tq`, as the binary's).
+    pub async fn broker(&self) -> tq::broker::Broker {
+        let target = tq::broker::RedisTarget {
+            url: self.url(),
+            explicit: true,
+        };
+        tq::broker::Broker::connect(&target, "tq").await.unwrap()
     }
 
     /// `tq status ID --json`, parsed.
