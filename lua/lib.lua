@@ -625,12 +625,6 @@ local function bury_raw(base, dead_key, dead_id, raw, now, err)
     'attempts', 0, 'recovered', 1, 'released', 0, 'task', '', 'last_error', err})
 end
 
--- bury_live turns live job <id> into a dead record: its message (the redacted
--- form kept at enqueue, if any, so redacted secrets never stay in the DLQ),
--- task, reason, last_error and counters. If the job was a replay of a dead
--- record that still waits for it, its history is merged into that record
--- instead, which becomes replayable again (one record per logical job), and
--- <base>merged remembers where the replay went. Returns the record's id.
 -- Jobs `ids` (a Lua list) finished: succeeded, died or were cancelled.
 -- Those someone waits for (<base>waiting, see watch.lua) get one entry in
 -- <base>finished, the stream their waiters block on; nobody waiting costs
@@ -652,6 +646,12 @@ local function notify_finished(base, now, ids)
   redis.call('ZREM', waiting, unpack(waited))
 end
 
+-- bury_live turns live job <id> into a dead record: its message (the redacted
+-- form kept at enqueue, if any, so redacted secrets never stay in the DLQ),
+-- task, reason, last_error and counters. If the job was a replay of a dead
+-- record that still waits for it, its history is merged into that record
+-- instead, which becomes replayable again (one record per logical job), and
+-- <base>merged remembers where the replay went. Returns the record's id.
 local function bury_live(base, dead_key, id, now, reason, err, task)
   notify_finished(base, now, {id})
   local msg = redis.call('HGET', base .. 'redacted', id) or redis.call('HGET', base .. 'jobs', id)

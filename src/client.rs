@@ -211,6 +211,20 @@ impl JobStatus {
         matches!(self.state.as_str(), "succeeded" | "dead" | "cancelled")
     }
 
+    /// The status of a job waited for `waited`, or the error that says the
+    /// wait ran out before it finished.
+    pub fn finished_within(self, waited: Duration) -> Result<Self> {
+        if self.is_final() {
+            return Ok(self);
+        }
+        Err(Error::Failed(format!(
+            "job {} still {} after waiting {}",
+            self.id,
+            self.state,
+            humantime::format_duration(waited)
+        )))
+    }
+
     fn empty(id: &str, queue: &str, state: &str) -> Self {
         JobStatus {
             id: id.to_string(),
@@ -383,14 +397,7 @@ impl Client {
 
     /// Waits until job `id` succeeded or died, or `timeout` passed.
     pub async fn wait(&self, id: &str, timeout: Duration) -> Result<JobStatus> {
-        let status = self.wait_for(id, timeout).await?;
-        final_within(id, status, timeout)
-    }
-
-    /// [`Client::wait`] for a job known to be on `queue`.
-    pub async fn wait_until_final_in(&self, queue: &str, id: &str, timeout: Duration) -> Result<JobStatus> {
-        let status = self.wait_in(queue, id, timeout).await?;
-        final_within(id, status, timeout)
+        self.wait_for(id, timeout).await?.finished_within(timeout)
     }
 
     /// Job `id`'s status once it succeeded or died, or as it is when
@@ -439,18 +446,6 @@ impl Client {
             check = ended.iter().any(|e| e == id) || (ended.is_empty() && left > WAIT_RECHECK);
         }
     }
-}
-
-/// A waited-for status, or the error that says the wait ran out first.
-fn final_within(id: &str, status: JobStatus, timeout: Duration) -> Result<JobStatus> {
-    if status.is_final() {
-        return Ok(status);
-    }
-    Err(Error::Failed(format!(
-        "job {id} still {} after waiting {}",
-        status.state,
-        humantime::format_duration(timeout)
-    )))
 }
 
 /// How often a wait looks at its job even though no end was announced.

@@ -66,8 +66,9 @@ pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
         out!("{}", enqueued.id);
     }
     let status = client
-        .wait_until_final_in(&msg.queue, &enqueued.id, args.wait_timeout)
-        .await?;
+        .wait_in(&msg.queue, &enqueued.id, args.wait_timeout)
+        .await?
+        .finished_within(args.wait_timeout)?;
     if ctx.json {
         print_json(&status)?;
     }

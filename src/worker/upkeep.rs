@@ -6,6 +6,7 @@ use super::{DeliveryKey, HEARTBEAT_EVERY, HEARTBEAT_TTL, Running, Shared};
 use crate::broker::{LeaseFate, LostLease, Tick, Wake};
 use crate::error::Result;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -397,15 +398,15 @@ pub(super) async fn watch_cancels(shared: Arc<Shared>) {
 
 /// Stops and forgets a delivery whose lease is gone, saying what became of its job.
 fn stop_lost(inflight: &mut HashMap<DeliveryKey, Running>, queue: &str, gone: &LostLease) {
-    let key = (gone.id.clone(), gone.delivery);
-    // An outcome being recorded may itself have ended the lease: the
-    // acker's recording tells.
-    if inflight.get(&key).is_none_or(|r| r.recording) {
-        return;
-    }
-    let Some(running) = inflight.remove(&key) else {
+    let Entry::Occupied(entry) = inflight.entry((gone.id.clone(), gone.delivery)) else {
         return;
     };
+    // An outcome being recorded may itself have ended the lease: the
+    // acker's recording tells.
+    if entry.get().recording {
+        return;
+    }
+    let running = entry.remove();
     if let Some(stop) = running.stop {
         stop.send_replace(super::handlers::Stop::LeaseLost);
     }
