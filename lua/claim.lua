@@ -8,7 +8,7 @@
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms, ARGV[4] max jobs,
 -- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
 -- First takes the job handed to idle workers (ready, see wake_one) if none
--- took it yet, then pops pending; records its lease length in stats.
+-- took it yet, then pops pending.
 -- Returns a flat list: count of malformed entries set aside, count of jobs
 -- set aside as expired (--expires passed before they started), ms until a
 -- limit that held jobs back may let more start (-1: none did), the server's
@@ -136,6 +136,10 @@ end
 -- A job handed to idle workers that none took yet is the oldest pending
 -- job: it goes first, under this claim's lease (its delivery is unchanged).
 local handed = redis.call('LPOP', KEYS[6], max)
+if handed then
+  heal_key(base, now, base .. 'handed', 'zset')
+  redis.call('ZREM', base .. 'handed', unpack(handed))
+end
 for _, member in ipairs(handed or {}) do
   local id, delivery = string.match(member, '^(.*):(%d+)$')
   local msg = id and redis.call('HGET', jobsKey, id)
@@ -246,12 +250,6 @@ if max > 0 then
   else
     ids = redis.call('RPOP', pendingKey, max)
   end
-end
--- Jobs handed to idle workers go with this lease length (wake_one). Only
--- after a pop: a Redis at maxmemory refuses a script whose first write
--- could grow memory, and a claim must drain a full Redis.
-if (ids or #leases > 0) and redis.call('HGET', base .. 'stats', 'lease_ms') ~= ARGV[3] then
-  redis.call('HSET', base .. 'stats', 'lease_ms', ARGV[3])
 end
 -- Work left behind is handed to one more idle worker (not when a limit
 -- held it back: the limit's wait wakes them).

@@ -39,7 +39,7 @@ local QUEUE_KEY_TYPES = {
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
   expires = 'hash', expired = 'list', cancel = 'hash', cron = 'hash', cron_due = 'zset', cron_last = 'hash',
   limits = 'hash', keyed = 'hash', kq = 'zset', kready = 'zset', kwait = 'zset', kstate = 'hash', starts = 'list',
-  waiting = 'zset', finished = 'stream',
+  waiting = 'zset', finished = 'stream', handed = 'zset',
 }
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -266,22 +266,23 @@ local function next_delivery(a, r, l)
   return a + r + l + 1
 end
 
--- How long a job handed to an idle worker is leased before the worker that
--- takes it renews the lease: the lease length the queue's workers last
--- claimed with (kept in <base>stats as lease_ms), 30 s (tq's default) before any claim.
-local function hand_lease_ms(base)
-  return tonumber(redis.call('HGET', base .. 'stats', 'lease_ms')) or 30000
-end
+-- How long a job handed to an idle worker is leased until the worker that
+-- took it confirms (confirm.lua, which gives it the worker's own lease):
+-- a worker that froze between taking it and confirming (a stop, a pause,
+-- a GC) holds it this long, not a whole lease; then the tick hands it back
+-- (recover_expired) and it goes to another idle worker.
+local HAND_CONFIRM_MS = 1000
 
 -- Wakes one idle worker of the queue by handing it the next pending job:
 -- the job at the front of pending is leased (delivery member "<id>:<n>" in
--- active, lease of hand_lease_ms) and its member pushed on the queue's ready
--- LIST, which exactly one worker blocked on it (BLPOP) takes and runs with
--- no claim call. The ready list holds at most one entry; a job in it counts
--- as pending for every reader, a claim takes it first (lease renewed), and
--- recovery renews its lease while it waits there, so a job waiting in ready
--- is neither lost nor delivered twice. A front entry with no message is not
--- handed: a bare token ('1') tells a worker to claim, and the claim buries it.
+-- active, for HAND_CONFIRM_MS, and in <base>handed until confirmed) and its
+-- member pushed on the queue's ready LIST, which exactly one worker blocked
+-- on it (BLPOP) takes and runs after one confirm call, no claim. The ready
+-- list holds at most one entry; a job in it counts as pending for every
+-- reader, a claim takes it first (lease renewed), and recovery renews its
+-- lease while it waits there, so a job waiting in ready is neither lost nor
+-- delivered twice. A front entry with no message is not handed: a bare
+-- token ('1') tells a worker to claim, and the claim buries it.
 -- Callers have checked the types of pending, ready, jobs, counts, active and stats.
 local function wake_one(base, now)
   local ready_key, pending_key = base .. 'ready', base .. 'pending'
@@ -304,7 +305,9 @@ local function wake_one(base, now)
     return
   end
   local member = id .. ':' .. next_delivery(get_counts(base, id))
-  redis.call('ZADD', base .. 'active', now + hand_lease_ms(base), member)
+  heal_key(base, now, base .. 'handed', 'zset')
+  redis.call('ZADD', base .. 'active', now + HAND_CONFIRM_MS, member)
+  redis.call('ZADD', base .. 'handed', now, member)
   redis.call('LPUSH', ready_key, member)
 end
 
@@ -472,11 +475,13 @@ end
 -- to the front of pending again, as the same delivery (no one ever held
 -- it), so a pause or a new limit also holds it. Callers have checked the
 -- types of ready, active and pending.
-local function unhand(base)
+local function unhand(base, now)
   local ready_key = base .. 'ready'
+  heal_key(base, now, base .. 'handed', 'zset')
   for _, member in ipairs(redis.call('LRANGE', ready_key, 0, -1)) do
     local id = string.match(member, '^(.*):%d+$')
     if id and redis.call('ZREM', base .. 'active', member) == 1 then redis.call('RPUSH', base .. 'pending', id) end
+    redis.call('ZREM', base .. 'handed', member)
   end
   redis.call('DEL', ready_key)
 end
@@ -691,19 +696,43 @@ end
 -- once `max_lost` deliveries ended with no outcome. Returns {recovered,
 -- buried, ms until the earliest remaining lease expires or -1}.
 local function recover_expired(base, now, active_key, pending_key, dead_key, stats_key, max_lost, candidates)
-  local members = {}
+  heal_key(base, now, base .. 'handed', 'zset')
+  local members, unconfirmed = {}, {}
   for _, member in ipairs(candidates) do
     local deadline = redis.call('ZSCORE', active_key, member)
     if deadline and tonumber(deadline) < now then
       if waiting_in_ready(base, member) then
         -- Handed to idle workers and not taken yet: still waiting, not lost.
-        redis.call('ZADD', active_key, now + hand_lease_ms(base), member)
+        redis.call('ZADD', active_key, now + HAND_CONFIRM_MS, member)
+      elseif redis.call('ZREM', base .. 'handed', member) == 1 then
+        -- Taken by a worker that never confirmed it (frozen, or gone): it
+        -- never started, so it goes back as a hand-back, not a lost delivery.
+        unconfirmed[#unconfirmed + 1] = member
       else
         members[#members + 1] = member
       end
     end
   end
   local recovered, buried = 0, 0
+  if #unconfirmed > 0 then
+    redis.call('ZREM', active_key, unpack(unconfirmed))
+    local back = {}
+    for _, member in ipairs(unconfirmed) do
+      local id = string.match(member, '^(.*):%d+$') or member
+      local msg = redis.call('HGET', base .. 'jobs', id)
+      if msg and redis.call('HEXISTS', base .. 'cancel', id) == 1 then
+        bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator before it ran', task_of(msg))
+        buried = buried + 1
+      else
+        local a, r, l, s = get_counts(base, id)
+        set_counts(base, id, a, r, l + 1, s)
+        back[#back + 1] = id
+      end
+    end
+    slot_freed(base, now, back)
+    push_pending(base, now, back, true)
+    recovered = #back
+  end
   if #members > 0 then
     redis.call('ZREM', active_key, unpack(members))
     local ids = {}

@@ -31,7 +31,7 @@ if redis.call('HEXISTS', limitsKey, 'rate') == 0 then
   redis.call('HDEL', base .. 'kstate', 'started')
 end
 -- A job handed to an idle worker that none took yet is judged by the new limits too.
-unhand(base)
+unhand(base, now)
 for _, key in ipairs(redis.call('ZRANGE', kwait, 0, -1)) do
   redis.call('ZADD', kready, next_turn(base), key)
 end

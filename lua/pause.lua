@@ -18,7 +18,7 @@ local paused = redis.call('HGET', statsKey, 'paused') == '1'
 if ARGV[3] == '1' then
   if paused then return 0 end
   redis.call('HSET', statsKey, 'paused', '1')
-  unhand(base)
+  unhand(base, now)
   return 1
 end
 if not paused then return 0 end

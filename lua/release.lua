@@ -7,17 +7,20 @@
 -- Invariant: a released job goes from active to the front of pending in one
 -- step ('released' + 1, which raises its delivery count but does not count
 -- toward the poison limit). A delivery that no longer holds the lease changes
--- nothing. Under flow control the freed slot wakes a worker (slot_freed);
+-- nothing. A handed job the worker had not confirmed leaves <base>handed
+-- too. Under flow control the freed slot wakes a worker (slot_freed);
 -- a keyed job goes back to the front of its key's line. Returns how many
 -- were handed back.
 local activeKey, pendingKey = KEYS[1], KEYS[2]
 local base = ARGV[2]
 local now = server_now()
-heal(base, now, {'active', 'pending', 'counts', 'ready', 'jobs', 'stats'})
+heal(base, now, {'active', 'pending', 'counts', 'ready', 'jobs', 'stats', 'handed'})
 local released, back = 0, {}
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
-  if redis.call('ZREM', activeKey, id .. ':' .. ARGV[i + 1]) == 1 then
+  local member = id .. ':' .. ARGV[i + 1]
+  if redis.call('ZREM', activeKey, member) == 1 then
+    redis.call('ZREM', base .. 'handed', member)
     local a, r, l, s = get_counts(base, id)
     set_counts(base, id, a, r, l + 1, s)
     back[#back + 1] = id

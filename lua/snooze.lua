@@ -32,7 +32,7 @@ if pause_queue > 0 or pause_key > 0 then
   heal(base, now, FLOW_KEYS)
   heal(base, now, {'ready', 'pending'})
   -- A job already handed to an idle worker waits out the pause too.
-  unhand(base)
+  unhand(base, now)
 end
 if pause_queue > 0 then
   local was = tonumber(redis.call('HGET', base .. 'limits', 'paused_until')) or 0

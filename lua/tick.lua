@@ -1,6 +1,7 @@
 -- tick: one queue's due work, done by one worker per queue (the leader):
 -- promote due delayed jobs and retries, recover expired leases, trim dead
--- records past their age. Other workers leave it alone while the leader's
+-- records past their age, hand back jobs handed to a worker that did not
+-- confirm them. Other workers leave it alone while the leader's
 -- claim on the queue lives, so N workers cost what one does.
 -- KEYS[1] leader STRING (worker id, expires unless the leader ticks again)
 -- KEYS[2] scheduled ZSET
@@ -47,6 +48,9 @@ retention.candidates, after = argv_list(after)
 buckets, after = argv_list(after)
 local recovered, buried = recover_expired(base, now, KEYS[5], KEYS[4], KEYS[6], KEYS[7],
   tonumber(ARGV[5]), candidates)
+-- Handed jobs' marks that no script took back (the job was cancelled or
+-- purged before its worker confirmed it) go once they are a minute old.
+redis.call('ZREMRANGEBYSCORE', base .. 'handed', '-inf', now - 60000)
 trim_dead(base, KEYS[6], now)
 trim_results(base, tonumber(ARGV[after]) or 0, buckets)
 -- Unique-job names whose window ended (up to 100 per tick).

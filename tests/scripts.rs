@@ -417,12 +417,12 @@ async fn idle_sees_a_job_wherever_it_is_but_not_a_delayed_one() {
 async fn a_job_handed_to_idle_workers_waits_as_pending_until_one_takes_it() {
     let f = Fixture::new().await;
     let ids = f.enqueue(2, Due::Now).await;
-    // The first job is leased to whichever idle worker takes it (default
-    // lease: no worker claimed yet); the second waits on pending.
+    // The first job is leased for a second to whichever idle worker takes
+    // it, until that worker confirms; the second waits on pending.
     let member = format!("{}:1", ids[0]);
     let ready: Vec<String> = f.redis.conn().lrange(&f.q.ready, 0, -1).unwrap();
     assert_eq!(ready, vec![member.clone()]);
-    assert_eq!(f.lease_deadline(&ids[0], 1), Some(f.t0 + 30_000));
+    assert_eq!(f.lease_deadline(&ids[0], 1), Some(f.t0 + 1_000));
     f.assert_only(&ids[0], "pending");
     f.assert_only(&ids[1], "pending");
     let counts = f.broker.queue_counts(&["default".into()]).await.unwrap();
@@ -432,33 +432,78 @@ async fn a_job_handed_to_idle_workers_waits_as_pending_until_one_takes_it() {
         other => panic!("{other:?}"),
     }
 
-    // Nobody took it for longer than its lease: recovery leaves it waiting
+    // Nobody took it for longer than that: recovery leaves it waiting
     // (not delivered twice) and renews its lease.
-    let later = f.at(30_001).recover(&f.q, 2, 100).await.unwrap();
+    let later = f.at(1_001).recover(&f.q, 2, 100).await.unwrap();
     assert_eq!((later.requeued, later.buried), (0, 0));
-    assert_eq!(f.lease_deadline(&ids[0], 1), Some(f.t0 + 60_001));
+    assert_eq!(f.lease_deadline(&ids[0], 1), Some(f.t0 + 2_001));
     f.assert_only(&ids[0], "pending");
 
-    // An idle worker takes it with no claim call: delivery 1, already leased.
+    // An idle worker takes it with no claim call: delivery 1, and its
+    // confirmation gives it the worker's own lease.
     let mut waiter = f.broker.waiter(Duration::from_secs(1)).await.unwrap();
     let (id, delivery) = match f.broker.wait_for_work(&mut waiter, &f.q).await.unwrap() {
         tq::broker::Wake::Handed { id, delivery } => (id, delivery),
         other => panic!("{other:?}"),
     };
-    let handed = f.broker.take_handed(&f.q, id, delivery).await.unwrap().unwrap();
+    let handed = f
+        .at(1_500)
+        .take_handed(&f.q, id, delivery, LEASE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (handed.delivery.id.as_str(), handed.delivery.delivery),
         (ids[0].as_str(), 1)
     );
+    assert_eq!(
+        f.lease_deadline(&ids[0], 1),
+        Some(f.t0 + 1_500 + LEASE.as_millis() as u64)
+    );
     assert!(handed.more_pending, "the second job still waits");
     f.assert_only(&ids[0], "active");
+    let handed_marks: u64 = f.redis.conn().zcard(&f.q.handed).unwrap();
+    assert_eq!(handed_marks, 0, "confirmed");
     let recorded = f
-        .at(1000)
+        .at(2_000)
         .ack(&f.q, Duration::from_secs(3600), &[ack_of(&handed.delivery)])
         .await
         .unwrap();
     assert_eq!(recorded, 1);
     f.assert_only(&ids[0], "succeeded");
+}
+
+#[tokio::test]
+async fn a_handed_job_its_worker_never_confirms_goes_back_as_a_hand_back() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(1, Due::Now).await;
+    // Taken by a worker that freezes before it confirms.
+    let mut waiter = f.broker.waiter(Duration::from_secs(1)).await.unwrap();
+    let (id, delivery) = match f.broker.wait_for_work(&mut waiter, &f.q).await.unwrap() {
+        tq::broker::Wake::Handed { id, delivery } => (id, delivery),
+        other => panic!("{other:?}"),
+    };
+    f.assert_only(&ids[0], "active");
+    let early = f.at(999).recover(&f.q, 2, 100).await.unwrap();
+    assert_eq!(early.requeued, 0, "still within its second");
+    // Past its second: back to pending, a hand-back (not a lost delivery,
+    // which would count toward the poison limit: max 1 here).
+    let later = f.at(1_001).recover(&f.q, 1, 100).await.unwrap();
+    assert_eq!((later.requeued, later.buried), (1, 0));
+    let counts: Option<String> = f.redis.conn().hget(&f.q.counts, &ids[0]).unwrap();
+    assert_eq!(counts.as_deref(), Some("0,0,1"));
+    // The frozen worker wakes: its confirmation is refused, nothing runs twice.
+    let late = f.at(1_500).take_handed(&f.q, id, delivery, LEASE).await.unwrap();
+    assert!(late.is_none());
+    // Handed to the next idle worker as delivery 2.
+    let ready: Vec<String> = f.redis.conn().lrange(&f.q.ready, 0, -1).unwrap();
+    assert_eq!(ready, vec![format!("{}:2", ids[0])]);
+    let handed_marks: Vec<String> = f.redis.conn().zrange(&f.q.handed, 0, -1).unwrap();
+    assert_eq!(handed_marks, vec![format!("{}:2", ids[0])]);
+    let d = f.claim(1_600, 1).await.remove(0);
+    assert_eq!((d.id.as_str(), d.delivery), (ids[0].as_str(), 2));
+    let handed_marks: u64 = f.redis.conn().zcard(&f.q.handed).unwrap();
+    assert_eq!(handed_marks, 0, "a claim takes its mark too");
 }
 
 #[tokio::test]

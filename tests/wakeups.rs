@@ -6,7 +6,7 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{RedisServer, wait_until};
+use support::{RedisServer, lines, wait_until};
 
 /// Commands Redis runs, as `redis-cli monitor` prints them, while it runs.
 struct Monitor {
@@ -146,6 +146,55 @@ fn a_burst_worker_running_a_long_job_starts_a_new_one_in_its_free_slot_at_once()
     assert_eq!(redis.status(&long)["state"], "active", "{}", worker.log());
     assert_eq!(redis.status(&quick)["deliveries"], 1, "{}", worker.log());
     worker.signal(libc::SIGKILL);
+}
+
+/// Clients Redis holds in a blocking command (idle workers waiting for work).
+fn blocked_clients(redis: &RedisServer) -> u64 {
+    let info: String = redis::cmd("INFO").arg("clients").query(&mut redis.conn()).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("blocked_clients:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_frozen_idle_worker_does_not_hold_a_job_handed_to_it() {
+    let redis = RedisServer::start();
+    let runs = redis.dir().join("runs");
+    // The handler's parent is the worker that runs it.
+    let handler = format!("mark=echo $PPID >> {}", runs.display());
+    let args = ["worker", "-c", "1", "--lease", "5m", "--handler", handler.as_str()];
+    let mut handed_to_frozen = 0;
+    for round in 1..=5 {
+        let mut frozen = redis.spawn_tq(&args);
+        wait_until(Duration::from_secs(20), "the worker to wait for work", || {
+            blocked_clients(&redis) == 1
+        });
+        // Frozen while its wait is in flight: the new job is handed to it.
+        frozen.signal(libc::SIGSTOP);
+        let id = redis.enqueue(&["mark"]);
+        let mut healthy = redis.spawn_tq(&args);
+        // Far less than the 5-minute lease the frozen worker would hold it for.
+        wait_until(Duration::from_secs(30), "the job to run on the healthy worker", || {
+            redis.status(&id)["state"] == "succeeded"
+        });
+        let ran = lines(&runs);
+        assert_eq!(ran.len(), round, "{ran:?}");
+        assert_eq!(ran[round - 1], healthy.child.id().to_string(), "round {round}");
+        if redis.status(&id)["deliveries"] == 2 {
+            handed_to_frozen += 1;
+        }
+        // Thawed, the frozen worker's confirmation is refused: it runs nothing.
+        frozen.signal(libc::SIGCONT);
+        for w in [&mut frozen, &mut healthy] {
+            w.signal(libc::SIGTERM);
+            assert!(w.wait_exit(Duration::from_secs(20)).success(), "{}", w.log());
+        }
+        assert_eq!(lines(&runs).len(), round);
+        assert_eq!(redis.status(&id)["state"], "succeeded");
+    }
+    assert!(handed_to_frozen > 0, "no round handed the job to the frozen worker");
+    assert_eq!(redis.queue_stats("default")["processed"], 5);
 }
 
 /// Commands clients sent (not those scripts ran) since `from` lines.

@@ -94,6 +94,10 @@ pub struct QueueKeys {
     /// STREAM: an entry (field `ids`, comma-separated) when jobs in
     /// `waiting` finish; waiters block on it (XREAD) instead of polling.
     pub finished: String,
+    /// ZSET lease member → when it was handed (ms): jobs handed to an idle
+    /// worker (`ready`) that the worker has not confirmed yet; their lease
+    /// is short until it does (`wake_one` in lua/lib.lua).
+    pub handed: String,
 }
 
 impl QueueKeys {
@@ -139,12 +143,13 @@ impl QueueKeys {
             starts: format!("{base}starts"),
             waiting: format!("{base}waiting"),
             finished: format!("{base}finished"),
+            handed: format!("{base}handed"),
             base,
         }
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 37] {
+    pub fn fixed(&self) -> [&String; 38] {
         [
             &self.pending,
             &self.jobs,
@@ -183,6 +188,7 @@ impl QueueKeys {
             &self.starts,
             &self.waiting,
             &self.finished,
+            &self.handed,
         ]
     }
 

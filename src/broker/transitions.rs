@@ -5,7 +5,7 @@
 //! in several calls, each atomic on its own.
 
 use super::keys::QueueKeys;
-use super::records::{FlowLimits, lease_member, parse_counts, text};
+use super::records::{FlowLimits, parse_counts, text};
 use super::{Broker, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use redis::Value;
@@ -130,8 +130,6 @@ pub struct Delivery {
 #[derive(Debug, Clone)]
 pub struct Handed {
     pub delivery: Delivery,
-    /// How long its lease still runs (by the server's clock, as last seen).
-    pub lease_left: Duration,
     /// More jobs wait on its queue: claim them.
     pub more_pending: bool,
 }
@@ -359,27 +357,41 @@ impl Broker {
         })
     }
 
-    /// Reads the job handed to this worker as delivery `delivery` of `id`
-    /// (taken by [`Broker::wait_for_work`]; it already holds the lease, so
-    /// this is a read, not a transition). None if the lease is gone or the
+    /// Confirms the job handed to this worker as delivery `delivery` of `id`
+    /// (taken by [`Broker::wait_for_work`]) and gives it a lease of `lease`:
+    /// until this call it was leased for a second only, so a worker that
+    /// froze after taking it holds it no longer (see lua/confirm.lua). None
+    /// if the lease is gone (then another worker has it or will) or the
     /// entry was not a runnable tq job (then it was buried or handed back).
-    pub async fn take_handed(&self, q: &QueueKeys, id: Vec<u8>, delivery: u64) -> Result<Option<Handed>> {
+    pub async fn take_handed(
+        &self,
+        q: &QueueKeys,
+        id: Vec<u8>,
+        delivery: u64,
+        lease: Duration,
+    ) -> Result<Option<Handed>> {
         let id = match String::from_utf8(id) {
             Ok(id) if valid_job_id(&id) => id,
             Ok(id) => return self.bury_foreign_id(q, id.as_bytes(), delivery).await.map(|_| None),
             Err(e) => return self.bury_foreign_id(q, e.as_bytes(), delivery).await.map(|_| None),
         };
-        type Row = (Option<Vec<u8>>, Option<Vec<u8>>, Option<f64>, u64);
-        let (msg, counts, deadline, pending): Row = redis::pipe()
-            .hget(&q.jobs, &id)
-            .hget(&q.counts, &id)
-            .zscore(&q.active, lease_member(&id, delivery))
-            .llen(&q.pending)
-            .query_async(&mut self.conn())
-            .await?;
-        let Some(deadline) = deadline else {
+        let mut inv = self.scripts.confirm.key(&q.active);
+        inv.key(&q.handed)
+            .key(&q.jobs)
+            .key(&q.counts)
+            .key(&q.pending)
+            .arg(&self.clock)
+            .arg(&q.base)
+            .arg(lease.as_millis() as u64)
+            .arg(&id)
+            .arg(delivery);
+        declare(&mut inv, q, &[]);
+        type Row = (Option<Vec<u8>>, Option<Vec<u8>>, u64);
+        let reply: Vec<redis::Value> = inv.invoke_async(&mut self.conn()).await?;
+        if reply.is_empty() {
             return Ok(None);
-        };
+        }
+        let (msg, counts, pending): Row = redis::from_redis_value(redis::Value::Array(reply))?;
         let Some(msg) = msg else {
             // Its message went (deleted by another tool): back to pending,
             // where the next claim records the entry as malformed.
@@ -388,7 +400,6 @@ impl Broker {
         };
         let counts = counts.map(|c| text(&c));
         let (attempts, _, _) = parse_counts(counts.as_deref());
-        let left_ms = (deadline as u64).saturating_sub(self.estimated_server_ms());
         Ok(Some(Handed {
             delivery: Delivery {
                 id,
@@ -396,7 +407,6 @@ impl Broker {
                 attempts,
                 msg,
             },
-            lease_left: Duration::from_millis(left_ms),
             more_pending: pending > 0,
         }))
     }

@@ -125,7 +125,12 @@ async fn take_handed(
     delivery: u64,
 ) {
     let q = &shared.queues[index];
-    let handed = match shared.broker.take_handed(q, id.clone(), delivery).await {
+    let taken = Instant::now();
+    let handed = match shared
+        .broker
+        .take_handed(q, id.clone(), delivery, shared.config.lease)
+        .await
+    {
         Ok(Some(handed)) => handed,
         Ok(None) => return,
         Err(e) => {
@@ -155,21 +160,11 @@ async fn take_handed(
             return;
         }
     };
-    // A job that waited to be taken may have little lease left: renew it now
-    // rather than at the next renewal pass.
-    let mut lease_left = handed.lease_left;
-    if lease_left < shared.config.lease / 2 {
-        match shared.broker.renew(q, shared.config.lease, &held).await {
-            Ok(lost) if lost.is_empty() => lease_left = shared.config.lease,
-            Ok(_) => return,
-            Err(e) => tracing::warn!(queue = %q.name, "lease renewal failed: {e}"),
-        }
-    }
     super::claims::start(
         shared,
         index,
         handed.delivery,
-        Instant::now() + lease_left,
+        taken + shared.config.lease,
         shared.broker.estimated_server_ms(),
         permit,
         done,
