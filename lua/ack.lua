@@ -18,7 +18,8 @@
 -- in a bucket that expires whole at least the TTL after its last write, by the
 -- server's clock (and its failure records, if an earlier attempt failed, with
 -- the same expiry). A replay that succeeds removes the dead record it replayed
--- (if that record still waits for it). Under flow control the slots they
+-- (if that record still waits for it), leaving in its place only a pointer
+-- (field replayed_as) with the result's expiry. Under flow control the slots they
 -- held wake a worker for what waits (slot_freed).
 -- The bucket is named by the client: a name the server's clock does not put
 -- in the current bucket (client clock off by more than a second) is refused
@@ -79,6 +80,10 @@ for j = 1, #members do
       rare[#rare + 1] = id
       if redis.call('HGET', base .. 'job:' .. origin, 'replay_job') == id then
         delete_dead(base, deadKey, origin)
+        -- Its id still answers (tq status points to this replay) for as
+        -- long as the replay's result is kept.
+        redis.call('HSET', base .. 'job:' .. origin, 'replayed_as', id)
+        redis.call('PEXPIREAT', base .. 'job:' .. origin, expire_at)
       end
     end
   end

@@ -659,7 +659,8 @@ end
 -- <base>merged remembers where the replay went. Returns the record's id.
 local function bury_live(base, dead_key, id, now, reason, err, task)
   notify_finished(base, now, {id})
-  local msg = redis.call('HGET', base .. 'redacted', id) or redis.call('HGET', base .. 'jobs', id)
+  local redacted = redis.call('HGET', base .. 'redacted', id)
+  local msg = redacted or redis.call('HGET', base .. 'jobs', id)
   local attempts, recovered, released = get_counts(base, id)
   local origin = redis.call('HGET', base .. 'replays', id)
   heal_key(base, now, base .. 'failures:' .. id, 'list')
@@ -685,6 +686,12 @@ local function bury_live(base, dead_key, id, now, reason, err, task)
   if msg then
     fields[#fields + 1] = 'msg'
     fields[#fields + 1] = msg
+  end
+  if redacted then
+    -- Readers of a list page learn it without the message: only the CLI
+    -- can replay it (with the full args).
+    fields[#fields + 1] = 'redacted'
+    fields[#fields + 1] = '1'
   end
   return write_dead(base, dead_key, id, now, fields)
 end

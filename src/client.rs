@@ -143,8 +143,26 @@ pub fn new_job_entry(msg: &JobMessage, due: Due) -> Result<NewJob> {
     })
 }
 
-/// Validates args text: well-formed JSON and within the size limit.
+/// What `--args` takes, for its errors.
+const ARGS_FORM: &str = r#"a JSON object of named args, '{"to":"a@b.c"}', or an array of positional ones, '[1,2]'"#;
+
+/// Validates args text: a JSON object or array, within the size limit. A
+/// bare scalar (`5`, `"x"`, `null`) is refused: a task's args are named or
+/// positional, and a scalar is almost always a quoting mistake in a shell.
 pub fn parse_args(text: &str) -> Result<Box<RawValue>> {
+    let raw = parse_any_args(text)?;
+    if !raw.get().starts_with(['{', '[']) {
+        return Err(Error::InvalidInput(format!(
+            "invalid --args: {} is not a JSON object or array (it takes {ARGS_FORM})",
+            raw.get()
+        )));
+    }
+    Ok(raw)
+}
+
+/// Validates args text already accepted once (a stored schedule's): any
+/// well-formed JSON within the size limit.
+pub fn parse_any_args(text: &str) -> Result<Box<RawValue>> {
     if text.len() > MAX_PAYLOAD_BYTES {
         return Err(Error::InvalidInput(format!(
             "invalid --args: payload is {} bytes, the limit is {} bytes (512 KiB)",
@@ -152,8 +170,8 @@ pub fn parse_args(text: &str) -> Result<Box<RawValue>> {
             MAX_PAYLOAD_BYTES
         )));
     }
-    let raw: Box<RawValue> =
-        serde_json::from_str(text.trim()).map_err(|e| Error::InvalidInput(format!("invalid --args: {e}")))?;
+    let raw: Box<RawValue> = serde_json::from_str(text.trim())
+        .map_err(|e| Error::InvalidInput(format!("invalid --args: {e} (it takes {ARGS_FORM})")))?;
     Ok(raw)
 }
 
@@ -182,7 +200,9 @@ pub struct JobStatus {
     /// The dead record that holds this job's history: its own id for a dead
     /// job, or the record a replay that died again was merged into.
     pub dead_record: Option<String>,
-    /// A replay of this dead job that is queued or running now.
+    /// A replay of this dead job that is queued or running now; or, with
+    /// state `succeeded`, the replay that succeeded for it (the rest of the
+    /// status is then that replay's).
     pub replay_job: Option<String>,
     /// When it was enqueued (ms since the epoch).
     pub enqueued_at_ms: Option<u64>,
@@ -250,6 +270,11 @@ impl JobStatus {
 
     fn from_record(id: &str, record: JobRecord) -> Self {
         match record {
+            // Answered by Client::status from the replay's own record.
+            JobRecord::Replayed { queue, replay } => JobStatus {
+                replay_job: Some(replay),
+                ..Self::empty(id, &queue, "succeeded")
+            },
             JobRecord::Live(live) => Self::live(id, live),
             JobRecord::Dead { queue, fields } => {
                 let mut status = Self::dead(id, &queue, &fields);
@@ -371,6 +396,24 @@ impl Client {
     pub async fn status(&self, id: &str) -> Result<JobStatus> {
         let queues = self.queues().await?;
         let mut status = match self.broker.find_job(&queues, id).await? {
+            Some(JobRecord::Replayed { queue, replay }) => {
+                // Died, then succeeded as its replay: the replay's record,
+                // under this id, pointing to the replay.
+                let record = self.broker.find_job(std::slice::from_ref(&queue), &replay).await?;
+                let mut status = match record {
+                    Some(record) => JobStatus::from_record(&replay, record),
+                    None => JobStatus::from_record(
+                        id,
+                        JobRecord::Replayed {
+                            queue,
+                            replay: replay.clone(),
+                        },
+                    ),
+                };
+                status.id = id.to_string();
+                status.replay_job = Some(replay);
+                status
+            }
             Some(record) => JobStatus::from_record(id, record),
             None => {
                 return Err(Error::NotFound(format!(

@@ -9,7 +9,7 @@
 
 use crate::broker::keys::QueueKeys;
 use crate::broker::{Broker, CatchUp, CronFire, CronRecord, CronSpec, Due};
-use crate::client::{EnqueueRequest, parse_args};
+use crate::client::{EnqueueRequest, parse_any_args};
 use crate::error::{Error, Result};
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
@@ -191,7 +191,7 @@ impl CronSpec {
 
     /// The job its tick `tick_ms` (or a manual run) enqueues, under `id`.
     pub fn request(&self) -> Result<EnqueueRequest> {
-        let mut req = EnqueueRequest::new(self.task.clone(), parse_args(&self.args)?, self.queue.clone());
+        let mut req = EnqueueRequest::new(self.task.clone(), parse_any_args(&self.args)?, self.queue.clone());
         req.max_retries = self.max_retries;
         req.retry_base = Duration::from_millis(self.retry_base_ms);
         req.retry_cap = Duration::from_millis(self.retry_cap_ms);

@@ -51,6 +51,9 @@ pub struct DeadRecord {
     pub replays: u64,
     /// The replay queued or running now, if any.
     pub replay_job: Option<String>,
+    /// Its args were redacted at enqueue: it can be replayed only with the
+    /// full args (`tq dlq replay ID --args-file F`), not from the dashboard.
+    pub args_redacted: bool,
 }
 
 impl DeadRecord {
@@ -65,6 +68,7 @@ impl DeadRecord {
             failed_at_ms: s.fields.failed_at_ms,
             replays: s.fields.replays,
             replay_job: s.fields.replay_job,
+            args_redacted: s.fields.redacted,
         }
     }
 }
@@ -216,16 +220,26 @@ impl Dlq {
 
     /// The full record of dead job `id`.
     pub async fn show(&self, id: &str) -> Result<DeadJob> {
-        let not_found = || Error::NotFound(format!("no dead job with id {id}"));
         let queues = self.queues(&Filter::default()).await?;
-        let (summary, history) = self.broker.dead_record(&queues, id).await?.ok_or_else(not_found)?;
+        let Some((summary, history)) = self.broker.dead_record(&queues, id).await? else {
+            // A record whose replay succeeded is gone; its id says where it went.
+            if let Some(crate::broker::JobRecord::Replayed { replay, .. }) = self.broker.find_job(&queues, id).await? {
+                return Err(Error::NotFound(format!(
+                    "no dead job with id {id}: it was replayed as {replay}, which succeeded (tq status {replay})"
+                )));
+            }
+            return Err(Error::NotFound(format!("no dead job with id {id}")));
+        };
         let message: Option<JobMessage> = summary.fields.msg.as_deref().and_then(|m| serde_json::from_str(m).ok());
         let raw = summary
             .fields
             .raw
             .clone()
             .or_else(|| summary.fields.msg.clone().filter(|_| message.is_none()));
-        let record = DeadRecord::from_summary(summary);
+        let mut record = DeadRecord::from_summary(summary);
+        let redacted = message.as_ref().map(omitted_fields).unwrap_or_default();
+        // Records buried before the flag was kept say it only in their message.
+        record.args_redacted |= !redacted.is_empty();
         let replay_state = match &record.replay_job {
             Some(job) => match crate::Client::new(self.broker.clone()).status(job).await {
                 Ok(status) => Some(status.state),
@@ -237,7 +251,7 @@ impl Dlq {
         Ok(DeadJob {
             record,
             args: message.as_ref().map(|m| m.args.clone()),
-            redacted: message.as_ref().map(omitted_fields).unwrap_or_default(),
+            redacted,
             options: message.as_ref().map(|m| {
                 serde_json::json!({
                     "max_retries": m.max_retries, "retry_base_ms": m.retry_base_ms,

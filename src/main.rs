@@ -70,12 +70,33 @@ fn usage_error(e: clap::Error) -> ExitCode {
     {
         message = format!("{message} {next}");
     }
+    if let Some(hint) = suggestion(&e) {
+        message = format!("{message}; did you mean {hint}?");
+    }
     eprintln!("tq: error: {message} (see `{} --help`)", command_path());
     if std::env::args().any(|a| a == "--json") {
         let doc = serde_json::json!({ "error": message, "exit_code": 2 });
         tq::output::line(format_args!("{doc}"));
     }
     ExitCode::from(2)
+}
+
+/// What clap suggests for a mistyped subcommand, flag or value ("'worker'").
+fn suggestion(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ]
+    .into_iter()
+    .find_map(|kind| match e.get(kind)? {
+        ContextValue::String(s) => Some(format!("'{s}'")),
+        ContextValue::Strings(all) if !all.is_empty() => {
+            Some(all.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(" or "))
+        }
+        _ => None,
+    })
 }
 
 /// "tq" and the subcommands named on the command line ("tq dlq list").

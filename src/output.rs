@@ -37,6 +37,12 @@ pub fn flush() {
     quit_if_closed(std::io::stdout().lock().flush());
 }
 
+/// Writes "tq: warning: ..." on stderr (a closed stderr is ignored).
+pub fn warn(args: std::fmt::Arguments<'_>) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "tq: warning: {args}");
+}
+
 /// Ends the process quietly (exit 0) if stdout's reader went away; other
 /// write errors (a full disk behind a redirect) are reported once, then the same.
 fn quit_if_closed(written: std::io::Result<()>) {

@@ -410,3 +410,119 @@ fn a_wrong_password_or_a_server_that_is_not_redis_is_one_clear_line() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("does not speak the Redis protocol"), "{stderr}");
 }
+
+/// stderr and exit code of `tq ARGS` against `redis`.
+fn run(redis: &RedisServer, args: &[&str]) -> (Option<i32>, String) {
+    let out = redis.tq().args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_mistyped_subcommand_flag_or_value_gets_a_did_you_mean() {
+    let redis = RedisServer::start();
+    for (args, hint) in [
+        (&["wrker"][..], "did you mean 'worker'?"),
+        (&["enqueue", "t", "--queu", "q"][..], "did you mean '--queue'?"),
+        (&["dlq", "replya", "x"][..], "did you mean 'replay'?"),
+        (&["--log-format", "jsn", "inspect"][..], "did you mean 'json'?"),
+    ] {
+        let (code, stderr) = run(&redis, args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(hint), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn args_must_be_a_json_object_or_array() {
+    let redis = RedisServer::start();
+    for bad in ["5", "null", r#""to""#, "true"] {
+        let (code, stderr) = run(&redis, &["enqueue", "t", "--args", bad]);
+        assert_eq!(code, Some(2), "{bad}: {stderr}");
+        assert!(
+            stderr.contains(&format!("invalid --args: {bad} is not a JSON object or array")),
+            "{stderr}"
+        );
+        assert!(stderr.contains(r#"'{"to":"a@b.c"}'"#), "the form it takes: {stderr}");
+    }
+    let (code, stderr) = run(&redis, &["enqueue", "t", "--args", "to=a@b.c"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("it takes a JSON object"), "{stderr}");
+    assert_eq!(redis.inspect()["queues"], serde_json::json!([]), "nothing was enqueued");
+    // Named and positional args both go.
+    redis.enqueue(&["t", "--args", r#"{"to":"a@b.c"}"#]);
+    redis.enqueue(&["t", "--args", "[1,2]"]);
+    assert_eq!(redis.queue_stats("default")["pending"], 2);
+}
+
+#[test]
+fn a_redis_url_without_a_scheme_suggests_one() {
+    let redis = RedisServer::start();
+    let bare = format!("127.0.0.1:{}", redis.port());
+    let out = redis.tq().args(["--redis", &bare, "inspect"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("did you mean redis://{bare}?")), "{stderr}");
+    let out = redis
+        .tq()
+        .args(["--redis", "admin:hunter2@localhost:1", "inspect"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("did you mean redis://admin:***@localhost:1?"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn pausing_or_limiting_a_queue_that_never_had_a_job_warns() {
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop", "-q", "high"]);
+    let (code, stderr) = run(&redis, &["queue", "pause", "hihg"]);
+    assert_eq!(code, Some(0), "it still acts: {stderr}");
+    assert!(
+        stderr.contains("tq: warning: queue hihg has never had a job (queues with jobs: high)"),
+        "{stderr}"
+    );
+    let (code, stderr) = run(&redis, &["queue", "limit", "hihg", "--concurrency", "2"]);
+    assert_eq!(code, Some(0));
+    assert!(stderr.contains("queue hihg has never had a job"), "{stderr}");
+    for args in [
+        &["queue", "pause", "high"][..],
+        &["queue", "limit", "high", "--rate", "5/1s"][..],
+    ] {
+        let (code, stderr) = run(&redis, args);
+        assert_eq!(code, Some(0));
+        assert!(stderr.is_empty(), "no warning for a known queue: {stderr}");
+    }
+}
+
+#[test]
+fn inspect_watch_into_a_pipe_writes_plain_frames() {
+    use std::io::Read;
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop"]);
+    let mut cmd = std::process::Command::new(support::tq_bin());
+    support::clear_env(&mut cmd);
+    let mut child = cmd
+        .args(["--redis", &redis.url(), "inspect", "--watch", "--interval", "200ms"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Three frames (each names the queue), then stop it.
+    while String::from_utf8_lossy(&seen).matches("default").count() < 3 {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "inspect --watch ended early");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = String::from_utf8_lossy(&seen);
+    assert!(!text.contains('\x1b'), "cursor codes in piped output: {text:?}");
+    assert!(text.contains("pending"), "{text}");
+}

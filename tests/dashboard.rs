@@ -404,6 +404,87 @@ async fn limits_are_set_and_cleared_from_the_queue_page() {
     page.close().await.unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redacted_dead_job_offers_no_replay_and_says_why() {
+    let redis = RedisServer::start();
+    let secret = redis.enqueue(&[
+        "login",
+        "--args",
+        r#"{"password":"x"}"#,
+        "--redact",
+        "/password",
+        "--max-retries",
+        "0",
+    ]);
+    let plain = redis.enqueue(&["login", "--args", r#"{"password":"y"}"#, "--max-retries", "0"]);
+    redis.drain(&["--handler", "login=exit 1"]);
+    let (_d, base) = dashboard(&redis, &[]);
+    let driver = Driver::start();
+    let page = driver.browser().await;
+    page.goto(&format!("{base}/dlq")).await.unwrap();
+    eventually("both records", || async { count(&page, "tr[data-dead]").await == 2 }).await;
+    let row = |id: &str, css: &str| format!(r#"tr[data-dead="{id}"] {css}"#);
+    assert_eq!(count(&page, &row(&plain, r#"button[data-action="replay"]"#)).await, 1);
+    assert_eq!(
+        count(&page, &row(&secret, "button")).await,
+        0,
+        "no Replay on the redacted record"
+    );
+    let note = text_of(&page, &row(&secret, r#"[data-field="no-replay"]"#))
+        .await
+        .unwrap();
+    assert!(note.contains("CLI"), "{note}");
+
+    page.goto(&format!("{base}/dlq/{secret}")).await.unwrap();
+    eventually("the record's page", || async {
+        text_of(&page, r#"[data-field="no-replay"]"#).await.is_some()
+    })
+    .await;
+    assert_eq!(count(&page, r#"button[data-action="replay"]"#).await, 0);
+    let why = text_of(&page, r#"[data-field="no-replay"]"#).await.unwrap();
+    assert!(
+        why.contains("/password") && why.contains(&format!("tq dlq replay {secret} --args-file")),
+        "{why}"
+    );
+    page.goto(&format!("{base}/dlq/{plain}")).await.unwrap();
+    eventually("Replay on the plain record", || async {
+        count(&page, r#"button[data-action="replay"]"#).await == 1
+    })
+    .await;
+    page.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_page_shows_which_queue_before_its_data_arrives() {
+    let redis = RedisServer::start();
+    redis.enqueue(&["tq.noop", "-q", "emails"]);
+    let (_d, base) = dashboard(&redis, &[]);
+    let driver = Driver::start();
+    let page = driver.browser().await;
+    // Redis answers no one for a while: the page's data cannot arrive yet.
+    let _: String = redis::cmd("CLIENT")
+        .arg("PAUSE")
+        .arg(4000)
+        .arg("ALL")
+        .query(&mut redis.conn())
+        .unwrap();
+    page.goto(&format!("{base}/queues/emails")).await.unwrap();
+    let heading = text_of(&page, "main h2").await.unwrap_or_default();
+    assert!(heading.contains("emails"), "first paint: {heading:?}");
+    assert!(text_of(&page, r#"[data-field="loading"]"#).await.is_some());
+    eventually("the queue's counts", || async {
+        text_of(&page, "main p").await.is_some_and(|t| t.contains("1 pending"))
+    })
+    .await;
+    assert_eq!(count(&page, r#"[data-field="loading"]"#).await, 0);
+    page.goto(&format!("{base}/queues/emial")).await.unwrap();
+    eventually("a note that no job went there", || async {
+        text_of(&page, r#"[data-field="unknown"]"#).await.is_some()
+    })
+    .await;
+    page.close().await.unwrap();
+}
+
 #[test]
 fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
     let redis = RedisServer::start();
@@ -428,6 +509,13 @@ fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
     let (code, text) = curl(&[&format!("{base}/metrics")]);
     assert_eq!(code, 200);
     promtool(&text);
+    assert_series_in_label_order(&text);
+    let (_, again) = curl(&[&format!("{base}/metrics")]);
+    assert_eq!(
+        series_of(&again),
+        series_of(&text),
+        "two scrapes list the same series alike"
+    );
     let inspect = redis.inspect();
     for q in inspect["queues"].as_array().unwrap() {
         let name = q["name"].as_str().unwrap();
@@ -455,6 +543,7 @@ fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
     let (code, text) = curl(&[&worker_metrics]);
     assert_eq!(code, 200);
     promtool(&text);
+    assert_series_in_label_order(&text);
     assert!(
         text.contains(r#"tq_job_duration_seconds_count{queue="a",task="tq.noop"} 4"#),
         "{text}"
@@ -467,6 +556,40 @@ fn metrics_pass_promtool_and_match_inspect_and_the_worker_counts_its_jobs() {
         text.contains(r#"tq_worker_jobs_total{queue="a",outcome="dead"} 1"#),
         "{text}"
     );
+}
+
+/// The sample lines of `text` without their values, in order.
+fn series_of(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.rsplit_once(' ').map_or(l, |(series, _)| series).to_string())
+        .collect()
+}
+
+/// Within each metric family, series come in order of their labels (a
+/// histogram's bucket lines, which differ only in `le`, stay together).
+fn assert_series_in_label_order(text: &str) {
+    let labels = |line: &str| -> String {
+        let inner = line
+            .split_once('{')
+            .map_or("", |(_, rest)| rest.split('}').next().unwrap_or(""));
+        inner
+            .split(',')
+            .filter(|l| !l.starts_with("le="))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut family: Vec<String> = Vec::new();
+    for line in text.lines().chain(std::iter::once("# end")) {
+        if line.starts_with('#') {
+            let mut sorted = family.clone();
+            sorted.sort();
+            assert_eq!(family, sorted, "series out of order in\n{text}");
+            family.clear();
+        } else if family.last() != Some(&labels(line)) {
+            family.push(labels(line));
+        }
+    }
 }
 
 /// `promtool check metrics` (Debian's prometheus package) accepts `text`.

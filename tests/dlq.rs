@@ -102,8 +102,26 @@ fn replayed_job_that_succeeds_removes_its_record() {
     redis.drain(&["--handler", &handler]);
 
     assert_eq!(redis.status(&new_id)["state"], "succeeded");
-    redis.tq().args(["dlq", "show", &id]).assert().code(3);
+    let out = redis.tq().args(["dlq", "show", &id]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("it was replayed as {new_id}, which succeeded")),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(count(&redis, &[]), 0);
+    // The old id still answers, pointing to the replay that succeeded for it.
+    let old = redis.status(&id);
+    assert_eq!(old["id"], id.as_str(), "{old}");
+    assert_eq!(old["state"], "succeeded", "{old}");
+    assert_eq!(old["replay_job"], new_id.as_str(), "{old}");
+    let text = redis.tq().args(["status", &id]).output().unwrap();
+    assert!(text.status.success());
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains(&format!("succeeded when replayed as {new_id}")),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
 }
 
 #[test]
@@ -214,6 +232,9 @@ fn redacted_fields_leave_no_trace_and_replay_needs_the_matching_args() {
     assert!(!dump.contains(secret), "the secret is not");
     let dead = show(&redis, &id);
     assert_eq!(dead["redacted"], serde_json::json!(["/password"]));
+    assert_eq!(dead["args_redacted"], true, "{dead}");
+    let listed = redis.json(&["dlq", "list"]);
+    assert_eq!(listed[0]["args_redacted"], true, "the list says so too: {listed}");
     assert_eq!(dead["history"].as_array().unwrap().len(), 2);
     assert!(
         dead["history"][1]["stderr_tail"]

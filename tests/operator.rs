@@ -557,3 +557,43 @@ fn inspect_marks_a_worker_that_stopped_beating_as_stale_then_forgets_it() {
         redis.inspect()["workers"] == serde_json::json!([])
     });
 }
+
+#[test]
+fn queues_that_hold_nothing_are_forgotten_by_the_workers() {
+    let redis = RedisServer::start();
+    let names = || -> Vec<String> {
+        redis.inspect()["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // A dead record keeps its queue; a name typed once holds nothing.
+    redis.enqueue(&["tq.fail", "-q", "kept", "--max-retries", "0"]);
+    redis.drain(&["-Q", "kept"]);
+    let _: i64 = redis::cmd("SADD")
+        .arg("tq:queues")
+        .arg("typo")
+        .query(&mut redis.conn())
+        .unwrap();
+    assert!(names().contains(&"typo".to_string()));
+    let worker = redis.spawn_tq(&["worker", "-Q", "listened"]);
+    wait_until(Duration::from_secs(30), "the empty queue to be forgotten", || {
+        !names().contains(&"typo".to_string())
+    });
+    let left = names();
+    assert!(left.contains(&"kept".to_string()), "{left:?}");
+    assert!(
+        left.contains(&"listened".to_string()),
+        "a live worker listens to it: {left:?}"
+    );
+    assert!(
+        worker.log().contains("forgot queues that hold nothing"),
+        "{}",
+        worker.log()
+    );
+    // A job to it brings it back.
+    redis.enqueue(&["tq.noop", "-q", "typo"]);
+    assert!(names().contains(&"typo".to_string()));
+}

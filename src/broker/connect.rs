@@ -43,6 +43,14 @@ impl RedisTarget {
     }
 
     fn invalid(&self, e: redis::RedisError) -> Error {
+        if let Some(bare) = self.urls().into_iter().find(|u| !u.contains("://")) {
+            // "host:port" or "host": the one mistake worth a hint of its own.
+            let bare = display_url(bare);
+            return Error::InvalidInput(format!(
+                "invalid --redis URL {}: {bare} has no scheme; did you mean redis://{bare}?",
+                self.display()
+            ));
+        }
         Error::InvalidInput(format!("invalid --redis URL {}: {e}", self.display()))
     }
 

@@ -218,6 +218,9 @@ pub struct GlobalKeys {
     /// Shares the hash tag `{workers}` with every worker's hash, so the
     /// heartbeat script touches one Redis Cluster slot.
     pub workers: String,
+    /// STRING that expires 10 s after a worker pruned `queues` of queues
+    /// with no keys (so one worker does it, every 10 s at most).
+    pub queues_pruned: String,
 }
 
 impl GlobalKeys {
@@ -226,6 +229,7 @@ impl GlobalKeys {
         GlobalKeys {
             queues: format!("{prefix}:queues"),
             workers: format!("{prefix}:{{workers}}"),
+            queues_pruned: format!("{prefix}:queues_pruned"),
         }
     }
 

@@ -31,7 +31,15 @@ impl Broker {
         if page.is_empty() {
             return Ok(Vec::new());
         }
-        const FIELDS: [&str; 6] = ["task", "reason", "last_error", "attempts", "replays", "replay_job"];
+        const FIELDS: [&str; 7] = [
+            "task",
+            "reason",
+            "last_error",
+            "attempts",
+            "replays",
+            "replay_job",
+            "redacted",
+        ];
         let mut pipe = redis::pipe();
         for (id, _) in &page {
             pipe.hmget(q.job(&text(id)), &FIELDS);

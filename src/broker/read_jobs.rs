@@ -83,6 +83,12 @@ impl Broker {
                 due_at_ms: retry.or(scheduled).map(|s| s as u64),
             })));
         }
+        if let Some(replay) = dead.get("replayed_as") {
+            return Ok(Some(JobRecord::Replayed {
+                queue: queue.to_string(),
+                replay: text(replay),
+            }));
+        }
         if !dead.is_empty() {
             return Ok(Some(JobRecord::Dead {
                 queue: queue.to_string(),

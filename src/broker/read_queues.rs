@@ -224,6 +224,55 @@ impl Broker {
         self.live_worker_ids().await.map(drop)
     }
 
+    /// Forgets the queues that hold nothing any more: none of their keys
+    /// exists and no live worker listens to them (a name typed wrong once,
+    /// or a queue purged to its last record). One pass every 10 s at most
+    /// for the whole fleet (the first caller after that does it). A queue
+    /// that gets a job during its removal is put back: each queue is looked
+    /// at again after its removal, and every enqueue registers its queue
+    /// before it writes. Returns the queues forgotten.
+    pub async fn prune_queues(&self) -> Result<Vec<String>> {
+        let mine: Option<String> = redis::cmd("SET")
+            .arg(&self.global.queues_pruned)
+            .arg(1)
+            .arg("NX")
+            .arg("PX")
+            .arg(10_000)
+            .query_async(&mut self.conn())
+            .await?;
+        if mine.is_none() {
+            return Ok(Vec::new());
+        }
+        let listened: Vec<String> = self.live_workers().await?.into_iter().flat_map(|w| w.queues).collect();
+        let mut pruned = Vec::new();
+        for name in self.queues().await? {
+            if listened.contains(&name) || self.holds_anything(&name).await? {
+                continue;
+            }
+            let _: i64 = redis::cmd("SREM")
+                .arg(&self.global.queues)
+                .arg(&name)
+                .query_async(&mut self.conn())
+                .await?;
+            if self.holds_anything(&name).await? {
+                self.register_queue(&name).await?;
+            } else {
+                pruned.push(name);
+            }
+        }
+        Ok(pruned)
+    }
+
+    /// True if any key of queue `name` exists.
+    async fn holds_anything(&self, name: &str) -> Result<bool> {
+        let q = self.queue(name);
+        let found: u64 = redis::cmd("EXISTS")
+            .arg(&q.fixed()[..])
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(found > 0)
+    }
+
     /// The ids of registered workers, oldest first, after forgetting the ones
     /// silent for [`crate::worker::HEARTBEAT_TTL`].
     async fn live_worker_ids(&self) -> Result<Vec<String>> {

@@ -412,6 +412,9 @@ pub struct DeadFields {
     pub replays: u64,
     /// The replay queued or running now.
     pub replay_job: Option<String>,
+    /// Its args were redacted at enqueue: only a replay given the full args
+    /// (the CLI's `--args-file`) can run it again.
+    pub redacted: bool,
     /// The stored (possibly redacted) message; `None` in list pages.
     pub msg: Option<String>,
     /// The queue entry as found, for entries that were not tq jobs.
@@ -437,6 +440,7 @@ impl DeadFields {
             failed_at_ms: num("failed_at"),
             replays: num("replays"),
             replay_job: text("replay_job"),
+            redacted: text("redacted").as_deref() == Some("1"),
             raw: text("raw").or_else(|| msg.clone().and_then(Result::err)),
             msg: msg.and_then(Result::ok),
         }
@@ -474,6 +478,14 @@ pub enum JobRecord {
         record: String,
         /// That record's fields.
         fields: DeadFields,
+    },
+    /// It died, and its replay (`replay`) succeeded: the dead record went,
+    /// a pointer to the replay stays while the replay's result is kept.
+    Replayed {
+        /// Its queue.
+        queue: String,
+        /// The replay's id.
+        replay: String,
     },
     /// It succeeded.
     Succeeded {

@@ -103,6 +103,7 @@ async fn watch(ctx: &Context, broker: &Broker, args: &InspectArgs, fixed: Vec<St
     let mut last: Option<Snapshot> = None;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     loop {
         tokio::select! {
             _ = &mut ctrl_c => return Ok(()),
@@ -118,6 +119,15 @@ async fn watch(ctx: &Context, broker: &Broker, args: &InspectArgs, fixed: Vec<St
         let rates = last.as_ref().map(|prev| rates(prev, &snap));
         if ctx.json {
             print_json(&snap.json(Some(&rates.clone().unwrap_or_default())))?;
+        } else if !on_terminal {
+            // Piped (to a file, `tee`, a log): one plain frame after another,
+            // with its time, and no cursor codes.
+            let text = render(&snap, broker.prefix(), rates.as_ref(), args.wide);
+            let at = std::time::UNIX_EPOCH + Duration::from_millis(snap.now);
+            out!("{}", humantime::format_rfc3339_seconds(at));
+            out_text!("{text}");
+            out!();
+            crate::output::flush();
         } else {
             // Redrawn in place: from the top, each line over the last frame's
             // (cleared to its end), then the rest of the screen below. (No

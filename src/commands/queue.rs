@@ -15,6 +15,7 @@ pub async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
     crate::broker::keys::validate_queue_name(queue).map_err(Error::InvalidInput)?;
     let broker = ctx.broker().await?;
     let q = broker.queue(queue);
+    warn_if_unknown(&broker, queue).await?;
     match &args.command {
         QueueCommand::Pause(_) | QueueCommand::Resume(_) => {
             let pause = matches!(args.command, QueueCommand::Pause(_));
@@ -47,6 +48,25 @@ pub async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
             out!("purged {purged} pending jobs of queue {queue}");
         }
     }
+    Ok(())
+}
+
+/// Warns when no job ever went to `queue` (a typo'd name, most likely):
+/// the command still acts, so a queue can be paused or limited before its
+/// first job.
+async fn warn_if_unknown(broker: &crate::broker::Broker, queue: &str) -> Result<()> {
+    let known = broker.queues().await?;
+    if known.iter().any(|k| k == queue) {
+        return Ok(());
+    }
+    let list = match known.len() {
+        0 => "none yet".to_string(),
+        1..=10 => known.join(", "),
+        n => format!("{} and {} more", known[..10].join(", "), n - 10),
+    };
+    crate::output::warn(format_args!(
+        "queue {queue} has never had a job (queues with jobs: {list}); acting on it anyway"
+    ));
     Ok(())
 }
 

@@ -31,7 +31,11 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
         out!("dead record: {record} (this replay died again; its history is there: tq dlq show {record})");
     }
     if let Some(replay) = &status.replay_job {
-        out!("replay:      {replay} (queued or running)");
+        if status.state == "succeeded" {
+            out!("replay:      {replay} (this job died, and succeeded when replayed as {replay})");
+        } else {
+            out!("replay:      {replay} (queued or running)");
+        }
     }
     if let Some(error) = &status.last_error {
         out!("last error:  {error}");

@@ -5,7 +5,7 @@
 
 use crate::broker::{Broker, NewJob};
 use crate::error::Error;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most jobs sent in one round.
@@ -63,7 +63,6 @@ impl Enqueuer {
 }
 
 async fn run(broker: Broker, mut rx: mpsc::UnboundedReceiver<Pending>) {
-    let mut registered: HashSet<String> = HashSet::new();
     let mut batch = Vec::new();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut by_queue: HashMap<String, Vec<Pending>> = HashMap::new();
@@ -72,20 +71,15 @@ async fn run(broker: Broker, mut rx: mpsc::UnboundedReceiver<Pending>) {
         }
         let mut calls = Vec::new();
         for (queue, items) in by_queue {
-            // A queue is listed (for inspect and the workers) once per server life.
-            if !registered.contains(&queue) {
-                match broker.register_queue(&queue).await {
-                    Ok(()) => {
-                        registered.insert(queue.clone());
-                    }
-                    Err(e) => {
-                        let failed = Failed::from(&e);
-                        for p in items {
-                            let _ = p.answer.send(Err(failed.clone()));
-                        }
-                        continue;
-                    }
+            // The queue is listed (for inspect and status) before each batch:
+            // a queue that held nothing for a while may have been forgotten
+            // (Broker::prune_queues).
+            if let Err(e) = broker.register_queue(&queue).await {
+                let failed = Failed::from(&e);
+                for p in items {
+                    let _ = p.answer.send(Err(failed.clone()));
                 }
+                continue;
             }
             calls.push(send(&broker, queue, items));
         }

@@ -49,6 +49,44 @@ pub fn negotiate(accept: Option<&str>, text: String) -> (&'static str, String) {
     (TEXT, out)
 }
 
+/// `text` with each family's series in order of their labels, so two
+/// scrapes list them alike (prometheus-client keeps a family's series in a
+/// hash map, whose order changes from one encoding to the next). The lines
+/// of one series (a histogram's buckets, sum and count) keep their order.
+pub fn in_stable_order(text: &str) -> String {
+    fn series(line: &str) -> String {
+        let Some((_, rest)) = line.split_once('{') else {
+            return String::new();
+        };
+        let labels = rest.rsplit_once('}').map_or(rest, |(labels, _)| labels);
+        labels
+            .split(',')
+            .filter(|l| !l.starts_with("le="))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut samples: Vec<&str> = Vec::new();
+    let flush = |samples: &mut Vec<&str>, out: &mut String| {
+        samples.sort_by_cached_key(|l| series(l));
+        for line in samples.drain(..) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    };
+    for line in text.lines() {
+        if line.starts_with('#') {
+            flush(&mut samples, &mut out);
+            out.push_str(line);
+            out.push('\n');
+        } else {
+            samples.push(line);
+        }
+    }
+    flush(&mut samples, &mut out);
+    out
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct QueueState {
     queue: String,
@@ -196,7 +234,7 @@ pub fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory
     registry.register("tq_redis_memory_used_bytes", "Memory Redis uses", memory);
     let mut text = String::new();
     encode(&mut text, &registry).map_err(|e| crate::Error::Failed(format!("cannot encode metrics: {e}")))?;
-    Ok(text)
+    Ok(in_stable_order(&text))
 }
 
 /// `GET /metrics` of the dashboard.
@@ -214,5 +252,23 @@ pub(super) async fn serve(State(s): State<Shared>, headers: axum::http::HeaderMa
             ([(header::CONTENT_TYPE, content_type)], body).into_response()
         }
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("# cannot read Redis: {e}\n")).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_come_out_in_label_order_and_a_histogram_keeps_its_bucket_order() {
+        let text = "# HELP a A.\n# TYPE a gauge\na{queue=\"low\"} 1\na{queue=\"high\"} 2\n\
+            # TYPE d histogram\nd_sum{task=\"z\"} 1\nd_bucket{task=\"z\",le=\"0.5\"} 1\nd_bucket{task=\"z\",le=\"+Inf\"} 1\n\
+            d_sum{task=\"b\"} 2\nd_bucket{task=\"b\",le=\"0.5\"} 0\nd_bucket{task=\"b\",le=\"+Inf\"} 2\n# EOF\n";
+        assert_eq!(
+            in_stable_order(text),
+            "# HELP a A.\n# TYPE a gauge\na{queue=\"high\"} 2\na{queue=\"low\"} 1\n\
+            # TYPE d histogram\nd_sum{task=\"b\"} 2\nd_bucket{task=\"b\",le=\"0.5\"} 0\nd_bucket{task=\"b\",le=\"+Inf\"} 2\n\
+            d_sum{task=\"z\"} 1\nd_bucket{task=\"z\",le=\"0.5\"} 1\nd_bucket{task=\"z\",le=\"+Inf\"} 1\n# EOF\n"
+        );
     }
 }

@@ -201,7 +201,7 @@ impl WorkerMetrics {
     pub fn encode(&self) -> Result<String> {
         let mut text = String::new();
         encode(&mut text, &self.registry).map_err(|e| Error::Failed(format!("cannot encode metrics: {e}")))?;
-        Ok(text)
+        Ok(crate::server::metrics::in_stable_order(&text))
     }
 }
 

@@ -470,7 +470,16 @@ pub(super) async fn heartbeats(shared: Arc<Shared>) {
     tick.tick().await;
     for n in 1u64.. {
         tick.tick().await;
-        let result = if n % 2 == 1 {
+        let result = if n % 10 == 1 {
+            // Every 10 s (for the whole fleet: see prune_queues).
+            match shared.broker.prune_queues().await {
+                Ok(pruned) if !pruned.is_empty() => {
+                    tracing::info!(queues = %pruned.join(","), "forgot queues that hold nothing");
+                    Ok(())
+                }
+                other => other.map(drop),
+            }
+        } else if n % 2 == 1 {
             shared.broker.prune_workers().await
         } else if registered {
             heartbeat(&shared).await
