@@ -8,7 +8,7 @@
 //! Run: `cargo bench --bench core` (TQ_BENCH_JOBS=100000,... to change sizes,
 //! TQ_BENCH_WORKERS and TQ_BENCH_CONCURRENCY for the worker side).
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

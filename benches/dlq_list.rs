@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo bench --bench dlq_list` (TQ_BENCH_DEAD=N to change the count).
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

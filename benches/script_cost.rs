@@ -12,7 +12,7 @@
 //! Run: `cargo bench --bench script_cost` (TQ_BENCH_JOBS=100000,
 //! TQ_BENCH_BATCHES=100,1000 to change them).
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use std::collections::HashMap;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// The delay before retry `n` (1-based): `base·2^(n-1) + U(0, 0.3·base·2^(n-1))`,
 /// then capped at `cap`. Jitter spreads retries of jobs that failed together.
-pub fn retry_delay(n: u32, base: Duration, cap: Duration) -> Duration {
+pub(crate) fn retry_delay(n: u32, base: Duration, cap: Duration) -> Duration {
     let (low, high) = retry_bounds(n, base);
     let delay = if high > low {
         rand::rng().random_range(low..=high)
@@ -16,7 +16,7 @@ pub fn retry_delay(n: u32, base: Duration, cap: Duration) -> Duration {
 }
 
 /// The uncapped range retry `n` is drawn from: `[base·2^(n-1), 1.3·base·2^(n-1)]`.
-pub fn retry_bounds(n: u32, base: Duration) -> (Duration, Duration) {
+pub(crate) fn retry_bounds(n: u32, base: Duration) -> (Duration, Duration) {
     let factor = 1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX);
     let low = base.saturating_mul(factor);
     (low, low.saturating_add(low.mul_f64(0.3)))

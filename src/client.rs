@@ -146,12 +146,13 @@ pub fn new_job_entry(msg: &JobMessage, due: Due) -> Result<NewJob> {
 /// What `--args` takes, for its errors.
 const ARGS_FORM: &str = r#"a JSON object of named args, '{"to":"a@b.c"}', or an array of positional ones, '[1,2]'"#;
 
-/// Validates args text: a JSON object or array, within the size limit. A
-/// bare scalar (`5`, `"x"`, `null`) is refused: a task's args are named or
-/// positional, and a scalar is almost always a quoting mistake in a shell.
+/// Validates args text: a JSON object or array (or `null`: none), within
+/// the size limit. A bare scalar (`5`, `"x"`, `true`) is refused: a task's
+/// args are named or positional, and a scalar is almost always a quoting
+/// mistake in a shell.
 pub fn parse_args(text: &str) -> Result<Box<RawValue>> {
     let raw = parse_any_args(text)?;
-    if !raw.get().starts_with(['{', '[']) {
+    if !raw.get().starts_with(['{', '[']) && raw.get() != "null" {
         return Err(Error::InvalidInput(format!(
             "invalid --args: {} is not a JSON object or array (it takes {ARGS_FORM})",
             raw.get()

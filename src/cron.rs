@@ -20,7 +20,7 @@ use std::time::Duration;
 /// A tick more than this late (every worker was down, Redis unreachable) is
 /// part of a gap: it fires once for the whole gap (`--catch-up one`) or not
 /// at all (`none`). Ticks less late fire one by one.
-pub const LATE_GRACE: Duration = Duration::from_secs(5);
+pub(crate) const LATE_GRACE: Duration = Duration::from_secs(5);
 
 /// Most schedules fired per queue in one pass.
 const FIRE_BATCH: usize = 100;
@@ -141,7 +141,7 @@ fn first_instant_after(tz: &Tz, naive: NaiveDateTime, after: DateTime<Utc>) -> O
 }
 
 /// An IANA zone name.
-pub fn parse_tz(tz: &str) -> std::result::Result<Tz, String> {
+pub(crate) fn parse_tz(tz: &str) -> std::result::Result<Tz, String> {
     tz.parse::<Tz>().map_err(|_| {
         format!("unknown time zone {tz:?}: use an IANA name such as UTC, Europe/Paris or America/New_York")
     })
@@ -205,7 +205,7 @@ impl CronSpec {
 }
 
 /// A schedule name: 1 to 100 letters, digits, '_', '.' or '-'.
-pub fn validate_name(name: &str) -> std::result::Result<(), String> {
+pub(crate) fn validate_name(name: &str) -> std::result::Result<(), String> {
     let ok =
         !name.is_empty() && name.len() <= 100 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
     if ok {
@@ -218,13 +218,13 @@ pub fn validate_name(name: &str) -> std::result::Result<(), String> {
 }
 
 /// The id of the job a schedule's tick creates.
-pub fn tick_job_id(name: &str, tick_ms: u64) -> String {
+pub(crate) fn tick_job_id(name: &str, tick_ms: u64) -> String {
     format!("cron:{name}:{tick_ms}")
 }
 
 /// One schedule fired (or skipped) by [`fire_due`].
 #[derive(Debug, Clone, Serialize)]
-pub struct Fired {
+pub(crate) struct Fired {
     pub name: String,
     pub queue: String,
     /// The tick (ms since the epoch).
@@ -238,7 +238,7 @@ pub struct Fired {
 /// Fires every due schedule of `queues` once: for each, the job of its tick
 /// (or one job for a gap, or none under `--catch-up none`). Returns what
 /// this call fired; ticks another worker fired first are not in it.
-pub async fn fire_due(broker: &Broker, queues: &[QueueKeys]) -> Result<Vec<Fired>> {
+pub(crate) async fn fire_due(broker: &Broker, queues: &[QueueKeys]) -> Result<Vec<Fired>> {
     let mut fired = Vec::new();
     let now = broker.server_now_ms().await?;
     for q in queues {
@@ -313,7 +313,7 @@ async fn fire_one(broker: &Broker, q: &QueueKeys, name: &str, tick: u64, now: u6
 
 /// `tq cron run`: enqueues the schedule's job now, once, under its own id
 /// (`cron:NAME:run-<id>`), leaving its cadence alone.
-pub async fn run_now(broker: &Broker, q: &QueueKeys, record: &CronRecord) -> Result<String> {
+pub(crate) async fn run_now(broker: &Broker, q: &QueueKeys, record: &CronRecord) -> Result<String> {
     let spec = record
         .spec
         .as_ref()

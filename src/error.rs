@@ -1,18 +1,18 @@
 //! The library's error type, with the exit code each kind maps to.
 
 /// Exit code: the operation ran and failed.
-pub const EXIT_FAILED: u8 = 1;
+pub(crate) const EXIT_FAILED: u8 = 1;
 /// Exit code: bad usage or bad input.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit code: no such job or DLQ record.
-pub const EXIT_NOT_FOUND: u8 = 3;
+pub(crate) const EXIT_NOT_FOUND: u8 = 3;
 /// Exit code: Redis could not be reached (EX_UNAVAILABLE).
-pub const EXIT_UNAVAILABLE: u8 = 69;
+pub(crate) const EXIT_UNAVAILABLE: u8 = 69;
 /// Exit code: the write is on the master but fewer replicas than
 /// `--min-replicas` confirmed it (EX_TEMPFAIL): try again.
-pub const EXIT_UNCONFIRMED: u8 = 75;
+pub(crate) const EXIT_UNCONFIRMED: u8 = 75;
 /// Exit code: stopped by Ctrl-C (SIGINT), as shells report it.
-pub const EXIT_INTERRUPTED: u8 = 130;
+pub(crate) const EXIT_INTERRUPTED: u8 = 130;
 
 /// Everything that can go wrong in tq.
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +95,7 @@ impl From<redis::RedisError> for Error {
 }
 
 /// True for Redis's refusal to write at its memory limit.
-pub fn is_out_of_memory(e: &redis::RedisError) -> bool {
+pub(crate) fn is_out_of_memory(e: &redis::RedisError) -> bool {
     e.code() == Some("OOM")
 }
 
@@ -137,7 +137,7 @@ impl Error {
 }
 
 /// True for errors that mean the connection to Redis is gone or never came up.
-pub fn is_connection_error(e: &redis::RedisError) -> bool {
+pub(crate) fn is_connection_error(e: &redis::RedisError) -> bool {
     e.is_io_error() || e.is_connection_refusal() || e.is_connection_dropped() || e.is_timeout()
 }
 

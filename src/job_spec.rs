@@ -14,7 +14,7 @@ use std::time::Duration;
 /// One job to enqueue. Durations are written like `30s`, `5m`, `1h`.
 #[derive(Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct JobSpec {
+pub(crate) struct JobSpec {
     /// Task name, e.g. `send_email`.
     pub task: String,
     /// Arguments: any JSON (`{}` when left out), at most 512 KiB.
@@ -67,7 +67,7 @@ const FIELDS: [&str; 14] = [
 
 /// What is wrong with a spec, and which field is to blame.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpecError {
+pub(crate) struct SpecError {
     /// The field (`args`, `delay`, ...), or `body` for the document itself.
     pub field: &'static str,
     /// One line saying what is wrong.
@@ -94,7 +94,7 @@ impl std::fmt::Display for SpecError {
 
 impl JobSpec {
     /// Parses one JSON document (a body or a batch line).
-    pub fn parse(text: &str) -> Result<JobSpec, SpecError> {
+    pub(crate) fn parse(text: &str) -> Result<JobSpec, SpecError> {
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
@@ -118,7 +118,7 @@ impl JobSpec {
     /// The request this spec makes, on top of `defaults` (tq's, or the
     /// flags of `tq enqueue --batch`): what the spec sets wins. The queue is
     /// the spec's, else `default_queue`.
-    pub fn to_request(
+    pub(crate) fn into_request(
         self,
         default_queue: &str,
         defaults: Option<&EnqueueRequest>,
@@ -203,7 +203,7 @@ mod tests {
     use super::*;
 
     fn request(text: &str) -> Result<EnqueueRequest, SpecError> {
-        JobSpec::parse(text)?.to_request("default", None)
+        JobSpec::parse(text)?.into_request("default", None)
     }
 
     #[test]
@@ -251,7 +251,7 @@ mod tests {
         defaults.timeout = Duration::from_secs(7);
         let req = JobSpec::parse(r#"{"task":"t","timeout":"1s"}"#)
             .unwrap()
-            .to_request("q", Some(&defaults))
+            .into_request("q", Some(&defaults))
             .unwrap();
         assert_eq!((req.max_retries, req.timeout), (9, Duration::from_secs(1)));
     }

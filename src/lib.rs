@@ -1,8 +1,9 @@
 //! tq: a reliable, fast Redis-backed task queue.
 //!
 //! The library holds everything: [`client::Client`] to enqueue and read jobs,
-//! [`worker::Worker`] to run them, [`broker`] with the Redis scripts behind
+//! [`Worker`] to run them, [`broker`] with the Redis scripts behind
 //! every state change. The `tq` binary only parses flags and calls [`run`].
+#![warn(unreachable_pub)]
 
 /// Like `println!`, for tq's output: a reader that went away ends tq
 /// quietly (exit 0) instead of a panic. See [`output`].
@@ -22,23 +23,23 @@ macro_rules! out_text {
     };
 }
 
-pub mod backoff;
+mod backoff;
 pub mod broker;
 pub mod cli;
 pub mod client;
-pub mod commands;
-pub mod cron;
+mod commands;
+mod cron;
 pub mod dlq;
-pub mod error;
+mod error;
 pub mod generate;
 pub mod job;
-pub mod job_spec;
-pub mod loadtest;
+mod job_spec;
+mod loadtest;
 pub mod output;
-pub mod redact;
-pub mod server;
+mod redact;
+mod server;
 pub mod spawn;
-pub mod worker;
+mod worker;
 
 pub use client::{Client, EnqueueRequest, Enqueued, JobStatus};
 pub use error::{Error, Result};

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 /// Text that stands in for a redacted value inside errors and output tails.
-pub const SCRUBBED: &str = "[redacted]";
+pub(crate) const SCRUBBED: &str = "[redacted]";
 
 /// The bytes a value is measured and hashed by.
 fn canonical_bytes(value: &Value) -> Vec<u8> {
@@ -22,7 +22,7 @@ fn canonical_bytes(value: &Value) -> Vec<u8> {
 }
 
 /// The descriptor that replaces `value` in a dead record.
-pub fn descriptor(value: &Value) -> Value {
+pub(crate) fn descriptor(value: &Value) -> Value {
     let bytes = canonical_bytes(value);
     serde_json::json!({ "omitted": true, "length": bytes.len(), "sha256": sha256_hex(&bytes) })
 }
@@ -32,12 +32,12 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// True if `value` is a descriptor made by [`descriptor`].
-pub fn is_descriptor(value: &Value) -> bool {
+pub(crate) fn is_descriptor(value: &Value) -> bool {
     value.get("omitted") == Some(&Value::Bool(true)) && value.get("sha256").is_some_and(Value::is_string)
 }
 
 /// Checks that every path is a JSON pointer naming a field present in `args`.
-pub fn validate_paths(args: &RawValue, paths: &[String]) -> Result<(), String> {
+pub(crate) fn validate_paths(args: &RawValue, paths: &[String]) -> Result<(), String> {
     let value: Value = serde_json::from_str(args.get()).map_err(|e| e.to_string())?;
     for path in paths {
         if !path.starts_with('/') {
@@ -53,7 +53,7 @@ pub fn validate_paths(args: &RawValue, paths: &[String]) -> Result<(), String> {
 }
 
 /// `args` with every field at `paths` replaced by its descriptor.
-pub fn redact_args(args: &RawValue, paths: &[String]) -> Result<Box<RawValue>, String> {
+pub(crate) fn redact_args(args: &RawValue, paths: &[String]) -> Result<Box<RawValue>, String> {
     let mut value: Value = serde_json::from_str(args.get()).map_err(|e| e.to_string())?;
     for path in paths {
         if let Some(field) = value.pointer_mut(path) {
@@ -65,7 +65,7 @@ pub fn redact_args(args: &RawValue, paths: &[String]) -> Result<Box<RawValue>, S
 
 /// The values at `paths` as they could appear in text (strings as they are,
 /// other values as JSON), for scrubbing errors and output.
-pub fn secrets(args: &RawValue, paths: &[String]) -> Vec<String> {
+pub(crate) fn secrets(args: &RawValue, paths: &[String]) -> Vec<String> {
     let Ok(value) = serde_json::from_str::<Value>(args.get()) else {
         return Vec::new();
     };
@@ -78,7 +78,7 @@ pub fn secrets(args: &RawValue, paths: &[String]) -> Vec<String> {
 }
 
 /// `text` with every secret replaced by [`SCRUBBED`].
-pub fn scrub(text: &str, secrets: &[String]) -> String {
+pub(crate) fn scrub(text: &str, secrets: &[String]) -> String {
     secrets
         .iter()
         .fold(text.to_string(), |acc, secret| acc.replace(secret.as_str(), SCRUBBED))
@@ -87,7 +87,7 @@ pub fn scrub(text: &str, secrets: &[String]) -> String {
 /// Checks full args supplied for a replay against the descriptors stored in
 /// `stored` (the redacted args): each redacted field must be present and hash
 /// to the stored digest. Returns the paths that do not match.
-pub fn mismatches(stored: &Value, supplied: &Value, paths: &[String]) -> Vec<String> {
+pub(crate) fn mismatches(stored: &Value, supplied: &Value, paths: &[String]) -> Vec<String> {
     paths
         .iter()
         .filter(|path| {

@@ -141,16 +141,6 @@ impl Broker {
         }))
     }
 
-    /// The attempt records (JSON) kept for job `id` of `queue`, oldest first.
-    pub async fn attempt_history(&self, queue: &str, id: &str) -> Result<Vec<String>> {
-        Ok(redis::cmd("LRANGE")
-            .arg(self.queue(queue).failures(id))
-            .arg(0)
-            .arg(-1)
-            .query_async(&mut self.conn())
-            .await?)
-    }
-
     /// Every kept result record of `queue`, by job id.
     pub async fn results(&self, queue: &str) -> Result<HashMap<String, ResultRecord>> {
         let q: QueueKeys = self.queue(queue);

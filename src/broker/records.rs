@@ -133,11 +133,6 @@ impl FlowLimits {
         }
     }
 
-    /// True when no limit is set.
-    pub fn is_empty(&self) -> bool {
-        *self == FlowLimits::default()
-    }
-
     /// "concurrency 5, rate 20/1s" (or "none").
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();

@@ -44,7 +44,7 @@ pub(super) struct Scripts {
 }
 
 impl Scripts {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Scripts {
             enqueue: with_lib(include_str!("../../lua/enqueue.lua")),
             claim: with_lib(include_str!("../../lua/claim.lua")),

@@ -40,7 +40,7 @@ struct Spec {
 }
 
 /// True when `url` is a Sentinel URL.
-pub fn is_sentinel_url(url: &str) -> bool {
+pub(super) fn is_sentinel_url(url: &str) -> bool {
     url.starts_with("redis+sentinel://") || url.starts_with("rediss+sentinel://")
 }
 
@@ -164,11 +164,6 @@ impl Follow {
             .as_ref()
             .map(|i| i.addr().to_string())
             .unwrap_or_default()
-    }
-
-    /// The master's name in the Sentinels' configuration.
-    pub fn master_name(&self) -> &str {
-        &self.spec.master
     }
 
     /// Asks the Sentinels again; a new address is a new master.

@@ -15,7 +15,7 @@ use std::path::Path;
 const CHUNK: usize = 1000;
 
 /// Runs `tq enqueue --batch`.
-pub async fn run(ctx: &Context, args: &EnqueueArgs, path: &Path) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: &EnqueueArgs, path: &Path) -> Result<()> {
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -109,7 +109,7 @@ fn request(args: &EnqueueArgs, text: &str) -> std::result::Result<(String, NewJo
         defaults.due = Due::In(d);
     }
     let req = JobSpec::parse(text)
-        .and_then(|spec| spec.to_request(&args.queue, Some(&defaults)))
+        .and_then(|spec| spec.into_request(&args.queue, Some(&defaults)))
         .map_err(|e| match e.field {
             "body" => e.message,
             field => format!("{field}: {}", e.message),

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 
 /// What to do with each job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Cancel,
     RetryNow,
 }
@@ -15,7 +15,7 @@ pub enum Action {
 /// Does `action` to job `id` (looked for on `queues`). Returns what became
 /// of it: `cancelled`, `cancelling`, `pending`, `not_waiting`, `finished`
 /// (it had ended already) or `unknown` (no such job).
-pub async fn act(broker: &Broker, queues: &[String], id: &str, action: Action) -> Result<String> {
+pub(crate) async fn act(broker: &Broker, queues: &[String], id: &str, action: Action) -> Result<String> {
     Ok(match broker.find_job(queues, id).await? {
         Some(JobRecord::Live(job)) => {
             let q = broker.queue(&job.queue);
@@ -33,7 +33,7 @@ pub async fn act(broker: &Broker, queues: &[String], id: &str, action: Action) -
 
 /// Runs `tq cancel` or `tq retry-now`: prints what became of each job; exit
 /// 3 if some id names no live job.
-pub async fn run(ctx: &Context, args: JobIds, action: Action) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: JobIds, action: Action) -> Result<()> {
     let broker = ctx.broker().await?;
     let queues = broker.queues().await?;
     let mut results = Vec::new();

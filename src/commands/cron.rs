@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 
 /// Runs `tq cron ...`.
-pub async fn run(ctx: &Context, args: CronArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: CronArgs) -> Result<()> {
     let name = match &args.command {
         CronCommand::Add(a) => Some(&a.name),
         CronCommand::Show(n)
@@ -191,7 +191,7 @@ async fn pause_or_resume(ctx: &Context, broker: &Broker, name: &str, pause: bool
 
 /// A schedule as `tq cron list --json` and `show --json` print it.
 #[derive(Debug, Serialize)]
-pub struct Listed {
+pub(crate) struct Listed {
     name: String,
     queue: String,
     task: Option<String>,
@@ -243,7 +243,7 @@ async fn listed(client: &Client, record: &CronRecord) -> Result<Listed> {
 }
 
 /// Every schedule, by name, as `tq cron list --json` prints them.
-pub async fn schedules(broker: &Broker) -> Result<Vec<Listed>> {
+pub(crate) async fn schedules(broker: &Broker) -> Result<Vec<Listed>> {
     let client = Client::new(broker.clone());
     let mut all = Vec::new();
     for queue in broker.queues().await? {
@@ -256,7 +256,7 @@ pub async fn schedules(broker: &Broker) -> Result<Vec<Listed>> {
 }
 
 /// Pauses or resumes schedule `name`: whether it changed.
-pub async fn set_paused(broker: &Broker, name: &str, pause: bool) -> Result<bool> {
+pub(crate) async fn set_paused(broker: &Broker, name: &str, pause: bool) -> Result<bool> {
     let (q, record) = find(broker, name).await?;
     let now = broker.server_now_ms().await?;
     let next = record
@@ -278,7 +278,7 @@ pub async fn set_paused(broker: &Broker, name: &str, pause: bool) -> Result<bool
 }
 
 /// `tq cron run NAME`: the id of the job it enqueued.
-pub async fn run_now(broker: &Broker, name: &str) -> Result<String> {
+pub(crate) async fn run_now(broker: &Broker, name: &str) -> Result<String> {
     let (q, record) = find(broker, name).await?;
     crate::cron::run_now(broker, &q, &record).await
 }

@@ -8,7 +8,7 @@ use crate::dlq::{DeadJob, Dlq, Filter, Replay, Replayed};
 use crate::error::{Error, Result};
 
 /// Runs `tq dlq ...`.
-pub async fn run(ctx: &Context, args: DlqArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: DlqArgs) -> Result<()> {
     let broker = ctx.broker().await?;
     // Ages and --since/--older-than count on the server's clock, as the records do.
     let now = broker.server_now_ms().await?;
@@ -22,7 +22,7 @@ pub async fn run(ctx: &Context, args: DlqArgs) -> Result<()> {
 }
 
 /// The records `--queue`, `--task` and `--since` select, as of the server's `now`.
-pub fn filter(f: &DlqFilter, now: u64) -> Result<Filter> {
+pub(crate) fn filter(f: &DlqFilter, now: u64) -> Result<Filter> {
     for q in &f.queues {
         crate::broker::keys::validate_queue_name(q).map_err(Error::InvalidInput)?;
     }

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use std::io::Read;
 
 /// Runs `tq enqueue`.
-pub async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: EnqueueArgs) -> Result<()> {
     if let Some(path) = &args.batch {
         return super::batch::run(ctx, &args, path).await;
     }

@@ -4,13 +4,13 @@ use crate::cli::{CompletionsArgs, ManArgs};
 use crate::error::{Error, Result};
 
 /// Runs `tq completions SHELL`.
-pub fn completions(args: CompletionsArgs) -> Result<()> {
+pub(crate) fn completions(args: CompletionsArgs) -> Result<()> {
     crate::output::bytes(&crate::generate::completion(args.shell));
     Ok(())
 }
 
 /// Runs `tq man`.
-pub fn man(args: ManArgs) -> Result<()> {
+pub(crate) fn man(args: ManArgs) -> Result<()> {
     let pages = crate::generate::man_pages()?;
     match args.out_dir {
         None => {

@@ -57,7 +57,7 @@ impl Snapshot {
 
 /// `tq inspect --json` of every known queue, with the server's `time_ms` it
 /// was read at: what the dashboard's overview shows.
-pub async fn overview(broker: &Broker) -> Result<serde_json::Value> {
+pub(crate) async fn overview(broker: &Broker) -> Result<serde_json::Value> {
     let names = broker.queues().await?;
     let snap = Snapshot::read(broker, &names).await?;
     let mut doc = snap.json(None);
@@ -74,7 +74,7 @@ struct Rates {
 }
 
 /// Runs `tq inspect`.
-pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     let client = Client::new(ctx.broker().await?);
     let names = if args.queues.is_empty() {
         client.queues().await?
@@ -442,7 +442,7 @@ fn replication_line(r: &Replication) -> String {
 }
 
 /// The warning when `--min-replicas` asks for more replicas than a master has.
-pub fn too_few_replicas(r: &Replication, wanted: u32) -> Option<String> {
+pub(crate) fn too_few_replicas(r: &Replication, wanted: u32) -> Option<String> {
     (wanted as usize > r.fewest_replicas).then(|| {
         format!(
             "--min-replicas {wanted} asks for more replicas than Redis has ({}{}): every write that waits for them will time out",

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use std::collections::HashMap;
 
 /// Every state a live job can be in, in the order `tq jobs list` shows them.
-pub const ALL_STATES: [LiveState; 4] = [
+pub(crate) const ALL_STATES: [LiveState; 4] = [
     LiveState::Active,
     LiveState::Pending,
     LiveState::Retrying,
@@ -19,7 +19,7 @@ pub const ALL_STATES: [LiveState; 4] = [
 const TASK_SCAN: usize = 100_000;
 
 /// Runs `tq jobs ...`.
-pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
     let JobsCommand::List(args) = args.command;
     let broker = ctx.broker().await?;
     let queues = if args.queues.is_empty() {
@@ -97,7 +97,7 @@ pub async fn run(ctx: &Context, args: JobsArgs) -> Result<()> {
 
 /// Up to `limit` jobs per queue and state, in the order they run, with the
 /// worker and run time of active ones (from the workers' heartbeats).
-pub async fn list(
+pub(crate) async fn list(
     broker: &crate::broker::Broker,
     queues: &[String],
     states: &[LiveState],

@@ -26,7 +26,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::value::RawValue;
 
 /// Runs `tq load-test`.
-pub async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: LoadTestArgs) -> Result<()> {
     let config_args = padded_args(&args.args, args.payload_bytes)?;
     let mix = parse_mix(&args.mix)?;
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);

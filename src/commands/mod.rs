@@ -1,20 +1,20 @@
 //! One file per subcommand; each turns validated flags into library calls and
 //! prints the outcome for people or, with `--json`, for scripts.
 
-pub mod batch;
-pub mod cancel;
-pub mod cron;
-pub mod dlq;
-pub mod enqueue;
-pub mod generated;
-pub mod inspect;
-pub mod jobs;
-pub mod load_test;
-pub mod queue;
-pub mod serve;
-pub mod status;
-pub mod table;
-pub mod worker;
+pub(crate) mod batch;
+pub(crate) mod cancel;
+pub(crate) mod cron;
+pub(crate) mod dlq;
+pub(crate) mod enqueue;
+pub(crate) mod generated;
+pub(crate) mod inspect;
+pub(crate) mod jobs;
+pub(crate) mod load_test;
+pub(crate) mod queue;
+pub(crate) mod serve;
+pub(crate) mod status;
+pub(crate) mod table;
+pub(crate) mod worker;
 
 use crate::broker::{Broker, RedisTarget};
 use crate::cli::Cli;
@@ -23,7 +23,7 @@ use serde::Serialize;
 
 /// What every command needs from the global flags.
 #[derive(Debug, Clone)]
-pub struct Context {
+pub(crate) struct Context {
     /// Where Redis is.
     pub target: RedisTarget,
     /// Key prefix.
@@ -36,7 +36,7 @@ pub struct Context {
 
 impl Context {
     /// Resolves the global flags: `--redis`, then `TQ_REDIS_URL`, then `REDIS_URL`, then the default.
-    pub fn from_cli(cli: &Cli) -> Self {
+    pub(crate) fn from_cli(cli: &Cli) -> Self {
         let given = cli.redis.clone().or_else(|| cli.redis_url_fallback.clone());
         Context {
             target: RedisTarget {
@@ -50,7 +50,7 @@ impl Context {
     }
 
     /// Connects to Redis (exit 69 with the URL, password hidden, if it cannot).
-    pub async fn broker(&self) -> Result<Broker> {
+    pub(crate) async fn broker(&self) -> Result<Broker> {
         let (n, timeout) = self.min_replicas;
         let broker = Broker::connect(&self.target, &self.prefix)
             .await?
@@ -70,7 +70,7 @@ impl Context {
 }
 
 /// Prints `value` as one JSON document on stdout.
-pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<()> {
     let text =
         serde_json::to_string(value).map_err(|e| crate::error::Error::Failed(format!("cannot encode output: {e}")))?;
     out!("{text}");
@@ -78,7 +78,7 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
 }
 
 /// Formats a millisecond age like `3s`, `2m 5s`, `1h 2m`.
-pub fn format_age(ms: u64) -> String {
+pub(crate) fn format_age(ms: u64) -> String {
     let secs = ms / 1000;
     match secs {
         0 => format!("{ms}ms"),
@@ -90,7 +90,7 @@ pub fn format_age(ms: u64) -> String {
 
 /// A spinner with a running count on stderr for long work, hidden when
 /// stderr is not a terminal or the output is JSON.
-pub fn progress_bar(ctx: &Context, what: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(ctx: &Context, what: &str) -> indicatif::ProgressBar {
     if ctx.json || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return indicatif::ProgressBar::hidden();
     }

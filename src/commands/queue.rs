@@ -6,7 +6,7 @@ use crate::cli::{QueueArgs, QueueCommand, QueueLimitArgs};
 use crate::error::{Error, Result};
 
 /// Runs `tq queue ...`.
-pub async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: QueueArgs) -> Result<()> {
     let queue = match &args.command {
         QueueCommand::Pause(q) | QueueCommand::Resume(q) => &q.queue,
         QueueCommand::Purge(p) => &p.queue,

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::server::{Auth, Config};
 
 /// Runs `tq serve`.
-pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     let token = match (args.auth_token, &args.token_file) {
         (Some(token), _) => Some(token),
         (None, Some(path)) => Some(

@@ -6,7 +6,7 @@ use crate::client::Client;
 use crate::error::Result;
 
 /// Runs `tq status`.
-pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
     let client = Client::new(ctx.broker().await?);
     let status = client.status(&args.id).await?;
     if ctx.json {

@@ -15,7 +15,7 @@ const HARD_MIN: usize = 6;
 
 /// What a column may give up to fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fit {
+pub(crate) enum Fit {
     /// Shown in full: ids, counts.
     Keep,
     /// Free text, cut with `…`.
@@ -25,7 +25,7 @@ pub enum Fit {
 }
 
 /// A table under construction.
-pub struct Grid {
+pub(crate) struct Grid {
     headers: Vec<&'static str>,
     fits: Vec<Fit>,
     rows: Vec<Vec<String>>,
@@ -33,7 +33,7 @@ pub struct Grid {
 
 impl Grid {
     /// A table with these columns.
-    pub fn new(columns: &[(&'static str, Fit)]) -> Grid {
+    pub(crate) fn new(columns: &[(&'static str, Fit)]) -> Grid {
         Grid {
             headers: columns.iter().map(|c| c.0).collect(),
             fits: columns.iter().map(|c| c.1).collect(),
@@ -42,14 +42,14 @@ impl Grid {
     }
 
     /// Adds a row (missing cells are blank, extra ones dropped).
-    pub fn row(&mut self, mut cells: Vec<String>) {
+    pub(crate) fn row(&mut self, mut cells: Vec<String>) {
         cells.resize(self.headers.len(), String::new());
         self.rows.push(cells);
     }
 
     /// The table, fitted to the screen unless `wide`, with a line naming
     /// the columns it hid.
-    pub fn render(&self, wide: bool) -> String {
+    pub(crate) fn render(&self, wide: bool) -> String {
         let limit = if wide {
             usize::MAX
         } else {

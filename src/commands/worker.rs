@@ -9,7 +9,7 @@ use crate::worker::{StopHandle, Worker, WorkerConfig};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// Runs `tq worker`.
-pub async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
+pub(crate) async fn run(ctx: &Context, args: WorkerArgs) -> Result<()> {
     let entries: Vec<String> = args
         .queues
         .iter()

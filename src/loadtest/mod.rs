@@ -1,9 +1,9 @@
 //! `tq load-test`: submit N jobs, let real workers drain them, and prove from
 //! the jobs' own records that none was lost, with latency histograms.
 
-pub mod report;
-pub mod submit;
-pub mod workers;
+pub(crate) mod report;
+pub(crate) mod submit;
+pub(crate) mod workers;
 
 use crate::broker::{Broker, RedisTarget};
 use crate::error::{Error, Result};
@@ -18,7 +18,7 @@ use workers::{WorkerPool, WorkerSpec};
 
 /// How a load test runs.
 #[derive(Debug, Clone)]
-pub struct LoadTestConfig {
+pub(crate) struct LoadTestConfig {
     /// Jobs to submit.
     pub jobs: usize,
     /// Queues and their weights, highest priority first.
@@ -64,7 +64,7 @@ pub struct LoadTestConfig {
 }
 
 /// What a run ended with.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Only submission ran.
     Submitted {
         /// Jobs accepted.
@@ -80,7 +80,7 @@ pub enum Outcome {
 
 /// Runs a load test against `target`. With its own workers it uses a fresh
 /// key prefix under `prefix` and deletes everything under it afterwards.
-pub async fn run(target: &RedisTarget, prefix: &str, config: &LoadTestConfig) -> Result<Outcome> {
+pub(crate) async fn run(target: &RedisTarget, prefix: &str, config: &LoadTestConfig) -> Result<Outcome> {
     let own_workers = !config.submit_only && !config.external_workers;
     let run_prefix = if own_workers {
         format!("{prefix}-load-{}", &crate::job::new_job_id()[16..])

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 /// Latency percentiles in milliseconds.
 #[derive(Debug, Clone, Serialize, Default)]
-pub struct Percentiles {
+pub(crate) struct Percentiles {
     /// Median.
     pub p50: f64,
     /// 90th percentile.
@@ -42,7 +42,7 @@ impl Percentiles {
 
 /// Both latencies a job has.
 #[derive(Debug, Clone, Serialize, Default)]
-pub struct Latency {
+pub(crate) struct Latency {
     /// From enqueue (the intended send time when paced) to the start of the attempt that succeeded.
     pub enqueue_to_start: Percentiles,
     /// From enqueue to its finish.
@@ -51,7 +51,7 @@ pub struct Latency {
 
 /// Histograms (µs) of one group of jobs.
 #[derive(Debug, Clone)]
-pub struct Histograms {
+pub(crate) struct Histograms {
     /// Enqueue → start.
     pub start: Histogram<u64>,
     /// Enqueue → finish.
@@ -85,7 +85,7 @@ impl Histograms {
 
 /// One queue's line of the report.
 #[derive(Debug, Clone, Serialize)]
-pub struct QueueReport {
+pub(crate) struct QueueReport {
     /// Queue name.
     pub name: String,
     /// Jobs submitted to it.
@@ -100,7 +100,7 @@ pub struct QueueReport {
 
 /// Redis facts.
 #[derive(Debug, Clone, Serialize)]
-pub struct RedisInfo {
+pub(crate) struct RedisInfo {
     /// `redis_version` from INFO.
     pub version: String,
     /// True if tq started a private redis-server for this run.
@@ -111,7 +111,7 @@ pub struct RedisInfo {
 
 /// The whole report (the `--json` document).
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// Jobs asked for.
     pub jobs: u64,
     /// Jobs the broker accepted.
@@ -158,7 +158,7 @@ pub struct Report {
 }
 
 /// What a run produced, as read back from Redis.
-pub struct Collected {
+pub(crate) struct Collected {
     /// Per queue: the ids submitted to it.
     pub submitted: Vec<HashSet<String>>,
     /// Submitted ids the replicas did not confirm (`--min-replicas`).
@@ -170,7 +170,7 @@ pub struct Collected {
 }
 
 /// Run facts that do not come from the records.
-pub struct RunFacts {
+pub(crate) struct RunFacts {
     /// Queue names, in priority order.
     pub queues: Vec<String>,
     /// Jobs asked for.
@@ -189,7 +189,7 @@ pub struct RunFacts {
 
 impl Report {
     /// Accounts for every submitted job from the records collected after the drain.
-    pub fn build(facts: RunFacts, c: &Collected) -> Report {
+    pub(crate) fn build(facts: RunFacts, c: &Collected) -> Report {
         let mut total = Histograms::new();
         let mut per_queue = Vec::new();
         let (mut submitted, mut completed, mut dead, mut duplicates, mut redeliveries, mut unexpected) =
@@ -272,13 +272,13 @@ impl Report {
 
     /// True when every submitted job is accounted for (but those the
     /// replicas never confirmed, which a failover may lose) and nothing else ran.
-    pub fn is_clean(&self) -> bool {
+    pub(crate) fn is_clean(&self) -> bool {
         self.lost == self.lost_unconfirmed && self.unexpected == 0
     }
 
     /// Writes the histograms in HdrHistogram's interval log format, one
     /// tagged interval per histogram (`all`, then each queue, for both latencies).
-    pub fn write_hdr_log(&self, path: &std::path::Path) -> std::io::Result<()> {
+    pub(crate) fn write_hdr_log(&self, path: &std::path::Path) -> std::io::Result<()> {
         use hdrhistogram::serialization::V2Serializer;
         use hdrhistogram::serialization::interval_log::{IntervalLogWriterBuilder, Tag};
         let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -302,7 +302,7 @@ impl Report {
     }
 
     /// A small text histogram of enqueue→finish latency, log-spaced buckets.
-    pub fn text_histogram(&self) -> String {
+    pub(crate) fn text_histogram(&self) -> String {
         let Some((_, all)) = self.histograms.first() else {
             return String::new();
         };

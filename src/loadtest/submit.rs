@@ -16,7 +16,7 @@ use tokio::task::JoinSet;
 const IN_FLIGHT: usize = 8;
 
 /// What the jobs look like.
-pub struct JobTemplate {
+pub(crate) struct JobTemplate {
     /// Task name.
     pub task: String,
     /// Args (padding included).
@@ -26,7 +26,7 @@ pub struct JobTemplate {
 }
 
 /// What was submitted.
-pub struct Submitted {
+pub(crate) struct Submitted {
     /// Ids the broker accepted, per queue index.
     pub ids: Vec<HashSet<String>>,
     /// Of those, ids fewer replicas confirmed than `--min-replicas` asks.
@@ -36,7 +36,7 @@ pub struct Submitted {
 }
 
 /// The queue index of each job, in a shuffled order that follows the mix.
-pub fn plan(jobs: usize, weights: &[u32]) -> Vec<usize> {
+pub(crate) fn plan(jobs: usize, weights: &[u32]) -> Vec<usize> {
     let total: u64 = weights.iter().map(|w| u64::from(*w)).sum::<u64>().max(1);
     let mut counts: Vec<usize> = weights
         .iter()
@@ -56,7 +56,7 @@ pub fn plan(jobs: usize, weights: &[u32]) -> Vec<usize> {
 }
 
 /// Enqueues the planned jobs in batches of `batch`, paced at `rate` jobs/s if given.
-pub async fn submit(
+pub(crate) async fn submit(
     broker: &Broker,
     queues: &[String],
     order: &[usize],

@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 
 /// How to start one worker process.
 #[derive(Debug, Clone)]
-pub struct WorkerSpec {
+pub(crate) struct WorkerSpec {
     /// The `tq` binary.
     pub exe: PathBuf,
     /// Redis URL (passed in the environment, so no password shows in `ps`).
@@ -60,7 +60,7 @@ impl WorkerSpec {
 }
 
 /// The running worker processes.
-pub struct WorkerPool {
+pub(crate) struct WorkerPool {
     spec: WorkerSpec,
     children: Vec<Child>,
     /// Workers killed by chaos so far.
@@ -69,7 +69,7 @@ pub struct WorkerPool {
 
 impl WorkerPool {
     /// Starts `n` workers.
-    pub fn start(spec: WorkerSpec, n: usize) -> Result<Self> {
+    pub(crate) fn start(spec: WorkerSpec, n: usize) -> Result<Self> {
         let children = (0..n).map(|_| spec.spawn()).collect::<Result<Vec<_>>>()?;
         Ok(WorkerPool {
             spec,
@@ -79,12 +79,12 @@ impl WorkerPool {
     }
 
     /// True when every worker process has exited (crashed, or refused to start).
-    pub fn all_exited(&mut self) -> bool {
+    pub(crate) fn all_exited(&mut self) -> bool {
         !self.children.is_empty() && self.children.iter_mut().all(|c| matches!(c.try_wait(), Ok(Some(_))))
     }
 
     /// SIGKILLs one worker at random and starts a replacement.
-    pub async fn kill_one(&mut self) -> Result<()> {
+    pub(crate) async fn kill_one(&mut self) -> Result<()> {
         if self.children.is_empty() {
             return Ok(());
         }
@@ -98,7 +98,7 @@ impl WorkerPool {
     }
 
     /// SIGTERMs every worker and waits for them (killing any still there after `grace`).
-    pub async fn stop(&mut self, grace: Duration) {
+    pub(crate) async fn stop(&mut self, grace: Duration) {
         for child in &self.children {
             if let Some(pid) = child.id() {
                 // SAFETY: kill only sends a signal to a child we started.
@@ -118,7 +118,7 @@ impl WorkerPool {
 }
 
 /// Kills a random worker every `every` until the returned handle is aborted.
-pub fn chaos(pool: Arc<Mutex<WorkerPool>>, every: Duration) -> tokio::task::JoinHandle<()> {
+pub(crate) fn chaos(pool: Arc<Mutex<WorkerPool>>, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.tick().await;

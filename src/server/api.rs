@@ -37,7 +37,7 @@ pub(super) fn routes() -> Router<Shared> {
 
 /// One job enqueued (or found already held, with `Idempotency-Key` or `unique_for`).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Enqueued {
+pub(super) struct Enqueued {
     /// The job's id (for a duplicate: the id of the job that holds the name).
     pub id: String,
     /// Its queue.
@@ -48,7 +48,7 @@ pub struct Enqueued {
 
 /// Jobs enqueued by one bulk request, in the order given.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct EnqueuedMany {
+pub(super) struct EnqueuedMany {
     /// The jobs' ids.
     pub ids: Vec<String>,
 }
@@ -56,7 +56,7 @@ pub struct EnqueuedMany {
 /// The body of a 201: one job or many.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
-pub enum Created {
+pub(super) enum Created {
     One(Enqueued),
     Many(EnqueuedMany),
 }
@@ -68,14 +68,14 @@ pub enum Created {
 #[allow(dead_code)]
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
-pub enum JobsBody {
+pub(super) enum JobsBody {
     One(Box<JobSpec>),
     Many(Vec<JobSpec>),
 }
 
 /// Every error: what is wrong, and where.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ApiError {
+pub(super) struct ApiError {
     /// One line saying what is wrong.
     pub error: String,
     /// The field to blame, when one is.
@@ -210,7 +210,7 @@ async fn enqueue(State(s): State<Shared>, Path(queue): Path<String>, headers: He
             };
             return spec_error(&e, line);
         }
-        let mut req = match spec.to_request(&queue, None) {
+        let mut req = match spec.into_request(&queue, None) {
             Ok(req) => req,
             Err(e) => return spec_error(&e, line),
         };
@@ -338,7 +338,7 @@ async fn openapi() -> Response {
     components(schemas(JobSpec, JobsBody, Enqueued, EnqueuedMany, Created, ApiError, JobStatus)),
     modifiers(&BearerAuth)
 )]
-pub struct ApiDoc;
+pub(super) struct ApiDoc;
 
 struct BearerAuth;
 

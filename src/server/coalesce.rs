@@ -44,14 +44,14 @@ pub(crate) struct Enqueuer {
 
 impl Enqueuer {
     /// Starts the task that sends the coalesced calls.
-    pub fn start(broker: Broker) -> Enqueuer {
+    pub(crate) fn start(broker: Broker) -> Enqueuer {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(run(broker, rx));
         Enqueuer { tx }
     }
 
     /// Enqueues `job` on `queue` with whatever else is waiting.
-    pub async fn enqueue(&self, queue: String, job: NewJob) -> Answer {
+    pub(crate) async fn enqueue(&self, queue: String, job: NewJob) -> Answer {
         let (answer, rx) = oneshot::channel();
         let gone = || Failed {
             unavailable: true,

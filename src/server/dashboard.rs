@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 /// Every `/api/` route.
 pub(super) fn routes() -> Router<Shared> {
@@ -150,10 +151,21 @@ async fn queue_limits(State(s): State<Shared>, Path(queue): Path<String>, Json(b
     )
 }
 
-async fn job(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+/// How long a job page's request may wait for its job to finish.
+const PAGE_WAIT_MAX: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Deserialize)]
+struct JobQuery {
+    /// Wait up to this many ms for the job to finish (its page, while it
+    /// runs, shows the end within milliseconds instead of at the next poll).
+    wait_ms: Option<u64>,
+}
+
+async fn job(State(s): State<Shared>, Path(id): Path<String>, Query(q): Query<JobQuery>) -> Response {
+    let wait = Duration::from_millis(q.wait_ms.unwrap_or(0)).min(PAGE_WAIT_MAX);
     reply(
         async {
-            let status = Client::new(s.broker.clone()).status(&id).await?;
+            let status = Client::new(s.broker.clone()).wait_for(&id, wait).await?;
             let mut doc = to_json(&status)?;
             // A dead job's page shows its every attempt, from its dead record.
             if let Some(record) = &status.dead_record

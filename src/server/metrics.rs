@@ -17,15 +17,15 @@ use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
 /// The content type of the text format prometheus-client writes.
-pub const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+pub(crate) const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 /// The classic Prometheus text format (what `promtool check metrics` reads).
-pub const TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+pub(crate) const TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// `text` (OpenMetrics) as the scraper asked: unchanged for a client that
 /// accepts OpenMetrics (Prometheus itself does), else in the classic text
 /// format, where a counter's family is named with its `_total` suffix and
 /// there is no `# EOF` or `# UNIT`.
-pub fn negotiate(accept: Option<&str>, text: String) -> (&'static str, String) {
+pub(crate) fn negotiate(accept: Option<&str>, text: String) -> (&'static str, String) {
     if accept.is_some_and(|a| a.contains("application/openmetrics-text")) {
         return (OPENMETRICS, text);
     }
@@ -53,7 +53,7 @@ pub fn negotiate(accept: Option<&str>, text: String) -> (&'static str, String) {
 /// scrapes list them alike (prometheus-client keeps a family's series in a
 /// hash map, whose order changes from one encoding to the next). The lines
 /// of one series (a histogram's buckets, sum and count) keep their order.
-pub fn in_stable_order(text: &str) -> String {
+pub(crate) fn in_stable_order(text: &str) -> String {
     fn series(line: &str) -> String {
         let Some((_, rest)) = line.split_once('{') else {
             return String::new();
@@ -111,7 +111,7 @@ struct CommandLabel {
 
 /// The queue-level metrics for these counts and workers, as text. Counts
 /// are those of `tq inspect --json` (so `scheduled` includes `retrying`).
-pub fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory: u64) -> Result<String> {
+pub(crate) fn queue_metrics(queues: &[QueueCounts], workers: &[WorkerInfo], used_memory: u64) -> Result<String> {
     let mut registry = Registry::default();
     let jobs = Family::<QueueState, Gauge>::default();
     let age = Family::<QueueLabel, Gauge<f64, AtomicU64>>::default();

@@ -14,7 +14,7 @@
 mod api;
 mod coalesce;
 mod dashboard;
-pub mod metrics;
+pub(crate) mod metrics;
 
 use crate::broker::Broker;
 use crate::error::{Error, Result};
@@ -34,7 +34,7 @@ const PAGE: &str = include_str!("page.html");
 
 /// Who may use the dashboard.
 #[derive(Debug, Clone)]
-pub enum Auth {
+pub(crate) enum Auth {
     /// Anyone who can reach the address (loopback only).
     None,
     /// `Authorization: Bearer T`, or the cookie `?token=T` sets.
@@ -45,7 +45,7 @@ pub enum Auth {
 
 /// How to serve the dashboard.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub listen: SocketAddr,
     pub read_only: bool,
     pub auth: Auth,
@@ -55,7 +55,7 @@ pub struct Config {
 
 impl Config {
     /// Refuses a non-loopback address without authentication.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
         if !self.listen.ip().is_loopback() && matches!(self.auth, Auth::None) {
             return Err(format!(
                 "refusing to serve the dashboard on {} without authentication: add --auth-token TOKEN or --basic-auth USER:PASS, or listen on 127.0.0.1",
@@ -81,7 +81,7 @@ pub(crate) struct AppState {
 pub(crate) type Shared = Arc<AppState>;
 
 /// The router, for [`serve`] and for tests.
-pub fn router(broker: Broker, config: &Config) -> Router {
+pub(crate) fn router(broker: Broker, config: &Config) -> Router {
     let state = Arc::new(AppState {
         enqueuer: coalesce::Enqueuer::start(broker.clone()),
         broker,
@@ -104,7 +104,7 @@ pub fn router(broker: Broker, config: &Config) -> Router {
 }
 
 /// Serves until Ctrl-C or SIGTERM.
-pub async fn serve(broker: Broker, config: Config) -> Result<()> {
+pub(crate) async fn serve(broker: Broker, config: Config) -> Result<()> {
     config.check().map_err(Error::InvalidInput)?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

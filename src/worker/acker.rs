@@ -63,12 +63,12 @@ pub(super) struct Done {
 pub(super) struct Slot(std::sync::Mutex<Option<OwnedSemaphorePermit>>);
 
 impl Slot {
-    pub fn new(permit: OwnedSemaphorePermit) -> Slot {
+    pub(super) fn new(permit: OwnedSemaphorePermit) -> Slot {
         Slot(std::sync::Mutex::new(Some(permit)))
     }
 
     /// Gives the slot back now.
-    pub fn free(&self) {
+    pub(super) fn free(&self) {
         drop(self.0.lock().unwrap_or_else(|p| p.into_inner()).take());
     }
 }

@@ -12,21 +12,21 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
 
 /// Exit code of a command handler that means "do not retry" (EX_DATAERR).
-pub const EXIT_PERMANENT: i32 = 65;
+pub(crate) const EXIT_PERMANENT: i32 = 65;
 /// Exit code of a command handler that means "not now: run me again later,
 /// this was no attempt" (EX_TEMPFAIL).
-pub const EXIT_SNOOZE: i32 = 75;
+pub(crate) const EXIT_SNOOZE: i32 = 75;
 /// How much of a handler's stdout and stderr is kept with a failed attempt.
-pub const OUTPUT_TAIL_BYTES: usize = 4096;
+pub(crate) const OUTPUT_TAIL_BYTES: usize = 4096;
 /// Largest result kept (a command's stdout, a served process's `result`).
 pub(super) const MAX_RESULT_BYTES: usize = 512 * 1024;
 
 /// Names of the tasks every worker runs without a `--handler`.
-pub const BUILTINS: [&str; 5] = ["tq.noop", "tq.echo", "tq.sleep", "tq.fail", "tq.flaky"];
+pub(crate) const BUILTINS: [&str; 5] = ["tq.noop", "tq.echo", "tq.sleep", "tq.fail", "tq.flaky"];
 
 /// How one attempt ended.
 #[derive(Debug, Clone)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// It succeeded; the result is JSON text (empty for none).
     Success(String),
     /// It failed.
@@ -46,7 +46,7 @@ pub enum Outcome {
 
 /// What a job that asked to wait asked for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SnoozeAsk {
+pub(crate) struct SnoozeAsk {
     /// Run again after this long; `None`: after the longest pause asked
     /// for, or else per its backoff.
     pub wait: Option<Duration>,
@@ -58,7 +58,7 @@ pub struct SnoozeAsk {
 
 /// Why a running job must stop before it ends on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stop {
+pub(crate) enum Stop {
     /// It may run on.
     No,
     /// Its lease is gone: another delivery owns the job ([`Outcome::LeaseLost`]).
@@ -77,7 +77,7 @@ pub(super) fn stopped(why: Stop) -> Outcome {
 
 /// A failed attempt.
 #[derive(Debug, Clone, Default)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// One-line error.
     pub error: String,
     /// True when retrying cannot help: straight to the DLQ.
@@ -96,7 +96,7 @@ pub struct Failure {
 
 impl Failure {
     /// A retryable failure with just an error message.
-    pub fn new(error: impl Into<String>) -> Self {
+    pub(crate) fn new(error: impl Into<String>) -> Self {
         Failure {
             error: error.into(),
             ..Failure::default()
@@ -104,7 +104,7 @@ impl Failure {
     }
 
     /// A failure that goes straight to the DLQ with `reason`.
-    pub fn fatal(reason: &'static str, error: impl Into<String>) -> Self {
+    pub(crate) fn fatal(reason: &'static str, error: impl Into<String>) -> Self {
         Failure {
             error: error.into(),
             permanent: true,
@@ -116,7 +116,7 @@ impl Failure {
 
 /// The handler chosen for one task.
 #[derive(Debug, Clone, Copy)]
-pub enum Handler<'a> {
+pub(crate) enum Handler<'a> {
     /// One of [`BUILTINS`].
     Builtin(&'a str),
     /// A command run through `sh -c`, args on stdin, and the variables of
@@ -128,7 +128,7 @@ pub enum Handler<'a> {
 
 /// tq's own settings in the environment. Handlers do not inherit them
 /// (`TQ_REDIS_URL` may hold a password) unless the worker is told to keep one.
-pub const OWN_ENV: &[&str] = &[
+pub(crate) const OWN_ENV: &[&str] = &[
     "TQ_REDIS_URL",
     "REDIS_URL",
     "TQ_PREFIX",
@@ -141,7 +141,7 @@ pub const OWN_ENV: &[&str] = &[
 
 /// The task → handler table of one worker.
 #[derive(Clone, Default)]
-pub struct Handlers {
+pub(crate) struct Handlers {
     commands: HashMap<String, String>,
     /// Variables of [`OWN_ENV`] removed from every command's environment.
     withheld: Vec<&'static str>,
@@ -152,7 +152,7 @@ pub struct Handlers {
 impl Handlers {
     /// A table with the built-ins plus `commands` (task name → command line);
     /// commands get none of [`OWN_ENV`] but those named in `keep_env`.
-    pub fn new(commands: HashMap<String, String>, keep_env: &[String]) -> Self {
+    pub(crate) fn new(commands: HashMap<String, String>, keep_env: &[String]) -> Self {
         Handlers {
             commands,
             withheld: withheld(keep_env),
@@ -161,7 +161,7 @@ impl Handlers {
     }
 
     /// The same table with served processes.
-    pub fn with_served(self, pool: Arc<Pool>) -> Self {
+    pub(crate) fn with_served(self, pool: Arc<Pool>) -> Self {
         Handlers {
             served: Some(pool),
             ..self
@@ -169,19 +169,19 @@ impl Handlers {
     }
 
     /// The served processes, if the worker has `--serve` commands.
-    pub fn served(&self) -> Option<&Arc<Pool>> {
+    pub(crate) fn served(&self) -> Option<&Arc<Pool>> {
         self.served.as_ref()
     }
 
     /// The variables withheld from handlers' environments.
-    pub fn withheld(&self) -> &[&'static str] {
+    pub(crate) fn withheld(&self) -> &[&'static str] {
         &self.withheld
     }
 
     /// The handler for `task`: a command handler, else a served process
     /// that announced it, else a built-in, else the served processes if one
     /// of them has not said yet what it serves (the job waits for it).
-    pub fn lookup<'a>(&'a self, task: &'a str) -> Option<Handler<'a>> {
+    pub(crate) fn lookup<'a>(&'a self, task: &'a str) -> Option<Handler<'a>> {
         if let Some(cmd) = self.commands.get(task) {
             return Some(Handler::Command(cmd, &self.withheld));
         }
@@ -206,7 +206,7 @@ fn withheld(keep_env: &[String]) -> Vec<&'static str> {
 }
 
 /// Runs a built-in that needs no waiting; `None` for one that must be awaited.
-pub fn run_instant(task: &str, msg: &JobMessage) -> Option<Outcome> {
+pub(crate) fn run_instant(task: &str, msg: &JobMessage) -> Option<Outcome> {
     let args = msg.args.get();
     match task {
         "tq.noop" => Some(Outcome::Success(String::new())),
@@ -229,7 +229,7 @@ pub fn run_instant(task: &str, msg: &JobMessage) -> Option<Outcome> {
 
 /// Context a handler sees about its job.
 #[derive(Debug, Clone)]
-pub struct Attempt<'a> {
+pub(crate) struct Attempt<'a> {
     /// The job.
     pub msg: &'a JobMessage,
     /// 1-based attempt number.
@@ -244,7 +244,7 @@ pub struct Attempt<'a> {
 /// Runs any handler to completion, honouring the job timeout, `abort` (the
 /// worker stops: [`Outcome::Cancelled`]) and `lost` (this delivery's lease is
 /// gone: [`Outcome::LeaseLost`]). Either kills a command's process group.
-pub async fn run(
+pub(crate) async fn run(
     handler: Handler<'_>,
     job: Attempt<'_>,
     mut abort: watch::Receiver<bool>,

@@ -27,7 +27,7 @@ pub(super) struct Health {
 }
 
 impl Health {
-    pub fn new(queues: usize) -> Self {
+    pub(super) fn new(queues: usize) -> Self {
         Health {
             queues: Mutex::new(vec![QueueHealth::default(); queues]),
         }
@@ -38,7 +38,7 @@ impl Health {
     }
 
     /// False while queue `index` waits out its backoff.
-    pub fn usable(&self, index: usize) -> bool {
+    pub(super) fn usable(&self, index: usize) -> bool {
         self.lock()
             .get(index)
             .and_then(|h| h.retry_at)
@@ -46,7 +46,7 @@ impl Health {
     }
 
     /// Queue `index` (`name`) failed doing `what`: skip it for a while.
-    pub fn failed(&self, index: usize, name: &str, what: &str, error: &crate::Error) {
+    pub(super) fn failed(&self, index: usize, name: &str, what: &str, error: &crate::Error) {
         let mut all = self.lock();
         let Some(h) = all.get_mut(index) else { return };
         h.backoff = (h.backoff * 2).clamp(FIRST_BACKOFF, MAX_BACKOFF);
@@ -63,7 +63,7 @@ impl Health {
     }
 
     /// Queue `index` worked: forget any backoff.
-    pub fn succeeded(&self, index: usize, name: &str) {
+    pub(super) fn succeeded(&self, index: usize, name: &str) {
         let mut all = self.lock();
         if let Some(h) = all.get_mut(index)
             && h.retry_at.is_some()

@@ -11,12 +11,12 @@
 
 mod acker;
 mod claims;
-pub mod handlers;
+pub(crate) mod handlers;
 mod health;
-pub mod metrics;
-pub mod served;
+pub(crate) mod metrics;
+pub(crate) mod served;
 mod upkeep;
-pub mod weights;
+pub(crate) mod weights;
 
 use crate::broker::keys::{QueueKeys, validate_queue_name};
 use crate::broker::{Broker, Retention};
@@ -29,14 +29,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
 
 /// How long a worker's registration lives without a heartbeat.
-pub const HEARTBEAT_TTL: Duration = Duration::from_secs(10);
+pub(crate) const HEARTBEAT_TTL: Duration = Duration::from_secs(10);
 /// How often a worker writes its heartbeat.
-pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
+pub(crate) const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
 /// A worker whose last heartbeat is older than this missed two beats: dead,
 /// stopped (SIGSTOP) or cut off from Redis. `tq inspect` marks it stale until
 /// live workers forget it, [`HEARTBEAT_TTL`] after its last heartbeat. (Its
 /// jobs come back when their leases expire, whatever the registry says.)
-pub const STALE_AFTER: Duration = Duration::from_secs(5);
+pub(crate) const STALE_AFTER: Duration = Duration::from_secs(5);
 
 /// How a worker runs.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ pub(super) struct Weights {
 
 impl Weights {
     /// Weights by queue index (all at least 1).
-    pub fn new(weights: &[u32]) -> Weights {
+    pub(super) fn new(weights: &[u32]) -> Weights {
         Weights {
             weights: weights.iter().map(|w| i64::from((*w).max(1))).collect(),
             current: Mutex::new(vec![0; weights.len()]),
@@ -24,7 +24,7 @@ impl Weights {
     /// the queue whose turn it is first with its share, then the others by
     /// their turn. Shares add up to at least `want`; a queue with too little
     /// work leaves its share to the next ones (the caller walks the order).
-    pub fn plan(&self, want: usize) -> Vec<(usize, usize)> {
+    pub(super) fn plan(&self, want: usize) -> Vec<(usize, usize)> {
         let total: i64 = self.weights.iter().sum();
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         for (c, w) in current.iter_mut().zip(&self.weights) {
@@ -46,7 +46,7 @@ impl Weights {
 /// (weights 1 to 1000) makes the queues weighted; none makes them strict
 /// priority. A name may itself hold ':' (`tenant:42:jobs`), so an entry is
 /// weighted only when the part after its last ':' is a number.
-pub fn parse_queues(entries: &[String]) -> Result<(Vec<String>, Vec<u32>), String> {
+pub(crate) fn parse_queues(entries: &[String]) -> Result<(Vec<String>, Vec<u32>), String> {
     let split: Vec<(String, Option<u32>)> = entries
         .iter()
         .map(|e| match e.rsplit_once(':') {

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Notify, oneshot, watch};
 
 /// How long a process has to answer a `cancel` before it is killed.
-pub const CANCEL_GRACE: Duration = Duration::from_secs(2);
+pub(crate) const CANCEL_GRACE: Duration = Duration::from_secs(2);
 /// First wait before restarting a command whose process died before `ready`.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// Longest wait between two such restarts.
@@ -32,7 +32,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// How the served processes of a worker are run.
 #[derive(Debug, Clone)]
-pub struct PoolConfig {
+pub(crate) struct PoolConfig {
     /// Commands to serve, each started as many times as `-c` needs.
     pub commands: Vec<String>,
     /// The worker's `-c`: jobs run at once, across all processes.
@@ -69,7 +69,7 @@ pub struct ProcessInfo {
 }
 
 /// The served processes of one worker.
-pub struct Pool {
+pub(crate) struct Pool {
     inner: Arc<Inner>,
 }
 
@@ -124,7 +124,7 @@ enum Route {
 
 impl Pool {
     /// A pool of `config`'s commands; nothing runs before [`Pool::start`].
-    pub fn new(clock: crate::broker::Broker, config: PoolConfig) -> Pool {
+    pub(crate) fn new(clock: crate::broker::Broker, config: PoolConfig) -> Pool {
         let programs = config
             .commands
             .iter()
@@ -145,25 +145,25 @@ impl Pool {
     }
 
     /// Starts the processes of every command and supervises them until [`Pool::shutdown`].
-    pub fn start(&self) {
+    pub(crate) fn start(&self) {
         for index in 0..self.inner.programs.len() {
             tokio::spawn(supervise(self.inner.clone(), index));
         }
     }
 
     /// True if some command serves `task` or has not said yet what it serves.
-    pub fn may_serve(&self, task: &str) -> bool {
+    pub(crate) fn may_serve(&self, task: &str) -> bool {
         !matches!(self.inner.route(task), Route::Nobody)
     }
 
     /// True if a ready process serves `task`.
-    pub fn serves(&self, task: &str) -> bool {
+    pub(crate) fn serves(&self, task: &str) -> bool {
         matches!(self.inner.route(task), Route::Program(_))
     }
 
     /// Waits until every command has all the processes `-c` needs ready
     /// (or one failed to start), at most `within`.
-    pub async fn wait_ready(&self, within: Duration) {
+    pub(crate) async fn wait_ready(&self, within: Duration) {
         let inner = &self.inner;
         let all_ready = || {
             !inner.programs.iter().any(|p| {
@@ -176,7 +176,7 @@ impl Pool {
     }
 
     /// The processes as `tq inspect` shows them.
-    pub fn processes(&self) -> Vec<ProcessInfo> {
+    pub(crate) fn processes(&self) -> Vec<ProcessInfo> {
         let mut out = Vec::new();
         for p in &self.inner.programs {
             let st = p.lock();
@@ -208,7 +208,7 @@ impl Pool {
     /// Runs one job on a served process (waiting for a free one), honouring
     /// its timeout, `abort` (the worker stops now: handed back) and `stop`
     /// (lease lost, or cancelled by an operator).
-    pub async fn run(
+    pub(crate) async fn run(
         &self,
         job: Attempt<'_>,
         timeout: Duration,
@@ -294,7 +294,7 @@ impl Pool {
     /// Stops every process: fd 3 is closed (a served process exits once
     /// idle) and any still there after [`process::EXIT_WAIT`] is killed.
     /// Returns once all are gone.
-    pub async fn shutdown(&self) {
+    pub(crate) async fn shutdown(&self) {
         let inner = &self.inner;
         inner.stopping.store(true, Ordering::Relaxed);
         let all: Vec<Arc<Process>> = inner.programs.iter().flat_map(|p| p.lock().processes.clone()).collect();

@@ -123,25 +123,25 @@ struct Stream {
 pub(super) type Mark = [u64; 2];
 
 impl Process {
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Writes `line` on its fd 3 (lost if the process is ending: its jobs
     /// are answered when its life ends).
-    pub fn send(&self, line: String) {
+    pub(super) fn send(&self, line: String) {
         if let Some(tx) = self.to_process.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             let _ = tx.send(line);
         }
     }
 
     /// Closes its fd 3: a served process exits once idle.
-    pub fn close_input(&self) {
+    pub(super) fn close_input(&self) {
         self.to_process.lock().unwrap_or_else(|p| p.into_inner()).take();
     }
 
     /// Kills it (and its process group) for `why`.
-    pub fn kill(&self, why: Kill) {
+    pub(super) fn kill(&self, why: Kill) {
         self.kill.send_if_modified(|k| {
             if k.is_none() {
                 *k = Some(why);
@@ -153,14 +153,14 @@ impl Process {
     }
 
     /// Where its output streams stand now.
-    pub fn mark(&self) -> Mark {
+    pub(super) fn mark(&self) -> Mark {
         let streams = self.output.lock().unwrap_or_else(|p| p.into_inner());
         [streams[0].written, streams[1].written]
     }
 
     /// What it printed on stdout and stderr since `mark` (the last
     /// [`OUTPUT_TAIL_BYTES`] of each), once output already in the pipes was read.
-    pub async fn output_since(&self, mark: Mark) -> (String, String) {
+    pub(super) async fn output_since(&self, mark: Mark) -> (String, String) {
         let settle_until = Instant::now() + Duration::from_millis(100);
         while self.output_fds.iter().any(|fd| unread(fd.as_raw_fd()) > 0) && Instant::now() < settle_until {
             tokio::time::sleep(Duration::from_millis(1)).await;

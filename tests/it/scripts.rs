@@ -2,7 +2,7 @@
 //! the style of asynq's rdb_test.go): each asserts the script's invariant,
 //! above all that a job is in exactly one place after it.
 
-mod support;
+use crate::support;
 use redis::Commands;
 use std::time::Duration;
 use support::RedisServer;

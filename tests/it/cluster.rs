@@ -1,7 +1,7 @@
 //! tq on a real local Redis Cluster (3 masters): pointed at any node, it
 //! finds the others, and each queue lives on its own master.
 
-mod support;
+use crate::support;
 use std::time::Duration;
 use support::RedisCluster;
 

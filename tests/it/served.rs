@@ -3,7 +3,7 @@
 //! noise, broken protocol or a process that never gets ready costs at most
 //! its own job. Real python3 processes, a real worker, a real redis-server.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

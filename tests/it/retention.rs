@@ -1,7 +1,7 @@
 //! What piles up is bounded: dead records by count and age, results by
 //! count, and dead workers leave the registry on their own.
 
-mod support;
+use crate::support;
 use redis::Commands;
 use std::time::{Duration, Instant};
 use support::{RedisServer, wait_until};

@@ -1,6 +1,6 @@
 //! Strict priority and the burst exit, through the real binary.
 
-mod support;
+use crate::support;
 use support::RedisServer;
 
 #[test]

@@ -1,6 +1,6 @@
 //! The dead-letter queue through the real binary: list, show, replay, purge, redaction.
 
-mod support;
+use crate::support;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;

@@ -1,7 +1,7 @@
 //! The operator's controls, through the real binary: pause, resume and
 //! purge a queue.
 
-mod support;
+use crate::support;
 use std::time::Duration;
 use support::{RedisServer, wait_until};
 

@@ -2,7 +2,7 @@
 //! never cost a good job: every good job ends in a state, the bad entry in
 //! the DLQ (or moved aside), and the healthy queue answers throughout.
 
-mod support;
+use crate::support;
 use redis::Commands;
 use std::time::Duration;
 use support::RedisServer;

@@ -2,7 +2,7 @@
 //! real Sentinels started by the test: every command works through them,
 //! and a worker and the dashboard follow a failover without a restart.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 use support::{RedisSentinels, curl, free_port, wait_until};

@@ -2,7 +2,7 @@
 //! however many workers race on it or die, gaps fire once (or not), pause
 //! and resume, and schedules that are refused.
 
-mod support;
+use crate::support;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use support::{RedisServer, wait_until};

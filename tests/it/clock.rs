@@ -2,7 +2,7 @@
 //! steal each other's leases, nor run delayed jobs early or late, nor keep
 //! results too long or too short: every "now" is the Redis server's.
 
-mod support;
+use crate::support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use support::{RedisServer, lines, wait_until};

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-const REGENERATE: &str = "TQ_UPDATE_GENERATED=1 cargo test --test generated";
+const REGENERATE: &str = "TQ_UPDATE_GENERATED=1 cargo test --test it generated::";
 
 #[test]
 fn checked_in_completions_and_man_pages_are_current() {

@@ -2,7 +2,7 @@
 //! cost no extra due-work calls, and a killed wake-up connection is
 //! replaced before the next job needs it.
 
-mod support;
+use crate::support;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

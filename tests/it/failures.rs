@@ -1,6 +1,6 @@
 //! Retries with backoff, the DLQ path, command handlers and bad input on a queue.
 
-mod support;
+use crate::support;
 use serde_json::Value;
 use support::RedisServer;
 

@@ -2,7 +2,7 @@
 //! fairness keys and their limits, a handler's pause, limits that outlive
 //! workers, on one redis-server and on a 3-master Redis Cluster.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! errors naming the field or line, bulk NDJSON, Idempotency-Key, 503 while
 //! Redis is away, and the OpenAPI document.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 use support::{RedisServer, curl, wait_until};

@@ -2,7 +2,7 @@
 //! Chromium (over WebDriver, chromedriver), its safety rules over HTTP
 //! (curl), and `/metrics` checked by promtool.
 
-mod support;
+use crate::support;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use support::{RedisServer, Spawned, curl, free_port, wait_until};
@@ -401,6 +401,43 @@ async fn limits_are_set_and_cleared_from_the_queue_page() {
     wait_until(Duration::from_secs(10), "the limits to be cleared", || {
         redis.json(&["queue", "limit", "emails"])["limits"]["concurrency"].is_null()
     });
+    page.close().await.unwrap();
+}
+
+/// How many times Redis ran `command` so far (INFO commandstats).
+fn calls_of(redis: &RedisServer, command: &str) -> u64 {
+    let info: String = redis::cmd("INFO").arg("commandstats").query(&mut redis.conn()).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("cmdstat_{command}:calls=")))
+        .and_then(|rest| rest.split(',').next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_jobs_page_waits_for_its_end_instead_of_polling() {
+    let redis = RedisServer::start();
+    let marker = redis.dir().join("go");
+    let handler = format!("hold=while ! test -f {}; do sleep 0.05; done", marker.display());
+    let id = redis.enqueue(&["hold"]);
+    let _worker = redis.spawn_tq(&["worker", "--handler", &handler]);
+    let (_d, base) = dashboard(&redis, &[]);
+    let driver = Driver::start();
+    let page = driver.browser().await;
+    page.goto(&format!("{base}/jobs/{id}")).await.unwrap();
+    eventually("the job to show as active", || async {
+        text_of(&page, r#"[data-field="state"]"#).await.as_deref() == Some("active")
+    })
+    .await;
+    // The page's next request blocks on the queue's finished stream.
+    eventually("the page to wait on the stream", || async {
+        calls_of(&redis, "xread") > 0
+    })
+    .await;
+    std::fs::write(&marker, "").unwrap();
+    eventually("the page to show the end", || async {
+        text_of(&page, r#"[data-field="state"]"#).await.as_deref() == Some("succeeded")
+    })
+    .await;
     page.close().await.unwrap();
 }
 

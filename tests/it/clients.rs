@@ -3,7 +3,7 @@
 //! clients against a real `tq serve`, on a redis-server this harness starts
 //! and stops.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 use support::RedisServer;

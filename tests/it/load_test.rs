@@ -1,6 +1,6 @@
 //! `tq load-test` through the real binary: the report, chaos, the loss check itself.
 
-mod support;
+use crate::support;
 use serde_json::Value;
 use std::time::Duration;
 use support::{RedisServer, wait_until};

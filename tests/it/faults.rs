@@ -2,7 +2,7 @@
 //! thousands of running jobs, Redis down while jobs finish, replays that die
 //! again, and --burst racing recovery.
 
-mod support;
+use crate::support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::{RedisServer, lines, wait_until};

@@ -1,6 +1,6 @@
 //! No job is lost when a worker dies or is stopped.
 
-mod support;
+use crate::support;
 use std::time::Duration;
 use support::{RedisServer, wait_until};
 

@@ -1,7 +1,7 @@
 //! `--min-replicas`: an enqueue waits until replicas have it (Redis WAIT),
 //! with a real master and a real replica started by the test.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 use support::{RedisServer, curl, wait_until};

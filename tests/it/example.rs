@@ -3,7 +3,7 @@
 //! refuses one without a title, the dead-letter queue keeps that job without
 //! the user's text, and replay with the full args brings it back.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 use support::{RedisServer, curl, free_port, wait_until};
