@@ -327,6 +327,22 @@ impl Broker {
     }
 
     /// `INFO section` of the node, or of every master of a cluster.
+    /// CPU seconds Redis has used so far (user + system; on a cluster, the
+    /// sum over its masters), as `INFO cpu` reports it.
+    pub async fn cpu_seconds(&self) -> Result<f64> {
+        Ok(self
+            .info("cpu")
+            .await?
+            .iter()
+            .flat_map(|info| info.lines())
+            .filter_map(|l| {
+                l.strip_prefix("used_cpu_user:")
+                    .or_else(|| l.strip_prefix("used_cpu_sys:"))
+            })
+            .filter_map(|v| v.trim().parse::<f64>().ok())
+            .sum())
+    }
+
     async fn info(&self, section: &str) -> Result<Vec<String>> {
         let reply: redis::Value = redis::cmd("INFO").arg(section).query_async(&mut self.conn()).await?;
         Ok(match reply {

@@ -211,6 +211,12 @@ fn print_report(report: &Report, config: &LoadTestConfig) {
         format!("{:.0}/s ({:.2}s)", report.drain_rate, report.drain_seconds),
     ]);
     out!("{totals}");
+    if report.redis_cpu_us_per_job > 0.0 {
+        out!(
+            "Redis CPU: {:.2} µs per job (INFO cpu, first submit to end of drain)",
+            report.redis_cpu_us_per_job
+        );
+    }
     if report.unconfirmed > 0 {
         out!(
             "{} jobs were accepted without the replicas' confirmation (--min-replicas); {} of them were lost",

@@ -167,6 +167,8 @@ async fn run_with(
             .with_prefix("submit"),
     );
     let order = submit::plan(config.jobs, &config.mix.iter().map(|(_, w)| *w).collect::<Vec<_>>());
+    // Unknown (0) where INFO is not allowed (a managed Redis, say).
+    let cpu_before = broker.cpu_seconds().await.ok();
     let template = submit::JobTemplate {
         task: config.task.clone(),
         args: config.args.clone(),
@@ -196,6 +198,7 @@ async fn run_with(
     // Without chaos, workers that all exited will not come back: stop waiting then.
     let watched = pool.as_ref().filter(|_| config.chaos_kill_every.is_none());
     wait_for_drain(broker, queues, total, config.timeout, &drain_bar, watched).await?;
+    let cpu_after = broker.cpu_seconds().await.ok();
     drain_bar.finish();
     if let Some(chaos) = chaos {
         chaos.abort();
@@ -216,6 +219,10 @@ async fn run_with(
         workers,
         concurrency: config.concurrency as u64,
         chaos_kills: kills,
+        redis_cpu_us: match (cpu_before, cpu_after) {
+            (Some(before), Some(after)) => (after - before).max(0.0) * 1e6,
+            _ => 0.0,
+        },
         redis: RedisInfo {
             version: broker.redis_version().await.unwrap_or_default(),
             spawned: config.redis_spawned,

@@ -127,6 +127,11 @@ pub(crate) struct Report {
     pub unconfirmed: u64,
     /// Of the lost jobs, those the replicas had not confirmed.
     pub lost_unconfirmed: u64,
+    /// Redis CPU per submitted job (µs, user + system) from the first
+    /// submit to the end of the drain: enqueue, claim, ack and whatever
+    /// else Redis did meanwhile (workers' heartbeats and ticks, this run's
+    /// progress reads), not the read-back of results after it.
+    pub redis_cpu_us_per_job: f64,
     /// Completed jobs whose handler was started more than once (delivered again after a worker died).
     pub duplicates: u64,
     /// Extra deliveries over all completed jobs.
@@ -185,6 +190,9 @@ pub(crate) struct RunFacts {
     pub chaos_kills: u64,
     /// Redis facts.
     pub redis: RedisInfo,
+    /// Redis CPU (µs) used from the first submit to the end of the drain,
+    /// not counting the run's own read-back of results.
+    pub redis_cpu_us: f64,
 }
 
 impl Report {
@@ -257,6 +265,11 @@ impl Report {
             submit_rate: per_second(submitted, facts.submit_seconds),
             drain_seconds: round3(drain_seconds),
             drain_rate: rate(completed, first_enqueue, last_finish),
+            redis_cpu_us_per_job: if submitted > 0 {
+                (facts.redis_cpu_us / submitted as f64 * 100.0).round() / 100.0
+            } else {
+                0.0
+            },
             workers: facts.workers,
             concurrency: facts.concurrency,
             chaos_kills: facts.chaos_kills,
@@ -381,6 +394,7 @@ mod tests {
             workers: 1,
             concurrency: 1,
             chaos_kills: 0,
+            redis_cpu_us: 40.0,
             redis: RedisInfo {
                 version: "7".into(),
                 spawned: false,

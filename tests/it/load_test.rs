@@ -66,6 +66,10 @@ fn ten_thousand_noop_jobs_all_complete_with_ordered_percentiles() {
         assert_ordered(&l["enqueue_to_finish"]);
     }
     assert!(r["drain_rate"].as_f64().unwrap() > 0.0 && r["submit_rate"].as_f64().unwrap() > 0.0);
+    assert!(
+        r["redis_cpu_us_per_job"].as_f64().unwrap() > 0.0,
+        "what Redis spent: {r}"
+    );
     assert_eq!(r["redis"]["spawned"], false);
     let mut conn = redis.conn();
     let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut conn).unwrap();
