@@ -37,9 +37,11 @@ end
 heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts',
   'expires', 'cancel'})
 heal_key(base, now, bucketKey, 'hash')
-local members = {}
+-- (Sizes kept in counters below: `#t` costs a search per insert.)
+local members, nm = {}, 0
 for i = 7, #ARGV, 6 do
-  members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
+  nm = nm + 1
+  members[nm] = ARGV[i] .. ':' .. ARGV[i + 1]
 end
 if #members == 0 then return {0} end
 -- Removing a lease member that is not there changes nothing, so remove them
@@ -63,13 +65,15 @@ for j = 1, #members do
 end
 local expire_at = now + ttl
 local ids, records, rare, redacted = {}, {}, {}, {}
+local ni = 0
 for j = 1, #members do
   if held_at[j] then
     local i = 7 + (j - 1) * 6
     local id = ARGV[i]
-    ids[#ids + 1] = id
-    records[#records + 1] = id
-    records[#records + 1] = ARGV[i + 3]
+    ni = ni + 1
+    ids[ni] = id
+    records[2 * ni - 1] = id
+    records[2 * ni] = ARGV[i + 3]
     if ARGV[i + 1] ~= '1' then rare[#rare + 1] = id end
     if ARGV[i + 5] == '1' then redacted[#redacted + 1] = id end
     if ARGV[i + 2] ~= '1' then

@@ -783,13 +783,18 @@ end
 -- the id of the job that holds its name}.
 local function enqueue_batch(base, now, args, first)
   local scheduledKey, jobsKey, redactedKey = base .. 'scheduled', base .. 'jobs', base .. 'redacted'
-  local ids = {}
-  for i = first, #args, 5 do ids[#ids + 1] = args[i] end
-  if #ids == 0 then return {0} end
+  -- (Sizes kept in counters where it matters: `#t` costs a search per insert.)
+  local ids, n = {}, 0
+  for i = first, #args, 5 do
+    n = n + 1
+    ids[n] = args[i]
+  end
+  if n == 0 then return {0} end
   local existing = redis.call('HMGET', jobsKey, unpack(ids))
   local seen, names = {}, {}
   local fields, redacted, now_ids, delayed, held, dups, expiring, keyed = {}, {}, {}, {}, {}, {}, {}, {}
-  for j = 1, #ids do
+  local nf, nn = 0, 0
+  for j = 1, n do
     local id = ids[j]
     local i = first + (j - 1) * 5
     local new = not existing[j] and not seen[id]
@@ -817,8 +822,9 @@ local function enqueue_batch(base, now, args, first)
     end
     if new then
       seen[id] = true
-      fields[#fields + 1] = id
-      fields[#fields + 1] = args[i + 2]
+      nf = nf + 2
+      fields[nf - 1] = id
+      fields[nf] = args[i + 2]
       if key and key ~= '' then
         keyed[#keyed + 1] = id
         keyed[#keyed + 1] = key
@@ -837,7 +843,8 @@ local function enqueue_batch(base, now, args, first)
       end
       local due = args[i + 1]
       if due == '0' then
-        now_ids[#now_ids + 1] = id
+        nn = nn + 1
+        now_ids[nn] = id
       else
         local due_ms
         if string.sub(due, 1, 1) == '+' then
@@ -849,7 +856,8 @@ local function enqueue_batch(base, now, args, first)
           delayed[#delayed + 1] = due_ms
           delayed[#delayed + 1] = id
         else
-          now_ids[#now_ids + 1] = id
+          nn = nn + 1
+          now_ids[nn] = id
         end
       end
     end
