@@ -467,20 +467,17 @@ impl Client {
         // job purged or deleted by hand ends without a word on the stream.
         let mut check = true;
         loop {
-            if check {
-                match self.broker.find_job_in(queue, id).await? {
-                    Some(JobRecord::Live(_)) => {}
-                    // Dead, merged, succeeded or gone: the whole status says which.
-                    _ => return self.status(id).await,
-                }
+            // Ended (dead, merged, succeeded or gone: the whole status says which).
+            if check && !matches!(self.broker.find_job_in(queue, id).await?, Some(JobRecord::Live(_))) {
+                break;
             }
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             if left.is_zero() {
-                return self.status(id).await;
+                break;
             }
             let waiter = match &mut waiter {
                 Some(w) => w,
-                None => waiter.insert(self.broker.waiter(left).await?),
+                None => waiter.insert(self.broker.job_waiter().await?),
             };
             let (next, ended) = self
                 .broker
@@ -489,8 +486,14 @@ impl Client {
             after = next;
             check = ended.iter().any(|e| e == id) || (ended.is_empty() && left > WAIT_RECHECK);
         }
+        // Its last read answered: the next wait may use it.
+        if let Some(waiter) = waiter {
+            self.broker.give_back(waiter);
+        }
+        self.status(id).await
     }
 }
 
-/// How often a wait looks at its job even though no end was announced.
-const WAIT_RECHECK: Duration = Duration::from_secs(5);
+/// How often a wait looks at its job even though no end was announced
+/// (each read on its connection blocks this long at most).
+const WAIT_RECHECK: Duration = crate::broker::JOB_WAIT_BLOCK;

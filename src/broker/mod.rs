@@ -108,7 +108,17 @@ pub struct Broker {
     retention: Retention,
     /// Replicas an enqueue waits for (Redis WAIT) before it reports success, and for how long (0: none).
     min_replicas: (u32, Duration),
+    /// Idle blocking connections of finished job waits, for the next wait
+    /// (a served API or dashboard would otherwise open one per request).
+    idle_waiters: Arc<std::sync::Mutex<Vec<Waiter>>>,
 }
+
+/// Most idle blocking connections a broker keeps for job waits.
+const IDLE_WAITERS: usize = 16;
+/// The longest block of one read on a job wait's connection: a wait looks
+/// at its job this often anyway (`WAIT_RECHECK` in client.rs), and a Redis
+/// that stops answering fails the wait this long (plus 2 s) after.
+pub(crate) const JOB_WAIT_BLOCK: Duration = Duration::from_secs(5);
 
 impl Broker {
     /// Connects to the Redis at `target` and checks it answers.
@@ -125,6 +135,7 @@ impl Broker {
             offset_ms: Arc::new(AtomicI64::new(0)),
             retention: Retention::default(),
             min_replicas: (0, Duration::from_secs(1)),
+            idle_waiters: Arc::default(),
         };
         // The first command tells a wrong password or a server that is not
         // Redis apart from other errors: say so in one line.
@@ -189,6 +200,28 @@ impl Broker {
                 None => Wake::Claim,
             },
         })
+    }
+
+    /// A blocking connection for job waits ([`Broker::next_finished`]): one
+    /// a finished wait gave back, else a new one. Give it back with
+    /// [`Broker::give_back`] when the wait ended normally (a wait cut short
+    /// may leave a command in flight on it: drop it then).
+    pub async fn job_waiter(&self) -> Result<Waiter> {
+        let idle = self.idle_waiters.lock().ok().and_then(|mut idle| idle.pop());
+        match idle {
+            Some(waiter) => Ok(waiter),
+            None => self.waiter(JOB_WAIT_BLOCK).await,
+        }
+    }
+
+    /// Keeps `waiter` (from [`Broker::job_waiter`], its last command
+    /// answered) for the next job wait.
+    pub fn give_back(&self, waiter: Waiter) {
+        if let Ok(mut idle) = self.idle_waiters.lock()
+            && idle.len() < IDLE_WAITERS
+        {
+            idle.push(waiter);
+        }
     }
 
     /// Starts a wait for job `id` of queue `q` to finish, lasting `wait`:

@@ -290,3 +290,33 @@ fn a_read_only_server_refuses_enqueues_but_answers_status() {
     assert_eq!(get(&base, &format!("/api/v1/jobs/{id}"), "").0, 200);
     assert_eq!(redis.queue_stats("default")["pending"], 1);
 }
+
+/// Connections Redis accepted so far (INFO stats).
+fn connections_received(redis: &RedisServer) -> u64 {
+    let info: String = redis::cmd("INFO").arg("stats").query(&mut redis.conn()).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("total_connections_received:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn status_waits_one_after_another_share_one_blocking_connection() {
+    let redis = RedisServer::start();
+    let (_server, base) = redis.serve(&["--auth-token", "admin", "--enqueue-token", "app"]);
+    // No worker: each wait runs its course and answers "pending".
+    let id = redis.enqueue(&["tq.noop", "-q", "unserved"]);
+    let path = format!("/api/v1/jobs/{id}?wait=300ms");
+    let (code, first) = get(&base, &path, "app");
+    assert_eq!((code, first["state"].as_str()), (200, Some("pending")), "{first}");
+    let before = connections_received(&redis);
+    for _ in 0..5 {
+        let (code, status) = get(&base, &path, "app");
+        assert_eq!((code, status["state"].as_str()), (200, Some("pending")), "{status}");
+    }
+    assert_eq!(
+        connections_received(&redis) - before,
+        1,
+        "only this test's own INFO connection is new: the waits reused the server's"
+    );
+}
