@@ -43,19 +43,18 @@ for i = 7, #ARGV, 6 do
   nm = nm + 1
   members[nm] = ARGV[i] .. ':' .. ARGV[i + 1]
 end
-if #members == 0 then return {0} end
+if nm == 0 then return {0} end
 -- Removing a lease member that is not there changes nothing, so remove them
 -- all at once; when every one was there (the common case) all were held.
 local removed = redis.call('ZREM', activeKey, unpack(members))
+local all_held = removed == nm
 local held_at = {}
-for j = 1, #members do
-  local i = 7 + (j - 1) * 6
-  if removed == #members then
-    held_at[j] = true
-  else
+if not all_held then
+  for j = 1, nm do
     -- Some deliveries were stale. A delivery still held its lease exactly
     -- when the job is live and its delivery number has not moved on (every
     -- transition out of a lease raises attempts, recovered or released).
+    local i = 7 + (j - 1) * 6
     local id = ARGV[i]
     if redis.call('HEXISTS', jobsKey, id) == 1 then
       local a, r, l = get_counts(base, id)
@@ -66,8 +65,8 @@ end
 local expire_at = now + ttl
 local ids, records, rare, redacted = {}, {}, {}, {}
 local ni = 0
-for j = 1, #members do
-  if held_at[j] then
+for j = 1, nm do
+  if all_held or held_at[j] then
     local i = 7 + (j - 1) * 6
     local id = ARGV[i]
     ni = ni + 1
