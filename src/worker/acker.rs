@@ -119,10 +119,14 @@ pub(super) async fn run(shared: Arc<Shared>, broker: Broker, mut rx: mpsc::Unbou
         }
         shared.processed.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let outcomes = batch.len() as u64;
+        // The queues this batch wrote to (on a Cluster, one WAIT per master of these).
+        let mut written: Vec<usize> = batch.iter().map(|d| d.queue).collect();
+        written.sort_unstable();
+        written.dedup();
         batch.clear();
         shared.jobs_ended.notify_one();
         if broker.min_replicas() > 0 {
-            confirm.batch(&broker, &shared, outcomes).await;
+            confirm.batch(&broker, &shared, &written, outcomes).await;
         }
     }
     if confirm.since.is_some() {
@@ -153,12 +157,13 @@ struct Confirm {
 }
 
 impl Confirm {
-    async fn batch(&mut self, broker: &Broker, shared: &Shared, outcomes: u64) {
+    async fn batch(&mut self, broker: &Broker, shared: &Shared, written: &[usize], outcomes: u64) {
         self.outcomes += outcomes;
         if self.since.is_some() {
             return;
         }
-        if let Err(e) = broker.confirm_writes(&shared.queues.iter().collect::<Vec<_>>()).await {
+        let queues: Vec<_> = written.iter().filter_map(|&i| shared.queues.get(i)).collect();
+        if let Err(e) = broker.confirm_writes(&queues).await {
             let why = match e {
                 crate::error::Error::Unconfirmed {
                     confirmed,
