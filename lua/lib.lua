@@ -471,6 +471,21 @@ local function slot_freed(base, now, ids)
   wake_one(base, now)
 end
 
+-- Jobs `ids`, whose leases the caller removed, go back to the front of
+-- pending as hand-backs: 'released' + 1, which moves their delivery number
+-- on but does not count toward the poison limit; under flow control the
+-- slots they held wake a worker (slot_freed). Used by release.lua (a
+-- stopping or full worker) and recover_expired (a handed job its worker
+-- never confirmed).
+local function hand_back(base, now, ids)
+  for _, id in ipairs(ids) do
+    local a, r, l, s = get_counts(base, id)
+    set_counts(base, id, a, r, l + 1, s)
+  end
+  slot_freed(base, now, ids)
+  push_pending(base, now, ids, true)
+end
+
 -- Takes back the job handed to idle workers that none took yet: it goes
 -- to the front of pending again, as the same delivery (no one ever held
 -- it), so a pause or a new limit also holds it. Callers have checked the
@@ -731,13 +746,10 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
         bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator before it ran', task_of(msg))
         buried = buried + 1
       else
-        local a, r, l, s = get_counts(base, id)
-        set_counts(base, id, a, r, l + 1, s)
         back[#back + 1] = id
       end
     end
-    slot_freed(base, now, back)
-    push_pending(base, now, back, true)
+    hand_back(base, now, back)
     recovered = #back
   end
   if #members > 0 then

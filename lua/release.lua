@@ -15,18 +15,14 @@ local activeKey, pendingKey = KEYS[1], KEYS[2]
 local base = ARGV[2]
 local now = server_now()
 heal(base, now, {'active', 'pending', 'counts', 'ready', 'jobs', 'stats', 'handed'})
-local released, back = 0, {}
+local back = {}
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
   local member = id .. ':' .. ARGV[i + 1]
   if redis.call('ZREM', activeKey, member) == 1 then
     redis.call('ZREM', base .. 'handed', member)
-    local a, r, l, s = get_counts(base, id)
-    set_counts(base, id, a, r, l + 1, s)
     back[#back + 1] = id
-    released = released + 1
   end
 end
-slot_freed(base, now, back)
-push_pending(base, now, back, true)
-return released
+hand_back(base, now, back)
+return #back
