@@ -293,10 +293,10 @@ fn a_read_only_server_refuses_enqueues_but_answers_status() {
 
 /// Connections Redis accepted so far (INFO stats).
 fn connections_received(redis: &RedisServer) -> u64 {
-    let info: String = redis::cmd("INFO").arg("stats").query(&mut redis.conn()).unwrap();
-    info.lines()
-        .find_map(|l| l.strip_prefix("total_connections_received:"))
-        .and_then(|n| n.trim().parse().ok())
+    redis
+        .info_field("stats", "total_connections_received")
+        .unwrap()
+        .parse()
         .unwrap()
 }
 

@@ -193,14 +193,7 @@ fn a_full_redis_is_drained_by_a_new_worker_and_refuses_enqueues_in_one_line() {
         .arg("noeviction")
         .query(&mut c)
         .unwrap();
-    let info: String = redis::cmd("INFO").arg("memory").query(&mut c).unwrap();
-    let used: u64 = info
-        .lines()
-        .find_map(|l| l.strip_prefix("used_memory:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let used: u64 = redis.info_field("memory", "used_memory").unwrap().parse().unwrap();
     let _: () = redis::cmd("CONFIG")
         .arg("SET")
         .arg("maxmemory")

@@ -406,10 +406,9 @@ async fn limits_are_set_and_cleared_from_the_queue_page() {
 
 /// How many times Redis ran `command` so far (INFO commandstats).
 fn calls_of(redis: &RedisServer, command: &str) -> u64 {
-    let info: String = redis::cmd("INFO").arg("commandstats").query(&mut redis.conn()).unwrap();
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("cmdstat_{command}:calls=")))
-        .and_then(|rest| rest.split(',').next()?.parse().ok())
+    redis
+        .info_field("commandstats", &format!("cmdstat_{command}"))
+        .and_then(|stats| stats.strip_prefix("calls=")?.split(',').next()?.parse().ok())
         .unwrap_or(0)
 }
 

@@ -153,11 +153,7 @@ fn a_burst_worker_running_a_long_job_starts_a_new_one_in_its_free_slot_at_once()
 
 /// Clients Redis holds in a blocking command (idle workers waiting for work).
 fn blocked_clients(redis: &RedisServer) -> u64 {
-    let info: String = redis::cmd("INFO").arg("clients").query(&mut redis.conn()).unwrap();
-    info.lines()
-        .find_map(|l| l.strip_prefix("blocked_clients:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap()
+    redis.info_field("clients", "blocked_clients").unwrap().parse().unwrap()
 }
 
 #[test]

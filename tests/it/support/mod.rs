@@ -195,6 +195,17 @@ impl RedisServer {
         self.json(&["status", id])
     }
 
+    /// The value of `field` in `INFO section` ("blocked_clients" in
+    /// "clients", "cmdstat_xread" in "commandstats": "calls=3,usec=..."),
+    /// read on a connection of its own.
+    pub fn info_field(&self, section: &str, field: &str) -> Option<String> {
+        let info: String = redis::cmd("INFO").arg(section).query(&mut self.conn()).unwrap();
+        let prefix = format!("{field}:");
+        info.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .map(|v| v.trim().to_string())
+    }
+
     /// `tq inspect --json`, parsed.
     pub fn inspect(&self) -> serde_json::Value {
         self.json(&["inspect"])
