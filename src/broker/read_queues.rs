@@ -227,10 +227,13 @@ impl Broker {
     /// Forgets the queues that hold nothing any more: none of their keys
     /// exists and no live worker listens to them (a name typed wrong once,
     /// or a queue purged to its last record). One pass every 10 s at most
-    /// for the whole fleet (the first caller after that does it). A queue
-    /// that gets a job during its removal is put back: each queue is looked
-    /// at again after its removal, and every enqueue registers its queue
-    /// before it writes. Returns the queues forgotten.
+    /// for the whole fleet (the first caller after that does it). Each queue
+    /// is looked at again after its removal and put back if a job arrived
+    /// meanwhile. One window stays: an enqueue registers its queue, then
+    /// writes; if both checks fall between the two, the queue is unlisted
+    /// (not in `inspect`, its jobs not found by `status`) until the next
+    /// enqueue to it registers it again; its jobs still run. Returns the
+    /// queues forgotten.
     pub async fn prune_queues(&self) -> Result<Vec<String>> {
         let mine: Option<String> = redis::cmd("SET")
             .arg(&self.global.queues_pruned)
