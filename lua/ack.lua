@@ -7,10 +7,15 @@
 -- KEYS[6] jobs HASH
 -- KEYS[7] result counts HASH (bucket key -> results in it)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] result TTL ms, ARGV[4] the
--- bucket's start (s), ARGV[5] bucket span (s), ARGV[6] (unused: the count
--- limit is kept by the leader's tick, trim_results), then groups of six: job id,
--- delivery number, attempt number, result record (JSON), the dead record this
--- job replays ('' if none), and '1' if the job has a redacted message.
+-- bucket's start (s), ARGV[5] bucket span (s), ARGV[6] the batch's form,
+-- then one group per job:
+--   ''  groups of six: job id, delivery number, attempt number, result
+--       record (JSON), the dead record this job replays ('' if none), and
+--       '1' if the job has a redacted message;
+--   'p' (plain: every job is a first delivery and first attempt, replays
+--       nothing and has no redacted message, the common case) groups of two:
+--       job id, result record. Every argument costs Redis a parse and a copy,
+--       so the common case sends only what it needs.
 -- Invariant: only the delivery that holds the lease (active member
 -- "<id>:<delivery>") may finish a job: a worker whose lease expired and whose
 -- job went to another worker changes nothing. A finished job leaves the active
@@ -38,10 +43,19 @@ heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'coun
   'expires', 'cancel'})
 heal_key(base, now, bucketKey, 'hash')
 -- (Sizes kept in counters below: `#t` costs a search per insert.)
+local plain = ARGV[6] == 'p'
+local step = plain and 2 or 6
 local members, nm = {}, 0
-for i = 7, #ARGV, 6 do
-  nm = nm + 1
-  members[nm] = ARGV[i] .. ':' .. ARGV[i + 1]
+if plain then
+  for i = 7, #ARGV, 2 do
+    nm = nm + 1
+    members[nm] = ARGV[i] .. ':1'
+  end
+else
+  for i = 7, #ARGV, 6 do
+    nm = nm + 1
+    members[nm] = ARGV[i] .. ':' .. ARGV[i + 1]
+  end
 end
 if nm == 0 then return {0} end
 -- Removing a lease member that is not there changes nothing, so remove them
@@ -54,44 +68,55 @@ if not all_held then
     -- Some deliveries were stale. A delivery still held its lease exactly
     -- when the job is live and its delivery number has not moved on (every
     -- transition out of a lease raises attempts, recovered or released).
-    local i = 7 + (j - 1) * 6
+    local i = 7 + (j - 1) * step
     local id = ARGV[i]
     if redis.call('HEXISTS', jobsKey, id) == 1 then
       local a, r, l = get_counts(base, id)
-      held_at[j] = (next_delivery(a, r, l) == tonumber(ARGV[i + 1]))
+      held_at[j] = (next_delivery(a, r, l) == (plain and 1 or tonumber(ARGV[i + 1])))
     end
   end
 end
 local expire_at = now + ttl
-local ids, records, rare, redacted = {}, {}, {}, {}
+-- records: nil when the arguments themselves are the (id, record) pairs.
+local ids, records, rare, redacted = {}, nil, {}, {}
 local ni = 0
-for j = 1, nm do
-  if all_held or held_at[j] then
-    local i = 7 + (j - 1) * 6
-    local id = ARGV[i]
+if plain and all_held then
+  for i = 7, #ARGV, 2 do
     ni = ni + 1
-    ids[ni] = id
-    records[2 * ni - 1] = id
-    records[2 * ni] = ARGV[i + 3]
-    if ARGV[i + 1] ~= '1' then rare[#rare + 1] = id end
-    if ARGV[i + 5] == '1' then redacted[#redacted + 1] = id end
-    if ARGV[i + 2] ~= '1' then
-      redis.call('PEXPIREAT', base .. 'failures:' .. id, expire_at)
-    end
-    local origin = ARGV[i + 4]
-    if origin ~= '' then
-      rare[#rare + 1] = id
-      if redis.call('HGET', base .. 'job:' .. origin, 'replay_job') == id then
-        delete_dead(base, deadKey, origin)
-        -- Its id still answers (tq status points to this replay) for as
-        -- long as the replay's result is kept.
-        redis.call('HSET', base .. 'job:' .. origin, 'replayed_as', id)
-        redis.call('PEXPIREAT', base .. 'job:' .. origin, expire_at)
+    ids[ni] = ARGV[i]
+  end
+else
+  records = {}
+  for j = 1, nm do
+    if all_held or held_at[j] then
+      local i = 7 + (j - 1) * step
+      local id = ARGV[i]
+      ni = ni + 1
+      ids[ni] = id
+      records[2 * ni - 1] = id
+      records[2 * ni] = ARGV[i + (plain and 1 or 3)]
+      if not plain then
+        if ARGV[i + 1] ~= '1' then rare[#rare + 1] = id end
+        if ARGV[i + 5] == '1' then redacted[#redacted + 1] = id end
+        if ARGV[i + 2] ~= '1' then
+          redis.call('PEXPIREAT', base .. 'failures:' .. id, expire_at)
+        end
+        local origin = ARGV[i + 4]
+        if origin ~= '' then
+          rare[#rare + 1] = id
+          if redis.call('HGET', base .. 'job:' .. origin, 'replay_job') == id then
+            delete_dead(base, deadKey, origin)
+            -- Its id still answers (tq status points to this replay) for as
+            -- long as the replay's result is kept.
+            redis.call('HSET', base .. 'job:' .. origin, 'replayed_as', id)
+            redis.call('PEXPIREAT', base .. 'job:' .. origin, expire_at)
+          end
+        end
       end
     end
   end
 end
-if #ids == 0 then return {0} end
+if ni == 0 then return {0} end
 notify_finished(base, now, ids)
 -- Under flow control the slots they held wake a worker for what waits.
 slot_freed(base, now, ids)
@@ -105,19 +130,23 @@ if #rare > 0 then
     redis.call('HDEL', base .. h, unpack(rare))
   end
 end
-redis.call('HSET', bucketKey, unpack(records))
+if records then
+  redis.call('HSET', bucketKey, unpack(records))
+else
+  redis.call('HSET', bucketKey, unpack(ARGV, 7))
+end
 -- The bucket lives until TTL after its newest result.
 local left = redis.call('PTTL', bucketKey)
 local bucket_expiry = expire_at
 if left > 0 and now + left > bucket_expiry then bucket_expiry = now + left end
 redis.call('PEXPIREAT', bucketKey, bucket_expiry)
 redis.call('ZADD', resultsKey, bucket_expiry, bucketKey)
-redis.call('HINCRBY', countsKey, bucketKey, #ids)
+redis.call('HINCRBY', countsKey, bucketKey, ni)
 -- Buckets that expired leave the index and the counts with it.
 local expired = redis.call('ZRANGEBYSCORE', resultsKey, '-inf', now)
 if #expired > 0 then
   redis.call('ZREM', resultsKey, unpack(expired))
   redis.call('HDEL', countsKey, unpack(expired))
 end
-redis.call('HINCRBY', statsKey, 'processed', #ids)
-return {#ids}
+redis.call('HINCRBY', statsKey, 'processed', ni)
+return {ni}

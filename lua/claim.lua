@@ -12,9 +12,12 @@
 -- Returns a flat list: count of malformed entries set aside, count of jobs
 -- set aside as expired (--expires passed before they started), ms until a
 -- limit that held jobs back may let more start (-1: none did), the server's
--- now (ms), then for each leased job: id, delivery number, finished
--- attempts, message. (An id tq would never
--- write that has a message is leased too; the client buries it, fenced.)
+-- now (ms), the count n of leased jobs, then for each leased job: id,
+-- message, then for each leased job that is not a first delivery with no
+-- finished attempt (most are): its position (1..n), delivery number and
+-- finished attempts. (Every element of the reply costs Redis a copy.) (An
+-- id tq would never write that has a message is leased too; the client
+-- buries it, fenced.)
 -- The delivery number is attempts + recovered + released + 1: every earlier
 -- delivery ended in exactly one of those, so a claim writes no per-job field,
 -- and the lease member "<id>:<delivery>" is the fence only this delivery holds.
@@ -42,12 +45,15 @@ retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or
 local now = server_now()
 heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats', 'expires', 'expired'})
 -- A paused queue hands out nothing (see pause.lua).
-if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, 0, -1, now} end
+if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, 0, -1, now, 0} end
 -- As a string, formatted once: a number would be formatted for every lease.
 local deadline = string.format('%d', now + tonumber(ARGV[3]))
 local max = tonumber(ARGV[4])
-local H = 4
-local out = {0, 0, -1, now}
+local H = 5
+local out = {0, 0, -1, now, 0}
+-- Leased jobs not on their first delivery, or with finished attempts:
+-- groups of three (position among the leased jobs, delivery, attempts).
+local extra = {}
 local leases = {}
 -- The earliest of a wait `ms` and the one already in out[3].
 local function wait_at_most(ms)
@@ -94,31 +100,45 @@ if flow then
   end
   if max <= 0 then return out end
 end
--- Leases the jobs collected in `out` (after the header, groups of four:
--- id, delivery, attempts, message), except those past their --expires time:
+-- Leases the jobs collected in `out` (after the header, pairs: id,
+-- message; `extra` holds the rest), except those past their --expires time:
 -- they go to the expired list, where bury_expired buries them (named by the
 -- caller, which declares their keys); a handed one gives up its lease.
 -- Under a rate limit, each lease is a start in the window.
 local function finish()
   if redis.call('HLEN', base .. 'expires') > 0 and #out > H then
     local ids = {}
-    for k = H + 1, #out, 4 do ids[#ids + 1] = out[k] end
+    for k = H + 1, #out, 2 do ids[#ids + 1] = out[k] end
     local ends = redis.call('HMGET', base .. 'expires', unpack(ids))
-    local kept, kept_leases, gone = {out[1], 0, out[3], out[4]}, {}, {}
+    local kept, kept_leases, gone, renumber = {out[1], 0, out[3], out[4], 0}, {}, {}, {}
+    local kept_n = 0
     for j, id in ipairs(ids) do
-      local k = H + 1 + (j - 1) * 4
+      local k = H + 1 + (j - 1) * 2
+      local member = leases[2 * j]
       if ends[j] and tonumber(ends[j]) <= now then
-        redis.call('ZREM', activeKey, id .. ':' .. out[k + 1])
+        redis.call('ZREM', activeKey, member)
         redis.call('RPUSH', base .. 'expired', id)
         gone[#gone + 1] = id
         kept[2] = kept[2] + 1
       else
-        for m = k, k + 3 do kept[#kept + 1] = out[m] end
+        kept[#kept + 1] = out[k]
+        kept[#kept + 1] = out[k + 1]
+        kept_n = kept_n + 1
+        renumber[j] = kept_n
         kept_leases[#kept_leases + 1] = leases[2 * j - 1]
-        kept_leases[#kept_leases + 1] = leases[2 * j]
+        kept_leases[#kept_leases + 1] = member
       end
     end
-    out, leases = kept, kept_leases
+    local kept_extra = {}
+    for e = 1, #extra, 3 do
+      local j = renumber[extra[e]]
+      if j then
+        kept_extra[#kept_extra + 1] = j
+        kept_extra[#kept_extra + 1] = extra[e + 1]
+        kept_extra[#kept_extra + 1] = extra[e + 2]
+      end
+    end
+    out, leases, extra = kept, kept_leases, kept_extra
     -- Expired, they never started: their keys do not count them.
     if flow then keys_ended(base, gone) end
   end
@@ -131,6 +151,9 @@ local function finish()
       if started >= n then wait_at_most(frees) end
     end
   end
+  out[5] = (#out - H) / 2
+  local no = #out
+  for e = 1, #extra do out[no + e] = extra[e] end
   return out
 end
 -- A job handed to idle workers that none took yet is the oldest pending
@@ -147,9 +170,13 @@ for _, member in ipairs(handed or {}) do
     leases[#leases + 1] = deadline
     leases[#leases + 1] = member
     out[#out + 1] = id
-    out[#out + 1] = tonumber(delivery)
-    out[#out + 1] = (get_counts(base, id))
     out[#out + 1] = msg
+    local d, a = tonumber(delivery), (get_counts(base, id))
+    if d ~= 1 or a ~= 0 then
+      extra[#extra + 1] = (#out - H) / 2
+      extra[#extra + 1] = d
+      extra[#extra + 1] = a
+    end
     max = max - 1
   elseif id and redis.call('ZREM', activeKey, member) == 1 then
     -- Its message went (deleted by another tool): back to the front of
@@ -264,21 +291,25 @@ local nl, no = #leases, #out
 for j, id in ipairs(ids) do
   if msgs[j] then
     -- (Inline: most jobs have no counters, and this runs for every job.)
-    local a, delivery = 0, 1
-    if counts[j] then
-      local r, l
-      a, r, l = parse_counts(counts[j])
-      delivery = next_delivery(a, r, l)
-    end
     leases[nl + 1] = deadline
-    -- (A first delivery, the common case, needs no number formatting.)
-    leases[nl + 2] = id .. (delivery == 1 and ':1' or (':' .. delivery))
     nl = nl + 2
     out[no + 1] = id
-    out[no + 2] = delivery
-    out[no + 3] = a
-    out[no + 4] = msgs[j]
-    no = no + 4
+    out[no + 2] = msgs[j]
+    no = no + 2
+    if counts[j] then
+      local a, r, l = parse_counts(counts[j])
+      local delivery = next_delivery(a, r, l)
+      leases[nl] = id .. ':' .. delivery
+      if delivery ~= 1 or a ~= 0 then
+        local ne = #extra
+        extra[ne + 1] = (no - H) / 2
+        extra[ne + 2] = delivery
+        extra[ne + 3] = a
+      end
+    else
+      -- (A first delivery, the common case, needs no number formatting.)
+      leases[nl] = id .. ':1'
+    end
   else
     -- Recorded in the DLQ by bury_malformed, under an id the caller names.
     redis.call('RPUSH', base .. 'malformed', id)

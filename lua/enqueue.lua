@@ -6,8 +6,11 @@
 --         descriptors, used if the job dies)
 -- KEYS[5] ready LIST (idle workers block on it: wake_one hands one of them
 --         the first job when pending goes from empty to non-empty)
--- ARGV[1] clock, ARGV[2] (unused), ARGV[3] queue key base, then groups
--- of five: job id, when it is due ('0' = now, '+N' = N ms from the server's
+-- ARGV[1] clock, ARGV[2] the batch's form ('p' = plain: groups of two, job
+-- id and message, for jobs due now with no redacted message and no options,
+-- the common case: every argument costs Redis a parse and a copy; '' = the
+-- full form), ARGV[3] queue key base, then one group per job; in the full
+-- form, groups of five: job id, when it is due ('0' = now, '+N' = N ms from the server's
 -- now, 'N' = at N ms since the epoch), message (JSON), redacted message (''
 -- if none), and options ('' for none, the common case, else
 -- "<expiry>|<unique ms>|<unique name>": when the job expires unless started
@@ -31,4 +34,4 @@ local base = ARGV[3]
 local now = server_now()
 heal(base, now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready', 'counts', 'active', 'stats',
   'unique', 'unique_until', 'expires'})
-return enqueue_batch(base, now, ARGV, 4)
+return enqueue_batch(base, now, ARGV, 4, ARGV[2] == 'p')

@@ -788,30 +788,54 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
   return recovered, buried, wait
 end
 
--- Adds new jobs to the queue at base: groups of five in args from index
--- first (id, due, message, redacted message, options), as enqueue.lua
--- describes them; the caller declared the queue's keys and healed them.
--- Returns {jobs added, then for each unique job not created: its id and
--- the id of the job that holds its name}.
-local function enqueue_batch(base, now, args, first)
+-- Adds new jobs to the queue at base, from index `first` of args: groups of
+-- five (id, due, message, redacted message, options), as enqueue.lua
+-- describes them, or with `plain` groups of two (id, message: due now, no
+-- redacted message, no options). The caller declared the queue's keys and
+-- healed them. Returns {jobs added, then for each unique job not created:
+-- its id and the id of the job that holds its name}.
+local function enqueue_batch(base, now, args, first, plain)
   local scheduledKey, jobsKey, redactedKey = base .. 'scheduled', base .. 'jobs', base .. 'redacted'
+  local step = plain and 2 or 5
   -- (Sizes kept in counters where it matters: `#t` costs a search per insert.)
   local ids, n = {}, 0
-  for i = first, #args, 5 do
+  for i = first, #args, step do
     n = n + 1
     ids[n] = args[i]
   end
   if n == 0 then return {0} end
   local existing = redis.call('HMGET', jobsKey, unpack(ids))
+  if plain then
+    -- The common case, no id stored yet: the arguments are the jobs hash's
+    -- (id, message) pairs as they stand. HSET counts the fields it added,
+    -- so an id repeated within the batch shows as fewer.
+    local stored = false
+    for j = 1, n do
+      if existing[j] then
+        stored = true
+        break
+      end
+    end
+    if not stored then
+      local added = redis.call('HSET', jobsKey, unpack(args, first))
+      if added == n then
+        push_pending(base, now, ids)
+        return {n}
+      end
+      -- A repeated id goes in once, with its first message (HSET kept the
+      -- last): the general path below writes the batch again, deduplicated.
+      existing = {}
+    end
+  end
   local seen, names = {}, {}
   local fields, redacted, now_ids, delayed, held, dups, expiring, keyed = {}, {}, {}, {}, {}, {}, {}, {}
   local nf, nn = 0, 0
   for j = 1, n do
     local id = ids[j]
-    local i = first + (j - 1) * 5
+    local i = first + (j - 1) * step
     local new = not existing[j] and not seen[id]
     local expires, unique_ms, key, name = '', '0', '', ''
-    if args[i + 4] ~= '' then
+    if not plain and args[i + 4] ~= '' then
       expires, unique_ms, key, name = string.match(args[i + 4], '^([^|]*)|(%d*)|([^|]*)|(.*)$')
     end
     if new and name ~= '' then
@@ -836,12 +860,12 @@ local function enqueue_batch(base, now, args, first)
       seen[id] = true
       nf = nf + 2
       fields[nf - 1] = id
-      fields[nf] = args[i + 2]
+      fields[nf] = args[i + (plain and 1 or 2)]
       if key and key ~= '' then
         keyed[#keyed + 1] = id
         keyed[#keyed + 1] = key
       end
-      if args[i + 3] ~= '' then
+      if not plain and args[i + 3] ~= '' then
         redacted[#redacted + 1] = id
         redacted[#redacted + 1] = args[i + 3]
       end
@@ -853,7 +877,7 @@ local function enqueue_batch(base, now, args, first)
           expiring[#expiring + 1] = tonumber(expires) or 0
         end
       end
-      local due = args[i + 1]
+      local due = plain and '0' or args[i + 1]
       if due == '0' then
         nn = nn + 1
         now_ids[nn] = id

@@ -70,6 +70,12 @@ impl NewJob {
         }
     }
 
+    /// True for the common job: due now, nothing redacted, no options.
+    /// A batch of only such jobs goes to enqueue.lua in its plain form.
+    fn is_plain(&self) -> bool {
+        matches!(self.due, Due::Now) && self.dead_msg.is_empty() && self.options().is_empty()
+    }
+
     /// Appends it to a script call as enqueue.lua and cron_fire.lua read a
     /// job: id, due, message, redacted message, options.
     pub(super) fn push_args(&self, inv: &mut redis::ScriptInvocation<'_>) {
@@ -274,9 +280,16 @@ impl Broker {
         for chunk in jobs.chunks(MAX_PER_CALL) {
             let mut inv = self.scripts.enqueue.key(&q.pending);
             inv.key(&q.scheduled).key(&q.jobs).key(&q.redacted).key(&q.ready);
-            inv.arg(&self.clock).arg("").arg(&q.base);
+            // Plain batches (the common case) send two arguments per job, not
+            // five: Redis parses and copies every argument.
+            let plain = chunk.iter().all(NewJob::is_plain);
+            inv.arg(&self.clock).arg(if plain { "p" } else { "" }).arg(&q.base);
             for job in chunk {
-                job.push_args(&mut inv);
+                if plain {
+                    inv.arg(&job.id).arg(&job.msg);
+                } else {
+                    job.push_args(&mut inv);
+                }
             }
             declare(&mut inv, q, &[]);
             let reply: Vec<String> = match inv.invoke_async(&mut self.conn()).await {
@@ -313,31 +326,50 @@ impl Broker {
             .arg(self.retention.dead_max_count);
         declare(&mut inv, q, &[]);
         let reply: Vec<Value> = inv.invoke_async(&mut self.conn()).await?;
-        let mut out = Vec::with_capacity(reply.len() / 4);
         let mut it = reply.into_iter();
-        let malformed: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
-        let expired: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
-        let wait: i64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(-1);
-        let server_ms: u64 = it.next().map(redis::from_redis_value).transpose()?.unwrap_or(0);
-        // Decoded job by job, as bytes: whatever one entry holds, the rest of
-        // the batch is handed out. An id tq would never write (another tool
-        // put it there, with a message) is buried here, under its lease.
+        let mut header = |missing: i64| -> Result<i64> {
+            Ok(it.next().map(redis::from_redis_value).transpose()?.unwrap_or(missing))
+        };
+        let (malformed, expired, wait, server_ms, n) = (header(0)?, header(0)?, header(-1)?, header(0)?, header(0)?);
+        let (malformed, expired, server_ms) = (malformed.max(0) as u64, expired.max(0) as u64, server_ms.max(0) as u64);
         if malformed > 0 {
             self.bury_malformed(q).await?;
         }
         if expired > 0 {
             self.bury_expired(q).await?;
         }
+        // Decoded job by job, as bytes: whatever one entry holds, the rest of
+        // the batch is handed out. The script sends (id, message) per job;
+        // the few that are not a first delivery with no finished attempt
+        // follow as (position, delivery, attempts).
+        let n = usize::try_from(n).unwrap_or(0);
+        let mut leased: Vec<(Vec<u8>, u64, u64, Vec<u8>)> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (Some(id), Some(msg)) = (it.next(), it.next()) else {
+                return Err(Error::Failed(
+                    "the claim script answered fewer jobs than it counted".into(),
+                ));
+            };
+            leased.push((redis::from_redis_value(id)?, 1, 0, redis::from_redis_value(msg)?));
+        }
+        while let (Some(at), Some(delivery), Some(attempts)) = (it.next(), it.next(), it.next()) {
+            let at: usize = redis::from_redis_value(at)?;
+            if let Some(job) = at.checked_sub(1).and_then(|i| leased.get_mut(i)) {
+                job.1 = redis::from_redis_value(delivery)?;
+                job.2 = redis::from_redis_value(attempts)?;
+            }
+        }
+        // An id tq would never write (another tool put it there, with a
+        // message) is buried here, under its lease.
         let mut malformed = malformed;
-        while let (Some(id), Some(delivery), Some(attempts), Some(msg)) = (it.next(), it.next(), it.next(), it.next()) {
-            let id: Vec<u8> = redis::from_redis_value(id)?;
-            let delivery: u64 = redis::from_redis_value(delivery)?;
+        let mut out = Vec::with_capacity(leased.len());
+        for (id, delivery, attempts, msg) in leased {
             match String::from_utf8(id) {
                 Ok(id) if valid_job_id(&id) => out.push(Delivery {
                     id,
                     delivery,
-                    attempts: redis::from_redis_value(attempts)?,
-                    msg: redis::from_redis_value(msg)?,
+                    attempts,
+                    msg,
                 }),
                 Ok(id) => {
                     self.bury_foreign_id(q, id.as_bytes(), delivery).await?;
@@ -434,18 +466,27 @@ impl Broker {
             let mut inv = self.scripts.ack.key(&q.active);
             inv.key(&q.stats).key(&q.results).key(&bucket).key(&q.dead).key(&q.jobs);
             inv.key(&q.result_counts);
+            // Plain batches (first deliveries and attempts, no replay, no
+            // redaction: the common case) send two arguments per job, not six.
+            let plain = done
+                .iter()
+                .all(|a| a.delivery == 1 && a.attempt == 1 && a.replay_of.is_empty() && !a.redacted);
             inv.arg(&self.clock)
                 .arg(&q.base)
                 .arg(result_ttl.as_millis() as u64)
                 .arg(start)
                 .arg(span)
-                .arg(self.retention.results_max_count);
+                .arg(if plain { "p" } else { "" });
             let history: Vec<&str> = done
                 .iter()
                 .flat_map(|a| [if a.attempt > 1 { a.id.as_str() } else { "" }, a.replay_of.as_str()])
                 .collect();
             declare(&mut inv, q, &history);
             for ack in done {
+                if plain {
+                    inv.arg(&ack.id).arg(&ack.record);
+                    continue;
+                }
                 inv.arg(&ack.id)
                     .arg(ack.delivery)
                     .arg(ack.attempt)

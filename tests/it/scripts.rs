@@ -134,15 +134,27 @@ async fn enqueue_puts_each_job_in_one_place_once_even_when_an_id_repeats() {
     );
     let (msg, _) = req.to_new_job().unwrap();
     let twice = new_job_entry(&msg, Due::Now).unwrap();
-    let again = new_job_entry(&msg, Due::Now).unwrap();
+    let mut again = new_job_entry(&msg, Due::Now).unwrap();
+    again.msg = twice.msg.replace("tq.noop", "tq.other");
     assert_eq!(
-        f.at(0).enqueue(&f.q, &[twice, again]).await.unwrap(),
+        f.at(0).enqueue(&f.q, &[twice.clone(), again]).await.unwrap(),
         1,
         "a repeated id counts once"
     );
+    let stored: String = f.redis.conn().hget(&f.q.jobs, &msg.id).unwrap();
+    assert_eq!(stored, twice.msg, "the first of a repeated id's messages is kept");
+    // Sent again in a later batch (a client retrying), beside a new job:
+    // only the new one goes in.
+    let (fresh, _) = req.to_new_job().unwrap();
+    let batch = [new_job_entry(&fresh, Due::Now).unwrap(), twice];
+    assert_eq!(
+        f.at(0).enqueue(&f.q, &batch).await.unwrap(),
+        1,
+        "a stored id is not added again"
+    );
     let pending: Vec<String> = f.redis.conn().lrange(&f.q.pending, 0, -1).unwrap();
     assert_eq!(pending.iter().filter(|p| **p == msg.id).count(), 1, "{pending:?}");
-    for id in ids.iter().chain([&msg.id]) {
+    for id in ids.iter().chain([&msg.id, &fresh.id]) {
         f.assert_only(id, "pending");
     }
 }
