@@ -12,21 +12,23 @@
 -- Returns a flat list: count of malformed entries set aside, count of jobs
 -- set aside as expired (--expires passed before they started), ms until a
 -- limit that held jobs back may let more start (-1: none did), the server's
--- now (ms), the count n of leased jobs, then for each leased job: id,
--- message, then for each leased job that is not a first delivery with no
--- finished attempt (most are): its position (1..n), delivery number and
--- finished attempts. (Every element of the reply costs Redis a copy.) (An
--- id tq would never write that has a message is leased too; the client
--- buries it, fenced.)
+-- now (ms), the count n of leased ids, then the n ids, then for each leased
+-- id that is not a first delivery with no finished attempt (most are): its
+-- position (1..n), delivery number and finished attempts. The caller reads
+-- the messages (HMGET of the jobs hash, outside the script: a message that
+-- crosses Lua costs Redis a copy and a hash of every byte), and hands an id
+-- with none to unlease_malformed.lua. (An id tq would never write that has
+-- a message is leased too; the client buries it, fenced.)
 -- The delivery number is attempts + recovered + released + 1: every earlier
 -- delivery ended in exactly one of those, so a claim writes no per-job field,
 -- and the lease member "<id>:<delivery>" is the fence only this delivery holds.
 -- The lease deadline is the server's now plus the lease length.
 -- Invariant: every id popped from pending ends in exactly one place: the
--- active set under a lease, or, when the entry is not a tq job (no message:
--- written raw by another tool, or deleted), the queue's malformed list, from
--- which bury_malformed makes it a dead record with reason 'malformed'
--- ("malformed-<queue>-<n>") that keeps the raw entry. Nothing popped is dropped. Keys of the wrong type are moved
+-- active set under a lease (an entry that is not a tq job, with no message,
+-- too: the caller finds it has none and unlease_malformed.lua moves it to the
+-- queue's malformed list, from which bury_malformed makes it a dead record
+-- with reason 'malformed' ("malformed-<queue>-<n>") that keeps the raw
+-- entry). Nothing popped is dropped. Keys of the wrong type are moved
 -- aside first (heal in lib.lua), so an error never strands a popped batch.
 -- Flow control (lib.lua, FLOW_KEYS; only when the queue has limits or keyed
 -- jobs): a claim takes no more than the queue's concurrency (leases in
@@ -100,20 +102,19 @@ if flow then
   end
   if max <= 0 then return out end
 end
--- Leases the jobs collected in `out` (after the header, pairs: id,
--- message; `extra` holds the rest), except those past their --expires time:
+-- Leases the jobs collected in `out` (after the header, their ids; `extra`
+-- holds the rest), except those past their --expires time:
 -- they go to the expired list, where bury_expired buries them (named by the
 -- caller, which declares their keys); a handed one gives up its lease.
 -- Under a rate limit, each lease is a start in the window.
 local function finish()
   if redis.call('HLEN', base .. 'expires') > 0 and #out > H then
     local ids = {}
-    for k = H + 1, #out, 2 do ids[#ids + 1] = out[k] end
+    for k = H + 1, #out do ids[#ids + 1] = out[k] end
     local ends = redis.call('HMGET', base .. 'expires', unpack(ids))
     local kept, kept_leases, gone, renumber = {out[1], 0, out[3], out[4], 0}, {}, {}, {}
     local kept_n = 0
     for j, id in ipairs(ids) do
-      local k = H + 1 + (j - 1) * 2
       local member = leases[2 * j]
       if ends[j] and tonumber(ends[j]) <= now then
         redis.call('ZREM', activeKey, member)
@@ -121,8 +122,7 @@ local function finish()
         gone[#gone + 1] = id
         kept[2] = kept[2] + 1
       else
-        kept[#kept + 1] = out[k]
-        kept[#kept + 1] = out[k + 1]
+        kept[#kept + 1] = id
         kept_n = kept_n + 1
         renumber[j] = kept_n
         kept_leases[#kept_leases + 1] = leases[2 * j - 1]
@@ -151,7 +151,7 @@ local function finish()
       if started >= n then wait_at_most(frees) end
     end
   end
-  out[5] = (#out - H) / 2
+  out[5] = #out - H
   local no = #out
   for e = 1, #extra do out[no + e] = extra[e] end
   return out
@@ -170,17 +170,17 @@ for _, member in ipairs(handed or {}) do
     leases[#leases + 1] = deadline
     leases[#leases + 1] = member
     out[#out + 1] = id
-    out[#out + 1] = msg
     local d, a = tonumber(delivery), (get_counts(base, id))
     if d ~= 1 or a ~= 0 then
-      extra[#extra + 1] = (#out - H) / 2
+      extra[#extra + 1] = #out - H
       extra[#extra + 1] = d
       extra[#extra + 1] = a
     end
     max = max - 1
   elseif id and redis.call('ZREM', activeKey, member) == 1 then
     -- Its message went (deleted by another tool): back to the front of
-    -- pending, where the pop below records it as malformed.
+    -- pending, where the pop below leases it again and the caller, finding
+    -- no message, sets it aside as malformed (unlease_malformed.lua).
     redis.call('RPUSH', pendingKey, id)
   end
 end
@@ -282,38 +282,30 @@ end
 -- held it back: the limit's wait wakes them).
 if not limited and has_waiting(base) then wake_one(base, now) end
 if not ids then return finish() end
-local msgs = redis.call('HMGET', jobsKey, unpack(ids))
 -- Counters exist only for jobs retried, recovered or released: usually none.
 local counts = {}
 if redis.call('HLEN', countsKey) > 0 then counts = redis.call('HMGET', countsKey, unpack(ids)) end
 -- (Sizes kept in counters: `#t` costs a search per insert.)
 local nl, no = #leases, #out
 for j, id in ipairs(ids) do
-  if msgs[j] then
-    -- (Inline: most jobs have no counters, and this runs for every job.)
-    leases[nl + 1] = deadline
-    nl = nl + 2
-    out[no + 1] = id
-    out[no + 2] = msgs[j]
-    no = no + 2
-    if counts[j] then
-      local a, r, l = parse_counts(counts[j])
-      local delivery = next_delivery(a, r, l)
-      leases[nl] = id .. ':' .. delivery
-      if delivery ~= 1 or a ~= 0 then
-        local ne = #extra
-        extra[ne + 1] = (no - H) / 2
-        extra[ne + 2] = delivery
-        extra[ne + 3] = a
-      end
-    else
-      -- (A first delivery, the common case, needs no number formatting.)
-      leases[nl] = id .. ':1'
+  -- (Inline: most jobs have no counters, and this runs for every job.)
+  leases[nl + 1] = deadline
+  nl = nl + 2
+  no = no + 1
+  out[no] = id
+  if counts[j] then
+    local a, r, l = parse_counts(counts[j])
+    local delivery = next_delivery(a, r, l)
+    leases[nl] = id .. ':' .. delivery
+    if delivery ~= 1 or a ~= 0 then
+      local ne = #extra
+      extra[ne + 1] = no - H
+      extra[ne + 2] = delivery
+      extra[ne + 3] = a
     end
   else
-    -- Recorded in the DLQ by bury_malformed, under an id the caller names.
-    redis.call('RPUSH', base .. 'malformed', id)
-    out[1] = out[1] + 1
+    -- (A first delivery, the common case, needs no number formatting.)
+    leases[nl] = id .. ':1'
   end
 end
 return finish()

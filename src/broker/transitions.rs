@@ -338,19 +338,17 @@ impl Broker {
         if expired > 0 {
             self.bury_expired(q).await?;
         }
-        // Decoded job by job, as bytes: whatever one entry holds, the rest of
-        // the batch is handed out. The script sends (id, message) per job;
-        // the few that are not a first delivery with no finished attempt
-        // follow as (position, delivery, attempts).
+        // The script sends the ids; the few that are not a first delivery
+        // with no finished attempt follow as (position, delivery, attempts).
         let n = usize::try_from(n).unwrap_or(0);
-        let mut leased: Vec<(Vec<u8>, u64, u64, Vec<u8>)> = Vec::with_capacity(n);
+        let mut leased: Vec<(Vec<u8>, u64, u64)> = Vec::with_capacity(n);
         for _ in 0..n {
-            let (Some(id), Some(msg)) = (it.next(), it.next()) else {
+            let Some(id) = it.next() else {
                 return Err(Error::Failed(
                     "the claim script answered fewer jobs than it counted".into(),
                 ));
             };
-            leased.push((redis::from_redis_value(id)?, 1, 0, redis::from_redis_value(msg)?));
+            leased.push((redis::from_redis_value(id)?, 1, 0));
         }
         while let (Some(at), Some(delivery), Some(attempts)) = (it.next(), it.next(), it.next()) {
             let at: usize = redis::from_redis_value(at)?;
@@ -359,11 +357,39 @@ impl Broker {
                 job.2 = redis::from_redis_value(attempts)?;
             }
         }
-        // An id tq would never write (another tool put it there, with a
-        // message) is buried here, under its lease.
+        // The messages, read here rather than in the script: a message that
+        // crosses Lua costs Redis a copy and a hash of every byte. Until the
+        // worker acks, the leases fence them: nothing else deletes them.
+        let msgs: Vec<Option<Vec<u8>>> = if leased.is_empty() {
+            Vec::new()
+        } else {
+            let mut read = redis::cmd("HMGET");
+            read.arg(&q.jobs);
+            for (id, _, _) in &leased {
+                read.arg(id);
+            }
+            read.query_async(&mut self.conn()).await?
+        };
+        if msgs.len() != leased.len() {
+            return Err(Error::Failed(format!(
+                "HMGET of {} ids answered {} values",
+                leased.len(),
+                msgs.len()
+            )));
+        }
+        // Decoded job by job, as bytes: whatever one entry holds, the rest of
+        // the batch is handed out. An entry with no message is not a tq job
+        // (written raw by another tool): it goes to the DLQ as malformed. An
+        // id tq would never write (another tool put it there, with a message)
+        // is buried here, under its lease.
         let mut malformed = malformed;
         let mut out = Vec::with_capacity(leased.len());
-        for (id, delivery, attempts, msg) in leased {
+        let mut no_message = Vec::new();
+        for ((id, delivery, attempts), msg) in leased.into_iter().zip(msgs) {
+            let Some(msg) = msg else {
+                no_message.push((id, delivery));
+                continue;
+            };
             match String::from_utf8(id) {
                 Ok(id) if valid_job_id(&id) => out.push(Delivery {
                     id,
@@ -379,6 +405,23 @@ impl Broker {
                     self.bury_foreign_id(q, e.as_bytes(), delivery).await?;
                     malformed += 1;
                 }
+            }
+        }
+        if !no_message.is_empty() {
+            let mut inv = self.scripts.unlease_malformed.key(&q.active);
+            inv.key(&q.jobs)
+                .key(&q.malformed)
+                .key(&q.pending)
+                .arg(&self.clock)
+                .arg(&q.base);
+            for (id, delivery) in &no_message {
+                inv.arg(id).arg(*delivery);
+            }
+            declare(&mut inv, q, &[]);
+            let set_aside: u64 = inv.invoke_async(&mut self.conn()).await?;
+            if set_aside > 0 {
+                malformed += set_aside;
+                self.bury_malformed(q).await?;
             }
         }
         Ok(Claimed {
