@@ -160,6 +160,30 @@ async fn enqueue_puts_each_job_in_one_place_once_even_when_an_id_repeats() {
 }
 
 #[tokio::test]
+async fn a_raw_entry_set_aside_under_a_concurrency_limit_does_not_keep_the_slot() {
+    let f = Fixture::new().await;
+    let limit = tq::broker::LimitChange {
+        concurrency: Some(Some(1)),
+        ..Default::default()
+    };
+    f.at(0).set_limits(&f.q, false, &limit).await.unwrap();
+    let _: () = f.redis.conn().lpush(&f.q.pending, "written-by-another-tool").unwrap();
+    let ids = f.enqueue(1, Due::Now).await;
+    // The claim leases the raw entry (the one slot), finds it has no
+    // message and sets it aside: it is a dead record, and the slot is free.
+    let first = f.at(100).claim(&f.q, LEASE, 10).await.unwrap();
+    assert_eq!(first.malformed, 1);
+    assert!(first.jobs.is_empty(), "{:?}", first.jobs);
+    let active: u64 = f.redis.conn().zcard(&f.q.active).unwrap();
+    assert_eq!(active, 0, "the raw entry holds no lease");
+    let dead: Vec<String> = f.redis.conn().zrange(&f.q.dead, 0, -1).unwrap();
+    assert_eq!(dead, vec!["malformed-default-1".to_string()]);
+    let second = f.at(200).claim(&f.q, LEASE, 10).await.unwrap();
+    assert_eq!(second.jobs.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), ids);
+    f.assert_only(&ids[0], "active");
+}
+
+#[tokio::test]
 async fn enqueue_delay_counts_from_the_server_clock() {
     let f = Fixture::new().await;
     let delayed = f.enqueue(1, Due::In(Duration::from_secs(10))).await;
