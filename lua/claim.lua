@@ -9,8 +9,7 @@
 -- ARGV[5] dead records' max age ms, ARGV[6] their max count (0 = no limit)
 -- First takes the job handed to idle workers (ready, see wake_one) if none
 -- took it yet, then pops pending.
--- Returns a flat list: count of malformed entries set aside, count of jobs
--- set aside as expired (--expires passed before they started), ms until a
+-- Returns a flat list: count of jobs set aside as expired (--expires passed before they started), ms until a
 -- limit that held jobs back may let more start (-1: none did), the server's
 -- now (ms), the count n of leased ids, then the n ids, then for each leased
 -- id that is not a first delivery with no finished attempt (most are): its
@@ -45,22 +44,22 @@ local pendingKey, activeKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEY
 local base = ARGV[2]
 retention.age_ms, retention.count = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
 local now = server_now()
-heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'malformed', 'ready', 'stats', 'expires', 'expired'})
+heal(base, now, {'pending', 'active', 'dead', 'jobs', 'counts', 'ready', 'stats', 'expires', 'expired'})
 -- A paused queue hands out nothing (see pause.lua).
-if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, 0, -1, now, 0} end
+if redis.call('HGET', base .. 'stats', 'paused') == '1' then return {0, -1, now, 0} end
 -- As a string, formatted once: a number would be formatted for every lease.
 local deadline = string.format('%d', now + tonumber(ARGV[3]))
 local max = tonumber(ARGV[4])
-local H = 5
-local out = {0, 0, -1, now, 0}
+local H = 4
+local out = {0, -1, now, 0}
 -- Leased jobs not on their first delivery, or with finished attempts:
 -- groups of three (position among the leased jobs, delivery, attempts).
 local extra = {}
 local leases = {}
--- The earliest of a wait `ms` and the one already in out[3].
+-- The earliest of a wait `ms` and the one already in out[2].
 local function wait_at_most(ms)
   ms = math.max(1, ms)
-  if out[3] == -1 or ms < out[3] then out[3] = ms end
+  if out[2] == -1 or ms < out[2] then out[2] = ms end
 end
 -- Flow control: how many jobs the queue's limits let start now.
 local flow = flow_on(base, now)
@@ -112,7 +111,7 @@ local function finish()
     local ids = {}
     for k = H + 1, #out do ids[#ids + 1] = out[k] end
     local ends = redis.call('HMGET', base .. 'expires', unpack(ids))
-    local kept, kept_leases, gone, renumber = {out[1], 0, out[3], out[4], 0}, {}, {}, {}
+    local kept, kept_leases, gone, renumber = {0, out[2], out[3], 0}, {}, {}, {}
     local kept_n = 0
     for j, id in ipairs(ids) do
       local member = leases[2 * j]
@@ -120,7 +119,7 @@ local function finish()
         redis.call('ZREM', activeKey, member)
         redis.call('RPUSH', base .. 'expired', id)
         gone[#gone + 1] = id
-        kept[2] = kept[2] + 1
+        kept[1] = kept[1] + 1
       else
         kept[#kept + 1] = id
         kept_n = kept_n + 1
@@ -151,7 +150,7 @@ local function finish()
       if started >= n then wait_at_most(frees) end
     end
   end
-  out[5] = #out - H
+  out[4] = #out - H
   local no = #out
   for e = 1, #extra do out[no + e] = extra[e] end
   return out

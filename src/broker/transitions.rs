@@ -107,7 +107,8 @@ impl NewJob {
 pub struct Claimed {
     /// The jobs leased, in the order to start them.
     pub jobs: Vec<Delivery>,
-    /// Entries that were not tq jobs, moved to the DLQ instead (they took no slot).
+    /// Entries that were not tq jobs, moved to the DLQ instead (the leases
+    /// the claim gave them are given up, and under a limit their slots freed).
     pub malformed: u64,
     /// When a flow limit or pause held jobs back: how long until it may let
     /// more start (a running job's end may free a slot sooner, and wakes a
@@ -330,11 +331,8 @@ impl Broker {
         let mut header = |missing: i64| -> Result<i64> {
             Ok(it.next().map(redis::from_redis_value).transpose()?.unwrap_or(missing))
         };
-        let (malformed, expired, wait, server_ms, n) = (header(0)?, header(0)?, header(-1)?, header(0)?, header(0)?);
-        let (malformed, expired, server_ms) = (malformed.max(0) as u64, expired.max(0) as u64, server_ms.max(0) as u64);
-        if malformed > 0 {
-            self.bury_malformed(q).await?;
-        }
+        let (expired, wait, server_ms, n) = (header(0)?, header(-1)?, header(0)?, header(0)?);
+        let server_ms = server_ms.max(0) as u64;
         if expired > 0 {
             self.bury_expired(q).await?;
         }
@@ -382,7 +380,7 @@ impl Broker {
         // (written raw by another tool): it goes to the DLQ as malformed. An
         // id tq would never write (another tool put it there, with a message)
         // is buried here, under its lease.
-        let mut malformed = malformed;
+        let mut malformed = 0;
         let mut out = Vec::with_capacity(leased.len());
         let mut no_message = Vec::new();
         for ((id, delivery, attempts), msg) in leased.into_iter().zip(msgs) {
