@@ -29,7 +29,11 @@
 -- The bucket is named by the client: a name the server's clock does not put
 -- in the current bucket (client clock off by more than a second) is refused
 -- before any write with {-1, server now ms}, and the client asks again.
--- Returns {jobs recorded}.
+-- A job whose lease is gone but whose result in this bucket is this very
+-- record was recorded by an earlier try of the same call (its answer lost):
+-- it counts as recorded and is not written again.
+-- Returns {jobs recorded} when every job was, else {jobs recorded, -2, the
+-- 0-based positions of the jobs not recorded...}.
 -- Every Redis command runs once per batch (but for the rare retried jobs and
 -- replays), none per job.
 local activeKey, statsKey, resultsKey, bucketKey, deadKey, jobsKey, countsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
@@ -63,6 +67,9 @@ if nm == 0 then return {0} end
 local removed = redis.call('ZREM', activeKey, unpack(members))
 local all_held = removed == nm
 local held_at = {}
+-- Positions (0-based) of the jobs this call does not record, and how many
+-- were recorded already, by an earlier try of this very call.
+local stale, again = {}, 0
 if not all_held then
   for j = 1, nm do
     -- Some deliveries were stale. A delivery still held its lease exactly
@@ -74,7 +81,24 @@ if not all_held then
       local a, r, l = get_counts(base, id)
       held_at[j] = (next_delivery(a, r, l) == (plain and 1 or tonumber(ARGV[i + 1])))
     end
+    if not held_at[j] then
+      -- A try whose answer was lost (a dropped connection, a failover after
+      -- the write reached the replica) left this very record: it counts as
+      -- recorded, and nothing is written again.
+      if redis.call('HGET', bucketKey, id) == ARGV[i + (plain and 1 or 3)] then
+        again = again + 1
+      else
+        stale[#stale + 1] = j - 1
+      end
+    end
   end
+end
+-- {jobs recorded} when every job was, else {recorded, -2, stale positions...}.
+local function answer(recorded)
+  if #stale == 0 then return {recorded} end
+  local reply = {recorded, -2}
+  for k = 1, #stale do reply[k + 2] = stale[k] end
+  return reply
 end
 local expire_at = now + ttl
 -- records: nil when the arguments themselves are the (id, record) pairs.
@@ -116,7 +140,7 @@ else
     end
   end
 end
-if ni == 0 then return {0} end
+if ni == 0 then return answer(again) end
 notify_finished(base, now, ids)
 -- Under flow control the slots they held wake a worker for what waits.
 slot_freed(base, now, ids)
@@ -149,4 +173,4 @@ if #expired > 0 then
   redis.call('HDEL', countsKey, unpack(expired))
 end
 redis.call('HINCRBY', statsKey, 'processed', ni)
-return {ni}
+return answer(ni + again)

@@ -486,16 +486,24 @@ impl Broker {
 
     /// Marks jobs of `q` succeeded: their live state goes, their result
     /// records stay readable for at least `result_ttl` (by the server's clock).
-    /// Returns how many were recorded (deliveries that lost their lease are not).
-    pub async fn ack(&self, q: &QueueKeys, result_ttl: Duration, done: &[Ack]) -> Result<u64> {
-        let mut recorded = 0;
-        for chunk in done.chunks(MAX_PER_CALL) {
-            recorded += self.ack_chunk(q, result_ttl, chunk).await?;
+    /// Returns the positions in `done` of the jobs not recorded: deliveries
+    /// that lost their lease to another. A job an earlier try of the same
+    /// call recorded (its answer lost, say in a failover) counts as recorded.
+    pub async fn ack(&self, q: &QueueKeys, result_ttl: Duration, done: &[Ack]) -> Result<Vec<usize>> {
+        let mut stale = Vec::new();
+        for (n, chunk) in done.chunks(MAX_PER_CALL).enumerate() {
+            let offset = n * MAX_PER_CALL;
+            stale.extend(
+                self.ack_chunk(q, result_ttl, chunk)
+                    .await?
+                    .into_iter()
+                    .map(|i| i + offset),
+            );
         }
-        Ok(recorded)
+        Ok(stale)
     }
 
-    async fn ack_chunk(&self, q: &QueueKeys, result_ttl: Duration, done: &[Ack]) -> Result<u64> {
+    async fn ack_chunk(&self, q: &QueueKeys, result_ttl: Duration, done: &[Ack]) -> Result<Vec<usize>> {
         // Results go into buckets a 24th of the TTL wide (1 s to 1 h) that
         // expire whole: about 25 keys per queue, whatever the volume.
         let span = (result_ttl.as_secs() / 24).clamp(1, 3600);
@@ -537,7 +545,16 @@ impl Broker {
             }
             let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
             match reply.as_slice() {
-                [n] => return Ok(u64::try_from(*n).unwrap_or(0)),
+                [n] if usize::try_from(*n).ok() == Some(done.len()) => return Ok(Vec::new()),
+                [n, -2, stale @ ..]
+                    if *n >= 0 && usize::try_from(*n).ok().map(|n| n + stale.len()) == Some(done.len()) =>
+                {
+                    return stale
+                        .iter()
+                        .map(|i| usize::try_from(*i).ok().filter(|i| *i < done.len()))
+                        .collect::<Option<Vec<usize>>>()
+                        .ok_or_else(|| Error::Failed(format!("ack script answered {reply:?}")));
+                }
                 [-1, now] => {
                     server_ms = u64::try_from(*now).unwrap_or(0);
                     self.note_server_time(server_ms, crate::job::now_ms());

@@ -293,21 +293,23 @@ async fn record(book: &Book<'_>) {
     let ttl = shared.config.result_ttl;
     for (index, q) in shared.queues.iter().enumerate() {
         let items = &acks[index];
-        if !items.is_empty() {
-            let recorded = persist(book, "ack", &ack_items[index], || book.broker.ack(q, ttl, items)).await;
-            if recorded == Some(items.len() as u64) {
-                shared.metrics.acked(items.len());
-                for done in &ack_items[index] {
-                    let ms = finished_us.saturating_sub(done.started_at_us) / 1000;
-                    let task = done.job.as_ref().map_or("", |j| j.task.as_str());
-                    shared.metrics.finished(&q.name, task, "succeeded", ms);
-                    tracing::info!(target: "tq::job", job = %done.id, task, queue = %q.name, ms, "job {} {task} succeeded in {ms} ms", done.id);
+        if !items.is_empty()
+            && let Some(stale) = persist(book, "ack", &ack_items[index], || book.broker.ack(q, ttl, items)).await
+        {
+            shared.metrics.acked(items.len() - stale.len());
+            for (position, done) in ack_items[index].iter().enumerate() {
+                if stale.contains(&position) {
+                    continue;
                 }
+                let ms = finished_us.saturating_sub(done.started_at_us) / 1000;
+                let task = done.job.as_ref().map_or("", |j| j.task.as_str());
+                shared.metrics.finished(&q.name, task, "succeeded", ms);
+                tracing::info!(target: "tq::job", job = %done.id, task, queue = %q.name, ms, "job {} {task} succeeded in {ms} ms", done.id);
             }
-            if let Some(recorded) = recorded.filter(|n| *n < items.len() as u64) {
+            if !stale.is_empty() {
                 tracing::info!(
                     queue = %q.name,
-                    stale = items.len() as u64 - recorded,
+                    stale = stale.len(),
                     "finished jobs whose lease was lost were not recorded: another delivery owns them"
                 );
             }
