@@ -184,3 +184,51 @@ fn tq_status_on(replica: &Replica, id: &str) -> String {
         .unwrap();
     String::from_utf8_lossy(&out.stdout).to_string()
 }
+
+#[tokio::test]
+async fn an_ack_tried_again_on_a_new_connection_is_confirmed_only_once_the_replica_has_it() {
+    let master = RedisServer::start();
+    let replica = Replica::start(&master);
+    let timeout = Duration::from_millis(300);
+    // Two connections: the first try's, and the retry's after it dropped.
+    let first = master.broker().await.with_min_replicas(1, timeout);
+    let retry = master.broker().await.with_min_replicas(1, timeout);
+    let id = master.enqueue(&["tq.noop"]);
+    let q = first.queue("default");
+    let claimed = first.claim(&q, Duration::from_secs(30), 10).await.unwrap().jobs;
+    assert_eq!(claimed.len(), 1);
+    let ack = tq::broker::Ack {
+        id: id.clone(),
+        delivery: claimed[0].delivery,
+        attempt: claimed[0].attempts + 1,
+        record: r#"{"task":"tq.noop","attempts":1,"deliveries":1,"enqueued_us":0,"started_us":1,"finished_us":2}"#
+            .into(),
+        replay_of: String::new(),
+        redacted: false,
+    };
+    let ttl = Duration::from_secs(3600);
+
+    replica.signal(libc::SIGSTOP);
+    assert!(first.ack(&q, ttl, std::slice::from_ref(&ack)).await.unwrap().is_empty());
+    assert!(
+        first.confirm_writes(&[&q]).await.is_err(),
+        "the replica is stopped: not confirmed"
+    );
+    // The retry finds the job recorded by the first try and writes nothing.
+    // Its WAIT must still cover the first try's write, though this connection
+    // never sent it: it runs where the ack's script ran (Redis sets a
+    // connection's WAIT offset at a script call; a bare WAIT on a fresh
+    // connection would answer at once).
+    assert!(retry.ack(&q, ttl, std::slice::from_ref(&ack)).await.unwrap().is_empty());
+    assert!(
+        retry.confirm_writes(&[&q]).await.is_err(),
+        "confirmed while the replica that lacks the outcome is stopped"
+    );
+
+    replica.signal(libc::SIGCONT);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while retry.confirm_writes(&[&q]).await.is_err() {
+        assert!(Instant::now() < deadline, "the replica never confirmed");
+    }
+    assert!(tq_status_on(&replica, &id).contains("succeeded"));
+}
