@@ -48,7 +48,8 @@ heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'coun
 heal_key(base, now, bucketKey, 'hash')
 -- (Sizes kept in counters below: `#t` costs a search per insert.)
 local plain = ARGV[6] == 'p'
-local step = plain and 2 or 6
+-- Each job's group: its size, and where in it the result record is.
+local step, record_at = plain and 2 or 6, plain and 1 or 3
 local members, nm = {}, 0
 if plain then
   for i = 7, #ARGV, 2 do
@@ -85,7 +86,7 @@ if not all_held then
       -- A try whose answer was lost (a dropped connection, a failover after
       -- the write reached the replica) left this very record: it counts as
       -- recorded, and nothing is written again.
-      if redis.call('HGET', bucketKey, id) == ARGV[i + (plain and 1 or 3)] then
+      if redis.call('HGET', bucketKey, id) == ARGV[i + record_at] then
         again = again + 1
       else
         stale[#stale + 1] = j - 1
@@ -118,7 +119,7 @@ else
       ni = ni + 1
       ids[ni] = id
       records[2 * ni - 1] = id
-      records[2 * ni] = ARGV[i + (plain and 1 or 3)]
+      records[2 * ni] = ARGV[i + record_at]
       if not plain then
         if ARGV[i + 1] ~= '1' then rare[#rare + 1] = id end
         if ARGV[i + 5] == '1' then redacted[#redacted + 1] = id end
