@@ -12,7 +12,7 @@
 -- KEYS[7] stats HASH
 -- KEYS[8] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] worker id, ARGV[4] how long
--- its leadership lasts without another tick (ms), ARGV[5] deliveries without
+-- its leadership lasts without another tick (ms; 0 = give it up), ARGV[5] deliveries without
 -- an outcome after which a job is poison, ARGV[6] max jobs per step,
 -- ARGV[7] dead records' max age ms, ARGV[8] their max count (0 = no limit),
 -- ARGV[9] n then n lease members the caller found expired (it declares
@@ -40,7 +40,13 @@ end
 heal(base, now, {'scheduled', 'retry', 'pending', 'active', 'dead', 'stats', 'jobs', 'counts', 'redacted',
   'results', 'result_counts', 'malformed', 'unique', 'unique_until', 'expired', 'expires',
   'replays', 'merged', 'errors', 'ready', 'cancel'})
-redis.call('SET', leaderKey, me, 'PX', ARGV[4])
+-- A lead of 0 ms is a leaving worker's last tick: it does the work and
+-- hands the lead on at once, so the next worker need not wait it out.
+if tonumber(ARGV[4]) == 0 then
+  redis.call('DEL', leaderKey)
+else
+  redis.call('SET', leaderKey, me, 'PX', ARGV[4])
+end
 local promoted = promote_due(base, now, {KEYS[2], KEYS[3]}, KEYS[4], ARGV[6])
 local candidates, after = argv_list(9)
 local buckets

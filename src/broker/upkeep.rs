@@ -153,7 +153,8 @@ impl Broker {
     }
 
     /// Does `q`'s due work (promote, recover, trim) if no other worker leads
-    /// it, taking the lead for `lead_for`.
+    /// it, taking the lead for `lead_for` (zero: a leaving worker's last
+    /// tick, which gives the lead up so the next worker leads at once).
     pub async fn tick(
         &self,
         q: &QueueKeys,

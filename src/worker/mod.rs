@@ -368,6 +368,7 @@ impl Worker {
         for task in background {
             task.abort();
         }
+        upkeep::last_tick(&shared).await;
         upkeep::deregister(&shared).await;
         let processed = shared.processed.load(Ordering::Relaxed);
         tracing::info!(worker = %shared.id, processed, "worker stopped");

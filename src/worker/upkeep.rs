@@ -250,6 +250,32 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
     }
 }
 
+/// A leaving worker ticks each queue it leads once more and gives up the
+/// lead: what its last outcomes put over the retention limits (results,
+/// dead records) is trimmed now, and the next worker (the next `--burst`
+/// run) leads at once instead of waiting the lead out. A queue another
+/// worker leads is left to that worker.
+pub(super) async fn last_tick(shared: &Shared) {
+    for (index, q) in shared.queues.iter().enumerate() {
+        if !shared.health.usable(index) {
+            continue;
+        }
+        let ticked = shared
+            .broker
+            .tick(
+                q,
+                &shared.id,
+                Duration::ZERO,
+                shared.config.max_deliveries,
+                UPKEEP_BATCH,
+            )
+            .await;
+        if let Err(e) = ticked {
+            tracing::debug!(queue = %q.name, "last upkeep tick failed: {e}");
+        }
+    }
+}
+
 /// Fires the periodic jobs of this worker's queues as their ticks come due
 /// (`tq cron`). Every worker does, at the tick (plus a few ms of jitter so
 /// racing workers rarely collide); the firing script lets one of them fire

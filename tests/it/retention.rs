@@ -67,16 +67,17 @@ fn results_are_kept_up_to_their_count_limit_oldest_buckets_first() {
         wait_until(Duration::from_secs(3), "a new result bucket", || server_secs() > bucket);
         last = (0..100).map(|_| redis.enqueue(&["tq.noop"])).collect::<Vec<_>>();
         redis.drain(&flags);
+        // A burst worker ticks once more as it leaves, so its last results
+        // are trimmed before it exits.
         let kept = redis.queue_stats("default")["results"].as_u64().unwrap();
         assert!(
-            kept <= if round == 0 { 100 } else { 150 + 100 },
+            kept <= if round == 0 { 100 } else { 150 },
             "round {round}: {kept} results"
         );
     }
     for id in &last {
         assert_eq!(redis.status(id)["state"], "succeeded", "the newest results stay");
     }
-    assert!(redis.queue_stats("default")["results"].as_u64().unwrap() <= 200);
 }
 
 #[test]
