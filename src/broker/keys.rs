@@ -98,6 +98,10 @@ pub struct QueueKeys {
     /// worker (`ready`) that the worker has not confirmed yet; their lease
     /// is short until it does (`wake_one` in lua/lib.lua).
     pub handed: String,
+    /// STRING: when writes to this queue's master were last confirmed by
+    /// replicas (`lua/synced.lua`, expires). Not in [`QueueKeys::fixed`]: it
+    /// says nothing about the queue's jobs.
+    pub synced: String,
 }
 
 impl QueueKeys {
@@ -144,6 +148,7 @@ impl QueueKeys {
             waiting: format!("{base}waiting"),
             finished: format!("{base}finished"),
             handed: format!("{base}handed"),
+            synced: format!("{base}synced"),
             base,
         }
     }

@@ -370,29 +370,46 @@ impl Broker {
     }
 
     /// Waits until the replicas asked for (`--min-replicas`) have every
-    /// write sent so far on this broker's connection to the master of the
-    /// queues `written` (Redis WAIT on it: one node's, or on a Cluster each
-    /// of those queues' masters'); Err when fewer confirmed in time.
+    /// write the master of the queues `written` holds so far (one node's, or
+    /// on a Cluster each of those queues' masters'); Err when fewer
+    /// confirmed in time. Redis's WAIT counts only its own connection's
+    /// writes, so each WAIT goes in one pipeline behind a small write
+    /// (`lua/synced.lua`): the WAIT then covers writes this broker sent on
+    /// a connection it has since replaced, too.
     pub async fn confirm_writes(&self, written: &[&QueueKeys]) -> Result<()> {
         let (wanted, timeout) = self.min_replicas;
         if wanted == 0 {
             return Ok(());
         }
         let timeout_ms = (timeout.as_millis() as u64).max(1);
-        let mut wait = redis::cmd("WAIT");
-        wait.arg(wanted).arg(timeout_ms);
         let mut confirmed = u64::MAX;
         match self.conn() {
             Conn::Cluster(mut cluster) => {
-                use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+                use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
                 for q in written {
                     let master = Route::with_key(&q.pending, SlotAddr::Master);
-                    let to = RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(master));
-                    let reply = cluster.route_command(wait.clone(), to).await?;
-                    confirmed = confirmed.min(redis::from_redis_value(reply)?);
+                    let to = SingleNodeRoutingInfo::SpecificNode(master);
+                    let pipe = self.synced_wait(q, wanted, timeout_ms);
+                    let mut replies = cluster.route_pipeline(pipe.clone(), 0, 2, to.clone()).await;
+                    if lacks_script(&replies) {
+                        self.scripts.synced.load_async(&mut cluster).await?;
+                        replies = cluster.route_pipeline(pipe, 0, 2, to).await;
+                    }
+                    confirmed = confirmed.min(waited(replies)?);
                 }
             }
-            mut conn => confirmed = wait.query_async(&mut conn).await?,
+            mut conn => {
+                // One WAIT covers every queue: they share the node.
+                if let Some(q) = written.first() {
+                    let pipe = self.synced_wait(q, wanted, timeout_ms);
+                    let mut replies = pipe.query_async(&mut conn).await;
+                    if lacks_script(&replies) {
+                        self.scripts.synced.load_async(&mut conn).await?;
+                        replies = pipe.query_async(&mut conn).await;
+                    }
+                    confirmed = waited(replies)?;
+                }
+            }
         }
         if confirmed == u64::MAX {
             return Ok(());
@@ -408,7 +425,43 @@ impl Broker {
         Ok(())
     }
 
+    /// `lua/synced.lua` on queue `q`'s master, then WAIT there.
+    fn synced_wait(&self, q: &QueueKeys, wanted: u32, timeout_ms: u64) -> redis::Pipeline {
+        let mut pipe = redis::pipe();
+        pipe.cmd("EVALSHA")
+            .arg(self.scripts.synced.get_hash())
+            .arg(1)
+            .arg(&q.synced)
+            .arg(&self.clock);
+        pipe.cmd("WAIT").arg(wanted).arg(timeout_ms);
+        pipe
+    }
+
     fn conn(&self) -> Conn {
         self.conn.clone()
+    }
+}
+
+/// True if a [`Broker::synced_wait`] pipeline found its script not loaded
+/// (a restarted or new node): the caller loads it and sends the pipeline again.
+fn lacks_script(replies: &redis::RedisResult<Vec<redis::Value>>) -> bool {
+    let no_script = |e: &redis::RedisError| e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript);
+    match replies {
+        Err(e) => no_script(e),
+        Ok(values) => {
+            matches!(values.first(), Some(redis::Value::ServerError(e)) if e.kind() == Some(redis::ServerErrorKind::NoScript))
+        }
+    }
+}
+
+/// The WAIT reply of a [`Broker::synced_wait`] pipeline: how many replicas confirmed.
+fn waited(replies: redis::RedisResult<Vec<redis::Value>>) -> Result<u64> {
+    let replies = replies?;
+    if let Some(redis::Value::ServerError(e)) = replies.first() {
+        return Err(redis::RedisError::from(e.clone()).into());
+    }
+    match replies.get(1) {
+        Some(reply) => Ok(redis::from_redis_value_ref(reply)?),
+        None => Err(redis::RedisError::from((redis::ErrorKind::UnexpectedReturnType, "no reply to WAIT")).into()),
     }
 }

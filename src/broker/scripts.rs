@@ -42,6 +42,7 @@ pub(super) struct Scripts {
     pub cron_fire: Script,
     pub limit: Script,
     pub watch: Script,
+    pub synced: Script,
 }
 
 impl Scripts {
@@ -67,6 +68,7 @@ impl Scripts {
             pass_wakeup: with_lib(include_str!("../../lua/pass_wakeup.lua")),
             confirm: with_lib(include_str!("../../lua/confirm.lua")),
             watch: with_lib(include_str!("../../lua/watch.lua")),
+            synced: with_lib(include_str!("../../lua/synced.lua")),
             bury_malformed: with_lib(include_str!("../../lua/bury_malformed.lua")),
             unlease_malformed: with_lib(include_str!("../../lua/unlease_malformed.lua")),
             pause: with_lib(include_str!("../../lua/pause.lua")),

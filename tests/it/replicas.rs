@@ -216,9 +216,8 @@ async fn an_ack_tried_again_on_a_new_connection_is_confirmed_only_once_the_repli
     );
     // The retry finds the job recorded by the first try and writes nothing.
     // Its WAIT must still cover the first try's write, though this connection
-    // never sent it: it runs where the ack's script ran (Redis sets a
-    // connection's WAIT offset at a script call; a bare WAIT on a fresh
-    // connection would answer at once).
+    // never sent it: the confirmation writes a mark of its own first
+    // (lua/synced.lua), and WAIT waits for the master's offset at that mark.
     assert!(retry.ack(&q, ttl, std::slice::from_ref(&ack)).await.unwrap().is_empty());
     assert!(
         retry.confirm_writes(&[&q]).await.is_err(),
@@ -231,4 +230,35 @@ async fn an_ack_tried_again_on_a_new_connection_is_confirmed_only_once_the_repli
         assert!(Instant::now() < deadline, "the replica never confirmed");
     }
     assert!(tq_status_on(&replica, &id).contains("succeeded"));
+}
+
+#[tokio::test]
+async fn a_confirmation_on_a_new_connection_still_waits_for_the_writes_before_it() {
+    let master = RedisServer::start();
+    let replica = Replica::start(&master);
+    let timeout = Duration::from_millis(300);
+    let confirming = master.broker().await.with_min_replicas(1, timeout);
+    let q = confirming.queue("default");
+    replica.signal(libc::SIGSTOP);
+    let id = master.enqueue(&["tq.noop"]);
+    // The client's connection drops, and its next command finds it gone
+    // and has it replaced: the confirmation is the first thing the new
+    // connection sends, where a bare WAIT answers at once with the stopped
+    // replica counted.
+    let killed: u64 = redis::cmd("CLIENT")
+        .arg(&["KILL", "TYPE", "normal"])
+        .query(&mut master.conn())
+        .unwrap();
+    assert!(killed >= 1);
+    let _ = confirming.sync_clock().await;
+    assert!(
+        confirming.confirm_writes(&[&q]).await.is_err(),
+        "confirmed while the replica that lacks the job is stopped"
+    );
+    replica.signal(libc::SIGCONT);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while confirming.confirm_writes(&[&q]).await.is_err() {
+        assert!(Instant::now() < deadline, "the replica never confirmed");
+    }
+    assert!(tq_status_on(&replica, &id).contains("pending"));
 }
