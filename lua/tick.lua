@@ -12,8 +12,9 @@
 -- KEYS[7] stats HASH
 -- KEYS[8] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] worker id, ARGV[4] how long
--- its leadership lasts without another tick (ms; 0 = give it up), ARGV[5] deliveries without
--- an outcome after which a job is poison, ARGV[6] max jobs per step,
+-- its leadership lasts without another tick (ms; 0 = give it up), ARGV[5]
+-- deliveries without an outcome after which a job is poison, ARGV[6] max
+-- jobs per step,
 -- ARGV[7] dead records' max age ms, ARGV[8] their max count (0 = no limit),
 -- ARGV[9] n then n lease members the caller found expired (it declares
 -- their jobs' keys; each is checked again here), then m then m ids: the

@@ -445,9 +445,8 @@ impl Broker {
 /// True if a [`Broker::synced_wait`] pipeline found its script not loaded
 /// (a restarted or new node): the caller loads it and sends the pipeline again.
 fn lacks_script(replies: &redis::RedisResult<Vec<redis::Value>>) -> bool {
-    let no_script = |e: &redis::RedisError| e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript);
     match replies {
-        Err(e) => no_script(e),
+        Err(e) => e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript),
         Ok(values) => {
             matches!(values.first(), Some(redis::Value::ServerError(e)) if e.kind() == Some(redis::ServerErrorKind::NoScript))
         }

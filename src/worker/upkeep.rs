@@ -3,6 +3,7 @@
 
 use super::acker::Done;
 use super::{DeliveryKey, HEARTBEAT_EVERY, HEARTBEAT_TTL, Running, Shared};
+use crate::broker::keys::QueueKeys;
 use crate::broker::{LeaseFate, LostLease, Tick, Wake};
 use crate::error::Result;
 use std::collections::HashMap;
@@ -225,11 +226,7 @@ pub(super) async fn maintain(shared: Arc<Shared>) {
                     }
                 }
             }
-            let ticked = shared
-                .broker
-                .tick(q, &shared.id, LEAD_FOR, shared.config.max_deliveries, UPKEEP_BATCH)
-                .await;
-            match ticked {
+            match tick_queue(&shared, q, LEAD_FOR).await {
                 Ok(Tick::Led {
                     promoted,
                     recovered,
@@ -260,20 +257,19 @@ pub(super) async fn last_tick(shared: &Shared) {
         if !shared.health.usable(index) {
             continue;
         }
-        let ticked = shared
-            .broker
-            .tick(
-                q,
-                &shared.id,
-                Duration::ZERO,
-                shared.config.max_deliveries,
-                UPKEEP_BATCH,
-            )
-            .await;
-        if let Err(e) = ticked {
+        if let Err(e) = tick_queue(shared, q, Duration::ZERO).await {
             tracing::debug!(queue = %q.name, "last upkeep tick failed: {e}");
         }
     }
+}
+
+/// One upkeep tick of queue `q` by this worker, taking the lead for `lead_for`.
+async fn tick_queue(shared: &Shared, q: &QueueKeys, lead_for: Duration) -> Result<Tick> {
+    let max_deliveries = shared.config.max_deliveries;
+    shared
+        .broker
+        .tick(q, &shared.id, lead_for, max_deliveries, UPKEEP_BATCH)
+        .await
 }
 
 /// Fires the periodic jobs of this worker's queues as their ticks come due

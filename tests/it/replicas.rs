@@ -185,6 +185,16 @@ fn tq_status_on(replica: &Replica, id: &str) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
+/// Resumes the stopped `replica` and waits (up to 20 s) until `broker`'s
+/// confirmation of `q`'s writes succeeds.
+async fn confirmed_once_resumed(replica: &Replica, broker: &tq::broker::Broker, q: &tq::broker::keys::QueueKeys) {
+    replica.signal(libc::SIGCONT);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while broker.confirm_writes(&[q]).await.is_err() {
+        assert!(Instant::now() < deadline, "the replica never confirmed");
+    }
+}
+
 #[tokio::test]
 async fn an_ack_tried_again_on_a_new_connection_is_confirmed_only_once_the_replica_has_it() {
     let master = RedisServer::start();
@@ -224,11 +234,7 @@ async fn an_ack_tried_again_on_a_new_connection_is_confirmed_only_once_the_repli
         "confirmed while the replica that lacks the outcome is stopped"
     );
 
-    replica.signal(libc::SIGCONT);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while retry.confirm_writes(&[&q]).await.is_err() {
-        assert!(Instant::now() < deadline, "the replica never confirmed");
-    }
+    confirmed_once_resumed(&replica, &retry, &q).await;
     assert!(tq_status_on(&replica, &id).contains("succeeded"));
 }
 
@@ -255,10 +261,6 @@ async fn a_confirmation_on_a_new_connection_still_waits_for_the_writes_before_it
         confirming.confirm_writes(&[&q]).await.is_err(),
         "confirmed while the replica that lacks the job is stopped"
     );
-    replica.signal(libc::SIGCONT);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while confirming.confirm_writes(&[&q]).await.is_err() {
-        assert!(Instant::now() < deadline, "the replica never confirmed");
-    }
+    confirmed_once_resumed(&replica, &confirming, &q).await;
     assert!(tq_status_on(&replica, &id).contains("pending"));
 }
