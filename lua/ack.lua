@@ -1,10 +1,15 @@
 -- ack: record that leased jobs succeeded.
 -- KEYS[1] active ZSET
 -- KEYS[2] stats HASH (processed, failed)
--- KEYS[3] results index ZSET (member = bucket key, score = its expiry ms)
--- KEYS[4] the results bucket HASH this batch writes into (id -> result JSON)
+-- KEYS[3] results index ZSET (member = bucket part key, score = its expiry ms)
+-- KEYS[4] the results bucket this batch writes into: its part <bucket>:<c>
+--         HASH (id -> result JSON) holds the jobs whose id's 9th character
+--         is c (every 32 ms of enqueue time the next of 32 parts; '~' for
+--         an id that is not a tq id), so no hash grows past a 32nd of the
+--         bucket's results and one batch writes one or two parts
 -- KEYS[5] dead ZSET
--- KEYS[6] jobs HASH
+-- KEYS[6] jobs HASH of earlier versions (id -> message; messages now live in
+--         its shards <base>jobs:<shard>, see job_shard in lib.lua)
 -- KEYS[7] result counts HASH (bucket key -> results in it)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] result TTL ms, ARGV[4] the
 -- bucket's start (s), ARGV[5] bucket span (s), ARGV[6] the batch's form,
@@ -45,7 +50,21 @@ if now < start_ms - 1000 or now >= start_ms + span_ms + 1000 then
 end
 heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts',
   'expires', 'cancel'})
-heal_key(base, now, bucketKey, 'hash')
+-- The part of the bucket that holds job <id>'s result (see KEYS[4]), as a
+-- character code: compared per job, made a key once per run of jobs.
+local function part_of(id)
+  if #id == 26 then return string.byte(id, 9) end
+  return 126
+end
+local healed = {}
+local function part_key(code)
+  local key = bucketKey .. ':' .. string.char(code)
+  if not healed[key] then
+    heal_key(base, now, key, 'hash')
+    healed[key] = true
+  end
+  return key
+end
 -- (Sizes kept in counters below: `#t` costs a search per insert.)
 local plain = ARGV[6] == 'p'
 -- Each job's group: its size, and where in it the result record is.
@@ -78,7 +97,7 @@ if not all_held then
     -- transition out of a lease raises attempts, recovered or released).
     local i = 7 + (j - 1) * step
     local id = ARGV[i]
-    if redis.call('HEXISTS', jobsKey, id) == 1 then
+    if job_exists(base, now, id) then
       local a, r, l = get_counts(base, id)
       held_at[j] = (next_delivery(a, r, l) == (plain and 1 or tonumber(ARGV[i + 1])))
     end
@@ -86,7 +105,7 @@ if not all_held then
       -- A try whose answer was lost (a dropped connection, a failover after
       -- the write reached the replica) left this very record: it counts as
       -- recorded, and nothing is written again.
-      if redis.call('HGET', bucketKey, id) == ARGV[i + record_at] then
+      if redis.call('HGET', part_key(part_of(id)), id) == ARGV[i + record_at] then
         again = again + 1
       else
         stale[#stale + 1] = j - 1
@@ -146,7 +165,7 @@ notify_finished(base, now, ids)
 -- Under flow control the slots they held wake a worker for what waits.
 slot_freed(base, now, ids)
 if redis.call('EXISTS', base .. 'keyed') == 1 then redis.call('HDEL', base .. 'keyed', unpack(ids)) end
-redis.call('HDEL', jobsKey, unpack(ids))
+delete_messages(base, now, ids)
 if redis.call('HLEN', base .. 'expires') > 0 then redis.call('HDEL', base .. 'expires', unpack(ids)) end
 if redis.call('HLEN', base .. 'cancel') > 0 then redis.call('HDEL', base .. 'cancel', unpack(ids)) end
 if #redacted > 0 then redis.call('HDEL', base .. 'redacted', unpack(redacted)) end
@@ -155,18 +174,25 @@ if #rare > 0 then
     redis.call('HDEL', base .. h, unpack(rare))
   end
 end
-if records then
-  redis.call('HSET', bucketKey, unpack(records))
-else
-  redis.call('HSET', bucketKey, unpack(ARGV, 7))
+-- The (id, record) pairs, by runs of one part: straight from ARGV in the
+-- plain case.
+local flat, at = records or ARGV, records and 1 or 7
+local n = #flat
+while at <= n do
+  local code = part_of(flat[at])
+  local stop = at + 2
+  while stop <= n and part_of(flat[stop]) == code do stop = stop + 2 end
+  local key = part_key(code)
+  redis.call('HSET', key, unpack(flat, at, stop - 1))
+  -- A part lives until TTL after its newest result.
+  local left = redis.call('PTTL', key)
+  local part_expiry = expire_at
+  if left > 0 and now + left > part_expiry then part_expiry = now + left end
+  redis.call('PEXPIREAT', key, part_expiry)
+  redis.call('ZADD', resultsKey, part_expiry, key)
+  redis.call('HINCRBY', countsKey, key, (stop - at) / 2)
+  at = stop
 end
--- The bucket lives until TTL after its newest result.
-local left = redis.call('PTTL', bucketKey)
-local bucket_expiry = expire_at
-if left > 0 and now + left > bucket_expiry then bucket_expiry = now + left end
-redis.call('PEXPIREAT', bucketKey, bucket_expiry)
-redis.call('ZADD', resultsKey, bucket_expiry, bucketKey)
-redis.call('HINCRBY', countsKey, bucketKey, ni)
 -- Buckets that expired leave the index and the counts with it.
 local expired = redis.call('ZRANGEBYSCORE', resultsKey, '-inf', now)
 if #expired > 0 then

@@ -20,7 +20,7 @@ if not head then return -1 end
 if #head == 0 then return 0 end
 local buried = 0
 for _, id in ipairs(head) do
-  local msg = redis.call('HGET', base .. 'jobs', id)
+  local msg = job_message(base, now, id)
   if msg then
     local ends = redis.call('HGET', base .. 'expires', id) or '?'
     bury_live(base, deadKey, id, now, 'expired', 'not started before it expired (at ' .. ends .. ' ms)', task_of(msg))

@@ -24,7 +24,7 @@ heal(base, now, {'pending', 'scheduled', 'retry', 'active', 'dead', 'ready', 'jo
 local out = {}
 for i = 5, #ARGV do
   local id = ARGV[i]
-  local msg = redis.call('HGET', base .. 'jobs', id)
+  local msg = job_message(base, now, id)
   local result = 'unknown'
   if msg then
     local member = id .. ':' .. next_delivery(get_counts(base, id))

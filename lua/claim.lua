@@ -2,7 +2,8 @@
 -- KEYS[1] pending LIST
 -- KEYS[2] active ZSET (member "<id>:<delivery>", score = lease deadline ms)
 -- KEYS[3] dead ZSET
--- KEYS[4] jobs HASH
+-- KEYS[4] jobs HASH of earlier versions (id -> message; messages now live in
+--         its shards <base>jobs:<shard>, see job_shard in lib.lua)
 -- KEYS[5] counts HASH
 -- KEYS[6] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms, ARGV[4] max jobs,
@@ -14,7 +15,7 @@
 -- now (ms), the count n of leased ids, then the n ids, then for each leased
 -- id that is not a first delivery with no finished attempt (most are): its
 -- position (1..n), delivery number and finished attempts. The caller reads
--- the messages (HMGET of the jobs hash, outside the script: a message that
+-- the messages (HMGET of their shards, outside the script: a message that
 -- crosses Lua costs Redis a copy and a hash of every byte), and hands an id
 -- with none to unlease_malformed.lua. (An id tq would never write that has
 -- a message is leased too; the client buries it, fenced.)
@@ -164,7 +165,7 @@ if handed then
 end
 for _, member in ipairs(handed or {}) do
   local id, delivery = string.match(member, '^(.*):(%d+)$')
-  local msg = id and redis.call('HGET', jobsKey, id)
+  local msg = id and job_message(base, now, id)
   if id and msg and redis.call('ZSCORE', activeKey, member) then
     leases[#leases + 1] = deadline
     leases[#leases + 1] = member

@@ -2,7 +2,8 @@
 -- it, and gets the job with its own lease.
 -- KEYS[1] active ZSET
 -- KEYS[2] handed ZSET (lease member -> when handed)
--- KEYS[3] jobs HASH
+-- KEYS[3] jobs HASH of earlier versions (id -> message; messages now live in
+--         its shards <base>jobs:<shard>, see job_shard in lib.lua)
 -- KEYS[4] counts HASH
 -- KEYS[5] pending LIST
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] lease length ms,
@@ -20,7 +21,7 @@ local now = server_now()
 heal(base, now, {'active', 'handed', 'jobs', 'counts', 'pending'})
 local member = id .. ':' .. ARGV[5]
 if not redis.call('ZSCORE', activeKey, member) then return {} end
-local msg = redis.call('HGET', jobsKey, id)
+local msg = job_message(base, now, id)
 if msg then
   redis.call('ZADD', activeKey, 'XX', now + tonumber(ARGV[3]), member)
   redis.call('ZREM', handedKey, member)

@@ -1,7 +1,8 @@
 -- enqueue: add a batch of new jobs to one queue.
 -- KEYS[1] pending LIST
 -- KEYS[2] scheduled ZSET (delayed jobs, score = due ms)
--- KEYS[3] jobs HASH (id -> message)
+-- KEYS[3] jobs HASH of earlier versions (id -> message; messages now live in
+--         its shards <base>jobs:<shard>, see job_shard in lib.lua)
 -- KEYS[4] redacted HASH (id -> message with its --redact fields replaced by
 --         descriptors, used if the job dies)
 -- KEYS[5] ready LIST (idle workers block on it: wake_one hands one of them
@@ -19,7 +20,7 @@
 -- 'key:<K>' or 'auto:<task> <args>', which is digested here).
 -- Unique names live in <base>unique (name -> "<id>|<until ms>") and
 -- <base>unique_until (names by when they end, so the leader's tick forgets them).
--- Invariant: every new job gets its message in the jobs hash and exactly one
+-- Invariant: every new job gets its message in its shard and exactly one
 -- place: the pending list or the scheduled set. An id that already exists,
 -- or that comes twice in the batch, goes in once and is counted once, so a
 -- job is never in two places. A unique job whose name another job holds

@@ -5,18 +5,24 @@
 -- of the jobs the caller knows it may touch (broker/transitions.rs,
 -- `declare`). The helpers below reach those keys by name (base .. suffix);
 -- declaring them lets a Redis Cluster refuse a script whose slot is being
--- migrated before it runs, instead of failing half-way.
+-- migrated before it runs, instead of failing half-way. The shards of the
+-- jobs hash and the parts of a results bucket (named from ids, see
+-- job_shard and ack.lua) share that slot and are reached by name too: the
+-- declared keys always include some that do not exist (quarantine_foreign),
+-- and a slot being migrated refuses any script with a missing declared key
+-- (TRYAGAIN or ASK), so none of them is read half-moved.
 --
 -- Clock: ARGV[1] of every script is the clock. '0' (production) means "read
 -- the Redis server's TIME"; any other number is a fixed "now" in ms, which
 -- only tests pass. Clients send durations, never times of their own clock.
 --
--- Per queue (base = "<prefix>:{<queue>}:"), a live job is its message in the
--- <base>jobs hash; the counters that only rare transitions change live in
--- <base>counts as "attempts,recovered,released" (absent = 0,0,0), its last
--- error in <base>errors, its redacted message in <base>redacted, and the dead
--- record it replays in <base>replays. A replay that died again and was merged
--- back into its record is remembered in <base>merged (replay id -> record id).
+-- Per queue (base = "<prefix>:{<queue>}:"), a live job is its message in its
+-- shard of the jobs hash (<base>jobs:<shard>, see job_shard); the counters
+-- that only rare transitions change live in <base>counts as
+-- "attempts,recovered,released" (absent = 0,0,0), its last error in
+-- <base>errors, its redacted message in <base>redacted, and the dead record
+-- it replays in <base>replays. A replay that died again and was merged back
+-- into its record is remembered in <base>merged (replay id -> record id).
 
 -- "now" in ms since the epoch, from the server's clock (or the fixed test clock).
 local function server_now()
@@ -39,8 +45,44 @@ local QUEUE_KEY_TYPES = {
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
   expires = 'hash', expired = 'list', cancel = 'hash', cron = 'hash', cron_due = 'zset', cron_last = 'hash',
   limits = 'hash', keyed = 'hash', kq = 'zset', kready = 'zset', kwait = 'zset', kstate = 'hash', starts = 'list',
-  waiting = 'zset', finished = 'stream', handed = 'zset',
+  waiting = 'zset', finished = 'stream', handed = 'zset', shards = 'zset',
 }
+
+-- Messages are sharded by id. A tq id (26 characters) starts with its
+-- enqueue time, and its first 9 characters name a 32 ms window: that
+-- window's messages live in their own hash, <base>jobs:<shard> (any other
+-- id in <base>jobs:~). A claim reads the oldest shards and an enqueue
+-- writes the newest, each a few thousand entries at most: Redis's cost per
+-- HSET, HMGET and HDEL stays flat as the backlog grows (one hash of a
+-- million entries costs about twice as much per job as one of 100,000, and
+-- three times a shard's: rehashing and cache misses). <base>shards (ZSET,
+-- score 0, member = shard) names every shard that may hold a message; a
+-- shard leaves it when its last message goes. <base>jobs, the one hash of
+-- earlier versions, is still read and deleted from until its jobs end.
+local function job_shard(id)
+  if #id == 26 then return string.sub(id, 1, 9) end
+  return '~'
+end
+
+local function jobs_key(base, id)
+  return base .. 'jobs:' .. job_shard(id)
+end
+
+-- Every live job's id, from every shard (and the hash of earlier
+-- versions); a key another tool overwrote is skipped (healed when used).
+local function all_job_ids(base)
+  local ids = {}
+  local keys = {base .. 'jobs'}
+  for _, shard in ipairs(redis.call('ZRANGE', base .. 'shards', 0, -1)) do
+    keys[#keys + 1] = base .. 'jobs:' .. shard
+  end
+  for _, key in ipairs(keys) do
+    if redis.call('TYPE', key)['ok'] == 'hash' then
+      for _, id in ipairs(redis.call('HKEYS', key)) do ids[#ids + 1] = id end
+    end
+  end
+  return ids
+end
 
 -- Puts back on pending every live job that no index holds (its index key
 -- was overwritten by another tool and moved aside): nothing stays in no state.
@@ -59,7 +101,7 @@ local function requeue_orphans(base)
     if id then known[id] = true end
   end
   local orphans = {}
-  for _, id in ipairs(redis.call('HKEYS', base .. 'jobs')) do
+  for _, id in ipairs(all_job_ids(base)) do
     if not known[id] then orphans[#orphans + 1] = id end
   end
   for i = 1, #orphans, 1000 do
@@ -118,6 +160,111 @@ local function heal(base, now, suffixes)
     requeue_orphans(base)
   end
   return moved
+end
+
+-- Shard keys checked (heal_key) in this script call: a key's type does not
+-- change within it.
+local shards_healed = {}
+local function heal_shard(base, now, key)
+  if shards_healed[key] then return end
+  if not shards_healed[base] then
+    heal_key(base, now, base .. 'shards', 'zset')
+    shards_healed[base] = true
+  end
+  heal_key(base, now, key, 'hash')
+  shards_healed[key] = true
+end
+
+-- Job <id>'s message (nil if none).
+local function job_message(base, now, id)
+  local key = jobs_key(base, id)
+  heal_shard(base, now, key)
+  return redis.call('HGET', key, id) or redis.call('HGET', base .. 'jobs', id)
+end
+
+-- True if job <id> has a message.
+local function job_exists(base, now, id)
+  local key = jobs_key(base, id)
+  heal_shard(base, now, key)
+  return redis.call('HEXISTS', key, id) == 1 or redis.call('HEXISTS', base .. 'jobs', id) == 1
+end
+
+-- The ids of `ids` grouped by shard key: {keys in first-seen order, key -> ids}.
+local function by_shard(base, ids)
+  local order, groups, last, group = {}, {}, nil, nil
+  for _, id in ipairs(ids) do
+    local shard = job_shard(id)
+    if shard ~= last then
+      last = shard
+      group = groups[shard]
+      if not group then
+        group = {}
+        groups[shard] = group
+        order[#order + 1] = shard
+      end
+    end
+    group[#group + 1] = id
+  end
+  local keys, by_key = {}, {}
+  for k, shard in ipairs(order) do
+    keys[k] = base .. 'jobs:' .. shard
+    by_key[keys[k]] = groups[shard]
+  end
+  return keys, by_key, order
+end
+
+-- The messages of `ids` (false where none), in their order.
+local function job_messages(base, now, ids)
+  local keys, by_key = by_shard(base, ids)
+  local found = {}
+  local missing = false
+  for _, key in ipairs(keys) do
+    heal_shard(base, now, key)
+    local group = by_key[key]
+    local msgs = redis.call('HMGET', key, unpack(group))
+    for j, id in ipairs(group) do
+      found[id] = msgs[j]
+      if not msgs[j] then missing = true end
+    end
+  end
+  local out = {}
+  for j, id in ipairs(ids) do out[j] = found[id] end
+  if missing and redis.call('EXISTS', base .. 'jobs') == 1 then
+    local old = redis.call('HMGET', base .. 'jobs', unpack(ids))
+    for j = 1, #ids do out[j] = out[j] or old[j] end
+  end
+  return out
+end
+
+-- Stores messages: flat[from], flat[from + 1], ... are (id, message) pairs
+-- (a script's ARGV as it stands, or a table). Consecutive ids of one shard
+-- go in one HSET, straight from `flat`. Returns how many fields were new.
+local function put_messages(base, now, flat, from)
+  local added, n = 0, #flat
+  local i = from
+  while i <= n do
+    local shard = job_shard(flat[i])
+    local j = i + 2
+    while j <= n and job_shard(flat[j]) == shard do j = j + 2 end
+    local key = base .. 'jobs:' .. shard
+    heal_shard(base, now, key)
+    added = added + redis.call('HSET', key, unpack(flat, i, j - 1))
+    redis.call('ZADD', base .. 'shards', 0, shard)
+    i = j
+  end
+  return added
+end
+
+-- Deletes the messages of `ids`; a shard left empty leaves <base>shards.
+local function delete_messages(base, now, ids)
+  if #ids == 0 then return end
+  local keys, by_key, shards = by_shard(base, ids)
+  for k, key in ipairs(keys) do
+    heal_shard(base, now, key)
+    redis.call('HDEL', key, unpack(by_key[key]))
+    if redis.call('EXISTS', key) == 0 then redis.call('ZREM', base .. 'shards', shards[k]) end
+  end
+  if redis.call('EXISTS', base .. 'jobs') == 1 then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
 end
 
 -- Flow control (tq queue limit, tq enqueue --key, a handler's pause). Per queue:
@@ -298,7 +445,7 @@ local function wake_one(base, now)
   local id = redis.call('RPOP', pending_key)
   if not id then return end
   local ends = tonumber(redis.call('HGET', base .. 'expires', id))
-  if redis.call('HEXISTS', base .. 'jobs', id) == 0 or (ends and ends <= now) then
+  if not job_exists(base, now, id) or (ends and ends <= now) then
     -- Not a runnable job (no message, or expired): a claim deals with it.
     redis.call('RPUSH', pending_key, id)
     redis.call('LPUSH', ready_key, '1')
@@ -530,8 +677,9 @@ local function promote_due(base, now, sets, pending_key, max)
 end
 
 -- Forgets everything a live job keeps in the per-queue hashes.
-local function forget_live(base, id)
-  for _, h in ipairs({'jobs', 'counts', 'errors', 'redacted', 'replays', 'expires', 'cancel'}) do
+local function forget_live(base, now, id)
+  delete_messages(base, now, {id})
+  for _, h in ipairs({'counts', 'errors', 'redacted', 'replays', 'expires', 'cancel'}) do
     redis.call('HDEL', base .. h, id)
   end
   if redis.call('TYPE', base .. 'keyed')['ok'] == 'hash' then redis.call('HDEL', base .. 'keyed', id) end
@@ -675,12 +823,12 @@ end
 local function bury_live(base, dead_key, id, now, reason, err, task)
   notify_finished(base, now, {id})
   local redacted = redis.call('HGET', base .. 'redacted', id)
-  local msg = redacted or redis.call('HGET', base .. 'jobs', id)
+  local msg = redacted or job_message(base, now, id)
   local attempts, recovered, released = get_counts(base, id)
   local origin = redis.call('HGET', base .. 'replays', id)
   heal_key(base, now, base .. 'failures:' .. id, 'list')
   if origin then heal_key(base, now, base .. 'job:' .. origin, 'hash') end
-  forget_live(base, id)
+  forget_live(base, now, id)
   if origin and redis.call('HGET', base .. 'job:' .. origin, 'replay_job') == id then
     local okey = base .. 'job:' .. origin
     heal_key(base, now, base .. 'failures:' .. origin, 'list')
@@ -741,7 +889,7 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
     local back = {}
     for _, member in ipairs(unconfirmed) do
       local id = string.match(member, '^(.*):%d+$') or member
-      local msg = redis.call('HGET', base .. 'jobs', id)
+      local msg = job_message(base, now, id)
       if msg and redis.call('HEXISTS', base .. 'cancel', id) == 1 then
         bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator before it ran', task_of(msg))
         buried = buried + 1
@@ -761,7 +909,7 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
   for _, member in ipairs(members) do
     local id, delivery = string.match(member, '^(.*):(%d+)$')
     if not id then id, delivery = member, '?' end
-    local msg = redis.call('HGET', base .. 'jobs', id)
+    local msg = job_message(base, now, id)
     if not msg then
       bury_raw(base, dead_key, id, id, now, 'job message missing when its lease expired')
       buried = buried + 1
@@ -804,20 +952,37 @@ local function enqueue_batch(base, now, args, first, plain)
     ids[n] = args[i]
   end
   if n == 0 then return {0} end
-  local existing = redis.call('HMGET', jobsKey, unpack(ids))
+  local existing
   if plain then
-    -- The common case, no id stored yet: the arguments are the jobs hash's
-    -- (id, message) pairs as they stand. HSET counts the fields it added,
-    -- so an id repeated within the batch shows as fewer.
-    local stored = false
-    for j = 1, n do
-      if existing[j] then
-        stored = true
-        break
+    -- The common case, no id stored yet: the arguments are the shards'
+    -- (id, message) pairs as they stand, one run of ids per shard (ids
+    -- made together share one). HSET counts the fields it added, so an id
+    -- repeated within the batch shows as fewer.
+    local runs, stored = {}, false
+    if redis.call('EXISTS', jobsKey) == 1 then
+      for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
+        if msg then stored = true end
       end
     end
+    local a = 1
+    while a <= n and not stored do
+      local shard = job_shard(ids[a])
+      local b = a
+      while b < n and job_shard(ids[b + 1]) == shard do b = b + 1 end
+      local key = base .. 'jobs:' .. shard
+      heal_shard(base, now, key)
+      for _, msg in ipairs(redis.call('HMGET', key, unpack(ids, a, b))) do
+        if msg then stored = true end
+      end
+      runs[#runs + 1] = {key, shard, a, b}
+      a = b + 1
+    end
     if not stored then
-      local added = redis.call('HSET', jobsKey, unpack(args, first))
+      local added = 0
+      for _, run in ipairs(runs) do
+        added = added + redis.call('HSET', run[1], unpack(args, first + 2 * (run[3] - 1), first + 2 * run[4] - 1))
+        redis.call('ZADD', base .. 'shards', 0, run[2])
+      end
       if added == n then
         push_pending(base, now, ids)
         return {n}
@@ -827,6 +992,7 @@ local function enqueue_batch(base, now, args, first, plain)
       existing = {}
     end
   end
+  existing = existing or job_messages(base, now, ids)
   local seen, names = {}, {}
   local fields, redacted, now_ids, delayed, held, dups, expiring, keyed = {}, {}, {}, {}, {}, {}, {}, {}
   local nf, nn = 0, 0
@@ -901,7 +1067,7 @@ local function enqueue_batch(base, now, args, first, plain)
   local out = {#fields / 2}
   for _, d in ipairs(dups) do out[#out + 1] = d end
   if #fields == 0 then return out end
-  redis.call('HSET', jobsKey, unpack(fields))
+  put_messages(base, now, fields, 1)
   for _, h in ipairs(held) do
     redis.call('HSET', base .. 'unique', h[1], h[2])
     redis.call('ZADD', base .. 'unique_until', h[3], h[1])

@@ -42,6 +42,6 @@ for _, id in ipairs(gone) do
   if origin and redis.call('HGET', base .. 'job:' .. origin, 'replay_job') == id then
     redis.call('HDEL', base .. 'job:' .. origin, 'replay_job')
   end
-  forget_live(base, id)
+  forget_live(base, now, id)
 end
 return #gone

@@ -1,6 +1,7 @@
 -- renew: extend the leases of jobs a live worker is still running.
 -- KEYS[1] active ZSET
--- KEYS[2] jobs HASH
+-- KEYS[2] jobs HASH of earlier versions (id -> message; messages now live in
+--         its shards <base>jobs:<shard>, see job_shard in lib.lua)
 -- KEYS[3] counts HASH
 -- ARGV[1] clock, ARGV[2] lease length ms (deadline = server now + it),
 -- ARGV[3] queue key base, then pairs: job id, delivery number.
@@ -29,7 +30,7 @@ for j = 1, #members do
   else
     local id = ARGV[2 + 2 * j]
     local fate = 'finished'
-    if redis.call('HEXISTS', jobsKey, id) == 1 then
+    if job_exists(ARGV[3], now, id) then
       local a, r, l = parse_counts(redis.call('HGET', countsKey, id))
       local current = next_delivery(a, r, l)
       if redis.call('ZSCORE', activeKey, id .. ':' .. current) then

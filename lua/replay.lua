@@ -1,7 +1,8 @@
 -- replay: turn one dead record into a fresh job on its queue.
 -- KEYS[1] pending LIST
 -- KEYS[2] dead ZSET
--- KEYS[3] jobs HASH
+-- KEYS[3] jobs HASH of earlier versions (id -> message; messages now live in
+--         its shards <base>jobs:<shard>, see job_shard in lib.lua)
 -- KEYS[4] ready LIST (a job handed to an idle worker, see wake_one)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] dead record id, ARGV[4] new
 -- job id, ARGV[5] new job message (JSON, replay_of = the record), ARGV[6] its
@@ -21,8 +22,8 @@ local okey = base .. 'job:' .. dead_id
 if not redis.call('ZSCORE', deadKey, dead_id) then return {'missing'} end
 local live = redis.call('HGET', okey, 'replay_job')
 if live then return {'replaying', live} end
-if redis.call('HEXISTS', jobsKey, new_id) == 1 then return {'id_taken'} end
-redis.call('HSET', jobsKey, new_id, ARGV[5])
+if job_exists(base, now, new_id) then return {'id_taken'} end
+put_messages(base, now, {new_id, ARGV[5]}, 1)
 redis.call('HSET', base .. 'replays', new_id, dead_id)
 if ARGV[6] ~= '' then redis.call('HSET', base .. 'redacted', new_id, ARGV[6]) end
 redis.call('HSET', okey, 'replay_job', new_id, 'replayed_at', now)

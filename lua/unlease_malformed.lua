@@ -2,7 +2,8 @@
 -- jobs (claim.lua leases what it pops; its caller reads the messages and
 -- finds none for these).
 -- KEYS[1] active ZSET
--- KEYS[2] jobs HASH
+-- KEYS[2] jobs HASH of earlier versions (id -> message; messages now live in
+--         its shards <base>jobs:<shard>, see job_shard in lib.lua)
 -- KEYS[3] malformed LIST (raw entries, oldest first)
 -- KEYS[4] pending LIST
 -- ARGV[1] clock, ARGV[2] queue key base, then pairs: entry, delivery.
@@ -20,7 +21,7 @@ local raw, back = {}, {}
 for i = 3, #ARGV, 2 do
   local id = ARGV[i]
   if redis.call('ZREM', activeKey, id .. ':' .. ARGV[i + 1]) == 1 then
-    if redis.call('HEXISTS', jobsKey, id) == 1 then
+    if job_exists(base, now, id) then
       back[#back + 1] = id
     else
       raw[#raw + 1] = id

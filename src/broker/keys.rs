@@ -12,8 +12,11 @@ pub struct QueueKeys {
     pub base: String,
     /// LIST of ids waiting to run; new jobs go in on the left, claims pop from the right.
     pub pending: String,
-    /// HASH of every live job's message: id → JSON.
+    /// HASH id → message of earlier versions: read and deleted from until
+    /// its jobs end. Messages live in shards ([`QueueKeys::jobs_shard`]).
     pub jobs: String,
+    /// ZSET (score 0) of the shards that may hold messages.
+    pub shards: String,
     /// HASH id → "attempts,recovered,released", only for jobs where one is not 0.
     pub counts: String,
     /// HASH id → last error, for jobs waiting for a retry.
@@ -112,6 +115,7 @@ impl QueueKeys {
             name: name.to_string(),
             pending: format!("{base}pending"),
             jobs: format!("{base}jobs"),
+            shards: format!("{base}shards"),
             counts: format!("{base}counts"),
             errors: format!("{base}errors"),
             redacted: format!("{base}redacted"),
@@ -154,10 +158,11 @@ impl QueueKeys {
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 38] {
+    pub fn fixed(&self) -> [&String; 39] {
         [
             &self.pending,
             &self.jobs,
+            &self.shards,
             &self.counts,
             &self.errors,
             &self.redacted,
@@ -211,6 +216,16 @@ impl QueueKeys {
     /// The LIST of one job's failed attempts (JSON records), oldest first.
     pub fn failures(&self, id: &str) -> String {
         format!("{}failures:{id}", self.base)
+    }
+
+    /// The HASH (id → JSON) that holds job `id`'s message: a tq id starts
+    /// with its enqueue time, and its first 9 characters (a 32 ms window)
+    /// name its shard; any other id lives in shard `~`. Small hashes keep
+    /// Redis's cost per job flat as the backlog grows (`job_shard` in
+    /// `lua/lib.lua` is the same rule).
+    /// Bytes, not text: an id another tool wrote need not be UTF-8.
+    pub fn jobs_shard(&self, id: &[u8]) -> Vec<u8> {
+        [self.base.as_bytes(), b"jobs:", shard_of(id)].concat()
     }
 }
 
@@ -272,6 +287,23 @@ pub fn validate_fairness_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The shard of job `id` ([`QueueKeys::jobs_shard`]).
+pub fn shard_of(id: &[u8]) -> &[u8] {
+    match id.get(..9) {
+        Some(head) if id.len() == 26 => head,
+        _ => b"~",
+    }
+}
+
+/// The part of a results bucket that holds job `id`'s result: its id's 9th
+/// character (`~` for an id that is not a tq id; `lua/ack.lua`).
+pub fn result_part(id: &[u8]) -> u8 {
+    match id.get(8) {
+        Some(&c) if id.len() == 26 => c,
+        _ => b'~',
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +315,15 @@ mod tests {
             assert!(key.starts_with("tq:{high}:"), "{key}");
         }
         assert_eq!(k.job("abc"), "tq:{high}:job:abc");
+    }
+
+    #[test]
+    fn a_job_id_names_its_shard_by_its_time_and_any_other_id_shares_one() {
+        let k = QueueKeys::new("tq", "high");
+        assert_eq!(k.jobs_shard(b"01m93z1wadmetw9vkewfhmwd3p"), b"tq:{high}:jobs:01m93z1wa");
+        assert_eq!(k.jobs_shard(b"order-17"), b"tq:{high}:jobs:~");
+        assert_eq!(result_part(b"01m93z1wadmetw9vkewfhmwd3p"), b'a');
+        assert_eq!(result_part(b"order-17"), b'~');
     }
 
     #[test]

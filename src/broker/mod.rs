@@ -19,7 +19,7 @@ mod sentinel;
 pub mod transitions;
 mod upkeep;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use connect::Conn;
 use keys::{GlobalKeys, QueueKeys};
 use std::sync::Arc;
@@ -43,6 +43,10 @@ pub const MAX_PER_CALL: usize = 1000;
 
 /// How many of the oldest dead records a burial or a tick may trim at once.
 pub(crate) const TRIM_STEP: isize = 10;
+
+/// How many of the oldest result bucket parts a tick may trim at once: a
+/// bucket has up to 32 (`lua/ack.lua`), so three buckets' worth.
+pub(crate) const RESULT_TRIM_STEP: isize = 96;
 
 /// How much of what finished a queue keeps. Zero means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -439,6 +443,62 @@ impl Broker {
 
     fn conn(&self) -> Conn {
         self.conn.clone()
+    }
+
+    /// The messages of `ids` in queue `q` (None where there is none): one
+    /// HMGET per run of ids in one shard, then one of the hash of earlier
+    /// versions for those not found (if any). A shard another tool
+    /// overwrote with another type holds none (the next script that touches
+    /// it moves it aside).
+    async fn messages<I: AsRef<[u8]>>(&self, q: &QueueKeys, ids: &[I]) -> Result<Vec<Option<Vec<u8>>>> {
+        let mut out: Vec<Option<Vec<u8>>> = vec![None; ids.len()];
+        let mut at = 0;
+        while at < ids.len() {
+            let shard = keys::shard_of(ids[at].as_ref());
+            let end = at
+                + ids[at..]
+                    .iter()
+                    .take_while(|id| keys::shard_of(id.as_ref()) == shard)
+                    .count();
+            let key = q.jobs_shard(ids[at].as_ref());
+            self.read_into(&key, &ids[at..end], &mut out[at..end]).await?;
+            at = end;
+        }
+        let missing: Vec<usize> = (0..ids.len()).filter(|&i| out[i].is_none()).collect();
+        if !missing.is_empty() {
+            let wanted: Vec<&[u8]> = missing.iter().map(|&i| ids[i].as_ref()).collect();
+            let mut found = vec![None; missing.len()];
+            self.read_into(q.jobs.as_bytes(), &wanted, &mut found).await?;
+            for (i, msg) in missing.into_iter().zip(found) {
+                out[i] = msg;
+            }
+        }
+        Ok(out)
+    }
+
+    /// HMGET of `ids` in hash `key` into `out`; a key of another type holds none.
+    async fn read_into<I: AsRef<[u8]>>(&self, key: &[u8], ids: &[I], out: &mut [Option<Vec<u8>>]) -> Result<()> {
+        let mut read = redis::cmd("HMGET");
+        read.arg(key);
+        for id in ids {
+            read.arg(id.as_ref());
+        }
+        let got: redis::RedisResult<Vec<Option<Vec<u8>>>> = read.query_async(&mut self.conn()).await;
+        match got {
+            Ok(msgs) if msgs.len() == ids.len() => {
+                for (slot, msg) in out.iter_mut().zip(msgs) {
+                    *slot = msg;
+                }
+                Ok(())
+            }
+            Ok(msgs) => Err(Error::Failed(format!(
+                "HMGET of {} ids answered {} values",
+                ids.len(),
+                msgs.len()
+            ))),
+            Err(e) if e.code() == Some("WRONGTYPE") => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

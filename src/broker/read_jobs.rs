@@ -2,7 +2,7 @@
 
 use super::Broker;
 use super::MAX_PER_CALL;
-use super::keys::QueueKeys;
+use super::keys::{self, QueueKeys};
 use super::read_queues::handed_id;
 use super::records::{
     DeadFields, JobRecord, JobSummary, LiveJob, LiveState, lease_member, parse_counts, per_queue, text, warn_broken,
@@ -33,14 +33,13 @@ impl Broker {
         type Row = (
             Option<Vec<u8>>,
             Option<Vec<u8>>,
-            Option<Vec<u8>>,
             Option<f64>,
             Option<f64>,
             HashMap<String, Vec<u8>>,
             Option<String>,
         );
-        let (msg, counts, error, retry, scheduled, dead, merged): Row = redis::pipe()
-            .hget(&k.jobs, id)
+        let msg = self.messages(&k, &[id]).await?.pop().flatten();
+        let (counts, error, retry, scheduled, dead, merged): Row = redis::pipe()
             .hget(&k.counts, id)
             .hget(&k.errors, id)
             .zscore(&k.retry, id)
@@ -113,12 +112,19 @@ impl Broker {
     async fn find_result(&self, queues: &[String], id: &str) -> Result<Option<JobRecord>> {
         // Queue by queue: each queue's buckets share its slot, queues may not.
         let answers = per_queue(queues, |q| async move {
-            let buckets: Vec<String> = redis::cmd("ZRANGE")
+            let mut buckets: Vec<String> = redis::cmd("ZRANGE")
                 .arg(self.queue(q).results)
                 .arg(0)
                 .arg(-1)
                 .query_async(&mut self.conn())
                 .await?;
+            // Only the part of each bucket that can hold this id (and the
+            // whole buckets of earlier versions, named by their start).
+            let part = keys::result_part(id.as_bytes());
+            buckets.retain(|key| {
+                key.rsplit_once(':')
+                    .is_none_or(|(_, tail)| tail.as_bytes() == [part] || tail.bytes().all(|b| b.is_ascii_digit()))
+            });
             if buckets.is_empty() {
                 return Ok(None);
             }
@@ -314,11 +320,9 @@ impl Broker {
                 continue;
             }
             let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
-            type Row = (Vec<Option<Vec<u8>>>, Vec<Option<String>>, Vec<Option<Vec<u8>>>);
-            let (msgs, counts, errors): Row = redis::pipe()
-                .cmd("HMGET")
-                .arg(&k.jobs)
-                .arg(&ids)
+            let msgs = self.messages(&k, &ids).await?;
+            type Row = (Vec<Option<String>>, Vec<Option<Vec<u8>>>);
+            let (counts, errors): Row = redis::pipe()
                 .cmd("HMGET")
                 .arg(&k.counts)
                 .arg(&ids)

@@ -101,13 +101,7 @@ impl Broker {
         let active = active.saturating_sub(handed.len() as u64);
         let oldest = handed.into_iter().next().or(oldest);
         let oldest_msg: Option<Vec<u8>> = match oldest {
-            Some(id) if pending > 0 => {
-                redis::cmd("HGET")
-                    .arg(&q.jobs)
-                    .arg(id)
-                    .query_async(&mut self.conn())
-                    .await?
-            }
+            Some(id) if pending > 0 => self.messages(&q, &[id]).await?.pop().flatten(),
             _ => None,
         };
         let enqueued = oldest_msg

@@ -358,23 +358,8 @@ impl Broker {
         // The messages, read here rather than in the script: a message that
         // crosses Lua costs Redis a copy and a hash of every byte. Until the
         // worker acks, the leases fence them: nothing else deletes them.
-        let msgs: Vec<Option<Vec<u8>>> = if leased.is_empty() {
-            Vec::new()
-        } else {
-            let mut read = redis::cmd("HMGET");
-            read.arg(&q.jobs);
-            for (id, _, _) in &leased {
-                read.arg(id);
-            }
-            read.query_async(&mut self.conn()).await?
-        };
-        if msgs.len() != leased.len() {
-            return Err(Error::Failed(format!(
-                "HMGET of {} ids answered {} values",
-                leased.len(),
-                msgs.len()
-            )));
-        }
+        let ids: Vec<&[u8]> = leased.iter().map(|(id, _, _)| id.as_slice()).collect();
+        let msgs = self.messages(q, &ids).await?;
         // Decoded job by job, as bytes: whatever one entry holds, the rest of
         // the batch is handed out. An entry with no message is not a tq job
         // (written raw by another tool): it goes to the DLQ as malformed. An

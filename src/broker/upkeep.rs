@@ -4,7 +4,7 @@
 
 use super::keys::QueueKeys;
 use super::transitions::declare;
-use super::{Broker, MAX_PER_CALL, TRIM_STEP};
+use super::{Broker, MAX_PER_CALL, RESULT_TRIM_STEP, TRIM_STEP};
 use crate::error::{Error, Result};
 use std::time::Duration;
 
@@ -114,7 +114,7 @@ impl Broker {
             .arg(0)
             .arg(max.clamp(1, MAX_PER_CALL))
             .zrange(&q.dead, 0, TRIM_STEP - 1)
-            .zrange(&q.results, 0, TRIM_STEP - 1)
+            .zrange(&q.results, 0, RESULT_TRIM_STEP - 1)
             .query_async(&mut self.conn())
             .await?;
         let ids: Vec<String> = members

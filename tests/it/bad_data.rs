@@ -105,13 +105,23 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
         "stats",
         "results",
         "ready",
+        "shards",
+        // Not a key's name: the shards that hold the jobs' messages.
+        "jobs:<shard>",
     ];
     for key in keys {
         let redis = RedisServer::start();
         let (a, b) = good_jobs(&redis);
         let q = QueueKeys::new("tq", "a");
-        let name = format!("{}{key}", q.base);
-        let _: () = redis.conn().set(&name, "written by another tool").unwrap();
+        let mut names = vec![format!("{}{key}", q.base).into_bytes()];
+        if key == "jobs:<shard>" {
+            names = a.iter().map(|id| q.jobs_shard(id.as_bytes())).collect();
+            names.dedup();
+        }
+        for name in &names {
+            let _: () = redis.conn().set(name, "written by another tool").unwrap();
+        }
+        let name = names[0].clone();
         healthy_queue_answers(&redis, &b);
 
         redis.drain(&["-Q", "a,b"]);
@@ -122,8 +132,8 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
         for id in &a {
             let ran = redis.tq().args(["status", id, "--json"]).output().unwrap();
             let status: serde_json::Value = serde_json::from_slice(&ran.stdout).unwrap_or_default();
-            if key == "jobs" {
-                // The key that held their messages is gone: each id is kept
+            if key == "jobs:<shard>" {
+                // The keys that held their messages are gone: each id is kept
                 // in the DLQ as a malformed entry, not dropped.
                 let kept = dead.as_array().unwrap().iter().any(|r| r["reason"] == "malformed");
                 assert!(kept && dead.as_array().unwrap().len() == 3, "{key}: {dead}");
@@ -134,7 +144,11 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
                 );
             }
         }
-        assert_eq!(redis.queue_stats("a")["quarantined"], 1, "{key}: inspect shows it");
+        assert_eq!(
+            redis.queue_stats("a")["quarantined"],
+            names.len(),
+            "{key}: inspect shows every key moved aside"
+        );
         // Kept serialized (DUMP) in the quarantine hash: RESTORE brings it back.
         let dump: Vec<u8> = redis.conn().hget(format!("{}quarantine", q.base), &name).unwrap();
         let _: () = redis::cmd("RESTORE")

@@ -16,6 +16,43 @@ fn attempt_records(redis: &RedisServer, queue: &str, id: &str) -> Vec<Value> {
     raw.iter().map(|r| serde_json::from_str(r).unwrap()).collect()
 }
 
+/// Jobs an earlier version wrote, whose messages sit in the one
+/// `tq:{Q}:jobs` hash, not in its shards: they are found, run and removed.
+#[test]
+fn jobs_an_earlier_version_stored_in_one_hash_still_run() {
+    let redis = RedisServer::start();
+    let mut conn = redis.conn();
+    let ids = ["01kbmq3ts0aaaaaaaaaaaaaaaa", "01kbmq3ts0bbbbbbbbbbbbbbbb"];
+    let _: () = redis::cmd("SADD")
+        .arg("tq:queues")
+        .arg("default")
+        .query(&mut conn)
+        .unwrap();
+    for id in ids {
+        let msg = format!(r#"{{"id":"{id}","task":"tq.noop","queue":"default","args":{{}},"enqueued_at_us":1}}"#);
+        let _: () = redis::cmd("HSET")
+            .arg("tq:{default}:jobs")
+            .arg(id)
+            .arg(msg)
+            .query(&mut conn)
+            .unwrap();
+        let _: () = redis::cmd("LPUSH")
+            .arg("tq:{default}:pending")
+            .arg(id)
+            .query(&mut conn)
+            .unwrap();
+    }
+    assert_eq!(redis.status(ids[0])["state"], "pending", "status reads the old hash");
+    let listed = redis.json(&["jobs", "list", "--state", "pending"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+    redis.drain(&["-c", "1"]);
+    for id in ids {
+        assert_eq!(redis.status(id)["state"], "succeeded", "{id}");
+    }
+    let left: bool = redis::cmd("EXISTS").arg("tq:{default}:jobs").query(&mut conn).unwrap();
+    assert!(!left, "the old hash is emptied as its jobs finish");
+}
+
 #[test]
 fn failing_job_is_retried_with_growing_backoff_then_dead() {
     let redis = RedisServer::start();

@@ -5,6 +5,7 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 use support::{RedisServer, curl, wait_until};
+use tq::broker::keys::QueueKeys;
 
 /// A redis-server replicating `master` (tq's own private-server launcher), stopped on drop.
 struct Replica(tq::spawn::SpawnedRedis);
@@ -54,7 +55,7 @@ fn an_enqueue_waits_for_a_replica_and_exits_75_with_its_id_when_none_confirms() 
     // Confirmed: the replica has the job when tq enqueue returns.
     let id = master.enqueue(&["tq.noop", "--min-replicas", "1"]);
     let on_replica: bool = redis::cmd("HEXISTS")
-        .arg("tq:{default}:jobs")
+        .arg(QueueKeys::new("tq", "default").jobs_shard(id.as_bytes()))
         .arg(&id)
         .query(&mut replica.conn())
         .unwrap();

@@ -6,7 +6,7 @@ use crate::support;
 use redis::Commands;
 use std::time::Duration;
 use support::RedisServer;
-use tq::broker::keys::QueueKeys;
+use tq::broker::keys::{QueueKeys, result_part};
 use tq::broker::{Ack, Broker, Delivery, Due, Failure, JobRecord, LeaseFate, NewJob, ReplayOutcome};
 use tq::client::{EnqueueRequest, new_job_entry};
 
@@ -141,7 +141,7 @@ async fn enqueue_puts_each_job_in_one_place_once_even_when_an_id_repeats() {
         1,
         "a repeated id counts once"
     );
-    let stored: String = f.redis.conn().hget(&f.q.jobs, &msg.id).unwrap();
+    let stored: String = f.redis.conn().hget(f.q.jobs_shard(msg.id.as_bytes()), &msg.id).unwrap();
     assert_eq!(stored, twice.msg, "the first of a repeated id's messages is kept");
     // Sent again in a later batch (a client retrying), beside a new job:
     // only the new one goes in.
@@ -292,9 +292,13 @@ async fn ack_records_the_holder_and_ignores_a_stale_delivery() {
     let ttl: i64 = f
         .redis
         .conn()
-        .pttl(f.q.results_bucket((f.t0 + 1000) / 1000 / 150 * 150))
+        .pttl(format!(
+            "{}:{}",
+            f.q.results_bucket((f.t0 + 1000) / 1000 / 150 * 150),
+            result_part(claimed[0].id.as_bytes()) as char
+        ))
         .unwrap();
-    assert!(ttl > 3_000_000 && ttl <= 3_600_000 + 150_000, "bucket ttl {ttl}");
+    assert!(ttl > 3_000_000 && ttl <= 3_600_000 + 150_000, "bucket part ttl {ttl}");
 }
 
 #[tokio::test]
