@@ -56,14 +56,8 @@ local function part_of(id)
   if #id == 26 then return string.byte(id, 9) end
   return 126
 end
-local healed = {}
 local function part_key(code)
-  local key = bucketKey .. ':' .. string.char(code)
-  if not healed[key] then
-    heal_key(base, now, key, 'hash')
-    healed[key] = true
-  end
-  return key
+  return bucketKey .. ':' .. string.char(code)
 end
 -- (Sizes kept in counters below: `#t` costs a search per insert.)
 local plain = ARGV[6] == 'p'
@@ -105,7 +99,7 @@ if not all_held then
       -- A try whose answer was lost (a dropped connection, a failover after
       -- the write reached the replica) left this very record: it counts as
       -- recorded, and nothing is written again.
-      if redis.call('HGET', part_key(part_of(id)), id) == ARGV[i + record_at] then
+      if on_key(base, now, 'hash', 'HGET', part_key(part_of(id)), id) == ARGV[i + record_at] then
         again = again + 1
       else
         stale[#stale + 1] = j - 1
@@ -183,7 +177,7 @@ while at <= n do
   local stop = at + 2
   while stop <= n and part_of(flat[stop]) == code do stop = stop + 2 end
   local key = part_key(code)
-  redis.call('HSET', key, unpack(flat, at, stop - 1))
+  on_key(base, now, 'hash', 'HSET', key, unpack(flat, at, stop - 1))
   -- A part lives until TTL after its newest result.
   local left = redis.call('PTTL', key)
   local part_expiry = expire_at

@@ -117,9 +117,12 @@ end
 -- cluster slot being migrated refuses the script before it writes.
 -- A quarantine hash of the wrong type itself is moved to <base>quarantine_foreign.
 -- Returns true if it moved the key.
+local known_types = {}
 local function heal_key(base, now, key, want)
   local t = redis.call('TYPE', key)['ok']
+  known_types[key] = t
   if t == 'none' or t == want then return false end
+  known_types[key] = 'none'
   local book = base .. 'quarantine'
   if key ~= book then
     local bt = redis.call('TYPE', book)['ok']
@@ -162,31 +165,41 @@ local function heal(base, now, suffixes)
   return moved
 end
 
--- Shard keys checked (heal_key) in this script call: a key's type does not
--- change within it.
-local shards_healed = {}
-local function heal_shard(base, now, key)
-  if shards_healed[key] then return end
-  if not shards_healed[base] then
-    heal_key(base, now, base .. 'shards', 'zset')
-    shards_healed[base] = true
+-- Runs `cmd` on `key` (a shard, a results part or the shards index),
+-- which must hold a `want`. Checked by Redis's own answer rather than a
+-- TYPE call first (these run for every batch): a key another tool
+-- overwrote with another type refuses the command and changes nothing, is
+-- moved aside (heal_key), and the command runs again.
+local function on_key(base, now, want, cmd, key, ...)
+  local reply = redis.pcall(cmd, key, ...)
+  if type(reply) == 'table' and reply.err and string.sub(reply.err, 1, 9) == 'WRONGTYPE' then
+    heal_key(base, now, key, want)
+    return redis.call(cmd, key, ...)
+  elseif type(reply) == 'table' and reply.err then
+    -- Any other error: raised as redis.call raises it.
+    return redis.call(cmd, key, ...)
   end
-  heal_key(base, now, key, 'hash')
-  shards_healed[key] = true
+  return reply
+end
+
+-- True if the jobs hash of earlier versions exists (its type as heal read
+-- it, when it did: within a script call it can only be emptied).
+local function old_jobs(base)
+  local t = known_types[base .. 'jobs']
+  if t == nil then return redis.call('EXISTS', base .. 'jobs') == 1 end
+  return t == 'hash'
 end
 
 -- Job <id>'s message (nil if none).
 local function job_message(base, now, id)
-  local key = jobs_key(base, id)
-  heal_shard(base, now, key)
-  return redis.call('HGET', key, id) or redis.call('HGET', base .. 'jobs', id)
+  return on_key(base, now, 'hash', 'HGET', jobs_key(base, id), id) or
+    (old_jobs(base) and redis.call('HGET', base .. 'jobs', id))
 end
 
 -- True if job <id> has a message.
 local function job_exists(base, now, id)
-  local key = jobs_key(base, id)
-  heal_shard(base, now, key)
-  return redis.call('HEXISTS', key, id) == 1 or redis.call('HEXISTS', base .. 'jobs', id) == 1
+  return on_key(base, now, 'hash', 'HEXISTS', jobs_key(base, id), id) == 1 or
+    (old_jobs(base) and redis.call('HEXISTS', base .. 'jobs', id) == 1)
 end
 
 -- The ids of `ids` grouped by shard key: {keys in first-seen order, key -> ids}.
@@ -219,9 +232,8 @@ local function job_messages(base, now, ids)
   local found = {}
   local missing = false
   for _, key in ipairs(keys) do
-    heal_shard(base, now, key)
     local group = by_key[key]
-    local msgs = redis.call('HMGET', key, unpack(group))
+    local msgs = on_key(base, now, 'hash', 'HMGET', key, unpack(group))
     for j, id in ipairs(group) do
       found[id] = msgs[j]
       if not msgs[j] then missing = true end
@@ -229,7 +241,7 @@ local function job_messages(base, now, ids)
   end
   local out = {}
   for j, id in ipairs(ids) do out[j] = found[id] end
-  if missing and redis.call('EXISTS', base .. 'jobs') == 1 then
+  if missing and old_jobs(base) then
     local old = redis.call('HMGET', base .. 'jobs', unpack(ids))
     for j = 1, #ids do out[j] = out[j] or old[j] end
   end
@@ -247,9 +259,8 @@ local function put_messages(base, now, flat, from)
     local j = i + 2
     while j <= n and job_shard(flat[j]) == shard do j = j + 2 end
     local key = base .. 'jobs:' .. shard
-    heal_shard(base, now, key)
-    added = added + redis.call('HSET', key, unpack(flat, i, j - 1))
-    redis.call('ZADD', base .. 'shards', 0, shard)
+    added = added + on_key(base, now, 'hash', 'HSET', key, unpack(flat, i, j - 1))
+    on_key(base, now, 'zset', 'ZADD', base .. 'shards', 0, shard)
     i = j
   end
   return added
@@ -260,11 +271,10 @@ local function delete_messages(base, now, ids)
   if #ids == 0 then return end
   local keys, by_key, shards = by_shard(base, ids)
   for k, key in ipairs(keys) do
-    heal_shard(base, now, key)
-    redis.call('HDEL', key, unpack(by_key[key]))
-    if redis.call('EXISTS', key) == 0 then redis.call('ZREM', base .. 'shards', shards[k]) end
+    on_key(base, now, 'hash', 'HDEL', key, unpack(by_key[key]))
+    if redis.call('EXISTS', key) == 0 then on_key(base, now, 'zset', 'ZREM', base .. 'shards', shards[k]) end
   end
-  if redis.call('EXISTS', base .. 'jobs') == 1 then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
+  if old_jobs(base) then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
 end
 
 -- Flow control (tq queue limit, tq enqueue --key, a handler's pause). Per queue:
@@ -959,7 +969,7 @@ local function enqueue_batch(base, now, args, first, plain)
     -- made together share one). HSET counts the fields it added, so an id
     -- repeated within the batch shows as fewer.
     local runs, stored = {}, false
-    if redis.call('EXISTS', jobsKey) == 1 then
+    if old_jobs(base) then
       for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
         if msg then stored = true end
       end
@@ -970,8 +980,7 @@ local function enqueue_batch(base, now, args, first, plain)
       local b = a
       while b < n and job_shard(ids[b + 1]) == shard do b = b + 1 end
       local key = base .. 'jobs:' .. shard
-      heal_shard(base, now, key)
-      for _, msg in ipairs(redis.call('HMGET', key, unpack(ids, a, b))) do
+      for _, msg in ipairs(on_key(base, now, 'hash', 'HMGET', key, unpack(ids, a, b))) do
         if msg then stored = true end
       end
       runs[#runs + 1] = {key, shard, a, b}
@@ -981,7 +990,7 @@ local function enqueue_batch(base, now, args, first, plain)
       local added = 0
       for _, run in ipairs(runs) do
         added = added + redis.call('HSET', run[1], unpack(args, first + 2 * (run[3] - 1), first + 2 * run[4] - 1))
-        redis.call('ZADD', base .. 'shards', 0, run[2])
+        on_key(base, now, 'zset', 'ZADD', base .. 'shards', 0, run[2])
       end
       if added == n then
         push_pending(base, now, ids)
