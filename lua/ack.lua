@@ -51,7 +51,7 @@ end
 heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts',
   'expires', 'cancel'})
 -- The part of the bucket that holds job <id>'s result (see KEYS[4]), as a
--- character code: compared per job, made a key once per run of jobs.
+-- character code: compared per job (pair_runs), made a key once per run.
 local function part_of(id)
   if #id == 26 then return string.byte(id, 9) end
   return 126
@@ -170,22 +170,17 @@ if #rare > 0 then
 end
 -- The (id, record) pairs, by runs of one part: straight from ARGV in the
 -- plain case.
-local flat, at = records or ARGV, records and 1 or 7
-local n = #flat
-while at <= n do
-  local code = part_of(flat[at])
-  local stop = at + 2
-  while stop <= n and part_of(flat[stop]) == code do stop = stop + 2 end
-  local key = part_key(code)
-  on_key(base, now, 'hash', 'HSET', key, unpack(flat, at, stop - 1))
+local flat = records or ARGV
+for _, run in ipairs(pair_runs(flat, records and 1 or 7, part_of)) do
+  local key = part_key(run[1])
+  on_key(base, now, 'hash', 'HSET', key, unpack(flat, run[2], run[3]))
   -- A part lives until TTL after its newest result.
   local left = redis.call('PTTL', key)
   local part_expiry = expire_at
   if left > 0 and now + left > part_expiry then part_expiry = now + left end
   redis.call('PEXPIREAT', key, part_expiry)
   redis.call('ZADD', resultsKey, part_expiry, key)
-  redis.call('HINCRBY', countsKey, key, (stop - at) / 2)
-  at = stop
+  redis.call('HINCRBY', countsKey, key, (run[3] - run[2] + 1) / 2)
 end
 -- Buckets that expired leave the index and the counts with it.
 local expired = redis.call('ZRANGEBYSCORE', resultsKey, '-inf', now)

@@ -202,38 +202,47 @@ local function job_exists(base, now, id)
     (old_jobs(base) and redis.call('HEXISTS', base .. 'jobs', id) == 1)
 end
 
--- The ids of `ids` grouped by shard key: {keys in first-seen order, key -> ids}.
-local function by_shard(base, ids)
-  local order, groups, last, group = {}, {}, nil, nil
+-- `ids` grouped by shard: the shards in first-seen order, and shard -> ids.
+local function by_shard(ids)
+  local shards, groups = {}, {}
   for _, id in ipairs(ids) do
     local shard = job_shard(id)
-    if shard ~= last then
-      last = shard
-      group = groups[shard]
-      if not group then
-        group = {}
-        groups[shard] = group
-        order[#order + 1] = shard
-      end
+    local group = groups[shard]
+    if not group then
+      group = {}
+      groups[shard] = group
+      shards[#shards + 1] = shard
     end
     group[#group + 1] = id
   end
-  local keys, by_key = {}, {}
-  for k, shard in ipairs(order) do
-    keys[k] = base .. 'jobs:' .. shard
-    by_key[keys[k]] = groups[shard]
+  return shards, groups
+end
+
+-- The runs of (id, value) pairs flat[from], flat[from + 1], ... whose ids
+-- give one key_of(id): {key, position of the run's first id, position of its
+-- last value} each, in order. A batch's ids (made together, finished in
+-- about the order they started) fall in one or two runs, each written with
+-- one command straight from `flat`.
+local function pair_runs(flat, from, key_of)
+  local runs, n, i = {}, #flat, from
+  while i <= n do
+    local key = key_of(flat[i])
+    local j = i + 2
+    while j <= n and key_of(flat[j]) == key do j = j + 2 end
+    runs[#runs + 1] = {key, i, j - 1}
+    i = j
   end
-  return keys, by_key, order
+  return runs
 end
 
 -- The messages of `ids` (false where none), in their order.
 local function job_messages(base, now, ids)
-  local keys, by_key = by_shard(base, ids)
+  local shards, groups = by_shard(ids)
   local found = {}
   local missing = false
-  for _, key in ipairs(keys) do
-    local group = by_key[key]
-    local msgs = on_key(base, now, 'hash', 'HMGET', key, unpack(group))
+  for _, shard in ipairs(shards) do
+    local group = groups[shard]
+    local msgs = on_key(base, now, 'hash', 'HMGET', base .. 'jobs:' .. shard, unpack(group))
     for j, id in ipairs(group) do
       found[id] = msgs[j]
       if not msgs[j] then missing = true end
@@ -249,19 +258,13 @@ local function job_messages(base, now, ids)
 end
 
 -- Stores messages: flat[from], flat[from + 1], ... are (id, message) pairs
--- (a script's ARGV as it stands, or a table). Consecutive ids of one shard
--- go in one HSET, straight from `flat`. Returns how many fields were new.
-local function put_messages(base, now, flat, from)
-  local added, n = 0, #flat
-  local i = from
-  while i <= n do
-    local shard = job_shard(flat[i])
-    local j = i + 2
-    while j <= n and job_shard(flat[j]) == shard do j = j + 2 end
-    local key = base .. 'jobs:' .. shard
-    added = added + on_key(base, now, 'hash', 'HSET', key, unpack(flat, i, j - 1))
-    on_key(base, now, 'zset', 'ZADD', base .. 'shards', 0, shard)
-    i = j
+-- (a script's ARGV as it stands, or a table), in `runs` (pair_runs by
+-- job_shard, if the caller has them). Returns how many fields were new.
+local function put_messages(base, now, flat, from, runs)
+  local added = 0
+  for _, run in ipairs(runs or pair_runs(flat, from, job_shard)) do
+    added = added + on_key(base, now, 'hash', 'HSET', base .. 'jobs:' .. run[1], unpack(flat, run[2], run[3]))
+    on_key(base, now, 'zset', 'ZADD', base .. 'shards', 0, run[1])
   end
   return added
 end
@@ -269,10 +272,11 @@ end
 -- Deletes the messages of `ids`; a shard left empty leaves <base>shards.
 local function delete_messages(base, now, ids)
   if #ids == 0 then return end
-  local keys, by_key, shards = by_shard(base, ids)
-  for k, key in ipairs(keys) do
-    on_key(base, now, 'hash', 'HDEL', key, unpack(by_key[key]))
-    if redis.call('EXISTS', key) == 0 then on_key(base, now, 'zset', 'ZREM', base .. 'shards', shards[k]) end
+  local shards, groups = by_shard(ids)
+  for _, shard in ipairs(shards) do
+    local key = base .. 'jobs:' .. shard
+    on_key(base, now, 'hash', 'HDEL', key, unpack(groups[shard]))
+    if redis.call('EXISTS', key) == 0 then on_key(base, now, 'zset', 'ZREM', base .. 'shards', shard) end
   end
   if old_jobs(base) then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
 end
@@ -968,30 +972,22 @@ local function enqueue_batch(base, now, args, first, plain)
     -- (id, message) pairs as they stand, one run of ids per shard (ids
     -- made together share one). HSET counts the fields it added, so an id
     -- repeated within the batch shows as fewer.
-    local runs, stored = {}, false
+    local runs, stored = pair_runs(args, first, job_shard), false
     if old_jobs(base) then
       for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
         if msg then stored = true end
       end
     end
-    local a = 1
-    while a <= n and not stored do
-      local shard = job_shard(ids[a])
-      local b = a
-      while b < n and job_shard(ids[b + 1]) == shard do b = b + 1 end
-      local key = base .. 'jobs:' .. shard
-      for _, msg in ipairs(on_key(base, now, 'hash', 'HMGET', key, unpack(ids, a, b))) do
+    for _, run in ipairs(runs) do
+      if stored then break end
+      -- The run's ids: ids[k] is args[first + 2 * (k - 1)].
+      local a, b = (run[2] - first) / 2 + 1, (run[3] - first + 1) / 2
+      for _, msg in ipairs(on_key(base, now, 'hash', 'HMGET', base .. 'jobs:' .. run[1], unpack(ids, a, b))) do
         if msg then stored = true end
       end
-      runs[#runs + 1] = {key, shard, a, b}
-      a = b + 1
     end
     if not stored then
-      local added = 0
-      for _, run in ipairs(runs) do
-        added = added + redis.call('HSET', run[1], unpack(args, first + 2 * (run[3] - 1), first + 2 * run[4] - 1))
-        on_key(base, now, 'zset', 'ZADD', base .. 'shards', 0, run[2])
-      end
+      local added = put_messages(base, now, args, first, runs)
       if added == n then
         push_pending(base, now, ids)
         return {n}
