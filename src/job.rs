@@ -111,23 +111,43 @@ pub mod stored_defaults {
 }
 
 /// What is kept of a job that succeeded, for `tq status` and load-test checks.
+///
+/// Stored as JSON with one-letter keys, and attempts and deliveries left
+/// out when 1 (the common case): every byte of it passes through the ack
+/// script's arguments, where Redis hashes it, and stays in memory for the
+/// result TTL. Records an earlier version wrote, with the full names,
+/// still read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResultRecord {
     /// Task name.
+    #[serde(rename = "t", alias = "task")]
     pub task: String,
     /// Attempts made, the successful one included.
+    #[serde(rename = "a", alias = "attempts", default = "one", skip_serializing_if = "is_one")]
     pub attempts: u64,
     /// Times the job was handed to a worker.
+    #[serde(rename = "d", alias = "deliveries", default = "one", skip_serializing_if = "is_one")]
     pub deliveries: u64,
     /// When it was enqueued (µs since the epoch).
+    #[serde(rename = "e", alias = "enqueued_us")]
     pub enqueued_us: u64,
     /// When the successful attempt started (µs).
+    #[serde(rename = "s", alias = "started_us")]
     pub started_us: u64,
     /// When it finished (µs).
+    #[serde(rename = "f", alias = "finished_us")]
     pub finished_us: u64,
     /// The result, if the handler gave one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "r", alias = "result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Box<RawValue>>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn is_one(v: &u64) -> bool {
+    *v == 1
 }
 
 /// Milliseconds since the Unix epoch.
@@ -162,6 +182,51 @@ mod tests {
         let b = new_job_id();
         assert_eq!(a.len(), 26);
         assert!(a < b, "{a} !< {b}");
+    }
+
+    #[test]
+    fn result_records_are_short_and_earlier_ones_still_read() {
+        let record = ResultRecord {
+            task: "tq.noop".into(),
+            attempts: 1,
+            deliveries: 1,
+            enqueued_us: 1_796_515_386_558_273,
+            started_us: 1_796_515_386_590_585,
+            finished_us: 1_796_515_386_590_662,
+            result: None,
+        };
+        let text = serde_json::to_string(&record).unwrap();
+        assert_eq!(
+            text,
+            r#"{"t":"tq.noop","e":1796515386558273,"s":1796515386590585,"f":1796515386590662}"#
+        );
+        let back: ResultRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            (back.attempts, back.deliveries, back.finished_us),
+            (1, 1, 1_796_515_386_590_662)
+        );
+        let retried = ResultRecord {
+            attempts: 3,
+            deliveries: 4,
+            result: Some(RawValue::from_string(r#"{"ok":true}"#.into()).unwrap()),
+            ..record
+        };
+        let back: ResultRecord = serde_json::from_str(&serde_json::to_string(&retried).unwrap()).unwrap();
+        assert_eq!((back.attempts, back.deliveries), (3, 4));
+        assert_eq!(
+            back.result.map(|r| r.get().to_string()).as_deref(),
+            Some(r#"{"ok":true}"#)
+        );
+        // What an earlier version stored.
+        let old: ResultRecord = serde_json::from_str(
+            r#"{"task":"tq.noop","attempts":2,"deliveries":2,"enqueued_us":5,"started_us":6,"finished_us":7,"result":[1]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (old.task.as_str(), old.attempts, old.enqueued_us, old.finished_us),
+            ("tq.noop", 2, 5, 7)
+        );
+        assert_eq!(old.result.map(|r| r.get().to_string()).as_deref(), Some("[1]"));
     }
 
     proptest! {

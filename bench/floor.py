@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""The raw-command floor of Redis CPU per job, measured as tq's load test
+measures tq: Redis's own CPU (INFO cpu, user + sys) per job, over a whole
+run of JOBS jobs.
+
+Each job gets exactly the bare commands its life in tq needs, batched as
+tq's scripts batch them (BATCH jobs per command), every one acting on
+elements that exist (a delete removes what was written, a pop pops what was
+pushed), pipelined from one connection so Redis is never idle waiting:
+
+  enqueue: HSET jobs:<shard> (id, message)...  LPUSH pending id...
+  claim:   RPOP pending BATCH   HMGET jobs:<shard> id...   ZADD active (deadline, lease)...
+  ack:     ZREM active lease...  HDEL jobs:<shard> id...   HSET results:<part> (id, record)...
+
+Messages and result records are the size tq's load test writes; messages
+live in hashes of about 3,000 jobs and results in 32 parts, as tq keeps
+them, so the floor is the cheapest layout we know of, not a slower one.
+Enqueue runs ahead of the drain (a backlog of JOBS), and about 2,000 leases
+are held at once, like the load test's 2 x 1024 workers.
+
+No Lua, no script arguments, no checks, no flow control, no wake-ups: what
+tq costs beyond this is what its guarantees cost.
+
+Usage: bench/floor.py PORT [JOBS] [BATCH]; prints one JSON line. Standard
+library only. Writes under the key prefix tq-floor-<pid>:{f} and deletes it.
+"""
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+port = int(sys.argv[1])
+jobs = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
+batch = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+prefix = f"tq-floor-{os.getpid()}:{{f}}:"
+SHARD_JOBS = 3000  # jobs per message hash: tq's 32 ms window at ~100k jobs/s
+IN_FLIGHT = 2048  # leases held at once
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def resp(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        b = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(b), b))
+    return b"".join(out)
+
+
+def job_id(n):
+    """A 26-character id whose first 9 characters change every SHARD_JOBS jobs."""
+    window, rest = divmod(n, SHARD_JOBS)
+    head = "".join(ALPHABET[(window >> (5 * k)) & 31] for k in range(8, -1, -1))
+    tail = "".join(ALPHABET[(rest >> (5 * k)) & 31] for k in range(16, -1, -1))
+    return head + tail
+
+
+def message(i):
+    return json.dumps({"id": i, "task": "tq.noop", "queue": "default", "args": {},
+                       "enqueued_at_us": 1796515386558273}, separators=(",", ":"))
+
+
+def record(i):
+    """What tq's worker keeps of a job that succeeded (job.rs, ResultRecord)."""
+    return json.dumps({"t": "tq.noop", "e": 1796515386558273, "s": 1796515386590585, "f": 1796515386590662},
+                      separators=(",", ":"))
+
+
+def shard_key(i):
+    return prefix + "jobs:" + i[:9]
+
+
+def result_key(i):
+    return prefix + "results:1733443200:" + i[8]
+
+
+def runs(ids, key_of):
+    """(key, ids) for each run of consecutive ids with one key."""
+    out = []
+    for i in ids:
+        k = key_of(i)
+        if out and out[-1][0] == k:
+            out[-1][1].append(i)
+        else:
+            out.append((k, [i]))
+    return out
+
+
+ids = [job_id(n) for n in range(jobs)]
+batches = [ids[k:k + batch] for k in range(0, jobs, batch)]
+enqueue = []
+for b in batches:
+    cmds = []
+    for key, run in runs(b, shard_key):
+        cmds.append(resp("HSET", key, *[x for i in run for x in (i, message(i))]))
+    cmds.append(resp("LPUSH", prefix + "pending", *b))
+    enqueue.append(b"".join(cmds))
+
+
+def finish(b):
+    cmds = [resp("ZREM", prefix + "active", *[i + ":1" for i in b])]
+    for key, run in runs(b, shard_key):
+        cmds.append(resp("HDEL", key, *run))
+    for key, run in runs(b, result_key):
+        cmds.append(resp("HSET", key, *[x for i in run for x in (i, record(i))]))
+    return cmds
+
+
+# Batch k is claimed, and batch k - held (claimed `held` batches ago) finishes.
+held = max(1, IN_FLIGHT // batch)
+drain = []
+for k, b in enumerate(batches):
+    cmds = [resp("RPOP", prefix + "pending", len(b))]
+    for key, run in runs(b, shard_key):
+        cmds.append(resp("HMGET", key, *run))
+    cmds.append(resp("ZADD", prefix + "active", *[x for i in b for x in ("1733443260000", i + ":1")]))
+    if k >= held:
+        cmds += finish(batches[k - held])
+    drain.append(b"".join(cmds))
+for b in batches[max(0, len(batches) - held):]:
+    drain.append(b"".join(finish(b)))
+
+sock = socket.create_connection(("127.0.0.1", port))
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def ask(*args):
+    """One command's reply: an integer, a status or a bulk string."""
+    sock.sendall(resp(*args))
+    data = b""
+    while b"\r\n" not in data:
+        data += sock.recv(65536)
+    head, rest = data.split(b"\r\n", 1)
+    if head[:1] != b"$":
+        return head
+    size = int(head[1:])
+    while len(rest) < size + 2:
+        rest += sock.recv(65536)
+    return rest[:size]
+
+
+def redis_cpu():
+    info = ask("INFO", "cpu").decode()
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    return float(fields["used_cpu_user"]) + float(fields["used_cpu_sys"])
+
+
+def stream(chunks):
+    """Sends every chunk, pipelined, while reading replies until the marker."""
+    def send():
+        for c in chunks:
+            sock.sendall(c)
+        sock.sendall(resp("ECHO", "tq-floor-done"))
+    t = threading.Thread(target=send)
+    t.start()
+    tail = b""
+    want = b"$13\r\ntq-floor-done\r\n"
+    while True:
+        data = sock.recv(1 << 20)
+        if not data:
+            raise SystemExit("redis closed the connection")
+        tail = (tail + data)[-64:]
+        if tail.endswith(want):
+            break
+    t.join()
+
+
+before = redis_cpu()
+start = time.monotonic()
+stream(enqueue)
+stream(drain)
+elapsed = time.monotonic() - start
+used = redis_cpu() - before
+left = ask("EXISTS", prefix + "pending", prefix + "active", *sorted({shard_key(i) for i in ids}))
+keys = [prefix + "pending", prefix + "active"] + sorted({shard_key(i) for i in ids}) + sorted({result_key(i) for i in ids})
+for k in range(0, len(keys), 500):
+    ask("UNLINK", *keys[k:k + 500])
+print(json.dumps({"jobs": jobs, "batch": batch, "redis_cpu_us_per_job": round(used / jobs * 1e6, 3),
+                  "jobs_per_s": round(jobs / elapsed), "left_behind": int(left[1:])}))
