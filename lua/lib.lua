@@ -782,7 +782,7 @@ end
 -- The task a stored message names ('' if it does not decode).
 local function task_of(msg)
   local ok, job = pcall(cjson.decode, msg)
-  return (ok and type(job) == 'table' and type(job.task) == 'string') and job.task or ''
+  return (ok and type(job) == 'table' and type(job.t or job.task) == 'string') and (job.t or job.task) or ''
 end
 
 -- Reads the entries of list `key` a caller passed from ARGV[first] on: the

@@ -303,7 +303,7 @@ impl JobStatus {
     }
 
     fn live(id: &str, live: LiveJob) -> Self {
-        let msg: Option<JobMessage> = serde_json::from_str(&live.msg).ok();
+        let msg = JobMessage::decode(live.msg.as_bytes(), id, &live.queue).ok();
         let state = serde_json::to_value(live.state)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -321,7 +321,10 @@ impl JobStatus {
     }
 
     fn dead(id: &str, queue: &str, f: &DeadFields) -> Self {
-        let msg: Option<JobMessage> = f.msg.as_deref().and_then(|m| serde_json::from_str(m).ok());
+        let msg = f
+            .msg
+            .as_deref()
+            .and_then(|m| JobMessage::decode(m.as_bytes(), id, queue).ok());
         JobStatus {
             task: f.task.clone(),
             attempts: f.attempts,

@@ -230,7 +230,8 @@ impl Dlq {
             }
             return Err(Error::NotFound(format!("no dead job with id {id}")));
         };
-        let message: Option<JobMessage> = summary.fields.msg.as_deref().and_then(|m| serde_json::from_str(m).ok());
+        let message = (summary.fields.msg.as_deref())
+            .and_then(|m| JobMessage::decode(m.as_bytes(), &summary.id, &summary.queue).ok());
         let raw = summary
             .fields
             .raw

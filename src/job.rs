@@ -11,15 +11,26 @@ pub const MAX_PAYLOAD_BYTES: usize = 512 * 1024;
 ///
 /// Mutable state (state, deliveries, attempts, result, errors) lives in
 /// separate fields of the job's Redis hash, so no transition re-encodes this.
+///
+/// Stored as JSON without the id and the queue (the field and the key that
+/// hold it name them; [`JobMessage::decode`] puts them back), with one-letter
+/// keys for the fields every job has: every byte passes through the
+/// enqueue script's arguments, where Redis hashes it, and stays in memory
+/// while the job waits. Messages of earlier versions, with every name in
+/// full, still read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JobMessage {
     /// The job id (also the last part of its Redis key).
+    #[serde(default, skip_serializing)]
     pub id: String,
     /// Name of the task to run, e.g. `tq.noop` or `send_email`.
+    #[serde(rename = "t", alias = "task")]
     pub task: String,
     /// Queue the job was put on.
+    #[serde(default, skip_serializing)]
     pub queue: String,
     /// Arguments, kept as the exact JSON text the client sent.
+    #[serde(rename = "a", alias = "args")]
     pub args: Box<RawValue>,
     /// Retries allowed after the first attempt fails.
     #[serde(
@@ -46,6 +57,7 @@ pub struct JobMessage {
     )]
     pub timeout_ms: u64,
     /// When the job was enqueued (µs since the epoch; latency is measured from it).
+    #[serde(rename = "e", alias = "enqueued_at_us")]
     pub enqueued_at_us: u64,
     /// JSON pointers into `args` that the dead-letter queue must not keep.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -56,6 +68,16 @@ pub struct JobMessage {
     /// Its fairness key (`--key`): a tenant, a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+}
+
+impl JobMessage {
+    /// The stored message of job `id` on `queue`.
+    pub fn decode(stored: &[u8], id: &str, queue: &str) -> serde_json::Result<JobMessage> {
+        let mut msg: JobMessage = serde_json::from_slice(stored)?;
+        id.clone_into(&mut msg.id);
+        queue.clone_into(&mut msg.queue);
+        Ok(msg)
+    }
 }
 
 /// `t` in milliseconds since the Unix epoch (0 before it).
@@ -185,6 +207,44 @@ mod tests {
     }
 
     #[test]
+    fn messages_are_stored_without_id_and_queue_and_earlier_ones_still_read() {
+        let msg = JobMessage {
+            id: "01m94ajn5yw8cmz9frzwrv7z0t".into(),
+            task: "tq.noop".into(),
+            queue: "default".into(),
+            args: RawValue::from_string("{}".into()).unwrap(),
+            max_retries: stored_defaults::MAX_RETRIES,
+            retry_base_ms: stored_defaults::RETRY_BASE_MS,
+            retry_cap_ms: stored_defaults::RETRY_CAP_MS,
+            timeout_ms: stored_defaults::TIMEOUT_MS,
+            enqueued_at_us: 1_796_515_386_558_273,
+            redact: Vec::new(),
+            replay_of: None,
+            key: None,
+        };
+        let text = serde_json::to_string(&msg).unwrap();
+        assert_eq!(text, r#"{"t":"tq.noop","a":{},"e":1796515386558273}"#);
+        let back = JobMessage::decode(text.as_bytes(), &msg.id, &msg.queue).unwrap();
+        assert_eq!(
+            (back.id.as_str(), back.queue.as_str(), back.task.as_str()),
+            (&*msg.id, "default", "tq.noop")
+        );
+        // What an earlier version stored: its own id and queue are overruled
+        // by where the message is.
+        let old = br#"{"id":"x","task":"send","queue":"q","args":{"n":1},"enqueued_at_us":5,"max_retries":2}"#;
+        let back = JobMessage::decode(old, "01m94ajn5yw8cmz9frzwrv7z0t", "emails").unwrap();
+        assert_eq!(
+            (back.id.as_str(), back.queue.as_str()),
+            ("01m94ajn5yw8cmz9frzwrv7z0t", "emails")
+        );
+        assert_eq!(
+            (back.task.as_str(), back.args.get(), back.enqueued_at_us),
+            ("send", r#"{"n":1}"#, 5)
+        );
+        assert_eq!(back.max_retries, 2);
+    }
+
+    #[test]
     fn result_records_are_short_and_earlier_ones_still_read() {
         let record = ResultRecord {
             task: "tq.noop".into(),
@@ -247,7 +307,9 @@ mod tests {
                 key: None,
             };
             let text = serde_json::to_string(&msg).unwrap();
-            let back: JobMessage = serde_json::from_str(&text).unwrap();
+            let back = JobMessage::decode(text.as_bytes(), &msg.id, "default").unwrap();
+            prop_assert_eq!(&back.id, &msg.id);
+            prop_assert_eq!(back.queue.as_str(), "default");
             prop_assert_eq!(back.args.get(), msg.args.get());
             prop_assert_eq!(back.task, msg.task);
             prop_assert_eq!(back.max_retries, retries);

@@ -335,7 +335,7 @@ impl Broker {
                 let msg = msgs.get(j).cloned().flatten();
                 let decoded = msg
                     .as_deref()
-                    .and_then(|m| serde_json::from_slice::<crate::job::JobMessage>(m).ok());
+                    .and_then(|m| crate::job::JobMessage::decode(m, id, &k.name).ok());
                 let job_task = decoded.as_ref().map(|m| m.task.clone()).unwrap_or_default();
                 if task.is_some_and(|t| t != job_task) {
                     continue;

@@ -100,12 +100,13 @@ impl Broker {
         let pending = pending + handed.len() as u64;
         let active = active.saturating_sub(handed.len() as u64);
         let oldest = handed.into_iter().next().or(oldest);
-        let oldest_msg: Option<Vec<u8>> = match oldest {
+        let oldest_msg: Option<Vec<u8>> = match &oldest {
             Some(id) if pending > 0 => self.messages(&q, &[id]).await?.pop().flatten(),
             _ => None,
         };
         let enqueued = oldest_msg
-            .and_then(|m| serde_json::from_slice::<JobMessage>(&m).ok())
+            .zip(oldest.as_deref())
+            .and_then(|(m, id)| JobMessage::decode(&m, &String::from_utf8_lossy(id), &q.name).ok())
             .map(|m| m.enqueued_at_us / 1000);
         let flow = self.flow_state(&q, now, active).await?;
         let pending = pending + flow.as_ref().map_or(0, |f| f.keyed_pending);

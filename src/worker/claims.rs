@@ -235,7 +235,8 @@ pub(super) fn start(
             d.msg.len()
         ))
     } else {
-        serde_json::from_slice::<JobMessage>(&d.msg).map_err(|e| format!("job message is not a valid tq job: {e}"))
+        JobMessage::decode(&d.msg, &id, &shared.queues[queue].name)
+            .map_err(|e| format!("job message is not a valid tq job: {e}"))
     };
     let msg = match decoded {
         Ok(msg) => msg,
