@@ -56,15 +56,10 @@ def job_id(n):
     return head + tail
 
 
-def message(i):
-    return json.dumps({"id": i, "task": "tq.noop", "queue": "default", "args": {},
-                       "enqueued_at_us": 1796515386558273}, separators=(",", ":"))
-
-
-def record(i):
-    """What tq's worker keeps of a job that succeeded (job.rs, ResultRecord)."""
-    return json.dumps({"t": "tq.noop", "e": 1796515386558273, "s": 1796515386590585, "f": 1796515386590662},
-                      separators=(",", ":"))
+# What tq stores for a job (job.rs, JobMessage: no id or queue, short keys)
+# and keeps of one that succeeded (ResultRecord), byte for byte in size.
+MESSAGE = '{"t":"tq.noop","a":{},"e":1796515386558273}'
+RECORD = '{"t":"tq.noop","e":1796515386558273,"s":1796515386590585,"f":1796515386590662}'
 
 
 def shard_key(i):
@@ -93,7 +88,7 @@ enqueue = []
 for b in batches:
     cmds = []
     for key, run in runs(b, shard_key):
-        cmds.append(resp("HSET", key, *[x for i in run for x in (i, message(i))]))
+        cmds.append(resp("HSET", key, *[x for i in run for x in (i, MESSAGE)]))
     cmds.append(resp("LPUSH", prefix + "pending", *b))
     enqueue.append(b"".join(cmds))
 
@@ -103,7 +98,7 @@ def finish(b):
     for key, run in runs(b, shard_key):
         cmds.append(resp("HDEL", key, *run))
     for key, run in runs(b, result_key):
-        cmds.append(resp("HSET", key, *[x for i in run for x in (i, record(i))]))
+        cmds.append(resp("HSET", key, *[x for i in run for x in (i, RECORD)]))
     return cmds
 
 
