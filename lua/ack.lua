@@ -18,9 +18,14 @@
 --       record (JSON), the dead record this job replays ('' if none), and
 --       '1' if the job has a redacted message;
 --   'p' (plain: every job is a first delivery and first attempt, replays
---       nothing and has no redacted message, the common case) groups of two:
---       job id, result record. Every argument costs Redis a parse and a copy,
---       so the common case sends only what it needs.
+--       nothing and has no redacted message, the common case): the number k
+--       of runs of jobs of one message shard and k pairs (shard, jobs in
+--       it), as the caller grouped the batch (given_runs in lib.lua), then
+--       every job's lease member ("<id>:1"), then groups of two: job id,
+--       result record, in the same order. Every argument costs Redis a
+--       parse and a copy, so the common case sends only what it needs, laid
+--       out so that each command takes its arguments straight from ARGV:
+--       no Lua runs per job but one copy of its id.
 -- Invariant: only the delivery that holds the lease (active member
 -- "<id>:<delivery>") may finish a job: a worker whose lease expired and whose
 -- job went to another worker changes nothing. A finished job leaves the active
@@ -63,22 +68,28 @@ end
 local plain = ARGV[6] == 'p'
 -- Each job's group: its size, and where in it the result record is.
 local step, record_at = plain and 2 or 6, plain and 1 or 3
-local members, nm = {}, 0
+-- first: where the first job's group starts; given: the plain batch's runs
+-- of one shard (ARGV positions), nil if its runs do not check out.
+local nm, first, given, removed = 0, 7, nil, 0
+-- Removing a lease member that is not there changes nothing, so remove them
+-- all at once; when every one was there (the common case) all were held.
 if plain then
-  for i = 7, #ARGV, 2 do
-    nm = nm + 1
-    members[nm] = ARGV[i] .. ':1'
-  end
+  local k = tonumber(ARGV[7]) or 0
+  local m0 = 8 + 2 * k
+  nm = math.floor((#ARGV - m0 + 1) / 3)
+  if nm <= 0 then return {0} end
+  first = m0 + nm
+  given = given_runs(ARGV, first, 8, k)
+  removed = redis.call('ZREM', activeKey, unpack(ARGV, m0, first - 1))
 else
-  for i = 7, #ARGV, 6 do
+  local members = {}
+  for i = first, #ARGV, 6 do
     nm = nm + 1
     members[nm] = ARGV[i] .. ':' .. ARGV[i + 1]
   end
+  if nm == 0 then return {0} end
+  removed = redis.call('ZREM', activeKey, unpack(members))
 end
-if nm == 0 then return {0} end
--- Removing a lease member that is not there changes nothing, so remove them
--- all at once; when every one was there (the common case) all were held.
-local removed = redis.call('ZREM', activeKey, unpack(members))
 local all_held = removed == nm
 local held_at = {}
 -- Positions (0-based) of the jobs this call does not record, and how many
@@ -89,7 +100,7 @@ if not all_held then
     -- Some deliveries were stale. A delivery still held its lease exactly
     -- when the job is live and its delivery number has not moved on (every
     -- transition out of a lease raises attempts, recovered or released).
-    local i = 7 + (j - 1) * step
+    local i = first + (j - 1) * step
     local id = ARGV[i]
     if job_exists(base, now, id) then
       local a, r, l = get_counts(base, id)
@@ -119,7 +130,7 @@ local expire_at = now + ttl
 local ids, records, rare, redacted = {}, nil, {}, {}
 local ni = 0
 if plain and all_held then
-  for i = 7, #ARGV, 2 do
+  for i = first, #ARGV, 2 do
     ni = ni + 1
     ids[ni] = ARGV[i]
   end
@@ -127,7 +138,7 @@ else
   records = {}
   for j = 1, nm do
     if all_held or held_at[j] then
-      local i = 7 + (j - 1) * step
+      local i = first + (j - 1) * step
       local id = ARGV[i]
       ni = ni + 1
       ids[ni] = id
@@ -159,7 +170,13 @@ notify_finished(base, now, ids)
 -- Under flow control the slots they held wake a worker for what waits.
 slot_freed(base, now, ids)
 if redis.call('EXISTS', base .. 'keyed') == 1 then redis.call('HDEL', base .. 'keyed', unpack(ids)) end
-delete_messages(base, now, ids)
+-- The runs of one shard, as positions in ids (ids[k] is ARGV[first + 2k - 2]).
+local id_runs = nil
+if given and not records then
+  id_runs = {}
+  for r, run in ipairs(given) do id_runs[r] = {run[1], (run[2] - first) / 2 + 1, (run[3] - first + 1) / 2} end
+end
+delete_messages(base, now, ids, id_runs)
 if redis.call('HLEN', base .. 'expires') > 0 then redis.call('HDEL', base .. 'expires', unpack(ids)) end
 if redis.call('HLEN', base .. 'cancel') > 0 then redis.call('HDEL', base .. 'cancel', unpack(ids)) end
 if #redacted > 0 then redis.call('HDEL', base .. 'redacted', unpack(redacted)) end
@@ -169,9 +186,17 @@ if #rare > 0 then
   end
 end
 -- The (id, record) pairs, by runs of one part: straight from ARGV in the
--- plain case.
+-- plain case, the caller's runs of one shard (its 9th character names the part).
 local flat = records or ARGV
-for _, run in ipairs(pair_runs(flat, records and 1 or 7, part_of)) do
+local part_runs = {}
+if records or not given then
+  part_runs = pair_runs(flat, records and 1 or first, part_of)
+else
+  for r, run in ipairs(given) do
+    part_runs[r] = {#run[1] == 9 and string.byte(run[1], 9) or 126, run[2], run[3]}
+  end
+end
+for _, run in ipairs(part_runs) do
   local key = part_key(run[1])
   on_key(base, now, 'hash', 'HSET', key, unpack(flat, run[2], run[3]))
   -- A part lives until TTL after its newest result.

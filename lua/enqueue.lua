@@ -10,7 +10,10 @@
 -- ARGV[1] clock, ARGV[2] the batch's form ('p' = plain: groups of two, job
 -- id and message, for jobs due now with no redacted message and no options,
 -- the common case: every argument costs Redis a parse and a copy; '' = the
--- full form), ARGV[3] queue key base, then one group per job; in the full
+-- full form), ARGV[3] queue key base; in the plain form ARGV[4] the number
+-- k of runs of jobs of one message shard, in order, and k pairs (shard,
+-- jobs in it): the batch in shards as the caller grouped it (given_runs in
+-- lib.lua); then one group per job; in the full
 -- form, groups of five: job id, when it is due ('0' = now, '+N' = N ms from the server's
 -- now, 'N' = at N ms since the epoch), message (JSON), redacted message (''
 -- if none), and options ('' for none, the common case, else
@@ -35,4 +38,7 @@ local base = ARGV[3]
 local now = server_now()
 heal(base, now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready', 'counts', 'active', 'stats',
   'unique', 'unique_until', 'expires'})
-return enqueue_batch(base, now, ARGV, 4, ARGV[2] == 'p')
+if ARGV[2] ~= 'p' then return enqueue_batch(base, now, ARGV, 4, false) end
+local k = tonumber(ARGV[4]) or 0
+local first = 5 + 2 * k
+return enqueue_batch(base, now, ARGV, first, true, given_runs(ARGV, first, 5, k))

@@ -235,6 +235,29 @@ local function pair_runs(flat, from, key_of)
   return runs
 end
 
+-- The runs the caller names for the (id, value) pairs flat[from],
+-- flat[from + 1], ... (to the end of flat): flat[at], flat[at + 1], ... hold
+-- `k` (shard, count) pairs, in the pairs' order; each becomes {shard,
+-- position of its first id, position of its last value}, as pair_runs
+-- gives them. The caller (broker/transitions.rs) groups its batch by
+-- job_shard, so a job costs no Lua call here (a call per job is most of
+-- what a script spends beyond its commands); each run's first and last ids
+-- are checked, and counts that do not cover the pairs exactly, or an end
+-- of another shard, give nil: the caller then works the runs out itself.
+local function given_runs(flat, from, at, k)
+  local runs, i, n = {}, from, #flat
+  for r = 1, k do
+    local shard, count = flat[at + 2 * r - 2], tonumber(flat[at + 2 * r - 1])
+    if not count or count < 1 then return nil end
+    local last = i + 2 * count - 2
+    if last >= n or job_shard(flat[i]) ~= shard or job_shard(flat[last]) ~= shard then return nil end
+    runs[r] = {shard, i, last + 1}
+    i = last + 2
+  end
+  if i ~= n + 1 then return nil end
+  return runs
+end
+
 -- The messages of `ids` (false where none), in their order.
 local function job_messages(base, now, ids)
   local shards, groups = by_shard(ids)
@@ -270,13 +293,19 @@ local function put_messages(base, now, flat, from, runs)
 end
 
 -- Deletes the messages of `ids`; a shard left empty leaves <base>shards.
-local function delete_messages(base, now, ids)
+-- `runs` (optional): {shard, first, last} positions in `ids` of the runs of
+-- one shard, when the caller knows them (given_runs).
+local function delete_messages(base, now, ids, runs)
   if #ids == 0 then return end
-  local shards, groups = by_shard(ids)
-  for _, shard in ipairs(shards) do
-    local key = base .. 'jobs:' .. shard
-    on_key(base, now, 'hash', 'HDEL', key, unpack(groups[shard]))
-    if redis.call('EXISTS', key) == 0 then on_key(base, now, 'zset', 'ZREM', base .. 'shards', shard) end
+  if not runs then
+    runs = {}
+    local shards, groups = by_shard(ids)
+    for _, shard in ipairs(shards) do runs[#runs + 1] = {shard, 1, #groups[shard], groups[shard]} end
+  end
+  for _, run in ipairs(runs) do
+    local key = base .. 'jobs:' .. run[1]
+    on_key(base, now, 'hash', 'HDEL', key, unpack(run[4] or ids, run[2], run[3]))
+    if redis.call('EXISTS', key) == 0 then on_key(base, now, 'zset', 'ZREM', base .. 'shards', run[1]) end
   end
   if old_jobs(base) then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
 end
@@ -953,10 +982,11 @@ end
 -- Adds new jobs to the queue at base, from index `first` of args: groups of
 -- five (id, due, message, redacted message, options), as enqueue.lua
 -- describes them, or with `plain` groups of two (id, message: due now, no
--- redacted message, no options). The caller declared the queue's keys and
+-- redacted message, no options; `given`: their runs of one shard, from the
+-- caller, see given_runs). The caller declared the queue's keys and
 -- healed them. Returns {jobs added, then for each unique job not created:
 -- its id and the id of the job that holds its name}.
-local function enqueue_batch(base, now, args, first, plain)
+local function enqueue_batch(base, now, args, first, plain, given)
   local scheduledKey, jobsKey, redactedKey = base .. 'scheduled', base .. 'jobs', base .. 'redacted'
   local step = plain and 2 or 5
   -- (Sizes kept in counters where it matters: `#t` costs a search per insert.)
@@ -972,7 +1002,7 @@ local function enqueue_batch(base, now, args, first, plain)
     -- (id, message) pairs as they stand, one run of ids per shard (ids
     -- made together share one). HSET counts the fields it added, so an id
     -- repeated within the batch shows as fewer.
-    local runs, stored = pair_runs(args, first, job_shard), false
+    local runs, stored = given or pair_runs(args, first, job_shard), false
     if old_jobs(base) then
       for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
         if msg then stored = true end

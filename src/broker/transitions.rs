@@ -4,8 +4,8 @@
 //! Each call is one atomic script run; lists longer than [`MAX_PER_CALL`] go
 //! in several calls, each atomic on its own.
 
-use super::keys::QueueKeys;
-use super::records::{FlowLimits, parse_counts, text};
+use super::keys::{QueueKeys, shard_of};
+use super::records::{FlowLimits, lease_member, parse_counts, text};
 use super::{Broker, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use redis::Value;
@@ -239,6 +239,25 @@ pub(super) fn declare(inv: &mut redis::ScriptInvocation<'_>, q: &QueueKeys, ids:
     }
 }
 
+/// Sends the runs of `ids` (in their order) that share a message shard:
+/// their count, then (shard, jobs in it) for each, so the script takes each
+/// shard's jobs as one range of its arguments (`given_runs` in lua/lib.lua)
+/// and spends no Lua call per job working them out.
+fn push_runs<'a>(inv: &mut redis::ScriptInvocation<'_>, ids: impl Iterator<Item = &'a str>) {
+    let mut runs: Vec<(&[u8], usize)> = Vec::new();
+    for id in ids {
+        let shard = shard_of(id.as_bytes());
+        match runs.last_mut() {
+            Some((last, n)) if *last == shard => *n += 1,
+            _ => runs.push((shard, 1)),
+        }
+    }
+    inv.arg(runs.len());
+    for (shard, n) in runs {
+        inv.arg(shard).arg(n);
+    }
+}
+
 /// A change of flow limits ([`Broker::set_limits`]): None leaves a limit
 /// as it is, `Some(None)` removes it, `Some(Some(v))` sets it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -285,6 +304,9 @@ impl Broker {
             // five: Redis parses and copies every argument.
             let plain = chunk.iter().all(NewJob::is_plain);
             inv.arg(&self.clock).arg(if plain { "p" } else { "" }).arg(&q.base);
+            if plain {
+                push_runs(&mut inv, chunk.iter().map(|job| job.id.as_str()));
+            }
             for job in chunk {
                 if plain {
                     inv.arg(&job.id).arg(&job.msg);
@@ -501,10 +523,16 @@ impl Broker {
             inv.key(&q.stats).key(&q.results).key(&bucket).key(&q.dead).key(&q.jobs);
             inv.key(&q.result_counts);
             // Plain batches (first deliveries and attempts, no replay, no
-            // redaction: the common case) send two arguments per job, not six.
+            // redaction: the common case) send three arguments per job, not
+            // six, in shard order (`order[k]`: the position in `done` of the
+            // k-th job sent), so each shard's jobs are one run.
             let plain = done
                 .iter()
                 .all(|a| a.delivery == 1 && a.attempt == 1 && a.replay_of.is_empty() && !a.redacted);
+            let mut order: Vec<usize> = (0..done.len()).collect();
+            if plain {
+                order.sort_by_key(|&i| shard_of(done[i].id.as_bytes()));
+            }
             inv.arg(&self.clock)
                 .arg(&q.base)
                 .arg(result_ttl.as_millis() as u64)
@@ -516,17 +544,23 @@ impl Broker {
                 .flat_map(|a| [if a.attempt > 1 { a.id.as_str() } else { "" }, a.replay_of.as_str()])
                 .collect();
             declare(&mut inv, q, &history);
-            for ack in done {
-                if plain {
-                    inv.arg(&ack.id).arg(&ack.record);
-                    continue;
+            if plain {
+                push_runs(&mut inv, order.iter().map(|&i| done[i].id.as_str()));
+                for &i in &order {
+                    inv.arg(lease_member(&done[i].id, 1));
                 }
-                inv.arg(&ack.id)
-                    .arg(ack.delivery)
-                    .arg(ack.attempt)
-                    .arg(&ack.record)
-                    .arg(&ack.replay_of)
-                    .arg(if ack.redacted { "1" } else { "" });
+                for &i in &order {
+                    inv.arg(&done[i].id).arg(&done[i].record);
+                }
+            } else {
+                for ack in done {
+                    inv.arg(&ack.id)
+                        .arg(ack.delivery)
+                        .arg(ack.attempt)
+                        .arg(&ack.record)
+                        .arg(&ack.replay_of)
+                        .arg(if ack.redacted { "1" } else { "" });
+                }
             }
             let reply: Vec<i64> = inv.invoke_async(&mut self.conn()).await?;
             match reply.as_slice() {
@@ -536,7 +570,7 @@ impl Broker {
                 {
                     return stale
                         .iter()
-                        .map(|i| usize::try_from(*i).ok().filter(|i| *i < done.len()))
+                        .map(|i| usize::try_from(*i).ok().and_then(|i| order.get(i).copied()))
                         .collect::<Option<Vec<usize>>>()
                         .ok_or_else(|| Error::Failed(format!("ack script answered {reply:?}")));
                 }
