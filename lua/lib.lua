@@ -64,6 +64,19 @@ local function job_shard(id)
   return '~'
 end
 
+-- Every shard holds one more field, SHARD_MARK, whose value is longer
+-- than Redis's hash-max-listpack-value (64 by default): it makes Redis keep
+-- the shard as a hash table from its first write. A small hash is
+-- otherwise a listpack, searched from end to end on every HSET, HMGET and
+-- HDEL until it passes hash-max-listpack-entries (512) fields: at a few
+-- thousand jobs a second or less, every shard would stay one and each job
+-- would cost its shard's length in comparisons, three times over. The mark
+-- is not a job id (ids never hold '~' and are never read from a shard but
+-- by id); a shard left with only it is deleted (delete_messages).
+local SHARD_MARK = '~hashtable'
+local SHARD_MARK_VALUE = 'tq: this field keeps the hash a hash table (a value longer than ' ..
+  'hash-max-listpack-value), not a listpack: see job_shard in lua/lib.lua'
+
 local function jobs_key(base, id)
   return base .. 'jobs:' .. job_shard(id)
 end
@@ -78,7 +91,9 @@ local function all_job_ids(base)
   end
   for _, key in ipairs(keys) do
     if redis.call('TYPE', key)['ok'] == 'hash' then
-      for _, id in ipairs(redis.call('HKEYS', key)) do ids[#ids + 1] = id end
+      for _, id in ipairs(redis.call('HKEYS', key)) do
+        if id ~= SHARD_MARK then ids[#ids + 1] = id end
+      end
     end
   end
   return ids
@@ -286,13 +301,17 @@ end
 local function put_messages(base, now, flat, from, runs)
   local added = 0
   for _, run in ipairs(runs or pair_runs(flat, from, job_shard)) do
-    added = added + on_key(base, now, 'hash', 'HSET', base .. 'jobs:' .. run[1], unpack(flat, run[2], run[3]))
+    local key = base .. 'jobs:' .. run[1]
+    -- (Written first, so that the shard is a hash table before any message.)
+    on_key(base, now, 'hash', 'HSETNX', key, SHARD_MARK, SHARD_MARK_VALUE)
+    added = added + on_key(base, now, 'hash', 'HSET', key, unpack(flat, run[2], run[3]))
     on_key(base, now, 'zset', 'ZADD', base .. 'shards', 0, run[1])
   end
   return added
 end
 
--- Deletes the messages of `ids`; a shard left empty leaves <base>shards.
+-- Deletes the messages of `ids`; a shard left with no message (but its
+-- SHARD_MARK) is deleted and leaves <base>shards.
 -- `runs` (optional): {shard, first, last} positions in `ids` of the runs of
 -- one shard, when the caller knows them (given_runs).
 local function delete_messages(base, now, ids, runs)
@@ -305,7 +324,11 @@ local function delete_messages(base, now, ids, runs)
   for _, run in ipairs(runs) do
     local key = base .. 'jobs:' .. run[1]
     on_key(base, now, 'hash', 'HDEL', key, unpack(run[4] or ids, run[2], run[3]))
-    if redis.call('EXISTS', key) == 0 then on_key(base, now, 'zset', 'ZREM', base .. 'shards', run[1]) end
+    local left = redis.call('HLEN', key)
+    if left == 0 or (left == 1 and redis.call('HEXISTS', key, SHARD_MARK) == 1) then
+      redis.call('DEL', key)
+      on_key(base, now, 'zset', 'ZREM', base .. 'shards', run[1])
+    end
   end
   if old_jobs(base) then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
 end

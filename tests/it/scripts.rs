@@ -274,6 +274,58 @@ async fn an_ack_tried_again_after_its_answer_was_lost_counts_its_jobs_once() {
     }
 }
 
+/// Jobs of two message shards, acked in the other order than the one the
+/// broker sends them in (by shard): the stale one is still reported by its
+/// position in the caller's batch, and the other's message and lease go.
+#[tokio::test]
+async fn a_stale_job_is_reported_by_its_own_position_when_the_batch_spans_shards() {
+    let f = Fixture::new().await;
+    let req = EnqueueRequest::new(
+        "tq.noop",
+        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+        "default",
+    );
+    // "order-17" lives in shard "~", which sorts after a tq id's shard.
+    let (named, named_entry) = req.to_new_job_with_id("order-17".into()).unwrap();
+    let (made, made_entry) = req.to_new_job().unwrap();
+    assert_eq!(f.at(0).enqueue(&f.q, &[named_entry, made_entry]).await.unwrap(), 2);
+    let claimed = f.claim(0, 2).await;
+    let by_id = |id: &str| claimed.iter().find(|d| d.id == id).unwrap();
+    // The tq id's lease goes back (its delivery moves on): its ack is stale.
+    assert_eq!(f.at(5).release(&f.q, &[(made.id.clone(), 1)]).await.unwrap(), 1);
+    let batch = [ack_of(by_id(&named.id)), ack_of(by_id(&made.id))];
+    let not_recorded = f.at(1000).ack(&f.q, Duration::from_secs(3600), &batch).await.unwrap();
+    assert_eq!(not_recorded, vec![1], "the stale job, by its position in the batch");
+    f.assert_only(&named.id, "succeeded");
+    f.assert_only(&made.id, "pending");
+}
+
+/// A message shard is a hash table from its first job, not a listpack
+/// (which Redis searches end to end on every access while it is small), and
+/// goes once its last job ends.
+#[tokio::test]
+async fn a_shard_is_a_hash_table_from_its_first_job_and_goes_with_its_last() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(1, Due::Now).await;
+    let shard = f.q.jobs_shard(ids[0].as_bytes());
+    let mut c = f.redis.conn();
+    let encoding: String = redis::cmd("OBJECT").arg("ENCODING").arg(&shard).query(&mut c).unwrap();
+    assert_eq!(encoding, "hashtable");
+    let d = f.claim(0, 1).await.remove(0);
+    assert!(
+        f.at(1000)
+            .ack(&f.q, Duration::from_secs(3600), &[ack_of(&d)])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let left: bool = c.exists(&shard).unwrap();
+    assert!(!left, "the empty shard is deleted");
+    let shards: Vec<String> = c.zrange(&f.q.shards, 0, -1).unwrap();
+    assert!(shards.is_empty(), "{shards:?}");
+    f.assert_only(&d.id, "succeeded");
+}
+
 #[tokio::test]
 async fn ack_records_the_holder_and_ignores_a_stale_delivery() {
     let f = Fixture::new().await;
