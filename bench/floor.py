@@ -14,8 +14,8 @@ pushed), pipelined from one connection so Redis is never idle waiting:
 
 Messages and result records are the size tq's load test writes; messages
 live in hashes of about 3,000 jobs and results in 32 parts, as tq keeps
-them, each message hash a hash table from its first write (the mark field
-tq adds), so the floor is the cheapest layout we know of, not a slower one.
+them, each message hash a hash table once it passes 128 messages (the mark
+field tq adds), so the floor is the cheapest layout we know of, not a slower one.
 Enqueue runs ahead of the drain (a backlog of JOBS), and about 2,000 leases
 are held at once, like the load test's 2 x 1024 workers.
 
@@ -60,8 +60,10 @@ def job_id(n):
 # What tq stores for a job (job.rs, JobMessage: no id or queue, short keys)
 # and keeps of one that succeeded (ResultRecord), byte for byte in size.
 MESSAGE = '{"t":"tq.noop","a":{},"e":1796515386558273}'
-# The field every shard holds to keep it a hash table (lua/lib.lua, SHARD_MARK).
+# The field a shard past SHARD_SMALL messages gets, to make and keep it a
+# hash table, not a listpack (lua/lib.lua, SHARD_MARK).
 MARK = ("~hashtable", "x" * 134)
+SHARD_SMALL = 128
 RECORD = '{"t":"tq.noop","e":1796515386558273,"s":1796515386590585,"f":1796515386590662}'
 
 
@@ -88,13 +90,15 @@ def runs(ids, key_of):
 ids = [job_id(n) for n in range(jobs)]
 batches = [ids[k:k + batch] for k in range(0, jobs, batch)]
 enqueue = []
-seen = set()
+size = {}
 for b in batches:
     cmds = []
     for key, run in runs(b, shard_key):
-        # A new shard gets the mark in its first write, as tq's does.
-        mark = () if key in seen else MARK
-        seen.add(key)
+        # A shard gets the mark with the write that takes it past 128
+        # messages, as tq's does (here before that write, the cheapest).
+        before = size.get(key, 0)
+        size[key] = before + len(run)
+        mark = MARK if before <= SHARD_SMALL < size[key] else ()
         cmds.append(resp("HSET", key, *mark, *[x for i in run for x in (i, MESSAGE)]))
     cmds.append(resp("LPUSH", prefix + "pending", *b))
     enqueue.append(b"".join(cmds))
@@ -176,7 +180,7 @@ elapsed = time.monotonic() - start
 used = redis_cpu() - before
 # What is left: pending or active, and any message (a shard's mark is not one).
 left = int(ask("EXISTS", prefix + "pending", prefix + "active")[1:])
-left += sum(int(ask("HLEN", k)[1:]) - 1 for k in sorted({shard_key(i) for i in ids}))
+left += sum(int(ask("HLEN", k)[1:]) - int(ask("HEXISTS", k, MARK[0])[1:]) for k in sorted({shard_key(i) for i in ids}))
 keys = [prefix + "pending", prefix + "active"] + sorted({shard_key(i) for i in ids}) + sorted({result_key(i) for i in ids})
 for k in range(0, len(keys), 500):
     ask("UNLINK", *keys[k:k + 500])

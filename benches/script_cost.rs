@@ -151,18 +151,21 @@ fn main() {
         let (pending, active) = ("f:pending", "f:active");
         let shard = |id: &str| format!("f:jobs:{}", id.get(..9).unwrap_or("~"));
         let part = |id: &str| format!("f:results:{}", id.get(8..9).unwrap_or("~"));
-        let mut seen = std::collections::HashSet::new();
+        let mut sizes = std::collections::HashMap::new();
         let floor_enqueue = measure(&mut stats, jobs, || {
             for chunk in msgs.chunks(batch) {
                 let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
                 let mut pipe = redis::pipe();
                 for run in chunk.chunk_by(|a, b| shard(&a.0) == shard(&b.0)) {
-                    // A new shard gets the field that keeps it a hash table,
-                    // as tq's do (SHARD_MARK in lua/lib.lua).
+                    // A shard gets the field that makes it a hash table
+                    // once it passes 128 messages, as tq's do (SHARD_MARK
+                    // in lua/lib.lua), here before the write that does it.
                     let key = shard(&run[0].0);
-                    if seen.insert(key.clone()) {
+                    let size = sizes.entry(key.clone()).or_insert(0usize);
+                    if *size <= 128 && *size + run.len() > 128 {
                         pipe.hset(&key, "~hashtable", "x".repeat(134));
                     }
+                    *size += run.len();
                     pipe.hset_multiple(key, run);
                 }
                 pipe.lpush(pending, &ids).query::<()>(&mut conn).unwrap();

@@ -64,15 +64,19 @@ local function job_shard(id)
   return '~'
 end
 
--- Every shard holds one more field, SHARD_MARK, whose value is longer
--- than Redis's hash-max-listpack-value (64 by default): it makes Redis keep
--- the shard as a hash table from its first write. A small hash is
--- otherwise a listpack, searched from end to end on every HSET, HMGET and
--- HDEL until it passes hash-max-listpack-entries (512) fields: at a few
--- thousand jobs a second or less, every shard would stay one and each job
--- would cost its shard's length in comparisons, three times over. The mark
--- is not a job id (ids never hold '~' and are never read from a shard but
--- by id); a shard left with only it is deleted (delete_messages).
+-- A small hash is a listpack: compact, but searched from end to end on
+-- every HSET, HMGET and HDEL, until it passes hash-max-listpack-entries
+-- (512 by default) fields. Every job reaches its shard four times (enqueue
+-- checks and writes, the claim's caller reads, ack deletes), so a shard of
+-- a few hundred jobs would cost each job its length in comparisons, four
+-- times over. A shard that passes SHARD_SMALL messages therefore gets one
+-- more field, SHARD_MARK, whose value is longer than hash-max-listpack-value
+-- (64 by default): Redis makes it a hash table then and there, and it stays
+-- one. Smaller shards (queues filled at a few thousand jobs a second or
+-- less) stay compact, at a cost per job that their size bounds. The mark is
+-- not a job id (ids never hold '~', and a shard is only read by id); a
+-- shard left with only the mark is deleted (delete_messages).
+local SHARD_SMALL = 128
 local SHARD_MARK = '~hashtable'
 local SHARD_MARK_VALUE = 'tq: this field keeps the hash a hash table (a value longer than ' ..
   'hash-max-listpack-value), not a listpack: see job_shard in lua/lib.lua'
@@ -302,9 +306,14 @@ local function put_messages(base, now, flat, from, runs)
   local added = 0
   for _, run in ipairs(runs or pair_runs(flat, from, job_shard)) do
     local key = base .. 'jobs:' .. run[1]
-    -- (Written first, so that the shard is a hash table before any message.)
-    on_key(base, now, 'hash', 'HSETNX', key, SHARD_MARK, SHARD_MARK_VALUE)
+    -- A run that alone passes SHARD_SMALL marks the shard before it is
+    -- written, so that its own writes are not searched through.
+    local marked = (run[3] - run[2] + 1) / 2 > SHARD_SMALL
+    if marked then on_key(base, now, 'hash', 'HSETNX', key, SHARD_MARK, SHARD_MARK_VALUE) end
     added = added + on_key(base, now, 'hash', 'HSET', key, unpack(flat, run[2], run[3]))
+    if not marked and redis.call('HLEN', key) > SHARD_SMALL then
+      redis.call('HSETNX', key, SHARD_MARK, SHARD_MARK_VALUE)
+    end
     on_key(base, now, 'zset', 'ZADD', base .. 'shards', 0, run[1])
   end
   return added

@@ -300,30 +300,60 @@ async fn a_stale_job_is_reported_by_its_own_position_when_the_batch_spans_shards
     f.assert_only(&made.id, "pending");
 }
 
-/// A message shard is a hash table from its first job, not a listpack
-/// (which Redis searches end to end on every access while it is small), and
-/// goes once its last job ends.
+/// A message shard stays a compact listpack while small, becomes a hash
+/// table once it passes 128 jobs (a listpack is searched end to end on every
+/// access, up to 512 fields), and goes once its last job ends.
 #[tokio::test]
-async fn a_shard_is_a_hash_table_from_its_first_job_and_goes_with_its_last() {
+async fn a_shard_past_128_jobs_is_a_hash_table_and_goes_with_its_last_job() {
     let f = Fixture::new().await;
-    let ids = f.enqueue(1, Due::Now).await;
-    let shard = f.q.jobs_shard(ids[0].as_bytes());
-    let mut c = f.redis.conn();
-    let encoding: String = redis::cmd("OBJECT").arg("ENCODING").arg(&shard).query(&mut c).unwrap();
-    assert_eq!(encoding, "hashtable");
-    let d = f.claim(0, 1).await.remove(0);
-    assert!(
-        f.at(1000)
-            .ack(&f.q, Duration::from_secs(3600), &[ack_of(&d)])
-            .await
-            .unwrap()
-            .is_empty()
+    let req = EnqueueRequest::new(
+        "tq.noop",
+        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+        "default",
     );
+    // Ids that are not tq ids share one shard ("~").
+    let jobs = |name: &str, n: usize| -> Vec<NewJob> {
+        (1..=n)
+            .map(|i| req.to_new_job_with_id(format!("{name}-{i}")).unwrap().1)
+            .collect()
+    };
+    let shard = f.q.jobs_shard(b"order-1");
+    let mut c = f.redis.conn();
+    let encoding =
+        |c: &mut redis::Connection| -> String { redis::cmd("OBJECT").arg("ENCODING").arg(&shard).query(c).unwrap() };
+    assert_eq!(f.at(0).enqueue(&f.q, &jobs("order", 128)).await.unwrap(), 128);
+    assert_eq!(encoding(&mut c), "listpack", "128 jobs: still compact");
+    let one_more = req.to_new_job_with_id("order-129".into()).unwrap().1;
+    assert_eq!(f.at(0).enqueue(&f.q, &[one_more]).await.unwrap(), 1);
+    assert_eq!(encoding(&mut c), "hashtable", "the 129th job makes it a hash table");
+    let drain = async || {
+        loop {
+            let claimed = f.claim(0, 1000).await;
+            if claimed.is_empty() {
+                break;
+            }
+            let acks: Vec<Ack> = claimed.iter().map(ack_of).collect();
+            assert!(
+                f.at(1000)
+                    .ack(&f.q, Duration::from_secs(3600), &acks)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+    };
+    drain().await;
     let left: bool = c.exists(&shard).unwrap();
-    assert!(!left, "the empty shard is deleted");
+    assert!(!left, "the shard with no job left is deleted");
     let shards: Vec<String> = c.zrange(&f.q.shards, 0, -1).unwrap();
     assert!(shards.is_empty(), "{shards:?}");
-    f.assert_only(&d.id, "succeeded");
+    f.assert_only("order-129", "succeeded");
+    // One batch of more than 128 jobs makes a new shard a hash table at once.
+    assert_eq!(f.at(0).enqueue(&f.q, &jobs("big", 200)).await.unwrap(), 200);
+    assert_eq!(encoding(&mut c), "hashtable");
+    drain().await;
+    let left: bool = c.exists(&shard).unwrap();
+    assert!(!left, "deleted again");
 }
 
 #[tokio::test]
