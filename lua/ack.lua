@@ -186,15 +186,13 @@ if #rare > 0 then
   end
 end
 -- The (id, record) pairs, by runs of one part: straight from ARGV in the
--- plain case, the caller's runs of one shard (its 9th character names the part).
+-- plain case, the caller's runs of one shard (a shard's jobs share a part).
 local flat = records or ARGV
 local part_runs = {}
 if records or not given then
   part_runs = pair_runs(flat, records and 1 or first, part_of)
 else
-  for r, run in ipairs(given) do
-    part_runs[r] = {#run[1] == 9 and string.byte(run[1], 9) or 126, run[2], run[3]}
-  end
+  for r, run in ipairs(given) do part_runs[r] = {part_of(ARGV[run[2]]), run[2], run[3]} end
 end
 for _, run in ipairs(part_runs) do
   local key = part_key(run[1])

@@ -843,7 +843,8 @@ end
 -- The task a stored message names ('' if it does not decode).
 local function task_of(msg)
   local ok, job = pcall(cjson.decode, msg)
-  return (ok and type(job) == 'table' and type(job.t or job.task) == 'string') and (job.t or job.task) or ''
+  local task = ok and type(job) == 'table' and (job.t or job.task)
+  return type(task) == 'string' and task or ''
 end
 
 -- Reads the entries of list `key` a caller passed from ARGV[first] on: the

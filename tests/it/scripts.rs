@@ -12,6 +12,15 @@ use tq::client::{EnqueueRequest, new_job_entry};
 
 const LEASE: Duration = Duration::from_secs(30);
 
+/// A request for a `tq.noop` job on queue "default".
+fn noop_request() -> EnqueueRequest {
+    EnqueueRequest::new(
+        "tq.noop",
+        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+        "default",
+    )
+}
+
 /// A private server, a broker on it and the server's now (ms) to pin clocks to.
 struct Fixture {
     redis: RedisServer,
@@ -38,12 +47,7 @@ impl Fixture {
     async fn enqueue(&self, n: usize, due: Due) -> Vec<String> {
         let jobs: Vec<NewJob> = (0..n)
             .map(|_| {
-                let req = EnqueueRequest::new(
-                    "tq.noop",
-                    serde_json::value::RawValue::from_string("{}".into()).unwrap(),
-                    "default",
-                );
-                let (msg, _) = req.to_new_job().unwrap();
+                let (msg, _) = noop_request().to_new_job().unwrap();
                 new_job_entry(&msg, due).unwrap()
             })
             .collect();
@@ -127,11 +131,7 @@ fn ack_of(d: &Delivery) -> Ack {
 async fn enqueue_puts_each_job_in_one_place_once_even_when_an_id_repeats() {
     let f = Fixture::new().await;
     let ids = f.enqueue(2, Due::Now).await;
-    let req = EnqueueRequest::new(
-        "tq.noop",
-        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
-        "default",
-    );
+    let req = noop_request();
     let (msg, _) = req.to_new_job().unwrap();
     let twice = new_job_entry(&msg, Due::Now).unwrap();
     let mut again = new_job_entry(&msg, Due::Now).unwrap();
@@ -280,11 +280,7 @@ async fn an_ack_tried_again_after_its_answer_was_lost_counts_its_jobs_once() {
 #[tokio::test]
 async fn a_stale_job_is_reported_by_its_own_position_when_the_batch_spans_shards() {
     let f = Fixture::new().await;
-    let req = EnqueueRequest::new(
-        "tq.noop",
-        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
-        "default",
-    );
+    let req = noop_request();
     // "order-17" lives in shard "~", which sorts after a tq id's shard.
     let (named, named_entry) = req.to_new_job_with_id("order-17".into()).unwrap();
     let (made, made_entry) = req.to_new_job().unwrap();
@@ -306,11 +302,7 @@ async fn a_stale_job_is_reported_by_its_own_position_when_the_batch_spans_shards
 #[tokio::test]
 async fn a_shard_past_128_jobs_is_a_hash_table_and_goes_with_its_last_job() {
     let f = Fixture::new().await;
-    let req = EnqueueRequest::new(
-        "tq.noop",
-        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
-        "default",
-    );
+    let req = noop_request();
     // Ids that are not tq ids share one shard ("~").
     let jobs = |name: &str, n: usize| -> Vec<NewJob> {
         (1..=n)
@@ -486,11 +478,7 @@ async fn replay_queues_one_job_and_a_replay_that_dies_again_points_to_its_record
     f.enqueue(1, Due::Now).await;
     let d = f.claim(0, 1).await.remove(0);
     f.at(1).bury(&f.q, &failure(&d), "permanent failure").await.unwrap();
-    let req = EnqueueRequest::new(
-        "tq.noop",
-        serde_json::value::RawValue::from_string("{}".into()).unwrap(),
-        "default",
-    );
+    let req = noop_request();
     let (mut msg, _) = req.to_new_job().unwrap();
     msg.replay_of = Some(d.id.clone());
     let entry = new_job_entry(&msg, Due::Now).unwrap();
