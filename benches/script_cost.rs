@@ -10,7 +10,7 @@
 //! arguments and replies between Lua and Redis.
 //!
 //! Run: `cargo bench --bench script_cost` (TQ_BENCH_JOBS=100000,
-//! TQ_BENCH_BATCHES=100,1000 to change them).
+//! TQ_BENCH_BATCHES=1,100,1000 to change them).
 
 #[path = "../tests/it/support/mod.rs"]
 mod support;
@@ -20,6 +20,9 @@ use std::time::Duration;
 use support::RedisServer;
 use tq::broker::{Ack, Delivery, NewJob};
 use tq::client::EnqueueRequest;
+
+/// Jobs per phase at batches under 100.
+const SMALL_BATCH_JOBS: usize = 10_000;
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
@@ -80,17 +83,24 @@ fn measure(conn: &mut redis::Connection, jobs: usize, phase: impl FnOnce()) -> C
 
 fn main() {
     let jobs: usize = env_or("TQ_BENCH_JOBS", "100000").parse().unwrap_or(100_000);
-    let batches: Vec<usize> = env_or("TQ_BENCH_BATCHES", "100,1000")
+    let batches: Vec<usize> = env_or("TQ_BENCH_BATCHES", "1,100,1000")
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    println!("{jobs} tq.noop jobs per phase, one call at a time, one private redis-server.\n");
+    println!(
+        "{jobs} tq.noop jobs per phase ({} at batches under 100), one call at a time, one private redis-server. \
+         Batch 1 is what a call costs whatever it carries, as at a paced load's small batches.\n",
+        jobs.min(SMALL_BATCH_JOBS)
+    );
     println!(
         "| batch | phase | Redis CPU µs/job | floor µs/job | x floor | EVALSHA µs/job | its Redis commands | its Lua and argument/reply moving |"
     );
     println!("|---|---|---|---|---|---|---|---|");
     for batch in batches {
+        // A call of one job costs Redis what dozens of jobs in a batch of
+        // 100 do: fewer of them measure as well.
+        let jobs = if batch < 100 { jobs.min(SMALL_BATCH_JOBS) } else { jobs };
         let redis = RedisServer::start();
         let mut conn = redis.conn();
         let mut stats = redis.conn();
