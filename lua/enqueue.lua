@@ -36,9 +36,16 @@
 -- but for unique jobs.
 local base = ARGV[3]
 local now = server_now()
-heal(base, now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready', 'counts', 'active', 'stats',
-  'unique', 'unique_until', 'expires'})
-if ARGV[2] ~= 'p' then return enqueue_batch(base, now, ARGV, 4, false) end
+if ARGV[2] ~= 'p' then
+  heal(base, now, {'pending', 'scheduled', 'jobs', 'redacted', 'ready', 'counts', 'active', 'stats',
+    'unique', 'unique_until', 'expires'})
+  return enqueue_batch(base, now, ARGV, 4, false)
+end
+-- The plain form writes the shards (each checked by Redis's own answer,
+-- on_key) and pending; the rest is checked where it is first used, once
+-- the batch is in pending (old_jobs, push_pending, wake_one): a TYPE check
+-- costs a call as much as a job's own work at a paced load's small batches.
+heal(base, now, {'pending'})
 local k = tonumber(ARGV[4]) or 0
 local first = 5 + 2 * k
 return enqueue_batch(base, now, ARGV, first, true, given_runs(ARGV, first, 5, k))

@@ -135,9 +135,12 @@ end
 -- key deleted, and Redis logs it. Only declared keys are touched, so a
 -- cluster slot being migrated refuses the script before it writes.
 -- A quarantine hash of the wrong type itself is moved to <base>quarantine_foreign.
--- Returns true if it moved the key.
+-- Returns true if it moved the key. A key checked once in a script call is
+-- not checked again: within the call only the script writes, and it writes
+-- each key with its own type (known_types: key -> its type when checked).
 local known_types = {}
 local function heal_key(base, now, key, want)
+  if known_types[key] then return false end
   local t = redis.call('TYPE', key)['ok']
   known_types[key] = t
   if t == 'none' or t == want then return false end
@@ -192,6 +195,7 @@ end
 local function on_key(base, now, want, cmd, key, ...)
   local reply = redis.pcall(cmd, key, ...)
   if type(reply) == 'table' and reply.err and string.sub(reply.err, 1, 9) == 'WRONGTYPE' then
+    known_types[key] = nil
     heal_key(base, now, key, want)
     return redis.call(cmd, key, ...)
   elseif type(reply) == 'table' and reply.err then
@@ -202,23 +206,24 @@ local function on_key(base, now, want, cmd, key, ...)
 end
 
 -- True if the jobs hash of earlier versions exists (its type as heal read
--- it, when it did: within a script call it can only be emptied).
-local function old_jobs(base)
-  local t = known_types[base .. 'jobs']
-  if t == nil then return redis.call('EXISTS', base .. 'jobs') == 1 end
-  return t == 'hash'
+-- it, checked here if no heal did: within a script call it can only be
+-- emptied). `now` is needed only to move a key of the wrong type aside.
+local function old_jobs(base, now)
+  local key = base .. 'jobs'
+  heal_key(base, now, key, 'hash')
+  return known_types[key] == 'hash'
 end
 
 -- Job <id>'s message (nil if none).
 local function job_message(base, now, id)
   return on_key(base, now, 'hash', 'HGET', jobs_key(base, id), id) or
-    (old_jobs(base) and redis.call('HGET', base .. 'jobs', id))
+    (old_jobs(base, now) and redis.call('HGET', base .. 'jobs', id))
 end
 
 -- True if job <id> has a message.
 local function job_exists(base, now, id)
   return on_key(base, now, 'hash', 'HEXISTS', jobs_key(base, id), id) == 1 or
-    (old_jobs(base) and redis.call('HEXISTS', base .. 'jobs', id) == 1)
+    (old_jobs(base, now) and redis.call('HEXISTS', base .. 'jobs', id) == 1)
 end
 
 -- `ids` grouped by shard: the shards in first-seen order, and shard -> ids.
@@ -292,7 +297,7 @@ local function job_messages(base, now, ids)
   end
   local out = {}
   for j, id in ipairs(ids) do out[j] = found[id] end
-  if missing and old_jobs(base) then
+  if missing and old_jobs(base, now) then
     local old = redis.call('HMGET', base .. 'jobs', unpack(ids))
     for j = 1, #ids do out[j] = out[j] or old[j] end
   end
@@ -339,7 +344,7 @@ local function delete_messages(base, now, ids, runs)
       on_key(base, now, 'zset', 'ZREM', base .. 'shards', run[1])
     end
   end
-  if old_jobs(base) then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
+  if old_jobs(base, now) then redis.call('HDEL', base .. 'jobs', unpack(ids)) end
 end
 
 -- Flow control (tq queue limit, tq enqueue --key, a handler's pause). Per queue:
@@ -505,10 +510,14 @@ local HAND_CONFIRM_MS = 1000
 -- lease while it waits there, so a job waiting in ready is neither lost nor
 -- delivered twice. A front entry with no message is not handed: a bare
 -- token ('1') tells a worker to claim, and the claim buries it.
--- Callers have checked the types of pending, ready, jobs, counts, active and stats.
+-- Callers have checked the type of pending, and every job the call moved
+-- is in its place: the keys checked here (those most callers checked
+-- already) move aside without leaving a job in no state.
 local function wake_one(base, now)
   local ready_key, pending_key = base .. 'ready', base .. 'pending'
+  heal(base, now, {'ready'})
   if redis.call('LLEN', ready_key) > 0 then return end
+  heal(base, now, {'stats', 'active', 'counts'})
   if redis.call('HGET', base .. 'stats', 'paused') == '1' then return end
   -- Under flow control only a claim may start a job (it checks the limits
   -- and the keys' turns): the idle worker gets a bare token.
@@ -628,8 +637,12 @@ end
 local function push_pending(base, now, ids, front)
   if #ids == 0 then return end
   local plain = ids
-  if redis.call('HLEN', base .. 'keyed') > 0 then
+  local keyed = redis.call('EXISTS', base .. 'keyed') == 1
+  if keyed then
     heal(base, now, FLOW_KEYS)
+    keyed = redis.call('HLEN', base .. 'keyed') > 0
+  end
+  if keyed then
     local keys = redis.call('HMGET', base .. 'keyed', unpack(ids))
     local members, lines = {}, {}
     plain = {}
@@ -1036,7 +1049,7 @@ local function enqueue_batch(base, now, args, first, plain, given)
     -- made together share one). HSET counts the fields it added, so an id
     -- repeated within the batch shows as fewer.
     local runs, stored = given or pair_runs(args, first, job_shard), false
-    if old_jobs(base) then
+    if old_jobs(base, now) then
       for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
         if msg then stored = true end
       end

@@ -106,6 +106,11 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
         "results",
         "ready",
         "shards",
+        // Checked where first used, not when a call starts (enqueue's
+        // plain form, wake_one, push_pending).
+        "expires",
+        "handed",
+        "keyed",
         // Not a key's name: the shards that hold the jobs' messages.
         "jobs:<shard>",
     ];
@@ -123,11 +128,35 @@ fn a_key_of_the_wrong_type_is_moved_aside_and_no_job_is_left_in_no_state() {
         }
         let name = names[0].clone();
         healthy_queue_answers(&redis, &b);
+        // A job enqueued on the damaged queue goes in and runs; so does one
+        // on an empty queue with the same key damaged, which wakes a worker.
+        let late = redis.enqueue(&["tq.echo", "-q", "a", "--args", "[9]"]);
+        let mut fresh = None;
+        if key != "jobs:<shard>" {
+            let c = QueueKeys::new("tq", "c");
+            let _: () = redis
+                .conn()
+                .set(format!("{}{key}", c.base), "written by another tool")
+                .unwrap();
+            fresh = Some(redis.enqueue(&["tq.echo", "-q", "c", "--args", "[9]"]));
+        }
 
-        redis.drain(&["-Q", "a,b"]);
+        redis.drain(&["-Q", "a,b,c"]);
+        if let Some(id) = &fresh {
+            assert_eq!(
+                state(&redis, id),
+                "succeeded",
+                "{key}: job {id} on an empty damaged queue"
+            );
+        }
         for id in &b {
             assert_eq!(state(&redis, id), "succeeded", "{key}: healthy queue job {id}");
         }
+        assert_eq!(
+            state(&redis, &late),
+            "succeeded",
+            "{key}: job {late} enqueued after the damage"
+        );
         let dead = redis.json(&["dlq", "list", "-q", "a"]);
         for id in &a {
             let ran = redis.tq().args(["status", id, "--json"]).output().unwrap();
