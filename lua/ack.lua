@@ -53,8 +53,14 @@ local start_ms, span_ms = tonumber(ARGV[4]) * 1000, tonumber(ARGV[5]) * 1000
 if now < start_ms - 1000 or now >= start_ms + span_ms + 1000 then
   return {-1, now}
 end
-heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays', 'result_counts',
-  'expires', 'cancel'})
+if ARGV[6] == 'p' then
+  -- The plain form touches no dead, redacted, error or replay record (and
+  -- old_jobs checks the jobs hash of earlier versions itself).
+  heal(base, now, {'active', 'stats', 'results', 'counts', 'result_counts', 'expires', 'cancel'})
+else
+  heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays',
+    'result_counts', 'expires', 'cancel'})
+end
 -- The part of the bucket that holds job <id>'s result (see KEYS[4]), as a
 -- character code: compared per job (pair_runs), made a key once per run.
 local function part_of(id)
