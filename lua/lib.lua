@@ -1029,10 +1029,11 @@ end
 -- five (id, due, message, redacted message, options), as enqueue.lua
 -- describes them, or with `plain` groups of two (id, message: due now, no
 -- redacted message, no options; `given`: their runs of one shard, from the
--- caller, see given_runs). The caller declared the queue's keys and
+-- caller, see given_runs; `new_ids`: no id of the batch can be stored, so
+-- none is looked up). The caller declared the queue's keys and
 -- healed them. Returns {jobs added, then for each unique job not created:
 -- its id and the id of the job that holds its name}.
-local function enqueue_batch(base, now, args, first, plain, given)
+local function enqueue_batch(base, now, args, first, plain, given, new_ids)
   local scheduledKey, jobsKey, redactedKey = base .. 'scheduled', base .. 'jobs', base .. 'redacted'
   local step = plain and 2 or 5
   -- (Sizes kept in counters where it matters: `#t` costs a search per insert.)
@@ -1049,13 +1050,13 @@ local function enqueue_batch(base, now, args, first, plain, given)
     -- made together share one). HSET counts the fields it added, so an id
     -- repeated within the batch shows as fewer.
     local runs, stored = given or pair_runs(args, first, job_shard), false
-    if old_jobs(base, now) then
+    if not new_ids and old_jobs(base, now) then
       for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
         if msg then stored = true end
       end
     end
     for _, run in ipairs(runs) do
-      if stored then break end
+      if stored or new_ids then break end
       -- The run's ids: ids[k] is args[first + 2 * (k - 1)].
       local a, b = (run[2] - first) / 2 + 1, (run[3] - first + 1) / 2
       for _, msg in ipairs(on_key(base, now, 'hash', 'HMGET', base .. 'jobs:' .. run[1], unpack(ids, a, b))) do

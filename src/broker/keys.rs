@@ -213,6 +213,14 @@ impl QueueKeys {
         format!("{}results:{start_secs}", self.base)
     }
 
+    /// STRING set by the enqueue call whose first job is `id` (and whose
+    /// ids were all made for it): while it lives (ten minutes), the same
+    /// call sent again is known for a re-send and looks its ids up
+    /// (`lua/enqueue.lua`).
+    pub fn sent(&self, id: &str) -> String {
+        format!("{}sent:{id}", self.base)
+    }
+
     /// The LIST of one job's failed attempts (JSON records), oldest first.
     pub fn failures(&self, id: &str) -> String {
         format!("{}failures:{id}", self.base)

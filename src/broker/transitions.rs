@@ -219,6 +219,11 @@ fn valid_job_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
 }
 
+/// Fewest plain jobs with new ids that one enqueue call writes without
+/// looking their ids up first ([`Broker::enqueue_new`]). Below it, looking
+/// them up costs a call about what setting its marker would.
+pub const FRESH_MIN: usize = 32;
+
 /// Most malformed entries one call records.
 const MALFORMED_BATCH: isize = 100;
 
@@ -292,6 +297,26 @@ impl Broker {
     /// Like [`Broker::enqueue`], also returning the unique jobs that were not
     /// created: (new id, id of the job that holds the name).
     pub async fn enqueue_unique(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<(u64, Vec<(String, String)>)> {
+        self.enqueue_calls(q, jobs, false).await
+    }
+
+    /// Like [`Broker::enqueue_unique`], for jobs whose ids were all made for
+    /// this call ([`crate::job::new_job_id`]) and were never sent before,
+    /// other than by sending this very call again (same jobs, same order):
+    /// then a batch of [`FRESH_MIN`] plain jobs or more does not look its ids
+    /// up before it writes them. A marker per call ([`QueueKeys::sent`]) tells
+    /// a re-sent call (a lost reply, a cluster client's retry), which looks
+    /// them up as [`Broker::enqueue`] does, so it still adds no job twice.
+    pub async fn enqueue_new(&self, q: &QueueKeys, jobs: &[NewJob]) -> Result<(u64, Vec<(String, String)>)> {
+        self.enqueue_calls(q, jobs, true).await
+    }
+
+    async fn enqueue_calls(
+        &self,
+        q: &QueueKeys,
+        jobs: &[NewJob],
+        new_ids: bool,
+    ) -> Result<(u64, Vec<(String, String)>)> {
         for job in jobs {
             job.check_id()?;
         }
@@ -303,7 +328,15 @@ impl Broker {
             // Plain batches (the common case) send two arguments per job, not
             // five: Redis parses and copies every argument.
             let plain = chunk.iter().all(NewJob::is_plain);
-            inv.arg(&self.clock).arg(if plain { "p" } else { "" }).arg(&q.base);
+            let form = match chunk.first() {
+                Some(first) if plain && new_ids && chunk.len() >= FRESH_MIN => {
+                    inv.key(q.sent(&first.id));
+                    "f"
+                }
+                _ if plain => "p",
+                _ => "",
+            };
+            inv.arg(&self.clock).arg(form).arg(&q.base);
             if plain {
                 push_runs(&mut inv, chunk.iter().map(|job| job.id.as_str()));
             }

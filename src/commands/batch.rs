@@ -91,7 +91,8 @@ async fn flush(broker: &Broker, queue: &str, jobs: &mut Vec<NewJob>) -> Result<u
     if jobs.is_empty() {
         return Ok(0);
     }
-    let added = broker.enqueue(&broker.queue(queue), jobs).await?;
+    // Every id was made for this batch (`request`, to_new_job).
+    let (added, _) = broker.enqueue_new(&broker.queue(queue), jobs).await?;
     jobs.clear();
     Ok(added)
 }

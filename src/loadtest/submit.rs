@@ -123,8 +123,9 @@ pub(crate) async fn submit(
 }
 
 /// Enqueues a batch, sending it again while Redis is briefly away (a
-/// failover, a slot moving): enqueue is idempotent by id, so a batch whose
-/// reply was lost is not doubled. The flag is false when fewer replicas
+/// failover, a slot moving): the same jobs in the same order, which
+/// `enqueue_new` knows for a re-send, so a batch whose reply was lost is
+/// not doubled (the ids are made for it, by `message`). The flag is false when fewer replicas
 /// confirmed it than `--min-replicas` asks (it is on the master and runs).
 async fn enqueue_retrying(
     broker: &Broker,
@@ -133,8 +134,8 @@ async fn enqueue_retrying(
 ) -> Result<(u64, bool)> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        match broker.enqueue(key, entries).await {
-            Ok(added) => return Ok((added, true)),
+        match broker.enqueue_new(key, entries).await {
+            Ok((added, _)) => return Ok((added, true)),
             // On the master, but fewer replicas than --min-replicas have it
             // (a master with no replica left after a failover, say): it runs.
             Err(e @ crate::Error::Unconfirmed { .. }) => {

@@ -266,7 +266,8 @@ async fn enqueue(State(s): State<Shared>, Path(queue): Path<String>, headers: He
     let q = s.broker.queue(&queue);
     let mut ids = Vec::with_capacity(entries.len());
     for chunk in entries.chunks(CHUNK) {
-        match s.broker.enqueue_unique(&q, chunk).await {
+        // Every id was made for this request (to_new_job above).
+        match s.broker.enqueue_new(&q, chunk).await {
             Ok((_, duplicates)) => {
                 let held: std::collections::HashMap<String, String> = duplicates.into_iter().collect();
                 ids.extend(

@@ -89,7 +89,8 @@ async fn run(broker: Broker, mut rx: mpsc::UnboundedReceiver<Pending>) {
 
 async fn send(broker: &Broker, queue: String, items: Vec<Pending>) {
     let (jobs, answers): (Vec<NewJob>, Vec<_>) = items.into_iter().map(|p| (p.job, (p.answer))).unzip();
-    match broker.enqueue_unique(&broker.queue(&queue), &jobs).await {
+    // Each request's id was made for it (to_new_job), and a call is sent once.
+    match broker.enqueue_new(&broker.queue(&queue), &jobs).await {
         Ok((_, duplicates)) => {
             let held: HashMap<String, String> = duplicates.into_iter().collect();
             for (job, answer) in jobs.iter().zip(answers) {

@@ -160,6 +160,43 @@ async fn enqueue_puts_each_job_in_one_place_once_even_when_an_id_repeats() {
 }
 
 #[tokio::test]
+async fn a_re_sent_call_of_new_jobs_adds_none_of_them_twice() {
+    let f = Fixture::new().await;
+    // A batch large enough to skip looking its ids up, and a small one that
+    // always looks them up: each sent, some of it claimed, then sent again
+    // (a reply lost, a cluster client's retry).
+    for n in [tq::broker::transitions::FRESH_MIN * 4, 3] {
+        let jobs: Vec<NewJob> = (0..n)
+            .map(|_| new_job_entry(&noop_request().to_new_job().unwrap().0, Due::Now).unwrap())
+            .collect();
+        assert_eq!(f.at(0).enqueue_new(&f.q, &jobs).await.unwrap().0, n as u64);
+        let claimed = f.claim(10, 2).await;
+        assert_eq!(claimed.len(), 2);
+        assert_eq!(
+            f.at(20).enqueue_new(&f.q, &jobs).await.unwrap().0,
+            0,
+            "a re-sent call adds nothing"
+        );
+        let pending: Vec<String> = f.redis.conn().lrange(&f.q.pending, 0, -1).unwrap();
+        for job in &jobs {
+            assert!(
+                pending.iter().filter(|p| **p == job.id).count() <= 1,
+                "{} twice in pending",
+                job.id
+            );
+            let place = if claimed.iter().any(|d| d.id == job.id) {
+                "active"
+            } else {
+                "pending"
+            };
+            f.assert_only(&job.id, place);
+        }
+        let rest = f.claim(40, n).await;
+        assert_eq!(rest.len(), n - 2, "each job is claimed once");
+    }
+}
+
+#[tokio::test]
 async fn a_raw_entry_set_aside_under_a_concurrency_limit_does_not_keep_the_slot() {
     let f = Fixture::new().await;
     let limit = tq::broker::LimitChange {
