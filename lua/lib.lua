@@ -1050,17 +1050,19 @@ local function enqueue_batch(base, now, args, first, plain, given, new_ids)
     -- made together share one). HSET counts the fields it added, so an id
     -- repeated within the batch shows as fewer.
     local runs, stored = given or pair_runs(args, first, job_shard), false
-    if not new_ids and old_jobs(base, now) then
-      for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
-        if msg then stored = true end
+    if not new_ids then
+      if old_jobs(base, now) then
+        for _, msg in ipairs(redis.call('HMGET', jobsKey, unpack(ids))) do
+          if msg then stored = true end
+        end
       end
-    end
-    for _, run in ipairs(runs) do
-      if stored or new_ids then break end
-      -- The run's ids: ids[k] is args[first + 2 * (k - 1)].
-      local a, b = (run[2] - first) / 2 + 1, (run[3] - first + 1) / 2
-      for _, msg in ipairs(on_key(base, now, 'hash', 'HMGET', base .. 'jobs:' .. run[1], unpack(ids, a, b))) do
-        if msg then stored = true end
+      for _, run in ipairs(runs) do
+        if stored then break end
+        -- The run's ids: ids[k] is args[first + 2 * (k - 1)].
+        local a, b = (run[2] - first) / 2 + 1, (run[3] - first + 1) / 2
+        for _, msg in ipairs(on_key(base, now, 'hash', 'HMGET', base .. 'jobs:' .. run[1], unpack(ids, a, b))) do
+          if msg then stored = true end
+        end
       end
     end
     if not stored then

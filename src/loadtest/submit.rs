@@ -125,8 +125,9 @@ pub(crate) async fn submit(
 /// Enqueues a batch, sending it again while Redis is briefly away (a
 /// failover, a slot moving): the same jobs in the same order, which
 /// `enqueue_new` knows for a re-send, so a batch whose reply was lost is
-/// not doubled (the ids are made for it, by `message`). The flag is false when fewer replicas
-/// confirmed it than `--min-replicas` asks (it is on the master and runs).
+/// not doubled (the ids are made for it, by `message`). The flag is false
+/// when fewer replicas confirmed it than `--min-replicas` asks (it is on
+/// the master and runs).
 async fn enqueue_retrying(
     broker: &Broker,
     key: &crate::broker::keys::QueueKeys,
