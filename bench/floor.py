@@ -13,8 +13,8 @@ pushed), pipelined from one connection so Redis is never idle waiting:
   ack:     ZREM active lease...  HDEL jobs:<shard> id...   HSET results:<part> (id, record)...
 
 Messages and result records are the size tq's load test writes; messages
-live in hashes of about 3,000 jobs and results in 32 parts, as tq keeps
-them, each message hash a hash table once it passes 128 messages (the mark
+live in hashes of about 3,000 jobs and results in parts of one such window
+each (an id's 8th and 9th characters), as tq keeps them, each message hash a hash table once it passes 128 messages (the mark
 field tq adds), so the floor is the cheapest layout we know of, not a slower one.
 Enqueue runs ahead of the drain (a backlog of JOBS), and about 2,000 leases
 are held at once, like the load test's 2 x 1024 workers.
@@ -72,7 +72,7 @@ def shard_key(i):
 
 
 def result_key(i):
-    return prefix + "results:1733443200:" + i[8]
+    return prefix + "results:1733443200:" + i[7:9]
 
 
 def runs(ids, key_of):

@@ -2,15 +2,18 @@
 -- KEYS[1] active ZSET
 -- KEYS[2] stats HASH (processed, failed)
 -- KEYS[3] results index ZSET (member = bucket part key, score = its expiry ms)
--- KEYS[4] the results bucket this batch writes into: its part <bucket>:<c>
---         HASH (id -> result JSON) holds the jobs whose id's 9th character
---         is c (every 32 ms of enqueue time the next of 32 parts; '~' for
---         an id that is not a tq id), so no hash grows past a 32nd of the
---         bucket's results and one batch writes one or two parts
+-- KEYS[4] the results bucket this batch writes into: its part <bucket>:<cc>
+--         HASH (id -> result JSON) holds the jobs whose id's 8th and 9th
+--         characters are cc (one 32 ms window of enqueue time, the next of
+--         1,024 parts every 32 ms; '~' for an id that is not a tq id), so a
+--         part holds what was enqueued in 32 ms, however many jobs a bucket
+--         gets, and one batch writes one or two parts. The bucket itself is
+--         indexed in <base>result_buckets (ZSET, score = when its last part
+--         expires), which tells a reader where a job's result may be
 -- KEYS[5] dead ZSET
 -- KEYS[6] jobs HASH of earlier versions (id -> message; messages now live in
 --         its shards <base>jobs:<shard>, see job_shard in lib.lua)
--- KEYS[7] result counts HASH (bucket key -> results in it)
+-- KEYS[7] result counts HASH (part key -> results in it; '*' -> their sum)
 -- ARGV[1] clock, ARGV[2] queue key base, ARGV[3] result TTL ms, ARGV[4] the
 -- bucket's start (s), ARGV[5] bucket span (s), ARGV[6] the batch's form,
 -- then one group per job:
@@ -56,19 +59,20 @@ end
 if ARGV[6] == 'p' then
   -- The plain form touches no dead, redacted, error or replay record (and
   -- old_jobs checks the jobs hash of earlier versions itself).
-  heal(base, now, {'active', 'stats', 'results', 'counts', 'result_counts', 'expires', 'cancel'})
+  heal(base, now, {'active', 'stats', 'results', 'counts', 'result_counts', 'result_buckets', 'expires', 'cancel'})
 else
   heal(base, now, {'active', 'stats', 'results', 'dead', 'jobs', 'redacted', 'counts', 'errors', 'replays',
-    'result_counts', 'expires', 'cancel'})
+    'result_counts', 'result_buckets', 'expires', 'cancel'})
 end
 -- The part of the bucket that holds job <id>'s result (see KEYS[4]), as a
 -- character code: compared per job (pair_runs), made a key once per run.
 local function part_of(id)
-  if #id == 26 then return string.byte(id, 9) end
+  if #id == 26 then return string.byte(id, 8) * 256 + string.byte(id, 9) end
   return 126
 end
 local function part_key(code)
-  return bucketKey .. ':' .. string.char(code)
+  if code < 256 then return bucketKey .. ':' .. string.char(code) end
+  return bucketKey .. ':' .. string.char(math.floor(code / 256), code % 256)
 end
 -- (Sizes kept in counters below: `#t` costs a search per insert.)
 local plain = ARGV[6] == 'p'
@@ -200,6 +204,7 @@ if records or not given then
 else
   for r, run in ipairs(given) do part_runs[r] = {part_of(ARGV[run[2]]), run[2], run[3]} end
 end
+local last_expiry = expire_at
 for _, run in ipairs(part_runs) do
   local key = part_key(run[1])
   on_key(base, now, 'hash', 'HSET', key, unpack(flat, run[2], run[3]))
@@ -207,15 +212,41 @@ for _, run in ipairs(part_runs) do
   local left = redis.call('PTTL', key)
   local part_expiry = expire_at
   if left > 0 and now + left > part_expiry then part_expiry = now + left end
+  if part_expiry > last_expiry then last_expiry = part_expiry end
   redis.call('PEXPIREAT', key, part_expiry)
   redis.call('ZADD', resultsKey, part_expiry, key)
   redis.call('HINCRBY', countsKey, key, (run[3] - run[2] + 1) / 2)
 end
--- Buckets that expired leave the index and the counts with it.
+-- The sum of the counts. Where it was missing (a new queue, or counts an
+-- earlier version kept) or 0, it is summed once from the counts.
+if redis.call('HINCRBY', countsKey, '*', ni) == ni then
+  local sum = 0
+  for _, n in ipairs(redis.call('HVALS', countsKey)) do sum = sum + (tonumber(n) or 0) end
+  redis.call('HSET', countsKey, '*', sum - ni)
+end
+-- Parts that expired leave the index, and their counts the sum.
 local expired = redis.call('ZRANGEBYSCORE', resultsKey, '-inf', now)
 if #expired > 0 then
+  local gone = 0
+  for _, n in ipairs(redis.call('HMGET', countsKey, unpack(expired))) do gone = gone + (tonumber(n) or 0) end
   redis.call('ZREM', resultsKey, unpack(expired))
   redis.call('HDEL', countsKey, unpack(expired))
+  if gone > 0 then redis.call('HINCRBY', countsKey, '*', -gone) end
+end
+-- The bucket is indexed until its last part expires. Once per bucket (a new
+-- one), buckets whose parts all expired leave the index; when the index
+-- was empty (a new queue, or results an earlier version kept), the buckets
+-- of the parts already indexed join it.
+local bucketsKey = base .. 'result_buckets'
+if redis.call('ZADD', bucketsKey, 'GT', last_expiry, bucketKey) == 1 then
+  redis.call('ZREMRANGEBYSCORE', bucketsKey, '-inf', now)
+  if redis.call('ZCARD', bucketsKey) == 1 then
+    local kept = redis.call('ZRANGE', resultsKey, 0, -1, 'WITHSCORES')
+    for i = 1, #kept, 2 do
+      local bucket = string.match(string.sub(kept[i], #base + 1), '^results:%d+')
+      if bucket then redis.call('ZADD', bucketsKey, 'GT', kept[i + 1], base .. bucket) end
+    end
+  end
 end
 redis.call('HINCRBY', statsKey, 'processed', ni)
 return answer(ni + again)

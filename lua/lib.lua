@@ -41,7 +41,8 @@ end
 local QUEUE_KEY_TYPES = {
   pending = 'list', jobs = 'hash', counts = 'hash', errors = 'hash', redacted = 'hash',
   replays = 'hash', merged = 'hash', active = 'zset', scheduled = 'zset', retry = 'zset',
-  dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', quarantine = 'hash',
+  dead = 'zset', stats = 'hash', results = 'zset', result_counts = 'hash', result_buckets = 'zset',
+  quarantine = 'hash',
   malformed_seq = 'string', ready = 'list', malformed = 'list', unique = 'hash', unique_until = 'zset',
   expires = 'hash', expired = 'list', cancel = 'hash', cron = 'hash', cron_due = 'zset', cron_last = 'hash',
   limits = 'hash', keyed = 'hash', kq = 'zset', kready = 'zset', kwait = 'zset', kstate = 'hash', starts = 'list',
@@ -812,24 +813,36 @@ local function trim_dead(base, dead_key, now)
   end
 end
 
--- Past `max_results` (0 = no limit) results, the oldest result buckets go
--- whole: `candidates` are the oldest buckets the caller read (so it could
--- declare them), oldest first, each checked here; the newest bucket stays.
+-- How many results queue `base` keeps: the '*' field of its result counts
+-- (ack.lua keeps it), or for counts an earlier version wrote, their sum.
+local function results_total(counts)
+  local total = tonumber(redis.call('HGET', counts, '*'))
+  if total then return total, true end
+  total = 0
+  for _, n in ipairs(redis.call('HVALS', counts)) do total = total + (tonumber(n) or 0) end
+  return total, false
+end
+
+-- Past `max_results` (0 = no limit) results, the oldest result parts go
+-- whole: `candidates` are the oldest parts the caller read (so it could
+-- declare them), oldest first, each checked here; the newest part stays.
 local function trim_results(base, max_results, candidates)
   if max_results <= 0 or #candidates == 0 then return end
   local index, counts = base .. 'results', base .. 'result_counts'
-  local total = 0
-  for _, n in ipairs(redis.call('HVALS', counts)) do total = total + (tonumber(n) or 0) end
+  local total, kept = results_total(counts)
+  if total <= max_results then return end
   local newest = redis.call('ZRANGE', index, -1, -1)[1]
-  for _, bucket in ipairs(candidates) do
-    if total <= max_results then break end
-    if bucket ~= newest and redis.call('ZSCORE', index, bucket) then
-      total = total - (tonumber(redis.call('HGET', counts, bucket)) or 0)
-      redis.call('DEL', bucket)
-      redis.call('ZREM', index, bucket)
-      redis.call('HDEL', counts, bucket)
+  local gone = 0
+  for _, part in ipairs(candidates) do
+    if total - gone <= max_results then break end
+    if part ~= newest and redis.call('ZSCORE', index, part) then
+      gone = gone + (tonumber(redis.call('HGET', counts, part)) or 0)
+      redis.call('DEL', part)
+      redis.call('ZREM', index, part)
+      redis.call('HDEL', counts, part)
     end
   end
+  if kept and gone > 0 then redis.call('HINCRBY', counts, '*', -gone) end
 end
 
 -- Reads "n, n values" from ARGV at `at`: returns the values and the index after them.

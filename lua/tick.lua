@@ -19,7 +19,7 @@
 -- ARGV[9] n then n lease members the caller found expired (it declares
 -- their jobs' keys; each is checked again here), then m then m ids: the
 -- oldest dead records, trimmed if past either limit, then k then k keys:
--- the oldest result buckets (trimmed past the results count limit), then the
+-- the oldest result bucket parts (trimmed past the results count limit), then the
 -- results count limit (0 = none)
 -- Returns {0, ms the current leader still holds} when another worker leads
 -- (nothing done), else {1, promoted, recovered, buried, entries waiting on

@@ -37,10 +37,14 @@ pub struct QueueKeys {
     pub dead: String,
     /// HASH of counters: `processed`, `failed`.
     pub stats: String,
-    /// ZSET of result bucket keys, scored by when each bucket expires.
+    /// ZSET of result bucket parts, scored by when each part expires.
     pub results: String,
-    /// HASH bucket key → how many results it holds (for the count limit).
+    /// HASH part key → how many results it holds, and [`RESULTS_TOTAL`] →
+    /// their sum (for the count limit).
     pub result_counts: String,
+    /// ZSET of result bucket keys (the parts' common prefix), scored by when
+    /// the last of its parts expires: where a job's result may be.
+    pub result_buckets: String,
     /// HASH key name → the serialized value (DUMP) of a key of the wrong
     /// type (written by another tool) that a script moved aside.
     pub quarantine: String,
@@ -128,6 +132,7 @@ impl QueueKeys {
             stats: format!("{base}stats"),
             results: format!("{base}results"),
             result_counts: format!("{base}result_counts"),
+            result_buckets: format!("{base}result_buckets"),
             quarantine: format!("{base}quarantine"),
             quarantine_foreign: format!("{base}quarantine_foreign"),
             ready: format!("{base}ready"),
@@ -158,7 +163,7 @@ impl QueueKeys {
     }
 
     /// Every key of the queue that is not per job, as scripts declare them.
-    pub fn fixed(&self) -> [&String; 39] {
+    pub fn fixed(&self) -> [&String; 40] {
         [
             &self.pending,
             &self.jobs,
@@ -175,6 +180,7 @@ impl QueueKeys {
             &self.stats,
             &self.results,
             &self.result_counts,
+            &self.result_buckets,
             &self.quarantine,
             &self.quarantine_foreign,
             &self.ready,
@@ -303,14 +309,28 @@ pub fn shard_of(id: &[u8]) -> &[u8] {
     }
 }
 
-/// The part of a results bucket that holds job `id`'s result: its id's 9th
-/// character (`~` for an id that is not a tq id; `lua/ack.lua`).
-pub fn result_part(id: &[u8]) -> u8 {
-    match id.get(8) {
-        Some(&c) if id.len() == 26 => c,
-        _ => b'~',
+/// The part of a results bucket that holds job `id`'s result: its id's 8th
+/// and 9th characters, one 32 ms window of enqueue time in 1,024 (`~` for an
+/// id that is not a tq id; `lua/ack.lua`).
+pub fn result_part(id: &[u8]) -> &[u8] {
+    match id.get(7..9) {
+        Some(part) if id.len() == 26 => part,
+        _ => b"~",
     }
 }
+
+/// The part that held job `id`'s result in earlier versions (32 parts per
+/// bucket): its id's 9th character, `~` for an id that is not a tq id.
+pub fn result_part_v1(id: &[u8]) -> &[u8] {
+    match id.get(8..9) {
+        Some(part) if id.len() == 26 => part,
+        _ => b"~",
+    }
+}
+
+/// The field of [`QueueKeys::result_counts`] that holds the sum of the
+/// others (no part key is this short).
+pub const RESULTS_TOTAL: &str = "*";
 
 #[cfg(test)]
 mod tests {
@@ -330,8 +350,9 @@ mod tests {
         let k = QueueKeys::new("tq", "high");
         assert_eq!(k.jobs_shard(b"01m93z1wadmetw9vkewfhmwd3p"), b"tq:{high}:jobs:01m93z1wa");
         assert_eq!(k.jobs_shard(b"order-17"), b"tq:{high}:jobs:~");
-        assert_eq!(result_part(b"01m93z1wadmetw9vkewfhmwd3p"), b'a');
-        assert_eq!(result_part(b"order-17"), b'~');
+        assert_eq!(result_part(b"01m93z1wadmetw9vkewfhmwd3p"), b"wa");
+        assert_eq!(result_part(b"order-17"), b"~");
+        assert_eq!(result_part_v1(b"01m93z1wadmetw9vkewfhmwd3p"), b"a");
     }
 
     #[test]

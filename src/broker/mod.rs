@@ -44,9 +44,11 @@ pub const MAX_PER_CALL: usize = 1000;
 /// How many of the oldest dead records a burial or a tick may trim at once.
 pub(crate) const TRIM_STEP: isize = 10;
 
-/// How many of the oldest result bucket parts a tick may trim at once: a
-/// bucket has up to 32 (`lua/ack.lua`), so three buckets' worth.
-pub(crate) const RESULT_TRIM_STEP: isize = 96;
+/// How many of the oldest result bucket parts a tick past the results count
+/// limit may trim at once. A part holds the results of jobs enqueued in one
+/// 32 ms window (`lua/ack.lua`), so this is about 33 s of enqueues whatever
+/// the rate, and at least this many results.
+pub(crate) const RESULT_TRIM_STEP: isize = 1024;
 
 /// How much of what finished a queue keeps. Zero means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -112,24 +112,48 @@ impl Broker {
     async fn find_result(&self, queues: &[String], id: &str) -> Result<Option<JobRecord>> {
         // Queue by queue: each queue's buckets share its slot, queues may not.
         let answers = per_queue(queues, |q| async move {
-            let mut buckets: Vec<String> = redis::cmd("ZRANGE")
-                .arg(self.queue(q).results)
+            let k = self.queue(q);
+            let buckets: Vec<String> = redis::cmd("ZRANGE")
+                .arg(&k.result_buckets)
                 .arg(0)
                 .arg(-1)
                 .query_async(&mut self.conn())
                 .await?;
-            // Only the part of each bucket that can hold this id (and the
-            // whole buckets of earlier versions, named by their start).
             let part = keys::result_part(id.as_bytes());
-            buckets.retain(|key| {
-                key.rsplit_once(':')
-                    .is_none_or(|(_, tail)| tail.as_bytes() == [part] || tail.bytes().all(|b| b.is_ascii_digit()))
-            });
+            let part_v1 = keys::result_part_v1(id.as_bytes());
+            let mut places: Vec<Vec<u8>> = Vec::new();
+            for bucket in &buckets {
+                // The part that holds this id, and where earlier versions
+                // kept it: their part of the bucket, or the whole bucket.
+                for tail in [part, part_v1] {
+                    let mut key = format!("{bucket}:").into_bytes();
+                    key.extend_from_slice(tail);
+                    places.push(key);
+                }
+                places.push(bucket.clone().into_bytes());
+            }
             if buckets.is_empty() {
+                // Results only an earlier version wrote (no bucket index
+                // yet): the parts of its index that can hold this id.
+                let indexed: Vec<Vec<u8>> = redis::cmd("ZRANGE")
+                    .arg(&k.results)
+                    .arg(0)
+                    .arg(-1)
+                    .query_async(&mut self.conn())
+                    .await?;
+                places = indexed
+                    .into_iter()
+                    .filter(|key| {
+                        let tail = key.rsplit(|&b| b == b':').next().unwrap_or_default();
+                        tail == part_v1 || tail.iter().all(u8::is_ascii_digit)
+                    })
+                    .collect();
+            }
+            if places.is_empty() {
                 return Ok(None);
             }
             let mut pipe = redis::pipe();
-            for key in &buckets {
+            for key in &places {
                 pipe.hget(key, id);
             }
             let records: Vec<Option<Vec<u8>>> = pipe.query_async(&mut self.conn()).await?;

@@ -2,7 +2,7 @@
 //! totals, live workers, Redis memory; and the load test's clean-up.
 
 use super::Broker;
-use super::keys::QueueKeys;
+use super::keys::{QueueKeys, RESULTS_TOTAL};
 use super::records::{FlowLimits, FlowState, QueueCounts, RedisMemory, Replication, WorkerInfo, per_queue};
 use crate::error::Result;
 use crate::job::JobMessage;
@@ -60,7 +60,7 @@ impl Broker {
             u64,
             (Option<u64>, Option<u64>, Option<String>),
             Option<Vec<u8>>,
-            Vec<u64>,
+            Option<u64>,
             u64,
             Vec<Vec<u8>>,
             u64,
@@ -87,7 +87,7 @@ impl Broker {
             .zcard(&q.dead)
             .hmget(&q.stats, &["processed", "failed", "paused"])
             .lindex(&q.pending, -1)
-            .hvals(&q.result_counts)
+            .hget(&q.result_counts, RESULTS_TOTAL)
             .hlen(&q.quarantine)
             .lrange(&q.ready, 0, 9)
             .hlen(&q.cron)
@@ -97,6 +97,17 @@ impl Broker {
         // A job handed to idle workers that none took yet is leased but
         // waits: it counts as pending, and it is the oldest one.
         let handed: Vec<Vec<u8>> = ready.iter().filter_map(|m| handed_id(m)).collect();
+        // Counts an earlier version kept have no sum: add them up.
+        let results = match results {
+            Some(n) => n,
+            None => {
+                let counts: Vec<u64> = redis::cmd("HVALS")
+                    .arg(&q.result_counts)
+                    .query_async(&mut self.conn())
+                    .await?;
+                counts.iter().sum()
+            }
+        };
         let pending = pending + handed.len() as u64;
         let active = active.saturating_sub(handed.len() as u64);
         let oldest = handed.into_iter().next().or(oldest);
@@ -117,7 +128,7 @@ impl Broker {
             scheduled: scheduled + retry,
             retrying: retry,
             dead,
-            results: results.iter().sum(),
+            results,
             quarantined,
             processed: processed.unwrap_or(0),
             failed: failed.unwrap_or(0),

@@ -544,8 +544,10 @@ impl Broker {
     }
 
     async fn ack_chunk(&self, q: &QueueKeys, result_ttl: Duration, done: &[Ack]) -> Result<Vec<usize>> {
-        // Results go into buckets a 24th of the TTL wide (1 s to 1 h) that
-        // expire whole: about 25 keys per queue, whatever the volume.
+        // Results go into buckets a 24th of the TTL wide (1 s to 1 h), about
+        // 25 per queue, each in parts of one 32 ms window of enqueues (so a
+        // part's size follows the enqueue rate, not the volume) that expire
+        // whole.
         let span = (result_ttl.as_secs() / 24).clamp(1, 3600);
         let mut server_ms = self.estimated_server_ms();
         // A second refusal cannot happen unless the server's clock jumps.

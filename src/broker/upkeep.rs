@@ -2,7 +2,7 @@
 //! known, rather than move one job: due work (promote, recover, the leader's
 //! tick), the burst check, the worker registry, queue registration.
 
-use super::keys::QueueKeys;
+use super::keys::{QueueKeys, RESULTS_TOTAL};
 use super::transitions::declare;
 use super::{Broker, MAX_PER_CALL, RESULT_TRIM_STEP, TRIM_STEP};
 use crate::error::{Error, Result};
@@ -14,7 +14,7 @@ use std::time::Duration;
 struct Expired {
     members: Vec<Vec<u8>>,
     oldest: Vec<Vec<u8>>,
-    /// The oldest result buckets (candidates to trim past the count limit).
+    /// The oldest result bucket parts (candidates to trim past the count limit).
     buckets: Vec<Vec<u8>>,
     touched: Vec<String>,
 }
@@ -104,8 +104,8 @@ impl Broker {
     /// it declare those keys.
     async fn expired_leases(&self, q: &QueueKeys, max: usize) -> Result<Expired> {
         let now = self.server_now_ms().await?;
-        type Lists = (Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<Vec<u8>>);
-        let (members, oldest, buckets): Lists = redis::pipe()
+        type Lists = (Vec<Vec<u8>>, Vec<Vec<u8>>, u64, Option<u64>);
+        let (members, oldest, parts, results): Lists = redis::pipe()
             .cmd("ZRANGEBYSCORE")
             .arg(&q.active)
             .arg("-inf")
@@ -114,9 +114,23 @@ impl Broker {
             .arg(0)
             .arg(max.clamp(1, MAX_PER_CALL))
             .zrange(&q.dead, 0, TRIM_STEP - 1)
-            .zrange(&q.results, 0, RESULT_TRIM_STEP - 1)
+            .zcard(&q.results)
+            .hget(&q.result_counts, RESULTS_TOTAL)
             .query_async(&mut self.conn())
             .await?;
+        // Result parts to trim are read only past the limit (or where the
+        // sum is not kept yet): a part can hold a single result.
+        let limit = self.retention.results_max_count;
+        let buckets: Vec<Vec<u8>> = if limit > 0 && parts > 0 && results.is_none_or(|n| n > limit) {
+            redis::cmd("ZRANGE")
+                .arg(&q.results)
+                .arg(0)
+                .arg(RESULT_TRIM_STEP - 1)
+                .query_async(&mut self.conn())
+                .await?
+        } else {
+            Vec::new()
+        };
         let ids: Vec<String> = members
             .iter()
             .filter_map(|m| {

@@ -406,10 +406,85 @@ async fn ack_records_the_holder_and_ignores_a_stale_delivery() {
         .pttl(format!(
             "{}:{}",
             f.q.results_bucket((f.t0 + 1000) / 1000 / 150 * 150),
-            result_part(claimed[0].id.as_bytes()) as char
+            String::from_utf8_lossy(result_part(claimed[0].id.as_bytes()))
         ))
         .unwrap();
     assert!(ttl > 3_000_000 && ttl <= 3_600_000 + 150_000, "bucket part ttl {ttl}");
+}
+
+/// Results go to one part per 32 ms window of enqueue time (an id's 8th and
+/// 9th characters), each found by `find_job` through the bucket index and
+/// counted in one sum; results an earlier version kept (32 parts, indexed
+/// only by part) are still found and counted, before and after the first
+/// ack of this version; expired parts leave the sum.
+#[tokio::test]
+async fn results_are_found_and_counted_in_their_parts_and_in_an_earlier_layout() {
+    let f = Fixture::new().await;
+    let mut c = f.redis.conn();
+    let ttl = Duration::from_secs(3600);
+    let record = r#"{"task":"tq.noop","attempts":1,"deliveries":1,"enqueued_us":0,"started_us":0,"finished_us":0}"#;
+    let broker = &f.broker;
+    let found = |id: String| async move {
+        matches!(
+            broker.find_job(&["default".to_string()], &id).await.unwrap(),
+            Some(JobRecord::Succeeded { .. })
+        )
+    };
+    let counted = || async { f.broker.queue_counts(&["default".to_string()]).await.unwrap()[0].results };
+    // An earlier version's result: part "<bucket>:<9th character>".
+    let old_id = "01m93z1zb0000000000000000p";
+    let old_bucket = f.q.results_bucket((f.t0 / 1000 / 150 - 1) * 150);
+    let old_part = format!("{old_bucket}:b");
+    let _: () = c.hset(&old_part, old_id, record).unwrap();
+    let _: () = c.zadd(&f.q.results, &old_part, f.t0 + 3_000_000).unwrap();
+    let _: () = c.hincr(&f.q.result_counts, &old_part, 1).unwrap();
+    assert!(found(old_id.into()).await, "found with no bucket index");
+    assert_eq!(counted().await, 1);
+
+    let req = noop_request();
+    let ids = [
+        "01m93z1wa0000000000000000p",
+        "01m93z1xa0000000000000000p",
+        "01m93z1wb0000000000000000p",
+    ];
+    let entries: Vec<NewJob> = ids
+        .iter()
+        .map(|id| req.to_new_job_with_id(id.to_string()).unwrap().1)
+        .collect();
+    assert_eq!(f.at(0).enqueue(&f.q, &entries).await.unwrap(), 3);
+    let claimed = f.claim(0, 3).await;
+    let acks: Vec<Ack> = claimed.iter().map(ack_of).collect();
+    assert!(f.at(1000).ack(&f.q, ttl, &acks).await.unwrap().is_empty());
+    let bucket = f.q.results_bucket((f.t0 + 1000) / 1000 / 150 * 150);
+    let mut parts: Vec<String> = c.zrange(&f.q.results, 0, -1).unwrap();
+    parts.sort();
+    let mut want = vec![old_part.clone()];
+    want.extend(["wa", "wb", "xa"].map(|p| format!("{bucket}:{p}")));
+    want.sort();
+    assert_eq!(parts, want, "one part per window");
+    let buckets: Vec<String> = c.zrange(&f.q.result_buckets, 0, -1).unwrap();
+    assert_eq!(buckets, vec![old_bucket, bucket], "the earlier bucket joins the index");
+    for id in ids.iter().chain([&old_id]) {
+        assert!(found(id.to_string()).await, "{id} found");
+    }
+    assert_eq!(counted().await, 4);
+
+    // Past the TTL the parts of both buckets expire: they leave the index,
+    // the bucket index and the sum.
+    f.enqueue(1, Due::Now).await;
+    let later = f.claim(0, 1).await;
+    let after = ttl.as_millis() as u64 + 200_000;
+    assert!(
+        f.at(after)
+            .ack(&f.q, ttl, &[ack_of(&later[0])])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(c.zcard::<_, u64>(&f.q.results).unwrap(), 1);
+    assert_eq!(c.zcard::<_, u64>(&f.q.result_buckets).unwrap(), 1);
+    assert_eq!(counted().await, 1);
+    assert!(found(later[0].id.clone()).await);
 }
 
 #[tokio::test]
