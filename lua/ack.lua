@@ -24,11 +24,12 @@
 --       nothing and has no redacted message, the common case): the number k
 --       of runs of jobs of one message shard and k pairs (shard, jobs in
 --       it), as the caller grouped the batch (given_runs in lib.lua), then
---       every job's lease member ("<id>:1"), then groups of two: job id,
---       result record, in the same order. Every argument costs Redis a
---       parse and a copy, so the common case sends only what it needs, laid
---       out so that each command takes its arguments straight from ARGV:
---       no Lua runs per job but one copy of its id.
+--       groups of two: job id, result record. Every argument costs Redis a
+--       parse and a copy, and its move into Lua a Lua string (about 0.17 µs
+--       each), so the common case sends only what it needs, laid out so that
+--       each command takes its arguments straight from ARGV: Lua runs per
+--       job only to copy its id and make its lease member "<id>:1" (a
+--       concatenation costs less than one more argument).
 -- Invariant: only the delivery that holds the lease (active member
 -- "<id>:<delivery>") may finish a job: a worker whose lease expired and whose
 -- job went to another worker changes nothing. A finished job leaves the active
@@ -85,12 +86,13 @@ local nm, first, given, removed = 0, 7, nil, 0
 -- all at once; when every one was there (the common case) all were held.
 if plain then
   local k = tonumber(ARGV[7]) or 0
-  local m0 = 8 + 2 * k
-  nm = math.floor((#ARGV - m0 + 1) / 3)
+  first = 8 + 2 * k
+  nm = math.floor((#ARGV - first + 1) / 2)
   if nm <= 0 then return {0} end
-  first = m0 + nm
   given = given_runs(ARGV, first, 8, k)
-  removed = redis.call('ZREM', activeKey, unpack(ARGV, m0, first - 1))
+  local members = {}
+  for j = 1, nm do members[j] = ARGV[first + 2 * j - 2] .. ':1' end
+  removed = redis.call('ZREM', activeKey, unpack(members))
 else
   local members = {}
   for i = first, #ARGV, 6 do

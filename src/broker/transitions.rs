@@ -5,7 +5,7 @@
 //! in several calls, each atomic on its own.
 
 use super::keys::{QueueKeys, shard_of};
-use super::records::{FlowLimits, lease_member, parse_counts, text};
+use super::records::{FlowLimits, parse_counts, text};
 use super::{Broker, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use redis::Value;
@@ -558,9 +558,10 @@ impl Broker {
             inv.key(&q.stats).key(&q.results).key(&bucket).key(&q.dead).key(&q.jobs);
             inv.key(&q.result_counts);
             // Plain batches (first deliveries and attempts, no replay, no
-            // redaction: the common case) send three arguments per job, not
-            // six, in shard order (`order[k]`: the position in `done` of the
-            // k-th job sent), so each shard's jobs are one run.
+            // redaction: the common case) send two arguments per job, id and
+            // record (the script makes the lease member "<id>:1"), not six,
+            // in shard order (`order[k]`: the position in `done` of the k-th
+            // job sent), so each shard's jobs are one run.
             let plain = done
                 .iter()
                 .all(|a| a.delivery == 1 && a.attempt == 1 && a.replay_of.is_empty() && !a.redacted);
@@ -581,9 +582,6 @@ impl Broker {
             declare(&mut inv, q, &history);
             if plain {
                 push_runs(&mut inv, order.iter().map(|&i| done[i].id.as_str()));
-                for &i in &order {
-                    inv.arg(lease_member(&done[i].id, 1));
-                }
                 for &i in &order {
                     inv.arg(&done[i].id).arg(&done[i].record);
                 }
