@@ -82,6 +82,8 @@ local step, record_at = plain and 2 or 6, plain and 1 or 3
 -- first: where the first job's group starts; given: the plain batch's runs
 -- of one shard (ARGV positions), nil if its runs do not check out.
 local nm, first, given, removed = 0, 7, nil, 0
+-- The plain batch's ids, in order (ARGV[first + 2k - 2] is the k-th).
+local plain_ids = {}
 -- Removing a lease member that is not there changes nothing, so remove them
 -- all at once; when every one was there (the common case) all were held.
 if plain then
@@ -91,7 +93,11 @@ if plain then
   if nm <= 0 then return {0} end
   given = given_runs(ARGV, first, 8, k)
   local members = {}
-  for j = 1, nm do members[j] = ARGV[first + 2 * j - 2] .. ':1' end
+  for j = 1, nm do
+    local id = ARGV[first + 2 * j - 2]
+    plain_ids[j] = id
+    members[j] = id .. ':1'
+  end
   removed = redis.call('ZREM', activeKey, unpack(members))
 else
   local members = {}
@@ -142,10 +148,7 @@ local expire_at = now + ttl
 local ids, records, rare, redacted = {}, nil, {}, {}
 local ni = 0
 if plain and all_held then
-  for i = first, #ARGV, 2 do
-    ni = ni + 1
-    ids[ni] = ARGV[i]
-  end
+  ids, ni = plain_ids, nm
 else
   records = {}
   for j = 1, nm do
