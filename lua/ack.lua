@@ -224,10 +224,9 @@ for _, run in ipairs(part_runs) do
 end
 -- The sum of the counts. Where it was missing (a new queue, or counts an
 -- earlier version kept) or 0, it is summed once from the counts.
+-- (The sum then counts '*' itself, just set to ni.)
 if redis.call('HINCRBY', countsKey, '*', ni) == ni then
-  local sum = 0
-  for _, n in ipairs(redis.call('HVALS', countsKey)) do sum = sum + (tonumber(n) or 0) end
-  redis.call('HSET', countsKey, '*', sum - ni)
+  redis.call('HSET', countsKey, '*', counts_sum(countsKey) - ni)
 end
 -- Parts that expired leave the index, and their counts the sum.
 local expired = redis.call('ZRANGEBYSCORE', resultsKey, '-inf', now)

@@ -813,14 +813,20 @@ local function trim_dead(base, dead_key, now)
   end
 end
 
+-- The sum of every field of the result counts hash `counts` (its '*' too,
+-- where there is one).
+local function counts_sum(counts)
+  local sum = 0
+  for _, n in ipairs(redis.call('HVALS', counts)) do sum = sum + (tonumber(n) or 0) end
+  return sum
+end
+
 -- How many results queue `base` keeps: the '*' field of its result counts
 -- (ack.lua keeps it), or for counts an earlier version wrote, their sum.
 local function results_total(counts)
   local total = tonumber(redis.call('HGET', counts, '*'))
   if total then return total, true end
-  total = 0
-  for _, n in ipairs(redis.call('HVALS', counts)) do total = total + (tonumber(n) or 0) end
-  return total, false
+  return counts_sum(counts), false
 end
 
 -- Past `max_results` (0 = no limit) results, the oldest result parts go

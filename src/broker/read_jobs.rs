@@ -121,18 +121,7 @@ impl Broker {
                 .await?;
             let part = keys::result_part(id.as_bytes());
             let part_v1 = keys::result_part_v1(id.as_bytes());
-            let mut places: Vec<Vec<u8>> = Vec::new();
-            for bucket in &buckets {
-                // The part that holds this id, and where earlier versions
-                // kept it: their part of the bucket, or the whole bucket.
-                for tail in [part, part_v1] {
-                    let mut key = format!("{bucket}:").into_bytes();
-                    key.extend_from_slice(tail);
-                    places.push(key);
-                }
-                places.push(bucket.clone().into_bytes());
-            }
-            if buckets.is_empty() {
+            let places: Vec<Vec<u8>> = if buckets.is_empty() {
                 // Results only an earlier version wrote (no bucket index
                 // yet): the parts of its index that can hold this id.
                 let indexed: Vec<Vec<u8>> = redis::cmd("ZRANGE")
@@ -141,14 +130,26 @@ impl Broker {
                     .arg(-1)
                     .query_async(&mut self.conn())
                     .await?;
-                places = indexed
+                indexed
                     .into_iter()
                     .filter(|key| {
                         let tail = key.rsplit(|&b| b == b':').next().unwrap_or_default();
                         tail == part_v1 || tail.iter().all(u8::is_ascii_digit)
                     })
-                    .collect();
-            }
+                    .collect()
+            } else {
+                // In each bucket, the part that holds this id, and where
+                // earlier versions kept it: their part, or the whole bucket.
+                buckets
+                    .iter()
+                    .flat_map(|bucket| {
+                        [part, part_v1]
+                            .map(|tail| [format!("{bucket}:").as_bytes(), tail].concat())
+                            .into_iter()
+                            .chain([bucket.clone().into_bytes()])
+                    })
+                    .collect()
+            };
             if places.is_empty() {
                 return Ok(None);
             }
