@@ -28,10 +28,10 @@
 --       parse and a copy, and its move into Lua a Lua string (about 0.17 µs
 --       each), so the common case sends only what it needs, laid out so that
 --       each command takes its arguments straight from ARGV: Lua runs per
---       job only to copy its id and make its lease member "<id>:1" (a
---       concatenation costs less than one more argument).
--- Invariant: only the delivery that holds the lease (active member
--- "<id>:<delivery>") may finish a job: a worker whose lease expired and whose
+--       job only to copy its id, which is its lease member too (lease_of
+--       in lib.lua: a first delivery's bare id, unless the id holds a ':').
+-- Invariant: only the delivery that holds the lease (its active member,
+-- lease_of(id, delivery)) may finish a job: a worker whose lease expired and whose
 -- job went to another worker changes nothing. A finished job leaves the active
 -- set and every live-job hash in one step; what remains is its result record
 -- in a bucket that expires whole at least the TTL after its last write, by the
@@ -92,18 +92,20 @@ if plain then
   nm = math.floor((#ARGV - first + 1) / 2)
   if nm <= 0 then return {0} end
   given = given_runs(ARGV, first, 8, k)
-  local members = {}
-  for j = 1, nm do
-    local id = ARGV[first + 2 * j - 2]
-    plain_ids[j] = id
-    members[j] = id .. ':1'
+  for j = 1, nm do plain_ids[j] = ARGV[first + 2 * j - 2] end
+  -- A first delivery's lease is its bare id (lease_of), unless the id holds
+  -- a ':' (looked for once in the whole batch: almost never).
+  local members = plain_ids
+  if string.find(table.concat(plain_ids), ':', 1, true) then
+    members = {}
+    for j = 1, nm do members[j] = lease_of(plain_ids[j], 1) end
   end
   removed = redis.call('ZREM', activeKey, unpack(members))
 else
   local members = {}
   for i = first, #ARGV, 6 do
     nm = nm + 1
-    members[nm] = ARGV[i] .. ':' .. ARGV[i + 1]
+    members[nm] = lease_of(ARGV[i], ARGV[i + 1])
   end
   if nm == 0 then return {0} end
   removed = redis.call('ZREM', activeKey, unpack(members))

@@ -20,7 +20,7 @@ retention.candidates = argv_list(11)
 local now = server_now()
 heal(base, now, {'active', 'dead', 'stats', 'counts', 'jobs', 'redacted', 'replays', 'merged', 'errors', 'cancel', 'expires'})
 heal_key(base, now, base .. 'failures:' .. id, 'list')
-if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return false end
+if redis.call('ZREM', activeKey, lease_of(id, ARGV[4])) == 0 then return false end
 local a, r, l = get_counts(base, id)
 set_counts(base, id, a + 1, r, l)
 redis.call('RPUSH', base .. 'failures:' .. id, ARGV[7])

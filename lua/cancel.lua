@@ -27,19 +27,17 @@ for i = 5, #ARGV do
   local msg = job_message(base, now, id)
   local result = 'unknown'
   if msg then
-    local member = id .. ':' .. next_delivery(get_counts(base, id))
-    local waiting = false
-    if redis.call('ZREM', scheduledKey, id) == 1 or redis.call('ZREM', retryKey, id) == 1 then
-      waiting = true
-    elseif redis.call('ZSCORE', activeKey, member) then
-      if redis.call('LREM', readyKey, 0, member) > 0 then
+    local waiting = redis.call('ZREM', scheduledKey, id) == 1 or redis.call('ZREM', retryKey, id) == 1
+    local member = not waiting and held_member(activeKey, id, next_delivery(get_counts(base, id)))
+    if member then
+      if redis.call('LREM', readyKey, 0, hand_off_of(member)) > 0 then
         redis.call('ZREM', activeKey, member)
         waiting = true
       else
         redis.call('HSET', base .. 'cancel', id, now)
         result = 'cancelling'
       end
-    elseif redis.call('LREM', pendingKey, 1, id) > 0 or kq_remove(base, now, id) then
+    elseif not waiting and (redis.call('LREM', pendingKey, 1, id) > 0 or kq_remove(base, now, id)) then
       waiting = true
     end
     if waiting then

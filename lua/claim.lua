@@ -1,6 +1,6 @@
 -- claim: lease up to N pending jobs of one queue to a worker.
 -- KEYS[1] pending LIST
--- KEYS[2] active ZSET (member "<id>:<delivery>", score = lease deadline ms)
+-- KEYS[2] active ZSET (lease members, see lease_of in lib.lua; score = lease deadline ms)
 -- KEYS[3] dead ZSET
 -- KEYS[4] jobs HASH of earlier versions (id -> message; messages now live in
 --         its shards <base>jobs:<shard>, see job_shard in lib.lua)
@@ -21,7 +21,8 @@
 -- a message is leased too; the client buries it, fenced.)
 -- The delivery number is attempts + recovered + released + 1: every earlier
 -- delivery ended in exactly one of those, so a claim writes no per-job field,
--- and the lease member "<id>:<delivery>" is the fence only this delivery holds.
+-- and the lease member (lease_of: the bare id for a first delivery, else
+-- "<id>:<delivery>") is the fence only this delivery holds.
 -- The lease deadline is the server's now plus the lease length.
 -- Invariant: every id popped from pending ends in exactly one place: the
 -- active set under a lease (an entry that is not a tq job, with no message,
@@ -158,26 +159,31 @@ local function finish()
 end
 -- A job handed to idle workers that none took yet is the oldest pending
 -- job: it goes first, under this claim's lease (its delivery is unchanged).
-local handed = redis.call('LPOP', KEYS[6], max)
-if handed then
-  heal_key(base, now, base .. 'handed', 'zset')
-  redis.call('ZREM', base .. 'handed', unpack(handed))
+-- (Its entry in ready is "<id>:<delivery>", its lease lease_of's member.)
+local handed = {}
+for _, entry in ipairs(redis.call('LPOP', KEYS[6], max) or {}) do
+  local id, delivery = string.match(entry, '^(.*):(%d+)$')
+  if id then handed[#handed + 1] = {id, lease_of(id, delivery), tonumber(delivery)} end
 end
-for _, member in ipairs(handed or {}) do
-  local id, delivery = string.match(member, '^(.*):(%d+)$')
-  local msg = id and job_message(base, now, id)
-  if id and msg and redis.call('ZSCORE', activeKey, member) then
+if #handed > 0 then
+  heal_key(base, now, base .. 'handed', 'zset')
+  for _, h in ipairs(handed) do redis.call('ZREM', base .. 'handed', h[2]) end
+end
+for _, h in ipairs(handed) do
+  local id, member = h[1], h[2]
+  local msg = job_message(base, now, id)
+  if msg and redis.call('ZSCORE', activeKey, member) then
     leases[#leases + 1] = deadline
     leases[#leases + 1] = member
     out[#out + 1] = id
-    local d, a = tonumber(delivery), (get_counts(base, id))
+    local d, a = h[3], (get_counts(base, id))
     if d ~= 1 or a ~= 0 then
       extra[#extra + 1] = #out - H
       extra[#extra + 1] = d
       extra[#extra + 1] = a
     end
     max = max - 1
-  elseif id and redis.call('ZREM', activeKey, member) == 1 then
+  elseif redis.call('ZREM', activeKey, member) == 1 then
     -- Its message went (deleted by another tool): back to the front of
     -- pending, where the pop below leases it again and the caller, finding
     -- no message, sets it aside as malformed (unlease_malformed.lua).
@@ -287,6 +293,9 @@ local counts = {}
 if redis.call('HLEN', countsKey) > 0 then counts = redis.call('HMGET', countsKey, unpack(ids)) end
 -- (Sizes kept in counters: `#t` costs a search per insert.)
 local nl, no = #leases, #out
+-- A first delivery's lease is its bare id (lease_of), unless the id holds
+-- a ':' (looked for once in the whole batch: almost never).
+local colons = string.find(table.concat(ids), ':', 1, true)
 for j, id in ipairs(ids) do
   -- (Inline: most jobs have no counters, and this runs for every job.)
   leases[nl + 1] = deadline
@@ -296,16 +305,18 @@ for j, id in ipairs(ids) do
   if counts[j] then
     local a, r, l = parse_counts(counts[j])
     local delivery = next_delivery(a, r, l)
-    leases[nl] = id .. ':' .. delivery
+    leases[nl] = lease_of(id, delivery)
     if delivery ~= 1 or a ~= 0 then
       local ne = #extra
       extra[ne + 1] = no - H
       extra[ne + 2] = delivery
       extra[ne + 3] = a
     end
+  elseif colons then
+    leases[nl] = lease_of(id, 1)
   else
-    -- (A first delivery, the common case, needs no number formatting.)
-    leases[nl] = id .. ':1'
+    -- (A first delivery, the common case: no new string.)
+    leases[nl] = id
   end
 end
 return finish()

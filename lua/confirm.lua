@@ -19,7 +19,7 @@ local activeKey, handedKey, jobsKey, countsKey, pendingKey = KEYS[1], KEYS[2], K
 local base, id = ARGV[2], ARGV[4]
 local now = server_now()
 heal(base, now, {'active', 'handed', 'jobs', 'counts', 'pending'})
-local member = id .. ':' .. ARGV[5]
+local member = lease_of(id, ARGV[5])
 if not redis.call('ZSCORE', activeKey, member) then return {} end
 local msg = job_message(base, now, id)
 if msg then

@@ -104,14 +104,39 @@ local function all_job_ids(base)
   return ids
 end
 
+-- A delivery's lease member in active (and in handed): the bare id for the
+-- first delivery of an id with no ':' (most jobs: a claim then makes no new
+-- string per job, an ack none either), else "<id>:<delivery>". An id with a
+-- ':' never stands bare, so lease_parts reads either form back: a member
+-- ending in ":<digits>" is "<id>:<delivery>", any other a bare id
+-- (delivery 1). Earlier versions wrote "<id>:1" for every first delivery;
+-- lease_parts reads those too, and exact lookups of a first delivery that
+-- may be another worker's also try that form (held_member).
+local function lease_of(id, delivery)
+  if tonumber(delivery) == 1 and not string.find(id, ':', 1, true) then return id end
+  return id .. ':' .. delivery
+end
+
+local function lease_parts(member)
+  local id, delivery = string.match(member, '^(.*):(%d+)$')
+  if id then return id, tonumber(delivery) end
+  return member, 1
+end
+
+-- The entry a handed job has in ready: "<id>:<delivery>" in every form, so
+-- that it never reads as the bare wake-up token ('1') the list also holds.
+local function hand_off_of(member)
+  local id, delivery = lease_parts(member)
+  return id .. ':' .. delivery
+end
+
 -- Puts back on pending every live job that no index holds (its index key
 -- was overwritten by another tool and moved aside): nothing stays in no state.
 local function requeue_orphans(base)
   local known = {}
   for _, id in ipairs(redis.call('LRANGE', base .. 'pending', 0, -1)) do known[id] = true end
   for _, member in ipairs(redis.call('ZRANGE', base .. 'active', 0, -1)) do
-    local id = string.match(member, '^(.*):%d+$')
-    if id then known[id] = true end
+    known[(lease_parts(member))] = true
   end
   for _, k in ipairs({'scheduled', 'retry'}) do
     for _, id in ipairs(redis.call('ZRANGE', base .. k, 0, -1)) do known[id] = true end
@@ -494,6 +519,16 @@ local function next_delivery(a, r, l)
   return a + r + l + 1
 end
 
+-- The member of `active` delivery `delivery` of job `id` holds, in this
+-- version's form or, for a first delivery, an earlier version's ("<id>:1",
+-- a worker not yet upgraded); nil if neither is there.
+local function held_member(active_key, id, delivery)
+  local member = lease_of(id, delivery)
+  if redis.call('ZSCORE', active_key, member) then return member end
+  if member == id and redis.call('ZSCORE', active_key, id .. ':1') then return id .. ':1' end
+  return nil
+end
+
 -- How long a job handed to an idle worker is leased until the worker that
 -- took it confirms (confirm.lua, which gives it the worker's own lease):
 -- a worker that froze between taking it and confirming (a stop, a pause,
@@ -502,9 +537,9 @@ end
 local HAND_CONFIRM_MS = 1000
 
 -- Wakes one idle worker of the queue by handing it the next pending job:
--- the job at the front of pending is leased (delivery member "<id>:<n>" in
--- active, for HAND_CONFIRM_MS, and in <base>handed until confirmed) and its
--- member pushed on the queue's ready LIST, which exactly one worker blocked
+-- the job at the front of pending is leased (member lease_of(id, n) in
+-- active, for HAND_CONFIRM_MS, and in <base>handed until confirmed) and
+-- "<id>:<n>" pushed on the queue's ready LIST, which exactly one worker blocked
 -- on it (BLPOP) takes and runs after one confirm call, no claim. The ready
 -- list holds at most one entry; a job in it counts as pending for every
 -- reader, a claim takes it first (lease renewed), and recovery renews its
@@ -536,11 +571,12 @@ local function wake_one(base, now)
     redis.call('LPUSH', ready_key, '1')
     return
   end
-  local member = id .. ':' .. next_delivery(get_counts(base, id))
+  local delivery = next_delivery(get_counts(base, id))
+  local member = lease_of(id, delivery)
   heal_key(base, now, base .. 'handed', 'zset')
   redis.call('ZADD', base .. 'active', now + HAND_CONFIRM_MS, member)
   redis.call('ZADD', base .. 'handed', now, member)
-  redis.call('LPUSH', ready_key, member)
+  redis.call('LPUSH', ready_key, id .. ':' .. delivery)
 end
 
 -- Keeps the per-key records (kstate) true and small, from the queue's
@@ -565,7 +601,7 @@ local function sweep_keys(base, now)
     for i = 1, #members, 1000 do
       local ids = {}
       for j = i, math.min(i + 999, #members) do
-        ids[#ids + 1] = string.match(members[j], '^(.*):%d+$') or members[j]
+        ids[#ids + 1] = lease_parts(members[j])
       end
       for _, key in ipairs(redis.call('HMGET', base .. 'keyed', unpack(ids))) do
         if key then running[key] = (running[key] or 0) + 1 end
@@ -729,17 +765,20 @@ end
 local function unhand(base, now)
   local ready_key = base .. 'ready'
   heal_key(base, now, base .. 'handed', 'zset')
-  for _, member in ipairs(redis.call('LRANGE', ready_key, 0, -1)) do
-    local id = string.match(member, '^(.*):%d+$')
-    if id and redis.call('ZREM', base .. 'active', member) == 1 then redis.call('RPUSH', base .. 'pending', id) end
-    redis.call('ZREM', base .. 'handed', member)
+  for _, entry in ipairs(redis.call('LRANGE', ready_key, 0, -1)) do
+    local id, delivery = string.match(entry, '^(.*):(%d+)$')
+    if id then
+      local member = lease_of(id, delivery)
+      if redis.call('ZREM', base .. 'active', member) == 1 then redis.call('RPUSH', base .. 'pending', id) end
+      redis.call('ZREM', base .. 'handed', member)
+    end
   end
   redis.call('DEL', ready_key)
 end
 
 -- True if lease <member> belongs to a job handed to idle workers that none took yet.
 local function waiting_in_ready(base, member)
-  return redis.call('LPOS', base .. 'ready', member) ~= false
+  return redis.call('LPOS', base .. 'ready', hand_off_of(member)) ~= false
 end
 
 -- Moves up to `max` due jobs of each of `sets` (delayed, retrying) onto
@@ -996,7 +1035,7 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
     redis.call('ZREM', active_key, unpack(unconfirmed))
     local back = {}
     for _, member in ipairs(unconfirmed) do
-      local id = string.match(member, '^(.*):%d+$') or member
+      local id = lease_parts(member)
       local msg = job_message(base, now, id)
       if msg and redis.call('HEXISTS', base .. 'cancel', id) == 1 then
         bury_live(base, dead_key, id, now, 'cancelled', 'cancelled by an operator before it ran', task_of(msg))
@@ -1011,12 +1050,11 @@ local function recover_expired(base, now, active_key, pending_key, dead_key, sta
   if #members > 0 then
     redis.call('ZREM', active_key, unpack(members))
     local ids = {}
-    for _, member in ipairs(members) do ids[#ids + 1] = string.match(member, '^(.*):%d+$') or member end
+    for _, member in ipairs(members) do ids[#ids + 1] = lease_parts(member) end
     slot_freed(base, now, ids)
   end
   for _, member in ipairs(members) do
-    local id, delivery = string.match(member, '^(.*):(%d+)$')
-    if not id then id, delivery = member, '?' end
+    local id, delivery = lease_parts(member)
     local msg = job_message(base, now, id)
     if not msg then
       bury_raw(base, dead_key, id, id, now, 'job message missing when its lease expired')

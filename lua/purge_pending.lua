@@ -28,10 +28,11 @@ if #keyed > 0 then
   end
   if redis.call('ZCARD', base .. 'kq') == 0 then redis.call('DEL', base .. 'kready', base .. 'kwait') end
 end
-local member = ARGV[3]
-if member ~= '' and redis.call('LREM', readyKey, 0, member) > 0 then
-  redis.call('ZREM', activeKey, member)
-  gone[#gone + 1] = string.match(member, '^(.*):%d+$')
+local entry = ARGV[3]
+if entry ~= '' and redis.call('LREM', readyKey, 0, entry) > 0 then
+  local id, delivery = lease_parts(entry)
+  redis.call('ZREM', activeKey, lease_of(id, delivery))
+  gone[#gone + 1] = id
 end
 if #ids > 0 then
   redis.call('LTRIM', pendingKey, 0, -#ids - 1)

@@ -18,7 +18,7 @@ heal(base, now, {'active', 'pending', 'counts', 'ready', 'jobs', 'stats', 'hande
 local back = {}
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
-  local member = id .. ':' .. ARGV[i + 1]
+  local member = lease_of(id, ARGV[i + 1])
   if redis.call('ZREM', activeKey, member) == 1 then
     redis.call('ZREM', base .. 'handed', member)
     back[#back + 1] = id

@@ -18,7 +18,7 @@ heal(ARGV[3], now, {'active', 'jobs', 'counts'})
 local deadline = now + tonumber(ARGV[2])
 local members = {}
 for i = 4, #ARGV, 2 do
-  members[#members + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
+  members[#members + 1] = lease_of(ARGV[i], ARGV[i + 1])
 end
 if #members == 0 then return {} end
 local scores = redis.call('ZMSCORE', activeKey, unpack(members))
@@ -33,7 +33,7 @@ for j = 1, #members do
     if job_exists(ARGV[3], now, id) then
       local a, r, l = parse_counts(redis.call('HGET', countsKey, id))
       local current = next_delivery(a, r, l)
-      if redis.call('ZSCORE', activeKey, id .. ':' .. current) then
+      if held_member(activeKey, id, current) then
         fate = 'claimed:' .. current
       else
         fate = 'waiting'

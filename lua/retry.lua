@@ -19,7 +19,7 @@ heal(base, now, {'active', 'retry', 'stats', 'counts', 'errors', 'cancel', 'dead
   'merged', 'expires'})
 retention.age_ms, retention.count = tonumber(ARGV[9]) or 0, tonumber(ARGV[10]) or 0
 heal_key(base, now, base .. 'failures:' .. id, 'list')
-if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return 0 end
+if redis.call('ZREM', activeKey, lease_of(id, ARGV[4])) == 0 then return 0 end
 local a, r, l, s = get_counts(base, id)
 set_counts(base, id, a + 1, r, l, s)
 redis.call('HSET', base .. 'errors', id, ARGV[6])

@@ -26,7 +26,7 @@ local now = server_now()
 heal(base, now, {'active', 'retry', 'stats', 'counts', 'errors', 'cancel', 'dead', 'jobs', 'redacted', 'replays',
   'merged', 'expires'})
 retention.age_ms, retention.count = tonumber(ARGV[8]) or 0, tonumber(ARGV[9]) or 0
-if redis.call('ZREM', activeKey, id .. ':' .. ARGV[4]) == 0 then return 0 end
+if redis.call('ZREM', activeKey, lease_of(id, ARGV[4])) == 0 then return 0 end
 local pause_queue, pause_key = tonumber(ARGV[10]) or 0, tonumber(ARGV[11]) or 0
 if pause_queue > 0 or pause_key > 0 then
   heal(base, now, FLOW_KEYS)

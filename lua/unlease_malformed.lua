@@ -20,7 +20,7 @@ heal(base, now, {'active', 'jobs', 'malformed', 'pending', 'counts', 'stats'})
 local raw, back = {}, {}
 for i = 3, #ARGV, 2 do
   local id = ARGV[i]
-  if redis.call('ZREM', activeKey, id .. ':' .. ARGV[i + 1]) == 1 then
+  if redis.call('ZREM', activeKey, lease_of(id, ARGV[i + 1])) == 1 then
     if job_exists(base, now, id) then
       back[#back + 1] = id
     else

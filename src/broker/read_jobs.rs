@@ -5,7 +5,8 @@ use super::MAX_PER_CALL;
 use super::keys::{self, QueueKeys};
 use super::read_queues::handed_id;
 use super::records::{
-    DeadFields, JobRecord, JobSummary, LiveJob, LiveState, lease_member, parse_counts, per_queue, text, warn_broken,
+    DeadFields, JobRecord, JobSummary, LiveJob, LiveState, lease_member, lease_parts, parse_counts, per_queue, text,
+    warn_broken,
 };
 use crate::error::Result;
 use crate::job::ResultRecord;
@@ -58,16 +59,18 @@ impl Broker {
                 (None, None) => {
                     // Active exactly while its next delivery holds a lease.
                     // (A job handed to idle workers that none took yet is leased but waits.)
-                    let member = lease_member(id, finished + 1);
-                    let (leased, waiting): (Option<f64>, Option<i64>) = redis::pipe()
-                        .zscore(&k.active, &member)
+                    // A first delivery an earlier version leased is "<id>:1".
+                    let delivery = finished + 1;
+                    let (leased, earlier, waiting): (Option<f64>, Option<f64>, Option<i64>) = redis::pipe()
+                        .zscore(&k.active, lease_member(id, delivery))
+                        .zscore(&k.active, format!("{id}:{delivery}"))
                         .cmd("LPOS")
                         .arg(&k.ready)
-                        .arg(&member)
+                        .arg(format!("{id}:{delivery}"))
                         .query_async(&mut self.conn())
                         .await?;
-                    match (leased, waiting) {
-                        (Some(_), None) => (LiveState::Active, finished + 1),
+                    match (leased.or(earlier), waiting) {
+                        (Some(_), None) => (LiveState::Active, delivery),
                         _ => (LiveState::Pending, finished),
                     }
                 }
@@ -319,12 +322,13 @@ impl Broker {
                 entries = first;
             }
             if state == LiveState::Active {
-                // Lease members "<id>:<delivery>"; a handed job not taken yet is pending.
-                entries.retain(|(m, _)| !handed.contains(m));
+                // Lease members (lease_parts); a handed job not taken yet is pending.
+                entries.retain(|(m, _)| {
+                    let (id, delivery) = lease_parts(m);
+                    !handed.contains(&format!("{id}:{delivery}"))
+                });
                 for (m, _) in entries.iter_mut() {
-                    if let Some((id, _)) = m.rsplit_once(':') {
-                        *m = id.to_string();
-                    }
+                    *m = lease_parts(m).0.to_string();
                 }
             }
             offset += read;

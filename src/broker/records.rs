@@ -530,9 +530,28 @@ pub(super) fn parse_counts(text: Option<&str>) -> (u64, u64, u64) {
     )
 }
 
-/// The lease member a delivery holds in the active set.
+/// The lease member a delivery holds in the active set: the bare id for
+/// the first delivery of an id with no ':', else "<id>:<delivery>"
+/// (`lease_of` in lua/lib.lua).
 pub(super) fn lease_member(id: &str, delivery: u64) -> String {
-    format!("{id}:{delivery}")
+    if delivery == 1 && !id.contains(':') {
+        id.to_string()
+    } else {
+        format!("{id}:{delivery}")
+    }
+}
+
+/// The job id and delivery of a lease member in either form
+/// (`lease_parts` in lua/lib.lua): "<id>:<digits>", else a bare id.
+pub(super) fn lease_parts(member: &str) -> (&str, u64) {
+    member
+        .rsplit_once(':')
+        .and_then(|(id, n)| {
+            (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| n.parse().ok().map(|n| (id, n)))
+                .flatten()
+        })
+        .unwrap_or((member, 1))
 }
 
 /// ZSET score bounds for "died in [since, before)".

@@ -559,7 +559,7 @@ impl Broker {
             inv.key(&q.result_counts);
             // Plain batches (first deliveries and attempts, no replay, no
             // redaction: the common case) send two arguments per job, id and
-            // record (the script makes the lease member "<id>:1"), not six,
+            // record (the id is the lease member, see lease_of in lib.lua), not six,
             // in shard order (`order[k]`: the position in `done` of the k-th
             // job sent), so each shard's jobs are one run.
             let plain = done

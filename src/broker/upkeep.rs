@@ -3,6 +3,7 @@
 //! tick), the burst check, the worker registry, queue registration.
 
 use super::keys::{QueueKeys, RESULTS_TOTAL};
+use super::records::lease_parts;
 use super::transitions::declare;
 use super::{Broker, MAX_PER_CALL, RESULT_TRIM_STEP, TRIM_STEP};
 use crate::error::{Error, Result};
@@ -133,12 +134,7 @@ impl Broker {
         };
         let ids: Vec<String> = members
             .iter()
-            .filter_map(|m| {
-                std::str::from_utf8(m)
-                    .ok()?
-                    .rsplit_once(':')
-                    .map(|(id, _)| id.to_string())
-            })
+            .filter_map(|m| Some(lease_parts(std::str::from_utf8(m).ok()?).0.to_string()))
             .collect();
         let mut touched = self.replay_origins(q, &ids).await?;
         touched.extend(ids);

@@ -73,8 +73,13 @@ impl Fixture {
         let ready: Vec<String> = c.lrange(&q.ready, 0, -1).unwrap();
         let active: Vec<String> = c.zrange(&q.active, 0, -1).unwrap();
         for member in active {
-            if member.rsplit_once(':').is_some_and(|(i, _)| i == id) {
-                found.push(if ready.contains(&member) { "pending" } else { "active" });
+            let (i, delivery) = lease_parts(&member);
+            if i == id {
+                found.push(if ready.contains(&format!("{i}:{delivery}")) {
+                    "pending"
+                } else {
+                    "active"
+                });
             }
         }
         for (key, name) in [(&q.scheduled, "scheduled"), (&q.retry, "retry"), (&q.dead, "dead")] {
@@ -95,12 +100,26 @@ impl Fixture {
     }
 
     fn lease_deadline(&self, id: &str, delivery: u64) -> Option<u64> {
-        let score: Option<f64> = self
-            .redis
-            .conn()
-            .zscore(&self.q.active, format!("{id}:{delivery}"))
-            .unwrap();
+        let score: Option<f64> = self.redis.conn().zscore(&self.q.active, lease(id, delivery)).unwrap();
         score.map(|s| s as u64)
+    }
+}
+
+/// The lease member of a delivery: the bare id for a first delivery of an
+/// id with no ':', else "<id>:<delivery>" (lease_of in lua/lib.lua).
+fn lease(id: &str, delivery: u64) -> String {
+    if delivery == 1 && !id.contains(':') {
+        id.to_string()
+    } else {
+        format!("{id}:{delivery}")
+    }
+}
+
+/// A lease member's job id and delivery, in either form (lease_parts in lua/lib.lua).
+fn lease_parts(member: &str) -> (&str, u64) {
+    match member.rsplit_once(':') {
+        Some((id, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => (id, n.parse().unwrap()),
+        _ => (member, 1),
     }
 }
 
@@ -871,4 +890,85 @@ async fn snooze_waits_without_an_attempt_and_past_the_most_snoozes_buries() {
     f.assert_only(&d.id, "dead");
     let dead = tq::dlq::Dlq::new(f.at(at)).show(&d.id).await.unwrap();
     assert_eq!(dead.record.reason, "snoozed too often");
+}
+
+/// A first delivery's lease is its bare id, and ids with a ':' (which may
+/// end in digits, like a lease number) keep "<id>:<delivery>", through every
+/// path that leases: the job handed to idle workers, a claim, an ack.
+#[tokio::test]
+async fn ids_with_colons_keep_numbered_leases_and_other_first_deliveries_lease_their_bare_id() {
+    let f = Fixture::new().await;
+    let req = noop_request();
+    let (a, a_entry) = req.to_new_job_with_id("order:1".into()).unwrap();
+    let (b, b_entry) = req.to_new_job_with_id("order:x".into()).unwrap();
+    let (c, c_entry) = req.to_new_job().unwrap();
+    assert_eq!(f.at(0).enqueue(&f.q, &[a_entry, b_entry, c_entry]).await.unwrap(), 3);
+    // The oldest, "order:1", is handed to idle workers: "<id>:<delivery>" in ready.
+    let ready: Vec<String> = f.redis.conn().lrange(&f.q.ready, 0, -1).unwrap();
+    assert_eq!(ready, vec!["order:1:1".to_string()]);
+    let claimed = f.claim(0, 3).await;
+    assert_eq!(claimed.len(), 3);
+    let mut members: Vec<String> = f.redis.conn().zrange(&f.q.active, 0, -1).unwrap();
+    members.sort();
+    let mut want = vec!["order:1:1".to_string(), "order:x:1".to_string(), c.id.clone()];
+    want.sort();
+    assert_eq!(members, want);
+    for id in [&a.id, &b.id, &c.id] {
+        f.assert_only(id, "active");
+    }
+    let batch: Vec<Ack> = claimed.iter().map(ack_of).collect();
+    assert!(
+        f.at(1000)
+            .ack(&f.q, Duration::from_secs(3600), &batch)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for id in [&a.id, &b.id, &c.id] {
+        f.assert_only(id, "succeeded");
+    }
+    let left: u64 = f.redis.conn().zcard(&f.q.active).unwrap();
+    assert_eq!(left, 0, "every lease went with its ack");
+}
+
+/// A lease an earlier version wrote ("<id>:1" for a first delivery: a worker
+/// not yet upgraded) is still seen as running, cancelled as running, and
+/// recovered when it expires.
+#[tokio::test]
+async fn a_first_delivery_leased_by_an_earlier_version_is_still_found_and_recovered() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(2, Due::Now).await;
+    let claimed = f.claim(0, 2).await;
+    assert_eq!(claimed.len(), 2);
+    {
+        let mut c = f.redis.conn();
+        for id in &ids {
+            let score: f64 = c.zscore(&f.q.active, id).unwrap();
+            let _: () = c.zrem(&f.q.active, id).unwrap();
+            let _: () = c.zadd(&f.q.active, format!("{id}:1"), score).unwrap();
+        }
+    }
+    f.assert_only(&ids[0], "active");
+    match f.broker.find_job(&["default".into()], &ids[0]).await.unwrap() {
+        Some(JobRecord::Live(job)) => assert_eq!(job.state, tq::broker::LiveState::Active),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        f.at(5).cancel(&f.q, &[ids[1].clone()]).await.unwrap(),
+        vec!["cancelling"]
+    );
+    let late = f.at(30_001).recover(&f.q, 5, 100).await.unwrap();
+    assert_eq!(
+        (late.requeued, late.buried),
+        (1, 1),
+        "one back to pending, the cancelled one buried"
+    );
+    f.assert_only(&ids[0], "pending");
+    f.assert_only(&ids[1], "dead");
+    let again = f.claim(30_002, 1).await.remove(0);
+    assert_eq!((again.id.as_str(), again.delivery), (ids[0].as_str(), 2));
+    assert_eq!(
+        f.lease_deadline(&ids[0], 2),
+        Some(f.t0 + 30_002 + LEASE.as_millis() as u64)
+    );
 }
