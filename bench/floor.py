@@ -105,7 +105,7 @@ for b in batches:
 
 
 def finish(b):
-    cmds = [resp("ZREM", prefix + "active", *[i + ":1" for i in b])]
+    cmds = [resp("ZREM", prefix + "active", *b)]
     for key, run in runs(b, shard_key):
         cmds.append(resp("HDEL", key, *run))
     for key, run in runs(b, result_key):
@@ -120,7 +120,7 @@ for k, b in enumerate(batches):
     cmds = [resp("RPOP", prefix + "pending", len(b))]
     for key, run in runs(b, shard_key):
         cmds.append(resp("HMGET", key, *run))
-    cmds.append(resp("ZADD", prefix + "active", *[x for i in b for x in ("1733443260000", i + ":1")]))
+    cmds.append(resp("ZADD", prefix + "active", *[x for i in b for x in ("1733443260000", i)]))
     if k >= held:
         cmds += finish(batches[k - held])
     drain.append(b"".join(cmds))

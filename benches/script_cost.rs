@@ -190,16 +190,16 @@ fn main() {
                     pipe.cmd("HMGET").arg(shard(&run[0])).arg(run);
                 }
                 let _: Vec<Vec<Option<String>>> = pipe.query(&mut conn).unwrap();
-                let members: Vec<(u64, String)> = popped.iter().map(|id| (1, format!("{id}:1"))).collect();
+                // A first delivery's lease member is its id (lease_of in lua/lib.lua).
+                let members: Vec<(u64, &String)> = popped.iter().map(|id| (1, id)).collect();
                 let _: () = redis::cmd("ZADD").arg(active).arg(&members).query(&mut conn).unwrap();
                 popped_all.extend(popped);
             }
         });
         let floor_ack = measure(&mut stats, jobs, || {
             for chunk in popped_all.chunks(batch) {
-                let members: Vec<String> = chunk.iter().map(|id| format!("{id}:1")).collect();
                 let mut pipe = redis::pipe();
-                pipe.zrem(active, &members);
+                pipe.zrem(active, chunk);
                 for run in chunk.chunk_by(|a, b| shard(a) == shard(b)) {
                     pipe.hdel(shard(&run[0]), run);
                 }
