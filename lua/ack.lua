@@ -93,14 +93,7 @@ if plain then
   if nm <= 0 then return {0} end
   given = given_runs(ARGV, first, 8, k)
   for j = 1, nm do plain_ids[j] = ARGV[first + 2 * j - 2] end
-  -- A first delivery's lease is its bare id (lease_of), unless the id holds
-  -- a ':' (looked for once in the whole batch: almost never).
-  local members = plain_ids
-  if string.find(table.concat(plain_ids), ':', 1, true) then
-    members = {}
-    for j = 1, nm do members[j] = lease_of(plain_ids[j], 1) end
-  end
-  removed = redis.call('ZREM', activeKey, unpack(members))
+  removed = redis.call('ZREM', activeKey, unpack(first_leases(plain_ids)))
 else
   local members = {}
   for i = first, #ARGV, 6 do

@@ -162,8 +162,8 @@ end
 -- (Its entry in ready is "<id>:<delivery>", its lease lease_of's member.)
 local handed = {}
 for _, entry in ipairs(redis.call('LPOP', KEYS[6], max) or {}) do
-  local id, delivery = string.match(entry, '^(.*):(%d+)$')
-  if id then handed[#handed + 1] = {id, lease_of(id, delivery), tonumber(delivery)} end
+  local id, delivery = hand_off_parts(entry)
+  if id then handed[#handed + 1] = {id, lease_of(id, delivery), delivery} end
 end
 if #handed > 0 then
   heal_key(base, now, base .. 'handed', 'zset')
@@ -293,9 +293,7 @@ local counts = {}
 if redis.call('HLEN', countsKey) > 0 then counts = redis.call('HMGET', countsKey, unpack(ids)) end
 -- (Sizes kept in counters: `#t` costs a search per insert.)
 local nl, no = #leases, #out
--- A first delivery's lease is its bare id (lease_of), unless the id holds
--- a ':' (looked for once in the whole batch: almost never).
-local colons = string.find(table.concat(ids), ':', 1, true)
+local first_members = first_leases(ids)
 for j, id in ipairs(ids) do
   -- (Inline: most jobs have no counters, and this runs for every job.)
   leases[nl + 1] = deadline
@@ -312,11 +310,9 @@ for j, id in ipairs(ids) do
       extra[ne + 2] = delivery
       extra[ne + 3] = a
     end
-  elseif colons then
-    leases[nl] = lease_of(id, 1)
   else
-    -- (A first delivery, the common case: no new string.)
-    leases[nl] = id
+    -- (A first delivery, the common case: its bare id, no new string.)
+    leases[nl] = first_members[j]
   end
 end
 return finish()

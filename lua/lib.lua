@@ -123,11 +123,27 @@ local function lease_parts(member)
   return member, 1
 end
 
+-- The lease members of first deliveries of `ids`: `ids` itself unless an
+-- id holds a ':' (looked for once in the whole batch: almost never), so the
+-- common batch makes no new string per job.
+local function first_leases(ids)
+  if not string.find(table.concat(ids), ':', 1, true) then return ids end
+  local members = {}
+  for j, id in ipairs(ids) do members[j] = lease_of(id, 1) end
+  return members
+end
+
 -- The entry a handed job has in ready: "<id>:<delivery>" in every form, so
 -- that it never reads as the bare wake-up token ('1') the list also holds.
 local function hand_off_of(member)
   local id, delivery = lease_parts(member)
   return id .. ':' .. delivery
+end
+
+-- The job id and delivery a ready entry hands, nil for a wake-up token.
+local function hand_off_parts(entry)
+  local id, delivery = string.match(entry, '^(.*):(%d+)$')
+  return id, tonumber(delivery)
 end
 
 -- Puts back on pending every live job that no index holds (its index key
@@ -766,7 +782,7 @@ local function unhand(base, now)
   local ready_key = base .. 'ready'
   heal_key(base, now, base .. 'handed', 'zset')
   for _, entry in ipairs(redis.call('LRANGE', ready_key, 0, -1)) do
-    local id, delivery = string.match(entry, '^(.*):(%d+)$')
+    local id, delivery = hand_off_parts(entry)
     if id then
       local member = lease_of(id, delivery)
       if redis.call('ZREM', base .. 'active', member) == 1 then redis.call('RPUSH', base .. 'pending', id) end

@@ -5,8 +5,8 @@ use super::MAX_PER_CALL;
 use super::keys::{self, QueueKeys};
 use super::read_queues::handed_id;
 use super::records::{
-    DeadFields, JobRecord, JobSummary, LiveJob, LiveState, lease_member, lease_parts, parse_counts, per_queue, text,
-    warn_broken,
+    DeadFields, JobRecord, JobSummary, LiveJob, LiveState, hand_off_entry, lease_member, lease_parts, parse_counts,
+    per_queue, text, warn_broken,
 };
 use crate::error::Result;
 use crate::job::ResultRecord;
@@ -61,12 +61,13 @@ impl Broker {
                     // (A job handed to idle workers that none took yet is leased but waits.)
                     // A first delivery an earlier version leased is "<id>:1".
                     let delivery = finished + 1;
+                    let entry = hand_off_entry(id, delivery);
                     let (leased, earlier, waiting): (Option<f64>, Option<f64>, Option<i64>) = redis::pipe()
                         .zscore(&k.active, lease_member(id, delivery))
-                        .zscore(&k.active, format!("{id}:{delivery}"))
+                        .zscore(&k.active, &entry)
                         .cmd("LPOS")
                         .arg(&k.ready)
-                        .arg(format!("{id}:{delivery}"))
+                        .arg(&entry)
                         .query_async(&mut self.conn())
                         .await?;
                     match (leased.or(earlier), waiting) {
@@ -325,7 +326,7 @@ impl Broker {
                 // Lease members (lease_parts); a handed job not taken yet is pending.
                 entries.retain(|(m, _)| {
                     let (id, delivery) = lease_parts(m);
-                    !handed.contains(&format!("{id}:{delivery}"))
+                    !handed.contains(&hand_off_entry(id, delivery))
                 });
                 for (m, _) in entries.iter_mut() {
                     *m = lease_parts(m).0.to_string();

@@ -544,14 +544,20 @@ pub(super) fn lease_member(id: &str, delivery: u64) -> String {
 /// The job id and delivery of a lease member in either form
 /// (`lease_parts` in lua/lib.lua): "<id>:<digits>", else a bare id.
 pub(super) fn lease_parts(member: &str) -> (&str, u64) {
-    member
-        .rsplit_once(':')
-        .and_then(|(id, n)| {
-            (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| n.parse().ok().map(|n| (id, n)))
-                .flatten()
-        })
-        .unwrap_or((member, 1))
+    if let Some((id, n)) = member.rsplit_once(':')
+        && n.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(delivery) = n.parse()
+    {
+        return (id, delivery);
+    }
+    (member, 1)
+}
+
+/// The entry a handed job has in the ready list: "<id>:<delivery>" in every
+/// form (`hand_off_of` in lua/lib.lua), and the lease member an earlier
+/// version gave every delivery.
+pub(super) fn hand_off_entry(id: &str, delivery: u64) -> String {
+    format!("{id}:{delivery}")
 }
 
 /// ZSET score bounds for "died in [since, before)".
