@@ -288,31 +288,5 @@ end
 -- held it back: the limit's wait wakes them).
 if not limited and has_waiting(base) then wake_one(base, now) end
 if not ids then return finish() end
--- Counters exist only for jobs retried, recovered or released: usually none.
-local counts = {}
-if redis.call('HLEN', countsKey) > 0 then counts = redis.call('HMGET', countsKey, unpack(ids)) end
--- (Sizes kept in counters: `#t` costs a search per insert.)
-local nl, no = #leases, #out
-local first_members = first_leases(ids)
-for j, id in ipairs(ids) do
-  -- (Inline: most jobs have no counters, and this runs for every job.)
-  leases[nl + 1] = deadline
-  nl = nl + 2
-  no = no + 1
-  out[no] = id
-  if counts[j] then
-    local a, r, l = parse_counts(counts[j])
-    local delivery = next_delivery(a, r, l)
-    leases[nl] = lease_of(id, delivery)
-    if delivery ~= 1 or a ~= 0 then
-      local ne = #extra
-      extra[ne + 1] = no - H
-      extra[ne + 2] = delivery
-      extra[ne + 3] = a
-    end
-  else
-    -- (A first delivery, the common case: its bare id, no new string.)
-    leases[nl] = first_members[j]
-  end
-end
+lease_popped(base, ids, deadline, out, H, leases, extra)
 return finish()

@@ -535,6 +535,41 @@ local function next_delivery(a, r, l)
   return a + r + l + 1
 end
 
+-- Leases `ids`, just popped from pending, until `deadline` (a string):
+-- appends each id to `out` and a (deadline, member) pair to `leases` (the
+-- caller ZADDs them to active), and, for a job that is not a first
+-- delivery with no finished attempt, its position among the ids in `out`
+-- (after `h` header entries), its delivery and its attempts to `extra`.
+-- Counters exist only for jobs retried, recovered or released: usually
+-- none, and then no Lua call runs per job.
+local function lease_popped(base, ids, deadline, out, h, leases, extra)
+  local counts = {}
+  if redis.call('HLEN', base .. 'counts') > 0 then counts = redis.call('HMGET', base .. 'counts', unpack(ids)) end
+  -- (Sizes kept in counters: `#t` costs a search per insert.)
+  local nl, no = #leases, #out
+  local first_members = first_leases(ids)
+  for j, id in ipairs(ids) do
+    leases[nl + 1] = deadline
+    nl = nl + 2
+    no = no + 1
+    out[no] = id
+    if counts[j] then
+      local a, r, l = parse_counts(counts[j])
+      local delivery = next_delivery(a, r, l)
+      leases[nl] = lease_of(id, delivery)
+      if delivery ~= 1 or a ~= 0 then
+        local ne = #extra
+        extra[ne + 1] = no - h
+        extra[ne + 2] = delivery
+        extra[ne + 3] = a
+      end
+    else
+      -- (A first delivery, the common case: its bare id, no new string.)
+      leases[nl] = first_members[j]
+    end
+  end
+end
+
 -- The member of `active` delivery `delivery` of job `id` holds, in this
 -- version's form or, for a first delivery, an earlier version's ("<id>:1",
 -- a worker not yet upgraded); nil if neither is there.

@@ -137,7 +137,12 @@ pub struct Delivery {
 #[derive(Debug, Clone)]
 pub struct Handed {
     pub delivery: Delivery,
-    /// More jobs wait on its queue: claim them.
+    /// More jobs of its queue the same call leased to this worker (as many
+    /// as it asked for at most, when no claim had to judge them).
+    pub more: Vec<Delivery>,
+    /// Entries among those that were not tq jobs, moved to the DLQ instead.
+    pub malformed: u64,
+    /// More jobs wait on its queue still: claim them.
     pub more_pending: bool,
 }
 
@@ -229,6 +234,40 @@ const MALFORMED_BATCH: isize = 100;
 
 /// How many of the oldest dead records each burial reads as candidates to trim.
 const BURY_TRIM_CANDIDATES: isize = 100;
+
+/// Most jobs a confirmation leases beyond the handed one: their messages
+/// cross Lua (see lua/confirm.lua), which costs little only for a few.
+const MAX_MORE: usize = 32;
+
+/// The `n` ids a claim (or a confirmation) leased, as its script answers
+/// them, each a first delivery with no finished attempt until [`read_extra`]
+/// says otherwise: (id, delivery, attempts).
+fn leased_ids(it: &mut impl Iterator<Item = Value>, n: i64, script: &str) -> Result<Vec<(Vec<u8>, u64, u64)>> {
+    let n = usize::try_from(n).unwrap_or(0);
+    let mut leased = Vec::with_capacity(n);
+    for _ in 0..n {
+        let Some(id) = it.next() else {
+            return Err(Error::Failed(format!(
+                "the {script} script answered fewer jobs than it counted"
+            )));
+        };
+        leased.push((redis::from_redis_value(id)?, 1, 0));
+    }
+    Ok(leased)
+}
+
+/// The rest of the answer: (position, delivery, attempts) of each leased
+/// job that is not a first delivery with no finished attempt.
+fn read_extra(it: &mut impl Iterator<Item = Value>, leased: &mut [(Vec<u8>, u64, u64)]) -> Result<()> {
+    while let (Some(at), Some(delivery), Some(attempts)) = (it.next(), it.next(), it.next()) {
+        let at: usize = redis::from_redis_value(at)?;
+        if let Some(job) = at.checked_sub(1).and_then(|i| leased.get_mut(i)) {
+            job.1 = redis::from_redis_value(delivery)?;
+            job.2 = redis::from_redis_value(attempts)?;
+        }
+    }
+    Ok(())
+}
 
 /// Declares every key of queue `q` a script may touch beyond its own KEYS,
 /// and the dead-record and history keys of `ids` ("" skipped), so that on a
@@ -393,33 +432,35 @@ impl Broker {
         }
         // The script sends the ids; the few that are not a first delivery
         // with no finished attempt follow as (position, delivery, attempts).
-        let n = usize::try_from(n).unwrap_or(0);
-        let mut leased: Vec<(Vec<u8>, u64, u64)> = Vec::with_capacity(n);
-        for _ in 0..n {
-            let Some(id) = it.next() else {
-                return Err(Error::Failed(
-                    "the claim script answered fewer jobs than it counted".into(),
-                ));
-            };
-            leased.push((redis::from_redis_value(id)?, 1, 0));
-        }
-        while let (Some(at), Some(delivery), Some(attempts)) = (it.next(), it.next(), it.next()) {
-            let at: usize = redis::from_redis_value(at)?;
-            if let Some(job) = at.checked_sub(1).and_then(|i| leased.get_mut(i)) {
-                job.1 = redis::from_redis_value(delivery)?;
-                job.2 = redis::from_redis_value(attempts)?;
-            }
-        }
+        let mut leased = leased_ids(&mut it, n, "claim")?;
+        read_extra(&mut it, &mut leased)?;
         // The messages, read here rather than in the script: a message that
         // crosses Lua costs Redis a copy and a hash of every byte. Until the
         // worker acks, the leases fence them: nothing else deletes them.
         let ids: Vec<&[u8]> = leased.iter().map(|(id, _, _)| id.as_slice()).collect();
         let msgs = self.messages(q, &ids).await?;
-        // Decoded job by job, as bytes: whatever one entry holds, the rest of
-        // the batch is handed out. An entry with no message is not a tq job
-        // (written raw by another tool): it goes to the DLQ as malformed. An
-        // id tq would never write (another tool put it there, with a message)
-        // is buried here, under its lease.
+        let (out, malformed) = self.deliveries(q, leased, msgs).await?;
+        Ok(Claimed {
+            jobs: out,
+            malformed,
+            limited_for: u64::try_from(wait).ok().map(Duration::from_millis),
+            server_ms,
+        })
+    }
+
+    /// The runnable deliveries of `leased` jobs (id, delivery, attempts),
+    /// given their messages `msgs`, and how many were not tq jobs.
+    /// Decoded job by job, as bytes: whatever one entry holds, the rest of
+    /// the batch is handed out. An entry with no message is not a tq job
+    /// (written raw by another tool): it goes to the DLQ as malformed. An
+    /// id tq would never write (another tool put it there, with a message)
+    /// is buried here, under its lease.
+    async fn deliveries(
+        &self,
+        q: &QueueKeys,
+        leased: Vec<(Vec<u8>, u64, u64)>,
+        msgs: Vec<Option<Vec<u8>>>,
+    ) -> Result<(Vec<Delivery>, u64)> {
         let mut malformed = 0;
         let mut out = Vec::with_capacity(leased.len());
         let mut no_message = Vec::new();
@@ -462,12 +503,7 @@ impl Broker {
                 self.bury_malformed(q).await?;
             }
         }
-        Ok(Claimed {
-            jobs: out,
-            malformed,
-            limited_for: u64::try_from(wait).ok().map(Duration::from_millis),
-            server_ms,
-        })
+        Ok((out, malformed))
     }
 
     /// Confirms the job handed to this worker as delivery `delivery` of `id`
@@ -476,12 +512,17 @@ impl Broker {
     /// froze after taking it holds it no longer (see lua/confirm.lua). None
     /// if the lease is gone (then another worker has it or will) or the
     /// entry was not a runnable tq job (then it was buried or handed back).
+    /// With `more` free slots, the same call leases up to that many more
+    /// pending jobs of the queue (32 at most) when no claim has to judge
+    /// them, as a claim would, with their messages: at a low rate, jobs
+    /// enqueued together start after one call instead of three.
     pub async fn take_handed(
         &self,
         q: &QueueKeys,
         id: Vec<u8>,
         delivery: u64,
         lease: Duration,
+        more: usize,
     ) -> Result<Option<Handed>> {
         let id = match String::from_utf8(id) {
             Ok(id) if valid_job_id(&id) => id,
@@ -497,14 +538,18 @@ impl Broker {
             .arg(&q.base)
             .arg(lease.as_millis() as u64)
             .arg(&id)
-            .arg(delivery);
+            .arg(delivery)
+            .arg(more.min(MAX_MORE));
         declare(&mut inv, q, &[]);
-        type Row = (Option<Vec<u8>>, Option<Vec<u8>>, u64);
-        let reply: Vec<redis::Value> = inv.invoke_async(&mut self.conn()).await?;
+        let reply: Vec<Value> = inv.invoke_async(&mut self.conn()).await?;
         if reply.is_empty() {
             return Ok(None);
         }
-        let (msg, counts, pending): Row = redis::from_redis_value(redis::Value::Array(reply))?;
+        let mut it = reply.into_iter();
+        let mut field = || it.next().unwrap_or(Value::Nil);
+        let (msg, counts): (Option<Vec<u8>>, Option<Vec<u8>>) =
+            (redis::from_redis_value(field())?, redis::from_redis_value(field())?);
+        let (pending, n): (u64, i64) = (redis::from_redis_value(field())?, redis::from_redis_value(field())?);
         let Some(msg) = msg else {
             // Its message went (deleted by another tool): back to pending,
             // where the next claim records the entry as malformed.
@@ -513,6 +558,13 @@ impl Broker {
         };
         let counts = counts.map(|c| text(&c));
         let (attempts, _, _) = parse_counts(counts.as_deref());
+        let mut leased = leased_ids(&mut it, n, "confirm")?;
+        let mut msgs = Vec::with_capacity(leased.len());
+        for _ in 0..leased.len() {
+            msgs.push(redis::from_redis_value(it.next().unwrap_or(Value::Nil))?);
+        }
+        read_extra(&mut it, &mut leased)?;
+        let (more, malformed) = self.deliveries(q, leased, msgs).await?;
         Ok(Some(Handed {
             delivery: Delivery {
                 id,
@@ -520,6 +572,8 @@ impl Broker {
                 attempts,
                 msg,
             },
+            more,
+            malformed,
             more_pending: pending > 0,
         }))
     }

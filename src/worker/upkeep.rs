@@ -26,6 +26,8 @@ const CANCEL_CHECK: Duration = Duration::from_millis(500);
 const RUNNING_LISTED: usize = 200;
 /// How long one wait for a wake-up token blocks (also the connection check).
 const WAIT_BLOCK: Duration = Duration::from_secs(1);
+/// Most jobs of its queue the confirmation of a handed job leases besides it.
+const MORE_WITH_HANDED: usize = 32;
 /// How long a job handed to this worker waits for a slot before it goes back to its queue.
 const SLOT_WAIT: Duration = Duration::from_millis(200);
 /// How often a worker looks for new periodic jobs' schedules.
@@ -115,8 +117,9 @@ pub(super) async fn wait_for_work(
     }
 }
 
-/// Starts a job handed to this waiting worker, or hands it back to its
-/// queue when the worker has no free slot after all or is stopping.
+/// Starts a job handed to this waiting worker, with the jobs of its queue
+/// the same call leased to the worker's free slots, or hands them back to
+/// their queue when the worker has no free slot after all or is stopping.
 async fn take_handed(
     shared: &Arc<Shared>,
     index: usize,
@@ -127,9 +130,16 @@ async fn take_handed(
 ) {
     let q = &shared.queues[index];
     let taken = Instant::now();
+    // Free slots, taken now and not waited for: the first for the handed
+    // job, the others for more jobs of its queue (a claim in progress holds
+    // every free slot: then none, and the handed job waits for one below).
+    let mut permits: Vec<OwnedSemaphorePermit> = (0..=MORE_WITH_HANDED)
+        .map_while(|_| slots.clone().try_acquire_owned().ok())
+        .collect();
+    let more = permits.len().saturating_sub(1);
     let handed = match shared
         .broker
-        .take_handed(q, id.clone(), delivery, shared.config.lease)
+        .take_handed(q, id.clone(), delivery, shared.config.lease, more)
         .await
     {
         Ok(Some(handed)) => handed,
@@ -146,30 +156,34 @@ async fn take_handed(
             return;
         }
     };
-    let held = [(handed.delivery.id.clone(), handed.delivery.delivery)];
-    let permit = slot_for_handed(shared, slots).await;
+    let permit = match permits.pop() {
+        Some(permit) => Some(permit),
+        None => slot_for_handed(shared, slots).await,
+    };
     // Only now: the hint starts a claim, which holds the free slots.
-    if handed.more_pending {
+    if handed.more_pending || handed.malformed > 0 {
         shared.hint(index);
     }
     let permit = match permit {
         Some(permit) if !*shared.stop.borrow() => permit,
         _ => {
+            let held: Vec<(String, u64)> = std::iter::once(&handed.delivery)
+                .chain(&handed.more)
+                .map(|d| (d.id.clone(), d.delivery))
+                .collect();
             if let Err(e) = shared.broker.release(q, &held).await {
-                tracing::warn!(queue = %q.name, job = %held[0].0, "cannot hand a job back (it returns when its lease runs out): {e}");
+                tracing::warn!(queue = %q.name, jobs = held.len(), "cannot hand jobs back (they return when their leases run out): {e}");
             }
             return;
         }
     };
-    super::claims::start(
-        shared,
-        index,
-        handed.delivery,
-        taken + shared.config.lease,
-        shared.broker.estimated_server_ms(),
-        permit,
-        done,
-    );
+    let lease_until = taken + shared.config.lease;
+    let started_ms = shared.broker.estimated_server_ms();
+    super::claims::start(shared, index, handed.delivery, lease_until, started_ms, permit, done);
+    // As many slots as the call leased jobs were held for them.
+    for (d, permit) in handed.more.into_iter().zip(permits) {
+        super::claims::start(shared, index, d, lease_until, started_ms, permit, done);
+    }
 }
 
 /// A slot for a job handed to this worker: one free within [`SLOT_WAIT`],

@@ -99,6 +99,15 @@ impl Fixture {
         assert_eq!(self.places(id), vec![place], "job {id}");
     }
 
+    /// Takes the job handed to idle workers, as a waiting worker does.
+    async fn wait_handed(&self) -> (Vec<u8>, u64) {
+        let mut waiter = self.broker.waiter(Duration::from_secs(1)).await.unwrap();
+        match self.broker.wait_for_work(&mut waiter, &self.q).await.unwrap() {
+            tq::broker::Wake::Handed { id, delivery } => (id, delivery),
+            other => panic!("{other:?}"),
+        }
+    }
+
     fn lease_deadline(&self, id: &str, delivery: u64) -> Option<u64> {
         let score: Option<f64> = self.redis.conn().zscore(&self.q.active, lease(id, delivery)).unwrap();
         score.map(|s| s as u64)
@@ -706,14 +715,10 @@ async fn a_job_handed_to_idle_workers_waits_as_pending_until_one_takes_it() {
 
     // An idle worker takes it with no claim call: delivery 1, and its
     // confirmation gives it the worker's own lease.
-    let mut waiter = f.broker.waiter(Duration::from_secs(1)).await.unwrap();
-    let (id, delivery) = match f.broker.wait_for_work(&mut waiter, &f.q).await.unwrap() {
-        tq::broker::Wake::Handed { id, delivery } => (id, delivery),
-        other => panic!("{other:?}"),
-    };
+    let (id, delivery) = f.wait_handed().await;
     let handed = f
         .at(1_500)
-        .take_handed(&f.q, id, delivery, LEASE)
+        .take_handed(&f.q, id, delivery, LEASE, 0)
         .await
         .unwrap()
         .unwrap();
@@ -743,11 +748,7 @@ async fn a_handed_job_its_worker_never_confirms_goes_back_as_a_hand_back() {
     let f = Fixture::new().await;
     let ids = f.enqueue(1, Due::Now).await;
     // Taken by a worker that freezes before it confirms.
-    let mut waiter = f.broker.waiter(Duration::from_secs(1)).await.unwrap();
-    let (id, delivery) = match f.broker.wait_for_work(&mut waiter, &f.q).await.unwrap() {
-        tq::broker::Wake::Handed { id, delivery } => (id, delivery),
-        other => panic!("{other:?}"),
-    };
+    let (id, delivery) = f.wait_handed().await;
     f.assert_only(&ids[0], "active");
     let early = f.at(999).recover(&f.q, 2, 100).await.unwrap();
     assert_eq!(early.requeued, 0, "still within its second");
@@ -758,7 +759,7 @@ async fn a_handed_job_its_worker_never_confirms_goes_back_as_a_hand_back() {
     let counts: Option<String> = f.redis.conn().hget(&f.q.counts, &ids[0]).unwrap();
     assert_eq!(counts.as_deref(), Some("0,0,1"));
     // The frozen worker wakes: its confirmation is refused, nothing runs twice.
-    let late = f.at(1_500).take_handed(&f.q, id, delivery, LEASE).await.unwrap();
+    let late = f.at(1_500).take_handed(&f.q, id, delivery, LEASE, 0).await.unwrap();
     assert!(late.is_none());
     // Handed to the next idle worker as delivery 2.
     let ready: Vec<String> = f.redis.conn().lrange(&f.q.ready, 0, -1).unwrap();
@@ -769,6 +770,120 @@ async fn a_handed_job_its_worker_never_confirms_goes_back_as_a_hand_back() {
     assert_eq!((d.id.as_str(), d.delivery), (ids[0].as_str(), 2));
     let handed_marks: u64 = f.redis.conn().zcard(&f.q.handed).unwrap();
     assert_eq!(handed_marks, 0, "a claim takes its mark too");
+}
+
+#[tokio::test]
+async fn a_confirmation_also_leases_the_jobs_behind_the_handed_one_to_free_slots() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(4, Due::Now).await;
+    // The third job was handed back once: its next delivery is 2.
+    let _: () = f.redis.conn().hset(&f.q.counts, &ids[2], "0,0,1").unwrap();
+    let (id, delivery) = f.wait_handed().await;
+    let handed = f
+        .at(500)
+        .take_handed(&f.q, id, delivery, LEASE, 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(handed.delivery.id, ids[0]);
+    let more: Vec<(&str, u64, u64)> = handed
+        .more
+        .iter()
+        .map(|d| (d.id.as_str(), d.delivery, d.attempts))
+        .collect();
+    assert_eq!(
+        more,
+        vec![(ids[1].as_str(), 1, 0), (ids[2].as_str(), 2, 0)],
+        "the oldest two, each under its own delivery"
+    );
+    assert_eq!(handed.malformed, 0);
+    for d in &handed.more {
+        let stored: Vec<u8> = f.redis.conn().hget(f.q.jobs_shard(d.id.as_bytes()), &d.id).unwrap();
+        assert_eq!(d.msg, stored, "its own message");
+        assert_eq!(
+            f.lease_deadline(&d.id, d.delivery),
+            Some(f.t0 + 500 + LEASE.as_millis() as u64),
+            "the worker's lease"
+        );
+        f.assert_only(&d.id, "active");
+    }
+    assert!(handed.more_pending, "the fourth job still waits");
+    f.assert_only(&ids[3], "pending");
+    // Their leases fence them as a claim's do.
+    let done: Vec<Ack> = std::iter::once(&handed.delivery)
+        .chain(&handed.more)
+        .map(ack_of)
+        .collect();
+    let not_recorded = f.at(600).ack(&f.q, Duration::from_secs(3600), &done).await.unwrap();
+    assert!(not_recorded.is_empty());
+    for id in &ids[..3] {
+        f.assert_only(id, "succeeded");
+    }
+}
+
+#[tokio::test]
+async fn a_confirmation_leases_no_more_where_a_claim_must_judge_them() {
+    for case in ["paused", "limited", "expiring", "handed on"] {
+        let f = Fixture::new().await;
+        let mut ids = f.enqueue(if case == "handed on" { 1 } else { 2 }, Due::Now).await;
+        let (id, delivery) = f.wait_handed().await;
+        match case {
+            "paused" => assert!(f.at(0).set_paused(&f.q, true).await.unwrap()),
+            "limited" => {
+                let change = tq::broker::LimitChange {
+                    concurrency: Some(Some(10)),
+                    ..Default::default()
+                };
+                f.at(0).set_limits(&f.q, false, &change).await.unwrap();
+            }
+            "expiring" => {
+                let mut request = noop_request();
+                request.expires = Some(Due::In(Duration::from_secs(60)));
+                let (_, entry) = request.to_new_job().unwrap();
+                f.at(0).enqueue(&f.q, &[entry]).await.unwrap();
+            }
+            _ => {
+                // Enqueued once the first was taken: the second is handed to
+                // the next idle worker, and the third waits behind it.
+                ids.extend(f.enqueue(2, Due::Now).await);
+                let ready: Vec<String> = f.redis.conn().lrange(&f.q.ready, 0, -1).unwrap();
+                assert_eq!(ready, vec![format!("{}:1", ids[1])]);
+            }
+        }
+        let handed = f
+            .at(10)
+            .take_handed(&f.q, id, delivery, LEASE, 5)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(handed.delivery.id, ids[0], "{case}");
+        assert!(handed.more.is_empty(), "{case}: {:?}", handed.more);
+        assert!(handed.more_pending, "{case}: a claim takes the rest");
+        f.assert_only(&ids[0], "active");
+        f.assert_only(&ids[1], "pending");
+    }
+}
+
+#[tokio::test]
+async fn an_entry_without_a_message_behind_a_handed_job_is_buried_as_malformed() {
+    let f = Fixture::new().await;
+    let ids = f.enqueue(1, Due::Now).await;
+    let (id, delivery) = f.wait_handed().await;
+    let _: () = f.redis.conn().lpush(&f.q.pending, "not-a-job").unwrap();
+    let handed = f
+        .at(10)
+        .take_handed(&f.q, id, delivery, LEASE, 5)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(handed.delivery.id, ids[0]);
+    assert!(handed.more.is_empty());
+    assert_eq!(handed.malformed, 1);
+    assert!(!handed.more_pending);
+    f.assert_only("malformed-default-1", "dead");
+    f.assert_only(&ids[0], "active");
+    let active: Vec<String> = f.redis.conn().zrange(&f.q.active, 0, -1).unwrap();
+    assert_eq!(active, vec![lease(&ids[0], 1)], "the entry holds no lease");
 }
 
 #[tokio::test]
