@@ -4,7 +4,7 @@ use super::{Context, print_json};
 use crate::cli::LoadTestArgs;
 use crate::client::parse_args;
 use crate::error::{Error, Result};
-use crate::loadtest::report::{Latency, Report};
+use crate::loadtest::report::{Latency, Percentiles, Report};
 use crate::loadtest::{self, LoadTestConfig, Outcome};
 use crate::spawn::{SpawnedCluster, SpawnedRedis, something_listens};
 
@@ -228,25 +228,27 @@ fn print_report(report: &Report, config: &LoadTestConfig) {
     latency
         .load_preset(UTF8_FULL_CONDENSED)
         .set_header(["latency (ms)", "p50", "p90", "p99", "p99.9", "max", "mean"]);
+    let row = |label: String, p: &Percentiles| {
+        [label]
+            .into_iter()
+            .chain([p.p50, p.p90, p.p99, p.p999, p.max, p.mean].map(|ms| format!("{ms:.3}")))
+            .collect::<Vec<_>>()
+    };
     let mut add = |label: String, l: &Latency| {
         for (kind, p) in [
             ("enqueue→start", &l.enqueue_to_start),
             ("enqueue→finish", &l.enqueue_to_finish),
         ] {
-            latency.add_row([
-                format!("{label}{kind}"),
-                format!("{:.3}", p.p50),
-                format!("{:.3}", p.p90),
-                format!("{:.3}", p.p99),
-                format!("{:.3}", p.p999),
-                format!("{:.3}", p.max),
-                format!("{:.3}", p.mean),
-            ]);
+            latency.add_row(row(format!("{label}{kind}"), p));
         }
     };
     add(String::new(), &report.latency_ms);
     for q in &report.queues {
         add(format!("{}: ", q.name), &q.latency_ms);
+    }
+    if let Some(p) = &report.submit_lag_ms {
+        // Part of every latency above: they count from the intended send time.
+        latency.add_row(row("submit lag (in the above)".to_string(), p));
     }
     out!("{latency}");
     let mut queues = Table::new();

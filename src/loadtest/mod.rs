@@ -216,6 +216,7 @@ async fn run_with(
         queues: queues.to_vec(),
         jobs: config.jobs as u64,
         submit_seconds: submitted.elapsed.as_secs_f64(),
+        submit_lag: submitted.lag,
         workers,
         concurrency: config.concurrency as u64,
         chaos_kills: kills,

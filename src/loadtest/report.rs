@@ -154,6 +154,10 @@ pub(crate) struct Report {
     pub chaos_kills: u64,
     /// Latencies over every completed job.
     pub latency_ms: Latency,
+    /// Paced runs (`--rate`): how late the submitter sent each job after
+    /// its intended time, which its latencies count from (so they include this).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submit_lag_ms: Option<Percentiles>,
     /// Per queue, in priority order.
     pub queues: Vec<QueueReport>,
     /// The Redis it ran against.
@@ -182,6 +186,8 @@ pub(crate) struct RunFacts {
     pub jobs: u64,
     /// Submission time.
     pub submit_seconds: f64,
+    /// Paced: how late each job was sent (µs).
+    pub submit_lag: Option<Histogram<u64>>,
     /// Worker processes.
     pub workers: u64,
     /// Concurrency per worker.
@@ -274,6 +280,7 @@ impl Report {
             concurrency: facts.concurrency,
             chaos_kills: facts.chaos_kills,
             latency_ms: total.latency(),
+            submit_lag_ms: facts.submit_lag.as_ref().map(Percentiles::of),
             queues,
             redis: facts.redis,
             histograms: {
@@ -391,6 +398,7 @@ mod tests {
             queues: vec!["default".into()],
             jobs: 4,
             submit_seconds: 0.5,
+            submit_lag: None,
             workers: 1,
             concurrency: 1,
             chaos_kills: 0,

@@ -6,6 +6,7 @@ use crate::broker::{Broker, Due, NewJob};
 use crate::client::new_job_entry;
 use crate::error::Result;
 use crate::job::{JobMessage, new_job_id, now_us};
+use hdrhistogram::Histogram;
 use rand::seq::SliceRandom;
 use serde_json::value::RawValue;
 use std::collections::HashSet;
@@ -14,6 +15,9 @@ use tokio::task::JoinSet;
 
 /// Batches in flight at once while submitting.
 const IN_FLIGHT: usize = 8;
+/// A paced submitter sends what is due at most this often (jobs due in
+/// between go in one batch per queue, as an application's batching would).
+const PACE_TICK: Duration = Duration::from_millis(1);
 
 /// What the jobs look like.
 pub(crate) struct JobTemplate {
@@ -33,6 +37,9 @@ pub(crate) struct Submitted {
     pub unconfirmed: HashSet<String>,
     /// How long submission took.
     pub elapsed: Duration,
+    /// Paced: how late each job was sent after its intended time (µs).
+    /// Its latency counts from the intended time, so this lag is in it.
+    pub lag: Option<Histogram<u64>>,
 }
 
 /// The queue index of each job, in a shuffled order that follows the mix.
@@ -71,6 +78,14 @@ pub(crate) async fn submit(
     let mut in_flight: JoinSet<Result<BatchDone>> = JoinSet::new();
     let started = Instant::now();
     let start_us = now_us();
+    let mut lag = match rate {
+        // 1 µs to 1 hour at 3 significant digits, as the report's latencies.
+        Some(_) => Some(
+            Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).map_err(|e| crate::Error::Failed(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let mut last_send = started;
     let mut sent = 0;
     while sent < order.len() {
         let due = match rate {
@@ -78,10 +93,11 @@ pub(crate) async fn submit(
             Some(rate) => ((started.elapsed().as_secs_f64() * rate) as usize + 1).min(order.len()),
         };
         if due <= sent {
-            let next = Duration::from_secs_f64((sent as f64) / rate.unwrap_or(f64::MAX));
-            tokio::time::sleep(next.saturating_sub(started.elapsed()).max(Duration::from_micros(100))).await;
+            let next = started + Duration::from_secs_f64((sent as f64) / rate.unwrap_or(f64::MAX));
+            sleep_until(next.max(last_send + PACE_TICK)).await;
             continue;
         }
+        last_send = Instant::now();
         let end = due.min(sent + batch);
         let mut per_queue: Vec<Vec<NewJob>> = vec![Vec::new(); queues.len()];
         for (i, &q) in order.iter().enumerate().take(end).skip(sent) {
@@ -90,6 +106,9 @@ pub(crate) async fn submit(
                 Some(rate) => start_us + (i as f64 / rate * 1e6) as u64,
                 None => now_us(),
             };
+            if let Some(lag) = &mut lag {
+                lag.saturating_record(now_us().saturating_sub(stamp).max(1));
+            }
             let mut msg = message(template, &queues[q], stamp);
             if template.keys > 0 {
                 msg.key = Some(format!("k{}", i % template.keys));
@@ -119,7 +138,24 @@ pub(crate) async fn submit(
         ids,
         unconfirmed,
         elapsed: started.elapsed(),
+        lag,
     })
+}
+
+/// Sleeps until `at`, to within tens of microseconds: tokio's timer counts
+/// whole milliseconds and rounds up, which sent paced jobs up to 2 ms late
+/// (their latency counts from their intended time, so it showed there).
+async fn sleep_until(at: Instant) {
+    let wait = at.saturating_duration_since(Instant::now());
+    if wait.is_zero() {
+        return;
+    }
+    if tokio::task::spawn_blocking(move || std::thread::sleep(wait))
+        .await
+        .is_err()
+    {
+        tokio::time::sleep(wait).await;
+    }
 }
 
 /// Enqueues a batch, sending it again while Redis is briefly away (a

@@ -15,6 +15,18 @@ fn report(out: &std::process::Output) -> Value {
     })
 }
 
+/// Runs `tq ARGS` (a load test with --json) and returns its report.
+fn run_report(redis: &RedisServer, args: &[&str]) -> Value {
+    let out = redis
+        .tq()
+        .args(args)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    report(&out)
+}
+
 fn assert_ordered(p: &Value) {
     let v: Vec<f64> = ["p50", "p90", "p99", "p999", "max"]
         .iter()
@@ -27,14 +39,7 @@ fn assert_ordered(p: &Value) {
 #[test]
 fn ten_thousand_noop_jobs_all_complete_with_ordered_percentiles() {
     let redis = RedisServer::start();
-    let out = redis
-        .tq()
-        .args(["load-test", "--jobs", "10000", "--json"])
-        .timeout(Duration::from_secs(120))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let r = report(&out);
+    let r = run_report(&redis, &["load-test", "--jobs", "10000", "--json"]);
     assert_eq!(r["submitted"], 10000, "{r}");
     assert_eq!(r["completed"], 10000, "{r}");
     assert_eq!(
@@ -71,6 +76,7 @@ fn ten_thousand_noop_jobs_all_complete_with_ordered_percentiles() {
         "what Redis spent: {r}"
     );
     assert_eq!(r["redis"]["spawned"], false);
+    assert!(r.get("submit_lag_ms").is_none(), "not paced: {r}");
     let mut conn = redis.conn();
     let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut conn).unwrap();
     assert!(keys.is_empty(), "the run cleans up after itself: {keys:?}");
@@ -307,6 +313,36 @@ fn ctrl_c_stops_a_load_test_and_removes_its_workers_and_keys() {
     let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut redis.conn()).unwrap();
     assert!(keys.iter().all(|k| !k.contains("-load-")), "keys left: {keys:?}");
     support::wait_until(Duration::from_secs(10), "its workers to be gone", || !workers_running());
+}
+
+#[test]
+fn a_paced_load_test_reports_how_late_it_sent_the_jobs_as_part_of_their_latency() {
+    let redis = RedisServer::start();
+    let r = run_report(&redis, &["load-test", "--jobs", "600", "--rate", "2000", "--json"]);
+    assert_eq!(
+        (r["completed"].as_u64(), r["lost"].as_u64()),
+        (Some(600), Some(0)),
+        "{r}"
+    );
+    let lag = &r["submit_lag_ms"];
+    assert_ordered(lag);
+    // Each job's latency counts from its intended send time, so its lag is in it.
+    let start = &r["latency_ms"]["enqueue_to_start"];
+    for k in ["p50", "p99", "max"] {
+        assert!(lag[k].as_f64().unwrap() <= start[k].as_f64().unwrap(), "{k}: {r}");
+    }
+    let text = redis
+        .tq()
+        .args(["load-test", "--jobs", "200", "--rate", "2000", "--no-progress"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("submit lag (in the above)"),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
 }
 
 #[test]
