@@ -775,7 +775,7 @@ Register-ArgumentCompleter -Native -CommandName 'tq' -ScriptBlock {
             [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'Run the jobs on served processes of COMMAND (see `tq worker --serve`), e.g. your own task in Python or Node, started warm by each worker')
             [CompletionResult]::new('--lease', '--lease', [CompletionResultType]::ParameterName, 'Lease of the started workers (how soon a killed worker''s jobs come back)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Jobs per enqueue call (1 = one round trip per job)')
-            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Submit at this many jobs per second (open loop) instead of as fast as possible')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Submit at this many jobs per second (open loop) instead of as fast as possible: latencies count from each job''s intended send time, and the report says how late jobs went out (submit lag)')
             [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Give the jobs N fairness keys, in turn (job i gets key k<i mod N>)')
             [CompletionResult]::new('--limits', '--limits', [CompletionResultType]::ParameterName, 'Flow limits of every queue of the run, as tq queue limit sets them: concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop waiting for the drain after this long (what is missing then counts as lost)')

@@ -717,7 +717,7 @@ set edit:completion:arg-completer[tq] = {|@words|
             cand --serve 'Run the jobs on served processes of COMMAND (see `tq worker --serve`), e.g. your own task in Python or Node, started warm by each worker'
             cand --lease 'Lease of the started workers (how soon a killed worker''s jobs come back)'
             cand --batch 'Jobs per enqueue call (1 = one round trip per job)'
-            cand --rate 'Submit at this many jobs per second (open loop) instead of as fast as possible'
+            cand --rate 'Submit at this many jobs per second (open loop) instead of as fast as possible: latencies count from each job''s intended send time, and the report says how late jobs went out (submit lag)'
             cand --keys 'Give the jobs N fairness keys, in turn (job i gets key k<i mod N>)'
             cand --limits 'Flow limits of every queue of the run, as tq queue limit sets them: concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION'
             cand --timeout 'Stop waiting for the drain after this long (what is missing then counts as lost)'

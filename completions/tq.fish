@@ -548,7 +548,7 @@ complete -c tq -n "__fish_tq_using_subcommand load-test" -l workers -d 'Worker p
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l serve -d 'Run the jobs on served processes of COMMAND (see `tq worker --serve`), e.g. your own task in Python or Node, started warm by each worker' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l lease -d 'Lease of the started workers (how soon a killed worker\'s jobs come back)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l batch -d 'Jobs per enqueue call (1 = one round trip per job)' -r
-complete -c tq -n "__fish_tq_using_subcommand load-test" -l rate -d 'Submit at this many jobs per second (open loop) instead of as fast as possible' -r
+complete -c tq -n "__fish_tq_using_subcommand load-test" -l rate -d 'Submit at this many jobs per second (open loop) instead of as fast as possible: latencies count from each job\'s intended send time, and the report says how late jobs went out (submit lag)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l keys -d 'Give the jobs N fairness keys, in turn (job i gets key k<i mod N>)' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l limits -d 'Flow limits of every queue of the run, as tq queue limit sets them: concurrency=N,rate=N/DURATION,key-concurrency=N,key-rate=N/DURATION' -r
 complete -c tq -n "__fish_tq_using_subcommand load-test" -l timeout -d 'Stop waiting for the drain after this long (what is missing then counts as lost)' -r

@@ -970,7 +970,9 @@ pub struct LoadTestArgs {
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub batch: usize,
 
-    /// Submit at this many jobs per second (open loop) instead of as fast as possible
+    /// Submit at this many jobs per second (open loop) instead of as fast as
+    /// possible: latencies count from each job's intended send time, and the
+    /// report says how late jobs went out (submit lag)
     #[arg(long, value_name = "JOBS_PER_SEC")]
     pub rate: Option<f64>,
 
