@@ -40,8 +40,10 @@ if not redis.call('ZSCORE', activeKey, member) then return {} end
 local msg = job_message(base, now, id)
 local out = {msg or false, redis.call('HGET', countsKey, id) or false, 0, 0}
 if not msg then return out end
+-- (Pending changes below only by this script's own pop.)
+local waiting = redis.call('LLEN', pendingKey)
 local ids = false
-if more > 0 and redis.call('LLEN', pendingKey) > 0 then
+if more > 0 and waiting > 0 then
   heal(base, now, {'stats', 'expires', 'ready'})
   if redis.call('LLEN', base .. 'ready') == 0 and redis.call('HLEN', base .. 'expires') == 0
     and redis.call('HGET', base .. 'stats', 'paused') ~= '1' and not flow_on(base, now) then
@@ -58,9 +60,10 @@ if ids then
   local msgs = job_messages(base, now, ids)
   local no = #out
   for j = 1, #ids do out[no + j] = msgs[j] end
-  no = #out
+  no = no + #ids
   for e = 1, #extra do out[no + e] = extra[e] end
   out[4] = #ids
+  waiting = waiting - #ids
 end
-out[3] = redis.call('LLEN', pendingKey)
+out[3] = waiting
 return out

@@ -543,8 +543,8 @@ end
 -- Counters exist only for jobs retried, recovered or released: usually
 -- none, and then no Lua call runs per job.
 local function lease_popped(base, ids, deadline, out, h, leases, extra)
-  local counts = {}
-  if redis.call('HLEN', base .. 'counts') > 0 then counts = redis.call('HMGET', base .. 'counts', unpack(ids)) end
+  local counts, counts_key = {}, base .. 'counts'
+  if redis.call('HLEN', counts_key) > 0 then counts = redis.call('HMGET', counts_key, unpack(ids)) end
   -- (Sizes kept in counters: `#t` costs a search per insert.)
   local nl, no = #leases, #out
   local first_members = first_leases(ids)

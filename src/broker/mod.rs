@@ -41,6 +41,11 @@ pub use upkeep::{Recovered, Tick};
 /// chunks, so no call comes near Lua's limit on unpacked values (~8000).
 pub const MAX_PER_CALL: usize = 1000;
 
+/// Most jobs the confirmation of a handed job leases beyond it
+/// ([`Broker::take_handed`]): their messages cross Lua (see lua/confirm.lua),
+/// which costs little only for a few.
+pub const MAX_MORE: usize = 32;
+
 /// How many of the oldest dead records a burial or a tick may trim at once.
 pub(crate) const TRIM_STEP: isize = 10;
 

@@ -6,7 +6,7 @@
 
 use super::keys::{QueueKeys, shard_of};
 use super::records::{FlowLimits, parse_counts, text};
-use super::{Broker, MAX_PER_CALL};
+use super::{Broker, MAX_MORE, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use redis::Value;
 use std::time::Duration;
@@ -234,10 +234,6 @@ const MALFORMED_BATCH: isize = 100;
 
 /// How many of the oldest dead records each burial reads as candidates to trim.
 const BURY_TRIM_CANDIDATES: isize = 100;
-
-/// Most jobs a confirmation leases beyond the handed one: their messages
-/// cross Lua (see lua/confirm.lua), which costs little only for a few.
-const MAX_MORE: usize = 32;
 
 /// The `n` ids a claim (or a confirmation) leased, as its script answers
 /// them, each a first delivery with no finished attempt until [`read_extra`]

@@ -4,7 +4,7 @@
 use super::acker::Done;
 use super::{DeliveryKey, HEARTBEAT_EVERY, HEARTBEAT_TTL, Running, Shared};
 use crate::broker::keys::QueueKeys;
-use crate::broker::{LeaseFate, LostLease, Tick, Wake};
+use crate::broker::{LeaseFate, LostLease, MAX_MORE, Tick, Wake};
 use crate::error::Result;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -26,8 +26,6 @@ const CANCEL_CHECK: Duration = Duration::from_millis(500);
 const RUNNING_LISTED: usize = 200;
 /// How long one wait for a wake-up token blocks (also the connection check).
 const WAIT_BLOCK: Duration = Duration::from_secs(1);
-/// Most jobs of its queue the confirmation of a handed job leases besides it.
-const MORE_WITH_HANDED: usize = 32;
 /// How long a job handed to this worker waits for a slot before it goes back to its queue.
 const SLOT_WAIT: Duration = Duration::from_millis(200);
 /// How often a worker looks for new periodic jobs' schedules.
@@ -133,7 +131,7 @@ async fn take_handed(
     // Free slots, taken now and not waited for: the first for the handed
     // job, the others for more jobs of its queue (a claim in progress holds
     // every free slot: then none, and the handed job waits for one below).
-    let mut permits: Vec<OwnedSemaphorePermit> = (0..=MORE_WITH_HANDED)
+    let mut permits: Vec<OwnedSemaphorePermit> = (0..=MAX_MORE)
         .map_while(|_| slots.clone().try_acquire_owned().ok())
         .collect();
     let more = permits.len().saturating_sub(1);
