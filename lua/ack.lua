@@ -21,7 +21,9 @@
 --       record (JSON), the dead record this job replays ('' if none), and
 --       '1' if the job has a redacted message;
 --   'p' (plain: every job is a first delivery and first attempt, replays
---       nothing and has no redacted message, the common case): the number k
+--       nothing and has no redacted message, and its id holds no ':', so
+--       its lease member is its bare id (lease_of in lib.lua): the common
+--       case, every tq id, as the caller checks): the number k
 --       of runs of jobs of one message shard and k pairs (shard, jobs in
 --       it), as the caller grouped the batch (given_runs in lib.lua), then
 --       groups of two: job id, result record. Every argument costs Redis a
@@ -93,7 +95,7 @@ if plain then
   if nm <= 0 then return {0} end
   given = given_runs(ARGV, first, 8, k)
   for j = 1, nm do plain_ids[j] = ARGV[first + 2 * j - 2] end
-  removed = redis.call('ZREM', activeKey, unpack(first_leases(plain_ids)))
+  removed = redis.call('ZREM', activeKey, unpack(plain_ids))
 else
   local members = {}
   for i = first, #ARGV, 6 do

@@ -124,13 +124,22 @@ local function lease_parts(member)
 end
 
 -- The lease members of first deliveries of `ids`: `ids` itself unless an
--- id holds a ':' (looked for once in the whole batch: almost never), so the
--- common batch makes no new string per job.
+-- id holds a ':' (almost never), so the common batch makes no new string
+-- per job. The ids are looked through in joined chunks of LEASE_CHUNK:
+-- a chunk of tq ids fits table.concat's 8 KB buffer, so Lua hashes each
+-- byte once (a whole batch joined at once is hashed again at every
+-- buffer's worth, which cost a claim of 330 jobs about twice as much).
+local LEASE_CHUNK = 256
 local function first_leases(ids)
-  if not string.find(table.concat(ids), ':', 1, true) then return ids end
-  local members = {}
-  for j, id in ipairs(ids) do members[j] = lease_of(id, 1) end
-  return members
+  local n = #ids
+  for from = 1, n, LEASE_CHUNK do
+    if string.find(table.concat(ids, '', from, math.min(n, from + LEASE_CHUNK - 1)), ':', 1, true) then
+      local members = {}
+      for j, id in ipairs(ids) do members[j] = lease_of(id, 1) end
+      return members
+    end
+  end
+  return ids
 end
 
 -- The entry a handed job has in ready: "<id>:<delivery>" in every form, so

@@ -608,13 +608,14 @@ impl Broker {
             inv.key(&q.stats).key(&q.results).key(&bucket).key(&q.dead).key(&q.jobs);
             inv.key(&q.result_counts);
             // Plain batches (first deliveries and attempts, no replay, no
-            // redaction: the common case) send two arguments per job, id and
-            // record (the id is the lease member, see lease_of in lib.lua), not six,
-            // in shard order (`order[k]`: the position in `done` of the k-th
-            // job sent), so each shard's jobs are one run.
-            let plain = done
-                .iter()
-                .all(|a| a.delivery == 1 && a.attempt == 1 && a.replay_of.is_empty() && !a.redacted);
+            // redaction, no ':' in an id, so each id is its lease member, see
+            // lease_of in lib.lua: the common case) send two arguments per
+            // job, id and record, not six, in shard order (`order[k]`: the
+            // position in `done` of the k-th job sent), so each shard's jobs
+            // are one run.
+            let plain = done.iter().all(|a| {
+                a.delivery == 1 && a.attempt == 1 && a.replay_of.is_empty() && !a.redacted && !a.id.contains(':')
+            });
             let mut order: Vec<usize> = (0..done.len()).collect();
             if plain {
                 order.sort_by_key(|&i| shard_of(done[i].id.as_bytes()));
