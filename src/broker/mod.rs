@@ -89,13 +89,6 @@ pub enum Wake {
     Handed { id: Vec<u8>, delivery: u64 },
 }
 
-/// Splits a lease member "<id>:<delivery>" (the id may hold colons).
-fn split_member(entry: &[u8]) -> Option<(Vec<u8>, u64)> {
-    let at = entry.iter().rposition(|&b| b == b':')?;
-    let delivery = std::str::from_utf8(&entry[at + 1..]).ok()?.parse().ok()?;
-    Some((entry[..at].to_vec(), delivery))
-}
-
 pub struct Waiter {
     conn: Conn,
     block: Duration,
@@ -206,8 +199,11 @@ impl Broker {
             .await?;
         Ok(match popped {
             None => Wake::Nothing,
-            Some((_, entry)) => match split_member(&entry) {
-                Some((id, delivery)) => Wake::Handed { id, delivery },
+            Some((_, entry)) => match records::hand_off_parts(&entry) {
+                Some((id, delivery)) => Wake::Handed {
+                    id: id.to_vec(),
+                    delivery,
+                },
                 None => Wake::Claim,
             },
         })

@@ -3,10 +3,9 @@
 use super::Broker;
 use super::MAX_PER_CALL;
 use super::keys::{self, QueueKeys};
-use super::read_queues::handed_id;
 use super::records::{
-    DeadFields, JobRecord, JobSummary, LiveJob, LiveState, hand_off_entry, lease_member, lease_parts, parse_counts,
-    per_queue, text, warn_broken,
+    DeadFields, JobRecord, JobSummary, LiveJob, LiveState, hand_off_entry, hand_off_parts, lease_member, lease_parts,
+    parse_counts, per_queue, text, warn_broken,
 };
 use crate::error::Result;
 use crate::job::ResultRecord;
@@ -243,7 +242,7 @@ impl Broker {
         let handed: Vec<String> = ready
             .iter()
             .map(|m| text(m))
-            .filter(|m| handed_id(m.as_bytes()).is_some())
+            .filter(|m| hand_off_parts(m.as_bytes()).is_some())
             .collect();
         // Pending jobs with a fairness key wait in their keys' lines (kq),
         // read after the pending list: (key of each id, and what holds keys back).
@@ -317,7 +316,8 @@ impl Broker {
             if offset == 0 && state == LiveState::Pending {
                 let mut first: Vec<(String, Option<f64>)> = handed
                     .iter()
-                    .filter_map(|m| m.rsplit_once(':').map(|(id, _)| (id.to_string(), None)))
+                    .filter_map(|m| hand_off_parts(m.as_bytes()))
+                    .map(|(id, _)| (String::from_utf8_lossy(id).into_owned(), None))
                     .collect();
                 first.append(&mut entries);
                 entries = first;

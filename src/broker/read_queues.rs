@@ -3,7 +3,9 @@
 
 use super::Broker;
 use super::keys::{QueueKeys, RESULTS_TOTAL};
-use super::records::{FlowLimits, FlowState, QueueCounts, RedisMemory, Replication, WorkerInfo, per_queue};
+use super::records::{
+    FlowLimits, FlowState, QueueCounts, RedisMemory, Replication, WorkerInfo, hand_off_parts, per_queue,
+};
 use crate::error::Result;
 use crate::job::JobMessage;
 use std::collections::HashMap;
@@ -96,7 +98,10 @@ impl Broker {
             .await?;
         // A job handed to idle workers that none took yet is leased but
         // waits: it counts as pending, and it is the oldest one.
-        let handed: Vec<Vec<u8>> = ready.iter().filter_map(|m| handed_id(m)).collect();
+        let handed: Vec<Vec<u8>> = ready
+            .iter()
+            .filter_map(|m| hand_off_parts(m).map(|(id, _)| id.to_vec()))
+            .collect();
         // Counts an earlier version kept have no sum: add them up.
         let results = match results {
             Some(n) => n,
@@ -452,17 +457,6 @@ impl Broker {
         }
         Ok(())
     }
-}
-
-/// The job id of a ready-list entry that hands a job ("<id>:<delivery>"),
-/// None for a bare wake-up token.
-pub(super) fn handed_id(entry: &[u8]) -> Option<Vec<u8>> {
-    let at = entry.iter().rposition(|&b| b == b':')?;
-    entry[at + 1..]
-        .iter()
-        .all(u8::is_ascii_digit)
-        .then(|| entry[..at].to_vec())
-        .filter(|id| !id.is_empty())
 }
 
 /// Parses a heartbeat's "queue/id/delivery/ms,..." list (see the worker's heartbeat).

@@ -553,6 +553,18 @@ pub(super) fn lease_parts(member: &str) -> (&str, u64) {
     (member, 1)
 }
 
+/// The job id and delivery of a ready-list entry that hands a job,
+/// "<id>:<delivery>" (`hand_off_parts` in lua/lib.lua); None for a bare
+/// wake-up token, or for anything else another tool left there.
+pub(super) fn hand_off_parts(entry: &[u8]) -> Option<(&[u8], u64)> {
+    let at = entry.iter().rposition(|&b| b == b':')?;
+    let (id, digits) = (&entry[..at], &entry[at + 1..]);
+    if id.is_empty() || digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some((id, std::str::from_utf8(digits).ok()?.parse().ok()?))
+}
+
 /// The entry a handed job has in the ready list: "<id>:<delivery>" in every
 /// form (`hand_off_of` in lua/lib.lua), and the lease member an earlier
 /// version gave every delivery.
@@ -643,4 +655,20 @@ pub enum CronPut {
     Created,
     Changed,
     Unchanged,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hand_off_parts;
+
+    /// Only "<id>:<digits>" hands a job, as lua/lib.lua writes and reads it;
+    /// a wake-up token and whatever else another tool pushed do not.
+    #[test]
+    fn a_ready_entry_hands_a_job_only_as_id_colon_digits() {
+        assert_eq!(hand_off_parts(b"01jq:3"), Some((&b"01jq"[..], 3)));
+        assert_eq!(hand_off_parts(b"order:7:12"), Some((&b"order:7"[..], 12)));
+        for other in [&b"1"[..], b":5", b"x:", b"x:+5", b"x:5a", b"x:99999999999999999999999"] {
+            assert_eq!(hand_off_parts(other), None, "{}", other.escape_ascii());
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! in several calls, each atomic on its own.
 
 use super::keys::{QueueKeys, shard_of};
-use super::records::{FlowLimits, parse_counts, text};
+use super::records::{FlowLimits, hand_off_parts, parse_counts, text};
 use super::{Broker, MAX_MORE, MAX_PER_CALL};
 use crate::error::{Error, Result};
 use redis::Value;
@@ -1051,7 +1051,7 @@ impl Broker {
             let handed = ready.iter().find_map(|m| {
                 String::from_utf8(m.clone())
                     .ok()
-                    .filter(|m| m.rsplit_once(':').is_some())
+                    .filter(|m| hand_off_parts(m.as_bytes()).is_some())
             });
             if handed.is_none() && ids.is_empty() && keyed.is_empty() {
                 return Ok(purged);
@@ -1063,7 +1063,9 @@ impl Broker {
                 .map(|id| String::from_utf8_lossy(id).into_owned())
                 .collect();
             let mut jobs: Vec<&str> = ids.iter().chain(&keyed_ids).map(String::as_str).collect();
-            if let Some((id, _)) = handed.as_deref().and_then(|m| m.rsplit_once(':')) {
+            if let Some((id, _)) = handed.as_deref().and_then(|m| hand_off_parts(m.as_bytes()))
+                && let Ok(id) = std::str::from_utf8(id)
+            {
                 jobs.push(id);
             }
             let origins = self.replay_origins(q, &jobs).await?;
