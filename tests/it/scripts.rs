@@ -7,7 +7,7 @@ use redis::Commands;
 use std::time::Duration;
 use support::RedisServer;
 use tq::broker::keys::{QueueKeys, result_part};
-use tq::broker::{Ack, Broker, Delivery, Due, Failure, JobRecord, LeaseFate, NewJob, ReplayOutcome};
+use tq::broker::{Ack, Broker, Delivery, Due, Failure, Handed, JobRecord, LeaseFate, NewJob, ReplayOutcome};
 use tq::client::{EnqueueRequest, new_job_entry};
 
 const LEASE: Duration = Duration::from_secs(30);
@@ -117,6 +117,17 @@ impl Fixture {
             tq::broker::Wake::Handed { id, delivery } => (id, delivery),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Confirms at `at` the job `wait_handed` took, as delivery `delivery`
+    /// of `id`, with `more` free slots: the delivery still holds its lease.
+    async fn confirm(&self, at: u64, (id, delivery): (Vec<u8>, u64), more: usize) -> Handed {
+        let handed = self
+            .at(at)
+            .take_handed(&self.q, id, delivery, LEASE, more)
+            .await
+            .unwrap();
+        handed.expect("the handed delivery still holds its lease")
     }
 
     fn lease_deadline(&self, id: &str, delivery: u64) -> Option<u64> {
@@ -720,12 +731,7 @@ async fn a_job_handed_to_idle_workers_waits_as_pending_until_one_takes_it() {
     // An idle worker takes it with no claim call: delivery 1, and its
     // confirmation gives it the worker's own lease.
     let (id, delivery) = f.wait_handed().await;
-    let handed = f
-        .at(1_500)
-        .take_handed(&f.q, id, delivery, LEASE, 0)
-        .await
-        .unwrap()
-        .unwrap();
+    let handed = f.confirm(1_500, (id, delivery), 0).await;
     assert_eq!(
         (handed.delivery.id.as_str(), handed.delivery.delivery),
         (ids[0].as_str(), 1)
@@ -783,12 +789,7 @@ async fn a_confirmation_also_leases_the_jobs_behind_the_handed_one_to_free_slots
     // The third job was handed back once: its next delivery is 2.
     let _: () = f.redis.conn().hset(&f.q.counts, &ids[2], "0,0,1").unwrap();
     let (id, delivery) = f.wait_handed().await;
-    let handed = f
-        .at(500)
-        .take_handed(&f.q, id, delivery, LEASE, 2)
-        .await
-        .unwrap()
-        .unwrap();
+    let handed = f.confirm(500, (id, delivery), 2).await;
     assert_eq!(handed.delivery.id, ids[0]);
     let more: Vec<(&str, u64, u64)> = handed
         .more
@@ -854,12 +855,7 @@ async fn a_confirmation_leases_no_more_where_a_claim_must_judge_them() {
                 assert_eq!(ready, vec![format!("{}:1", ids[1])]);
             }
         }
-        let handed = f
-            .at(10)
-            .take_handed(&f.q, id, delivery, LEASE, 5)
-            .await
-            .unwrap()
-            .unwrap();
+        let handed = f.confirm(10, (id, delivery), 5).await;
         assert_eq!(handed.delivery.id, ids[0], "{case}");
         assert!(handed.more.is_empty(), "{case}: {:?}", handed.more);
         assert!(handed.more_pending, "{case}: a claim takes the rest");
@@ -874,12 +870,7 @@ async fn an_entry_without_a_message_behind_a_handed_job_is_buried_as_malformed()
     let ids = f.enqueue(1, Due::Now).await;
     let (id, delivery) = f.wait_handed().await;
     let _: () = f.redis.conn().lpush(&f.q.pending, "not-a-job").unwrap();
-    let handed = f
-        .at(10)
-        .take_handed(&f.q, id, delivery, LEASE, 5)
-        .await
-        .unwrap()
-        .unwrap();
+    let handed = f.confirm(10, (id, delivery), 5).await;
     assert_eq!(handed.delivery.id, ids[0]);
     assert!(handed.more.is_empty());
     assert_eq!(handed.malformed, 1);
