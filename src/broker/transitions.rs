@@ -1048,10 +1048,10 @@ impl Broker {
                 .zrange(&q.kq, 0, MAX_PER_CALL as isize - 1)
                 .query_async(&mut self.conn())
                 .await?;
-            let handed = ready.iter().find_map(|m| {
-                String::from_utf8(m.clone())
-                    .ok()
-                    .filter(|m| hand_off_parts(m.as_bytes()).is_some())
+            // The entry that hands a job ("<id>:<delivery>"), and its id's length.
+            let handed: Option<(String, usize)> = ready.iter().find_map(|m| {
+                let (id, _) = hand_off_parts(m)?;
+                Some((String::from_utf8(m.clone()).ok()?, id.len()))
             });
             if handed.is_none() && ids.is_empty() && keyed.is_empty() {
                 return Ok(purged);
@@ -1063,10 +1063,8 @@ impl Broker {
                 .map(|id| String::from_utf8_lossy(id).into_owned())
                 .collect();
             let mut jobs: Vec<&str> = ids.iter().chain(&keyed_ids).map(String::as_str).collect();
-            if let Some((id, _)) = handed.as_deref().and_then(|m| hand_off_parts(m.as_bytes()))
-                && let Ok(id) = std::str::from_utf8(id)
-            {
-                jobs.push(id);
+            if let Some((entry, id_len)) = &handed {
+                jobs.push(&entry[..*id_len]);
             }
             let origins = self.replay_origins(q, &jobs).await?;
             let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
@@ -1075,7 +1073,7 @@ impl Broker {
                 .key(&q.active)
                 .arg(&self.clock)
                 .arg(&q.base)
-                .arg(handed.as_deref().unwrap_or(""))
+                .arg(handed.as_ref().map_or("", |(entry, _)| entry.as_str()))
                 .arg(keyed.len());
             for member in &keyed {
                 inv.arg(member);
